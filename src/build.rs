@@ -1,0 +1,97 @@
+//! The pipeline in one place: config -> load -> resolve -> render -> write.
+//!
+//! `build` writes; `check` stops before writing; `serve` (later) keeps the result in
+//! memory. They share [`render`] so they can never disagree about what a site is.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content;
+use crate::error::{Error, Result, SourceError};
+use crate::output::{self, OutputFile};
+use crate::site::{BuildOptions, Site};
+use crate::theme::Theme;
+
+/// Where a site is and which config file it uses.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The site root (holds `content/`).
+    pub root: PathBuf,
+    /// The config file.
+    pub config_path: PathBuf,
+}
+
+impl Project {
+    /// `root`, with `config` (default `kudos.toml` in the root).
+    pub fn new(root: &Path, config: Option<&Path>) -> Project {
+        Project {
+            root: root.to_path_buf(),
+            config_path: config.map_or_else(|| root.join("kudos.toml"), Path::to_path_buf),
+        }
+    }
+
+    /// Reads the config; a missing file means this is not a site.
+    pub fn config(&self) -> Result<Config> {
+        if !self.config_path.is_file() {
+            return Err(Error::NoConfig(self.root.clone()));
+        }
+        let shown = self.config_path.strip_prefix(&self.root).unwrap_or(&self.config_path);
+        Config::load(&self.config_path, shown)
+    }
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The resolved site.
+    pub site: Site,
+    /// Every output file.
+    pub files: Vec<OutputFile>,
+}
+
+impl Rendered {
+    /// HTML pages among the files.
+    pub fn page_count(&self) -> usize {
+        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+    }
+}
+
+/// Loads, resolves and renders a site in memory.
+pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Result<Rendered> {
+    let theme = Theme::load(&project.root, &config)?;
+    let content = content::load(&project.root, &config)?;
+    let site = Site::resolve(config, content, options)?;
+    let files = crate::render::render_site(&site, &theme)?;
+    Ok(Rendered { site, files })
+}
+
+/// What `kudos build` reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written.
+    pub files: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<SourceError>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Where the site went.
+    pub output: PathBuf,
+}
+
+/// Renders and writes the site; the output folder changes only if everything succeeded.
+pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let output = project.root.join(&config.build.output_dir);
+    let rendered = render(project, config, options)?;
+    output::write_atomically(&output, &rendered.files)?;
+    Ok(BuildReport {
+        pages: rendered.page_count(),
+        files: rendered.files.len(),
+        warnings: rendered.site.warnings,
+        elapsed: started.elapsed(),
+        output,
+    })
+}

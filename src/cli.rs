@@ -1,0 +1,106 @@
+//! The command line, as clap derive types. Parsing only; each command runs in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// kudos: posts, honest customer shout-outs and segment landing pages, as a static site.
+#[derive(Debug, Parser)]
+#[command(name = "kudos", version, about, long_about = None)]
+pub struct Cli {
+    /// Site root (the folder with kudos.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Config file (default: kudos.toml in the root).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what happens.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colours on a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site that builds.
+    Init(InitArgs),
+    /// Render the site into public/.
+    Build(BuildArgs),
+    /// Validate everything a build would, without writing output.
+    Check(BuildArgs),
+    /// Create a content file with its front matter filled in.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+/// `kudos init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the site (default: the --root folder).
+    pub dir: Option<PathBuf>,
+    /// Create it even if the folder is not empty (existing files are never overwritten).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Flags shared by `build` and `check`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BuildArgs {
+    /// Include drafts and future-dated posts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override base_url from the config.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Output folder (default: build.output_dir, "public").
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Treat warnings (such as a shout-out without consent) as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `kudos new ...`
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A blog post in content/posts/.
+    Post {
+        /// Its title.
+        title: String,
+    },
+    /// A customer shout-out in content/shoutouts/.
+    Shoutout {
+        /// The customer's name.
+        customer: String,
+    },
+    /// A segment landing page in content/segments/.
+    Segment {
+        /// The segment's name.
+        name: String,
+    },
+    /// A plain page at content/PATH.md.
+    Page {
+        /// Path below content/, e.g. "about" or "legal/privacy".
+        path: String,
+    },
+}

@@ -1,0 +1,78 @@
+//! `kudos build` and `kudos check`: the same pipeline; only build writes.
+
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Ui, thousands};
+use crate::build::{self, Project};
+use crate::cli::{BuildArgs, Cli};
+use crate::error::Result;
+use crate::site::BuildOptions;
+
+/// Whether the output is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `kudos build`
+    Write,
+    /// `kudos check`
+    Check,
+}
+
+/// Runs `build` or `check`.
+pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
+    let started = Instant::now();
+    let project = Project::new(&cli.root, cli.config.as_deref());
+    let mut config = project.config()?;
+    if let Some(url) = &args.base_url {
+        config.base_url = url.clone();
+    }
+    if let Some(output) = &args.output {
+        config.build.output_dir = output.to_string_lossy().into_owned();
+    }
+    let options = BuildOptions {
+        drafts: args.drafts || config.build.drafts,
+        strict: args.strict,
+        ..BuildOptions::default()
+    };
+    let spinner = progress(ui, mode);
+    let result = match mode {
+        Mode::Write => build::build(&project, config, &options).map(|report| {
+            (report.pages, report.warnings, Some(report.output))
+        }),
+        Mode::Check => build::render(&project, config, &options)
+            .map(|rendered| (rendered.page_count(), rendered.site.warnings, None)),
+    };
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    let (pages, warnings, output) = result?;
+    for warning in &warnings {
+        ui.warn(warning);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    match output {
+        Some(output) => ui.info(&format!(
+            "Built {} pages in {seconds:.2} s into {}",
+            thousands(pages),
+            output.display()
+        )),
+        None => ui.info(&format!(
+            "Checked {} pages in {seconds:.2} s: no errors{}",
+            thousands(pages),
+            if warnings.is_empty() { String::new() } else { format!(", {} warnings", warnings.len()) }
+        )),
+    }
+    Ok(())
+}
+
+fn progress(ui: &Ui, mode: Mode) -> Option<ProgressBar> {
+    if ui.quiet || !ui.interactive {
+        return None;
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").ok()?);
+    spinner.set_message(if mode == Mode::Write { "Building" } else { "Checking" });
+    spinner.enable_steady_tick(std::time::Duration::from_millis(80));
+    Some(spinner)
+}

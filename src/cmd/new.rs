@@ -1,0 +1,106 @@
+//! `kudos new post|shoutout|segment|page`: a content file with its front matter filled
+//! in. It never overwrites: an existing file is an error that names it.
+
+use std::path::{Path, PathBuf};
+
+use super::Ui;
+use crate::cli::{Cli, NewCommand};
+use crate::content::{Date, load_slug};
+use crate::error::{Error, Result};
+
+/// Runs `kudos new`.
+pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
+    let today = Date::now().format("%Y-%m-%d").unwrap_or_default();
+    let (relative, text) = file_for(what, &today);
+    let path = cli.root.join("content").join(&relative);
+    create_new(&path, &text)?;
+    ui.info(&format!("Created {}", Path::new("content").join(relative).display()));
+    Ok(())
+}
+
+/// The file a `new` command creates: path below `content/`, and its text.
+pub fn file_for(what: &NewCommand, today: &str) -> (PathBuf, String) {
+    match what {
+        NewCommand::Post { title } => (
+            PathBuf::from(format!("posts/{}.md", load_slug(title))),
+            format!(
+                "+++\ntitle = {}\ndate = {today}\ndescription = \"\"\ntags = []\ndraft = true\n+++\n\nWrite the first paragraph here; it becomes the summary.\n\n<!-- more -->\n\nThe rest of the post.\n",
+                toml_string(title)
+            ),
+        ),
+        NewCommand::Shoutout { customer } => (
+            PathBuf::from(format!("shoutouts/{}.md", load_slug(customer))),
+            format!(
+                "+++\ncustomer = {}\ncompany = \"\"\nrating = 5\ndate = {today}\nsegments = []\n# Fill in once the customer has agreed, then remove `draft`.\n# scope: \"quote\" (their words), \"name\" (their name), \"photo\" (their avatar).\n# consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"email\" }}\ndraft = true\n+++\n\nThe customer's own words, exactly as they gave them.\n",
+                toml_string(customer)
+            ),
+        ),
+        NewCommand::Segment { name } => (
+            PathBuf::from(format!("segments/{}.md", load_slug(name))),
+            format!(
+                "+++\ntitle = {}\nheadline = \"\"\nlede = \"\"\ncta = {{ label = \"See the shop\", url = \"/\" }}\nshoutout_limit = 6\nfeatured_shoutouts = []\n+++\n\nWhat this page says to {name}: why you care about them in particular.\n",
+                toml_string(name)
+            ),
+        ),
+        NewCommand::Page { path } => {
+            let clean = path.trim_matches('/').trim_end_matches(".md");
+            let title = clean.rsplit('/').next().unwrap_or(clean).replace(['-', '_'], " ");
+            let title = capitalise(&title);
+            (
+                PathBuf::from(format!("{clean}.md")),
+                format!("+++\ntitle = {}\ndescription = \"\"\n+++\n\nThe page's text.\n", toml_string(&title)),
+            )
+        }
+    }
+}
+
+/// Creates `path` with `text`; refuses if anything is already there.
+pub fn create_new(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                Error::Refused(format!("{} already exists: kudos never overwrites a file", path.display()))
+            }
+            _ => Error::io(path, e),
+        })?;
+    file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_quoted_and_slugged() {
+        let (path, text) = file_for(&NewCommand::Post { title: "Say \"thanks\" well".into() }, "2026-01-02");
+        assert_eq!(path, PathBuf::from("posts/say-thanks-well.md"));
+        assert!(text.contains(r#"title = "Say \"thanks\" well""#), "{text}");
+        assert!(text.contains("date = 2026-01-02"));
+    }
+
+    #[test]
+    fn pages_take_their_path() {
+        let (path, text) = file_for(&NewCommand::Page { path: "legal/privacy-policy".into() }, "x");
+        assert_eq!(path, PathBuf::from("legal/privacy-policy.md"));
+        assert!(text.contains("title = \"Privacy policy\""));
+    }
+}

@@ -1,0 +1,271 @@
+//! `kudos.toml`: the site's settings, with defaults for everything but the title.
+//!
+//! Every table denies unknown keys, so a typo (`paginte = 5`) is an error that names the
+//! key, its line, and the nearest known key, instead of a setting silently ignored.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, SourceError};
+use crate::suggest::unknown_field_help;
+
+/// The whole of `kudos.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Site title, shown in every page's `<title>` and the feed.
+    pub title: String,
+    /// Where the site is published, possibly with a sub-path; every link honours it.
+    pub base_url: String,
+    /// Default meta description.
+    pub description: String,
+    /// The `lang` of every page.
+    pub language: String,
+    /// Theme name; `kudos` is embedded in the binary.
+    pub theme: String,
+    /// `[build]`
+    pub build: BuildConfig,
+    /// `[markdown]`
+    pub markdown: MarkdownConfig,
+    /// `[feeds]`
+    pub feeds: FeedsConfig,
+    /// `[shoutouts]`
+    pub shoutouts: ShoutoutsConfig,
+    /// `[segments]`
+    pub segments: SegmentsConfig,
+    /// Anything the user wants in templates, as `config.extra`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `[build]`: where output goes and how listings are cut.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    /// Output folder, relative to the site root.
+    pub output_dir: String,
+    /// Publish drafts and future-dated posts.
+    pub drafts: bool,
+    /// Posts per listing page.
+    pub paginate: usize,
+    /// Strip insignificant whitespace from HTML.
+    pub minify: bool,
+}
+
+/// `[markdown]`: how bodies are turned into HTML.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// syntect theme for light mode.
+    pub highlight_theme: String,
+    /// syntect theme for `prefers-color-scheme: dark`.
+    pub highlight_theme_dark: String,
+    /// Curly quotes, dashes and ellipses.
+    pub smart_punctuation: bool,
+    /// A `#` link beside every heading.
+    pub heading_anchors: bool,
+}
+
+/// `[feeds]`: the Atom feed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// Write `/atom.xml`.
+    pub atom: bool,
+    /// How many entries a feed holds.
+    pub limit: usize,
+}
+
+/// `[shoutouts]`: the wall and the honesty rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShoutoutsConfig {
+    /// Without consent a shout-out is published nowhere.
+    pub require_consent: bool,
+    /// URL path of the wall.
+    pub wall_path: String,
+    /// `kudos check` calls older shout-outs stale.
+    pub stale_after_months: u32,
+}
+
+/// `[segments]`: segment landing pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SegmentsConfig {
+    /// URL path under which segment pages live: `/for/<segment>/`.
+    pub path: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: String::new(),
+            base_url: "/".into(),
+            description: String::new(),
+            language: "en".into(),
+            theme: "kudos".into(),
+            build: BuildConfig::default(),
+            markdown: MarkdownConfig::default(),
+            feeds: FeedsConfig::default(),
+            shoutouts: ShoutoutsConfig::default(),
+            segments: SegmentsConfig::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            output_dir: "public".into(),
+            drafts: false,
+            paginate: 10,
+            minify: false,
+        }
+    }
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_theme: "InspiredGitHub".into(),
+            highlight_theme_dark: "base16-ocean.dark".into(),
+            smart_punctuation: true,
+            heading_anchors: true,
+        }
+    }
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            atom: true,
+            limit: 20,
+        }
+    }
+}
+
+impl Default for ShoutoutsConfig {
+    fn default() -> Self {
+        ShoutoutsConfig {
+            require_consent: true,
+            wall_path: "shoutouts".into(),
+            stale_after_months: 24,
+        }
+    }
+}
+
+impl Default for SegmentsConfig {
+    fn default() -> Self {
+        SegmentsConfig { path: "for".into() }
+    }
+}
+
+impl Config {
+    /// Reads and validates the config file at `path`; `shown_as` is the name used in errors.
+    pub fn load(path: &Path, shown_as: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(shown_as, e))?;
+        Config::parse(&text, shown_as)
+    }
+
+    /// Parses config text; errors point into it.
+    pub fn parse(text: &str, shown_as: &Path) -> Result<Config> {
+        let source: Arc<str> = Arc::from(text);
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let range = e.span().unwrap_or(0..0);
+            let mut error = SourceError::at(shown_as, &source, range, e.message().trim());
+            if let Some(help) = unknown_field_help(e.message()) {
+                error = error.with_help(help);
+            }
+            Error::from(error)
+        })?;
+        config.validate(shown_as, &source)?;
+        Ok(config)
+    }
+
+    fn validate(&mut self, shown_as: &Path, source: &Arc<str>) -> Result<()> {
+        let at_key = |key: &str, message: String| {
+            let offset = source.find(key).unwrap_or(0);
+            SourceError::at(shown_as, source, offset..offset + key.len(), message)
+        };
+        let mut errors = Vec::new();
+        if self.build.paginate == 0 {
+            errors.push(at_key("paginate", "`paginate` must be at least 1".into()));
+        }
+        if !(self.base_url.starts_with("http://")
+            || self.base_url.starts_with("https://")
+            || self.base_url.starts_with('/'))
+        {
+            errors.push(at_key(
+                "base_url",
+                format!(
+                    "`base_url` must start with https://, http:// or /, found `{}`",
+                    self.base_url
+                ),
+            ));
+        }
+        self.shoutouts.wall_path = self.shoutouts.wall_path.trim_matches('/').to_string();
+        self.segments.path = self.segments.path.trim_matches('/').to_string();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Content(errors))
+        }
+    }
+
+    /// The path part of `base_url`, without a trailing slash: `""` or `"/shop"`.
+    pub fn base_path(&self) -> &str {
+        let url = self.base_url.trim_end_matches('/');
+        let after_scheme = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        match after_scheme {
+            Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => url,
+        }
+    }
+
+    /// The scheme and host of `base_url` (empty for a path-only base URL).
+    pub fn origin(&self) -> &str {
+        let url = self.base_url.trim_end_matches('/');
+        &url[..url.len() - self.base_path().len()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("kudos.toml"))
+    }
+
+    #[test]
+    fn defaults_fill_what_is_missing() {
+        let config = parse("title = \"Shop\"").unwrap();
+        assert_eq!(config.build.output_dir, "public");
+        assert_eq!(config.segments.path, "for");
+        assert!(config.shoutouts.require_consent);
+    }
+
+    #[test]
+    fn base_path_and_origin_split_the_base_url() {
+        let config = parse("base_url = \"https://example.com/shop/\"").unwrap();
+        assert_eq!(config.base_path(), "/shop");
+        assert_eq!(config.origin(), "https://example.com");
+        let config = parse("base_url = \"https://example.com\"").unwrap();
+        assert_eq!(config.base_path(), "");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggests() {
+        let Err(Error::Content(errors)) = parse("title = \"x\"\n[build]\npaginte = 3\n") else {
+            panic!("expected an error");
+        };
+        let text = errors[0].to_string();
+        assert!(text.starts_with("kudos.toml:3:1:"), "{text}");
+        assert!(text.contains("paginte"), "{text}");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `paginate`?"));
+    }
+}

@@ -1,0 +1,277 @@
+//! Walking `content/` and turning each file into a model value.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::front_matter;
+use super::{
+    Asset, Content, Page, PageKind, PageMeta, Section, SectionMeta, Segment, SegmentMeta,
+    Shoutout, ShoutoutMeta, Source,
+};
+use crate::config::Config;
+use crate::error::{Error, Result, SourceError};
+
+/// One file of `content/`, classified before it is read.
+enum Entry {
+    Markdown(PathBuf),
+    Asset(PathBuf),
+}
+
+/// Loads every file under `root/content`, reporting all bad files together.
+pub fn load(root: &Path, config: &Config) -> Result<Content> {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        return Ok(Content::default());
+    }
+    let entries = walk(&content_dir)?;
+    let bundles: Vec<PathBuf> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Markdown(p) if p.file_name().is_some_and(|n| n == "index.md") => {
+                p.parent().map(Path::to_path_buf)
+            }
+            _ => None,
+        })
+        .collect();
+
+    let loaded: Vec<std::result::Result<Loaded, SourceError>> = entries
+        .par_iter()
+        .filter_map(|e| match e {
+            Entry::Markdown(p) => Some(load_markdown(root, &content_dir, p, config)),
+            Entry::Asset(_) => None,
+        })
+        .collect();
+
+    let mut content = Content::default();
+    let mut errors = Vec::new();
+    for item in loaded {
+        match item {
+            Ok(Loaded::Page(p)) => content.pages.push(p),
+            Ok(Loaded::Shoutout(s)) => content.shoutouts.push(s),
+            Ok(Loaded::Segment(s)) => content.segments.push(s),
+            Ok(Loaded::Section(s)) => content.sections.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(Error::Content(errors));
+    }
+    for entry in &entries {
+        if let Entry::Asset(path) = entry {
+            content
+                .assets
+                .push(asset(&content_dir, path, &bundles, &content.pages));
+        }
+    }
+    Ok(content)
+}
+
+/// Files under `dir`, skipping hidden files and editor leftovers.
+fn walk(dir: &Path) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        if path.extension().is_some_and(|x| x == "md") {
+            entries.push(Entry::Markdown(path));
+        } else {
+            entries.push(Entry::Asset(path));
+        }
+    }
+    Ok(entries)
+}
+
+/// Hidden files, and the temporary files editors write while saving.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+enum Loaded {
+    Page(Page),
+    Shoutout(Shoutout),
+    Segment(Segment),
+    Section(Section),
+}
+
+fn load_markdown(
+    root: &Path,
+    content_dir: &Path,
+    path: &Path,
+    config: &Config,
+) -> std::result::Result<Loaded, SourceError> {
+    let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let content_path = slash_path(path.strip_prefix(content_dir).unwrap_or(path));
+    let text = read_utf8(path, &shown)?;
+    let split = front_matter::split(&shown, &text)?;
+    let source = Source {
+        path: shown.clone(),
+        content_path: content_path.clone(),
+        text: Arc::clone(&text),
+        body_offset: split.body_offset,
+    };
+    let parts: Vec<&str> = content_path.split('/').collect();
+    let file_name = *parts.last().unwrap_or(&"");
+    if file_name == "_index.md" {
+        let meta: SectionMeta = front_matter::parse(&shown, &text, &split)?;
+        let dir = parts[..parts.len() - 1].join("/");
+        return Ok(Loaded::Section(Section { source, meta, dir }));
+    }
+    let stem = if file_name == "index.md" && parts.len() > 1 {
+        parts[parts.len() - 2]
+    } else {
+        file_name.trim_end_matches(".md")
+    };
+    match parts[0] {
+        "shoutouts" if parts.len() > 1 => {
+            let meta: ShoutoutMeta = front_matter::parse(&shown, &text, &split)?;
+            let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
+            let path = format!("/{}/{slug}/", config.shoutouts.wall_path);
+            Ok(Loaded::Shoutout(Shoutout { source, meta, slug, path }))
+        }
+        "segments" if parts.len() > 1 => {
+            let meta: SegmentMeta = front_matter::parse(&shown, &text, &split)?;
+            let slug = slug_of(stem);
+            let path = format!("/{}/{slug}/", config.segments.path);
+            Ok(Loaded::Segment(Segment { source, meta, slug, path }))
+        }
+        first => {
+            let meta: PageMeta = front_matter::parse(&shown, &text, &split)?;
+            let kind = if first == "posts" && parts.len() > 1 {
+                PageKind::Post
+            } else {
+                PageKind::Page
+            };
+            if kind == PageKind::Post && meta.date.is_none() {
+                return Err(missing_date(&shown, &text, &split));
+            }
+            let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
+            let path = match kind {
+                PageKind::Post => format!("/posts/{slug}/"),
+                PageKind::Page => page_path(&parts, &slug),
+            };
+            Ok(Loaded::Page(Page { source, kind, meta, slug, path }))
+        }
+    }
+}
+
+fn missing_date(shown: &Path, text: &Arc<str>, split: &front_matter::Split) -> SourceError {
+    let range = split.front_offset..split.front_offset;
+    SourceError::at(shown, text, range, "missing field `date`: every post needs a date")
+        .with_help("add a line like `date = 2026-03-14` to the front matter")
+}
+
+/// `about.md` -> `/about/`, `legal/privacy.md` -> `/legal/privacy/`, `legal/index.md` -> `/legal/`.
+fn page_path(parts: &[&str], slug: &str) -> String {
+    let is_index = parts.last() == Some(&"index.md");
+    let dirs = if is_index {
+        &parts[..parts.len().saturating_sub(2)]
+    } else {
+        &parts[..parts.len() - 1]
+    };
+    let mut path = String::from("/");
+    for dir in dirs {
+        path.push_str(&slug_of(dir));
+        path.push('/');
+    }
+    if !(is_index && parts.len() == 1) {
+        path.push_str(slug);
+        path.push('/');
+    }
+    path
+}
+
+/// A URL-safe slug; keeps already-clean names as they are.
+pub fn slug_of(name: &str) -> String {
+    let slug = slug::slugify(name);
+    if slug.is_empty() { "untitled".into() } else { slug }
+}
+
+fn read_utf8(path: &Path, shown: &Path) -> std::result::Result<Arc<str>, SourceError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| SourceError::new(shown, format!("cannot read: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let column = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let mut error = SourceError::new(
+                shown,
+                format!("the file is not valid UTF-8 (bad byte at offset {valid})"),
+            )
+            .with_help("save the file with UTF-8 encoding");
+            error.position = Some((line, column));
+            Err(error)
+        }
+    }
+}
+
+fn asset(content_dir: &Path, path: &Path, bundles: &[PathBuf], pages: &[Page]) -> Asset {
+    let bundle = bundles
+        .iter()
+        .filter(|b| path.starts_with(b) && b.as_path() != content_dir)
+        .max_by_key(|b| b.as_os_str().len());
+    if let Some(bundle) = bundle {
+        let index = slash_path(bundle.strip_prefix(content_dir).unwrap_or(bundle)) + "/index.md";
+        if let Some(page) = pages.iter().find(|p| p.source.content_path == index) {
+            let rest = slash_path(path.strip_prefix(bundle).unwrap_or(path));
+            return Asset {
+                from: path.to_path_buf(),
+                to: format!("{}{rest}", &page.path[1..]),
+            };
+        }
+    }
+    Asset {
+        from: path.to_path_buf(),
+        to: slash_path(path.strip_prefix(content_dir).unwrap_or(path)),
+    }
+}
+
+/// A relative path with forward slashes on every platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_follow_folders() {
+        assert_eq!(page_path(&["about.md"], "about"), "/about/");
+        assert_eq!(page_path(&["legal", "privacy.md"], "privacy"), "/legal/privacy/");
+        assert_eq!(page_path(&["legal", "index.md"], "legal"), "/legal/");
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".hello.md.swp", "hello.md~", "4913", ".#hello.md", "#hello.md#"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("hello.md"));
+    }
+}

@@ -1,0 +1,94 @@
+//! The content model and its loading: everything under `content/`, parsed but not yet
+//! resolved against the rest of the site.
+//!
+//! Loading is per file and independent, so it runs in parallel and collects every bad
+//! file's error instead of stopping at the first one.
+
+mod date;
+pub mod front_matter;
+mod load;
+mod page;
+mod segment;
+mod shoutout;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use date::Date;
+pub use load::{is_ignored, load, slash_path, slug_of as load_slug};
+pub use page::{Page, PageKind, PageMeta};
+pub use segment::{Cta, Segment, SegmentMeta};
+pub use shoutout::{Consent, ConsentScope, Relationship, Shoutout, ShoutoutMeta};
+
+/// The file something was loaded from, kept for error messages and re-rendering.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the site root, as shown to the user: `content/posts/hello.md`.
+    pub path: PathBuf,
+    /// Path relative to `content/` with forward slashes, as `@/` links name it.
+    pub content_path: String,
+    /// The whole file.
+    pub text: Arc<str>,
+    /// Byte offset where the markdown body starts.
+    pub body_offset: usize,
+}
+
+impl Source {
+    /// The markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// Front matter of an `_index.md`: copy for the home page or a section's listing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    /// Heading of the listing.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Meta description of the listing.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Anything, for templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An `_index.md`: `content/_index.md` is the home page copy, `content/posts/_index.md`
+/// the posts listing's, and so on.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Where it came from.
+    pub source: Source,
+    /// Its front matter.
+    pub meta: SectionMeta,
+    /// Folder below `content/` ("" for the home page).
+    pub dir: String,
+}
+
+/// A non-markdown file under `content/`, copied into the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Absolute path to read.
+    pub from: PathBuf,
+    /// URL path below the base URL (no leading slash).
+    pub to: String,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Posts and plain pages.
+    pub pages: Vec<Page>,
+    /// Customer shout-outs.
+    pub shoutouts: Vec<Shoutout>,
+    /// Segment landing pages.
+    pub segments: Vec<Segment>,
+    /// `_index.md` files.
+    pub sections: Vec<Section>,
+    /// Files copied as they are (page bundle images and the like).
+    pub assets: Vec<Asset>,
+}

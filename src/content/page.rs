@@ -1,0 +1,78 @@
+//! Posts and plain pages: one type, because they share front matter and rendering; the
+//! folder they live in (`content/posts/` or anywhere else) decides their kind.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Date, Source};
+
+/// Whether a page is a dated blog post or a plain page like `about.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// Under `content/posts/`: dated, listed, in feeds and tags.
+    Post,
+    /// Anywhere else: stands alone.
+    Page,
+}
+
+/// Front matter of a post or page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    /// Required.
+    pub title: String,
+    /// Required for posts; posts dated in the future wait unless `--drafts`.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Last meaningful change.
+    #[serde(default)]
+    pub updated: Option<Date>,
+    /// Meta description and listing blurb.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Tag names.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Segment slugs whose landing pages list this post.
+    #[serde(default)]
+    pub segments: Vec<String>,
+    /// Left out unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Overrides the slug taken from the file name.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Old URL paths that should redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Social card image, relative to the page or the site.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Author names.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Template file name overriding the default for this kind.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Segments to render extra tailored copies for, at `/for/<segment>/<path>/`.
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// Anything, for templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A post or page as loaded from disk.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Where it came from.
+    pub source: Source,
+    /// Post or page.
+    pub kind: PageKind,
+    /// Its front matter.
+    pub meta: PageMeta,
+    /// Last URL segment.
+    pub slug: String,
+    /// URL path below the base URL, with slashes: `/posts/hello/`.
+    pub path: String,
+}

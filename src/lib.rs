@@ -1,0 +1,31 @@
+//! kudos: a static-site generator for customer-appreciation content.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`config`] reads `kudos.toml`;
+//! 2. [`content`] loads `content/` (in parallel) into posts, pages, shout-outs,
+//!    segments and section copy, with front matter parsed and checked;
+//! 3. [`site`] resolves the loaded content into a publishable [`site::Site`]: drafts,
+//!    consent, URLs, tags, segment membership and every cross-reference are settled here;
+//! 4. [`markdown`] and [`render`] turn the site into files (in parallel): markdown with
+//!    highlighting and checked internal links, then Tera templates, feeds and sitemaps;
+//! 5. [`output`] writes the files into a staging folder and swaps it into place only when
+//!    everything succeeded.
+//!
+//! [`build`] strings the stages together; the binary in `main.rs` only parses arguments,
+//! calls into [`cmd`] and prints errors.
+
+pub mod build;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+mod suggest;
+pub mod theme;
+
+pub use error::{Error, Result, SourceError};

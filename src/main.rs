@@ -1,0 +1,34 @@
+//! The `kudos` binary: parse arguments, run, print errors, set the exit code
+//! (0 success, 1 content or build error, 2 usage error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kudos::cli::Cli;
+use kudos::cmd::{self, Ui, render_diagnostic};
+use kudos::error::Error;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui::new(&cli);
+    match cmd::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error, &ui);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report(error: &Error, ui: &Ui) {
+    match error {
+        Error::Content(errors) => {
+            for e in errors {
+                eprintln!("{}\n", render_diagnostic(e, ui.color, "error"));
+            }
+            eprintln!("error: {error}; nothing was written");
+        }
+        other => eprintln!("error: {other}"),
+    }
+}

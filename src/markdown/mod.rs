@@ -1,0 +1,306 @@
+//! Markdown bodies to HTML: pulldown-cmark with kudos's additions.
+//!
+//! On top of CommonMark (plus tables, footnotes, strikethrough, task lists and smart
+//! punctuation) this adds: heading ids with anchor links and a table of contents,
+//! build-time highlighting of fenced code, `@/path.md#anchor` links resolved to URLs (and
+//! recorded so the caller can check the anchor once every page's headings are known),
+//! the `<!-- more -->` summary cut, and a word count for reading time.
+
+pub mod highlight;
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// Markdown switches from `[markdown]` in `kudos.toml`.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions {
+    /// Curly quotes and dashes.
+    pub smart_punctuation: bool,
+    /// A `#` link beside each heading.
+    pub heading_anchors: bool,
+}
+
+/// One heading, for a table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's id (its anchor).
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// An `@/` link found in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Content path it names: `posts/hello.md`.
+    pub target: String,
+    /// The `#anchor`, if any.
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+    /// Whether `target` was found.
+    pub resolved: bool,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The whole body.
+    pub html: String,
+    /// The part before `<!-- more -->`, if the marker is there.
+    pub summary: Option<String>,
+    /// Headings in order.
+    pub toc: Vec<TocEntry>,
+    /// Words of prose (code excluded).
+    pub words: usize,
+    /// `@/` links, for checking.
+    pub links: Vec<InternalLink>,
+}
+
+impl Rendered {
+    /// Whether `id` is an anchor in this body (a heading or footnote).
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.toc.iter().any(|h| h.id == id) || self.html.contains(&format!("id=\"{id}\""))
+    }
+}
+
+const MORE_MARKER: &str = "<!--kudos-more-->";
+
+/// Renders `body`. `resolve` maps a content path (`posts/hello.md`) to its URL.
+pub fn render(
+    body: &str,
+    options: MarkdownOptions,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
+    let mut parser_options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if options.smart_punctuation {
+        parser_options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut rendered = Rendered::default();
+    let events = transform(
+        Parser::new_ext(body, parser_options).into_offset_iter(),
+        options,
+        resolve,
+        &mut rendered,
+    );
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if let Some(cut) = html.find(MORE_MARKER) {
+        rendered.summary = Some(html[..cut].trim_end().to_string());
+        html.replace_range(cut..cut + MORE_MARKER.len(), "");
+    }
+    rendered.html = html;
+    rendered
+}
+
+/// Rewrites the event stream: headings, code, links, the summary marker.
+fn transform<'a>(
+    parser: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+    options: MarkdownOptions,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    rendered: &mut Rendered,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    let mut used_ids = HashSet::new();
+    let mut heading: Option<(HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>)> = None;
+    let mut code: Option<(Option<String>, String)> = None;
+
+    for (event, range) in parser {
+        if let Some((_, ref mut text)) = code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    let html = highlight::code_block(&text, lang.as_deref());
+                    out.push(Event::Html(html.into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((level, ref id, ref classes, ref mut inner)) = heading {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                let id = id.clone();
+                let classes = classes.clone();
+                let inner = std::mem::take(inner);
+                heading = None;
+                emit_heading(level, id, classes, inner, options, &mut used_ids, rendered, &mut out);
+            } else {
+                count_words(&event, rendered);
+                let event = rewrite_link(event, range.start, resolve, rendered);
+                inner.push(event);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some((level, id, classes, Vec::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) if html.trim() == "<!-- more -->" => {
+                out.push(Event::Html(MORE_MARKER.into()));
+            }
+            event => {
+                count_words(&event, rendered);
+                out.push(rewrite_link(event, range.start, resolve, rendered));
+            }
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_heading<'a>(
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    inner: Vec<Event<'a>>,
+    options: MarkdownOptions,
+    used_ids: &mut HashSet<String>,
+    rendered: &mut Rendered,
+    out: &mut Vec<Event<'a>>,
+) {
+    let title: String = inner
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let base = id.map_or_else(|| heading_id(&title), |i| i.to_string());
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used_ids.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let level_num = level as u8;
+    let mut open = format!("<h{level_num} id=\"");
+    pulldown_cmark_escape::escape_html(&mut open, &id).ok();
+    open.push('"');
+    if !classes.is_empty() {
+        open.push_str(" class=\"");
+        pulldown_cmark_escape::escape_html(&mut open, &classes.join(" ")).ok();
+        open.push('"');
+    }
+    open.push('>');
+    out.push(Event::Html(open.into()));
+    out.extend(inner);
+    let mut close = String::new();
+    if options.heading_anchors {
+        close.push_str(" <a class=\"heading-anchor\" href=\"#");
+        pulldown_cmark_escape::escape_href(&mut close, &id).ok();
+        close.push_str("\" aria-label=\"Link to this section\">#</a>");
+    }
+    close.push_str(&format!("</h{level_num}>\n"));
+    out.push(Event::Html(close.into()));
+    rendered.toc.push(TocEntry { level: level_num, id, title });
+}
+
+/// The id a heading gets: its text, slugified.
+pub fn heading_id(title: &str) -> String {
+    let id = slug::slugify(title);
+    if id.is_empty() { "section".into() } else { id }
+}
+
+fn count_words(event: &Event<'_>, rendered: &mut Rendered) {
+    if let Event::Text(t) = event {
+        rendered.words += t.split_whitespace().count();
+    }
+}
+
+fn rewrite_link<'a>(
+    event: Event<'a>,
+    offset: usize,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    rendered: &mut Rendered,
+) -> Event<'a> {
+    let Event::Start(Tag::Link { link_type, dest_url, title, id }) = event else {
+        return event;
+    };
+    let Some(internal) = dest_url.strip_prefix("@/") else {
+        return Event::Start(Tag::Link { link_type, dest_url, title, id });
+    };
+    let (target, anchor) = match internal.split_once('#') {
+        Some((t, a)) => (t.to_string(), Some(a.to_string())),
+        None => (internal.to_string(), None),
+    };
+    let url = resolve(&target);
+    rendered.links.push(InternalLink {
+        target,
+        anchor: anchor.clone(),
+        offset,
+        resolved: url.is_some(),
+    });
+    let mut href = url.unwrap_or_else(|| "#".into());
+    if let Some(anchor) = anchor {
+        href.push('#');
+        href.push_str(&anchor);
+    }
+    Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPTIONS: MarkdownOptions = MarkdownOptions { smart_punctuation: true, heading_anchors: true };
+
+    fn md(body: &str) -> Rendered {
+        render(body, OPTIONS, &|path| (path == "posts/a.md").then(|| "/posts/a/".to_string()))
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let r = md("## Why it matters\n\n## Why it matters\n");
+        assert!(r.html.contains("<h2 id=\"why-it-matters\">Why it matters <a class=\"heading-anchor\" href=\"#why-it-matters\""), "{}", r.html);
+        assert!(r.html.contains("id=\"why-it-matters-1\""));
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn summary_stops_at_more() {
+        let r = md("First.\n\n<!-- more -->\n\nSecond.\n");
+        assert_eq!(r.summary.as_deref(), Some("<p>First.</p>"));
+        assert!(r.html.contains("Second"));
+        assert!(!r.html.contains("kudos-more"));
+    }
+
+    #[test]
+    fn internal_links_resolve_and_record() {
+        let r = md("[a](@/posts/a.md#x) and [b](@/posts/missing.md)");
+        assert!(r.html.contains("href=\"/posts/a/#x\""), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert!(r.links[0].resolved && !r.links[1].resolved);
+        assert_eq!(r.links[0].anchor.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn code_is_highlighted_and_not_counted() {
+        let r = md("One two three.\n\n```rust\nlet a = 1;\n```\n");
+        assert!(r.html.contains("data-lang=\"rust\""));
+        assert_eq!(r.words, 3);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = md("| a |\n|---|\n| b |\n\n~~x~~ \"q\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n");
+        for needle in ["<table>", "<del>x</del>", "“q”", "type=\"checkbox\"", "footnote"] {
+            assert!(r.html.contains(needle), "{needle} in {}", r.html);
+        }
+    }
+}

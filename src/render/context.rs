@@ -1,0 +1,502 @@
+//! The template context: plain serde views of the resolved site.
+//!
+//! Templates see views, not the model: URLs already joined with the base URL, consent
+//! already applied (a shout-out's name is simply absent when it may not be shown), the
+//! quote already sanitised. So a theme cannot leak what the honesty rules hide, and a
+//! theme author can dump any view as JSON to see what is there.
+
+use serde::Serialize;
+
+use crate::content::{ConsentScope, Page, Relationship, Segment, Shoutout};
+use crate::markdown::{Rendered, TocEntry};
+use crate::site::{Site, Tag};
+
+/// Joins site paths with the base URL.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// `""` or `/shop`.
+    pub base_path: String,
+    /// `https://example.com` (may be empty).
+    pub origin: String,
+}
+
+impl Urls {
+    /// For `site`'s config.
+    pub fn new(site: &Site) -> Urls {
+        Urls {
+            base_path: site.config.base_path().to_string(),
+            origin: site.config.origin().to_string(),
+        }
+    }
+
+    /// `/posts/x/` -> `/shop/posts/x/`; external URLs are returned as they are.
+    pub fn url(&self, path: &str) -> String {
+        if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
+            return path.to_string();
+        }
+        let path = path.trim_start_matches('/');
+        format!("{}/{path}", self.base_path)
+    }
+
+    /// `/posts/x/` -> `https://example.com/shop/posts/x/`.
+    pub fn permalink(&self, path: &str) -> String {
+        let url = self.url(path);
+        if url.contains("://") { url } else { format!("{}{url}", self.origin) }
+    }
+}
+
+/// A name with a URL: a tag or segment on a post.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Shown text.
+    pub name: String,
+    /// Slug.
+    pub slug: String,
+    /// Site URL.
+    pub url: String,
+}
+
+/// A post or page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// "post" or "page".
+    pub kind: &'static str,
+    /// Title.
+    pub title: &'a str,
+    /// Meta description.
+    pub description: Option<&'a str>,
+    /// RFC 3339.
+    pub date: Option<String>,
+    /// RFC 3339.
+    pub updated: Option<String>,
+    /// Site URL (with base path).
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Path below the base URL.
+    pub path: &'a str,
+    /// Slug.
+    pub slug: &'a str,
+    /// Tags with their pages.
+    pub tags: Vec<LinkView>,
+    /// Segments with their pages.
+    pub segments: Vec<LinkView>,
+    /// Author names.
+    pub authors: &'a [String],
+    /// Social card image, absolute.
+    pub image: Option<String>,
+    /// HTML before `<!-- more -->`, if marked.
+    pub summary: Option<&'a str>,
+    /// The whole body as HTML (empty in listings).
+    pub content: &'a str,
+    /// Headings.
+    pub toc: &'a [TocEntry],
+    /// Words of prose.
+    pub word_count: usize,
+    /// Minutes, at 200 words a minute, at least 1.
+    pub reading_time: usize,
+    /// Front matter `[extra]`.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// Source file below `content/`.
+    pub source: &'a str,
+}
+
+impl<'a> PageView<'a> {
+    /// A view of `page`; `with_content` is false for listings.
+    pub fn new(site: &Site, urls: &Urls, page: &'a Page, body: &'a Rendered, with_content: bool) -> Self {
+        let segment_links = page
+            .meta
+            .segments
+            .iter()
+            .filter_map(|slug| site.segments.iter().find(|s| &s.slug == slug))
+            .map(|s| LinkView { name: s.meta.title.clone(), slug: s.slug.clone(), url: urls.url(&s.path) })
+            .collect();
+        PageView {
+            kind: match page.kind {
+                crate::content::PageKind::Post => "post",
+                crate::content::PageKind::Page => "page",
+            },
+            title: &page.meta.title,
+            description: page.meta.description.as_deref(),
+            date: page.meta.date.map(|d| d.rfc3339()),
+            updated: page.meta.updated.map(|d| d.rfc3339()),
+            url: urls.url(&page.path),
+            permalink: urls.permalink(&page.path),
+            path: &page.path,
+            slug: &page.slug,
+            tags: page.meta.tags.iter().map(|t| tag_link(site, urls, t)).collect(),
+            segments: segment_links,
+            authors: &page.meta.authors,
+            image: page.meta.image.as_deref().map(|i| image_url(urls, &page.path, i)),
+            summary: body.summary.as_deref(),
+            content: if with_content { &body.html } else { "" },
+            toc: &body.toc,
+            word_count: body.words,
+            reading_time: reading_minutes(body.words),
+            extra: &page.meta.extra,
+            source: &page.source.content_path,
+        }
+    }
+}
+
+fn tag_link(site: &Site, urls: &Urls, name: &str) -> LinkView {
+    let slug = crate::content::load_slug(name);
+    let path = site
+        .tags
+        .iter()
+        .find(|t| t.slug == slug)
+        .map_or_else(|| format!("/tags/{slug}/"), |t| t.path.clone());
+    LinkView { name: name.to_string(), slug, url: urls.url(&path) }
+}
+
+/// An image given relative to a page (bundle) or the site, as an absolute URL.
+fn image_url(urls: &Urls, page_path: &str, image: &str) -> String {
+    if image.contains("://") || image.starts_with('/') {
+        urls.permalink(image)
+    } else {
+        urls.permalink(&format!("{page_path}{image}"))
+    }
+}
+
+/// Minutes to read `words`, never zero.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+/// A shout-out as a card, with consent applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShoutoutView<'a> {
+    /// Slug; the card's anchor is `shoutout-<slug>`.
+    pub slug: &'a str,
+    /// Anchor id on the wall.
+    pub anchor: String,
+    /// Site URL of its own page.
+    pub url: String,
+    /// Absolute URL of its own page.
+    pub permalink: String,
+    /// Who said it, as it may be shown: the name, or "A customer in Leeds".
+    pub display_name: String,
+    /// The name, only if the consent covers it.
+    pub customer: Option<&'a str>,
+    /// Only with the name in scope.
+    pub company: Option<&'a str>,
+    /// Only with the name in scope.
+    pub role: Option<&'a str>,
+    /// Location.
+    pub location: Option<&'a str>,
+    /// Initials (or "?" without a name), for the avatar placeholder.
+    pub initials: String,
+    /// Photo URL, only with "photo" in scope.
+    pub avatar: Option<String>,
+    /// 1-5.
+    pub rating: Option<u8>,
+    /// RFC 3339.
+    pub date: Option<String>,
+    /// The quote as sanitised HTML.
+    pub quote: String,
+    /// The quote as plain text (for meta tags and JSON-LD).
+    pub quote_text: String,
+    /// Product it is about.
+    pub product: Option<&'a str>,
+    /// Original source name.
+    pub source_name: Option<&'a str>,
+    /// Original source URL.
+    pub source_url: Option<&'a str>,
+    /// Featured.
+    pub featured: bool,
+    /// Relationship, snake_case.
+    pub relationship: Relationship,
+    /// Disclosure line, for anything but a plain customer.
+    pub disclosure: Option<String>,
+    /// Segments with their pages.
+    pub segments: Vec<LinkView>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// Front matter `[extra]`.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> ShoutoutView<'a> {
+    /// A card for `shoutout`, whose body rendered to `body`.
+    pub fn new(site: &Site, urls: &Urls, shoutout: &'a Shoutout, body: &Rendered) -> Self {
+        let meta = &shoutout.meta;
+        let named = !site.config.shoutouts.require_consent || meta.allows(ConsentScope::Name);
+        let photo = !site.config.shoutouts.require_consent || meta.allows(ConsentScope::Photo);
+        let display_name = if named {
+            meta.customer.clone()
+        } else {
+            match &meta.location {
+                Some(place) => format!("A customer in {place}"),
+                None => "A customer".to_string(),
+            }
+        };
+        let quote = sanitize_quote(&body.html);
+        ShoutoutView {
+            slug: &shoutout.slug,
+            anchor: format!("shoutout-{}", shoutout.slug),
+            url: urls.url(&shoutout.path),
+            permalink: urls.permalink(&shoutout.path),
+            display_name,
+            initials: if named { initials(&meta.customer) } else { "?".into() },
+            customer: named.then_some(meta.customer.as_str()),
+            company: meta.company.as_deref().filter(|_| named),
+            role: meta.role.as_deref().filter(|_| named),
+            location: meta.location.as_deref(),
+            avatar: meta.avatar.as_deref().filter(|_| photo).map(|a| urls.url(a)),
+            rating: meta.rating,
+            date: meta.date.map(|d| d.rfc3339()),
+            quote_text: plain_text(&quote),
+            quote,
+            product: meta.product.as_deref(),
+            source_name: meta.source_name.as_deref(),
+            source_url: meta.source_url.as_deref(),
+            featured: meta.featured,
+            relationship: meta.relationship,
+            disclosure: disclosure(site, shoutout),
+            segments: meta
+                .segments
+                .iter()
+                .filter_map(|slug| site.segments.iter().find(|s| &s.slug == slug))
+                .map(|s| LinkView { name: s.meta.title.clone(), slug: s.slug.clone(), url: urls.url(&s.path) })
+                .collect(),
+            tags: &meta.tags,
+            extra: &meta.extra,
+        }
+    }
+}
+
+fn disclosure(site: &Site, shoutout: &Shoutout) -> Option<String> {
+    if let Some(text) = &shoutout.meta.disclosure {
+        return Some(text.clone());
+    }
+    let business = &site.config.title;
+    Some(match shoutout.meta.relationship {
+        Relationship::Customer => return None,
+        Relationship::FreeProduct => "Received a free product".to_string(),
+        Relationship::Employee => format!("Works at {business}"),
+        Relationship::Family => format!("Family of the people behind {business}"),
+        Relationship::Paid => format!("Paid by {business} for this review"),
+        Relationship::Affiliate => format!("Earns a commission from {business}"),
+    })
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Customer words are untrusted: keep formatting, drop scripts, handlers, frames and
+/// `javascript:` URLs, and make links safe to follow.
+pub fn sanitize_quote(html: &str) -> String {
+    ammonia::Builder::default()
+        .rm_tags(&["img"])
+        .link_rel(Some("nofollow noopener noreferrer"))
+        .clean(html)
+        .to_string()
+}
+
+/// Text content of a small HTML fragment, whitespace collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A segment landing page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentView<'a> {
+    /// Slug.
+    pub slug: &'a str,
+    /// Name.
+    pub title: &'a str,
+    /// Meta description.
+    pub description: Option<&'a str>,
+    /// Big line.
+    pub headline: Option<&'a str>,
+    /// Paragraph under it.
+    pub lede: Option<&'a str>,
+    /// Call to action, URL joined with the base path.
+    pub cta: Option<LinkView>,
+    /// Hero image URL.
+    pub hero: Option<String>,
+    /// Site URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Ask search engines not to index it.
+    pub noindex: bool,
+    /// The copy as HTML (empty in listings).
+    pub content: &'a str,
+    /// Front matter `[extra]`.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> SegmentView<'a> {
+    /// A view of `segment`.
+    pub fn new(urls: &Urls, segment: &'a Segment, body: &'a Rendered, with_content: bool) -> Self {
+        SegmentView {
+            slug: &segment.slug,
+            title: &segment.meta.title,
+            description: segment.meta.description.as_deref(),
+            headline: segment.meta.headline.as_deref(),
+            lede: segment.meta.lede.as_deref(),
+            cta: segment.meta.cta.as_ref().map(|c| LinkView {
+                name: c.label.clone(),
+                slug: String::new(),
+                url: urls.url(&c.url),
+            }),
+            hero: segment.meta.hero.as_deref().map(|h| urls.url(h)),
+            url: urls.url(&segment.path),
+            permalink: urls.permalink(&segment.path),
+            noindex: segment.meta.noindex,
+            content: if with_content { &body.html } else { "" },
+            extra: &segment.meta.extra,
+        }
+    }
+}
+
+/// A tag with its post count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    /// As written.
+    pub name: String,
+    /// Slug.
+    pub slug: String,
+    /// Site URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Posts with it.
+    pub count: usize,
+}
+
+impl TagView {
+    /// A view of `tag`.
+    pub fn new(urls: &Urls, tag: &Tag) -> Self {
+        TagView {
+            name: tag.name.clone(),
+            slug: tag.slug.clone(),
+            url: urls.url(&tag.path),
+            permalink: urls.permalink(&tag.path),
+            count: tag.posts.len(),
+        }
+    }
+}
+
+/// Ratings over every published shout-out, for honest aggregates.
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingStats {
+    /// Published shout-outs.
+    pub count: usize,
+    /// Of which rated.
+    pub rated: usize,
+    /// Mean rating, rounded to one decimal (0 without ratings).
+    pub average: f64,
+}
+
+impl RatingStats {
+    /// Over all of `site`'s published shout-outs.
+    pub fn new(site: &Site) -> Self {
+        let ratings: Vec<f64> = site.shoutouts.iter().filter_map(|s| s.meta.rating).map(f64::from).collect();
+        let average = if ratings.is_empty() {
+            0.0
+        } else {
+            (ratings.iter().sum::<f64>() / ratings.len() as f64 * 10.0).round() / 10.0
+        };
+        RatingStats { count: site.shoutouts.len(), rated: ratings.len(), average }
+    }
+}
+
+/// What every page's `<head>` needs, computed per page so `base.html` stays simple.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadView {
+    /// `<title>` text.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Canonical absolute URL.
+    pub canonical: String,
+    /// `og:type`: "website" or "article".
+    pub og_type: &'static str,
+    /// Social card image, absolute.
+    pub image: Option<String>,
+    /// Ask search engines not to index.
+    pub noindex: bool,
+}
+
+/// One listing page of posts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorView<'a> {
+    /// 1-based.
+    pub current: usize,
+    /// Number of pages.
+    pub total: usize,
+    /// Posts on this page.
+    pub items: Vec<PageView<'a>>,
+    /// URL of the previous page.
+    pub previous: Option<String>,
+    /// URL of the next page.
+    pub next: Option<String>,
+    /// Every page's number and URL.
+    pub pages: Vec<PageLink>,
+}
+
+/// A page number and its URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// 1-based.
+    pub number: usize,
+    /// Site URL.
+    pub url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_honour_the_base_path() {
+        let urls = Urls { base_path: "/shop".into(), origin: "https://example.com".into() };
+        assert_eq!(urls.url("/posts/a/"), "/shop/posts/a/");
+        assert_eq!(urls.url("atom.xml"), "/shop/atom.xml");
+        assert_eq!(urls.permalink("/"), "https://example.com/shop/");
+        assert_eq!(urls.url("https://other.org/x"), "https://other.org/x");
+    }
+
+    #[test]
+    fn quotes_lose_scripts_handlers_frames_and_js_links() {
+        let dirty = "<p>Hi<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a><iframe src=\"https://e.vil\"></iframe></p>";
+        let clean = sanitize_quote(dirty);
+        for bad in ["<script", "onerror", "javascript:", "<iframe", "<img"] {
+            assert!(!clean.contains(bad), "{bad} in {clean}");
+        }
+        assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn initials_and_plain_text() {
+        assert_eq!(initials("ada lovelace king"), "AL");
+        assert_eq!(plain_text("<p>Good &amp; <em>kind</em></p>"), "Good & kind");
+    }
+}

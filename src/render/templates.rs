@@ -1,0 +1,219 @@
+//! The Tera engine of one build: the theme's templates plus kudos's functions and filters.
+//!
+//! Functions that list content (`posts()`, `shoutouts()`, `get_segment()`) read views that
+//! were turned into Tera values once per build and are shared by reference counting, so a
+//! listing on every page costs a lookup, not a serialisation of the site.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::content::Date;
+use crate::error::SourceError;
+use crate::theme::Theme;
+
+use super::context::{Urls, reading_minutes};
+
+/// Content lists shared by the template functions.
+#[derive(Default)]
+pub struct Lists {
+    /// Post summaries, newest first.
+    pub posts: Vec<Value>,
+    /// Tag slugs of each post.
+    pub post_tags: Vec<Vec<String>>,
+    /// Segment slugs of each post.
+    pub post_segments: Vec<Vec<String>>,
+    /// Shout-out cards, wall order.
+    pub shoutouts: Vec<Value>,
+    /// Tags of each shout-out.
+    pub shoutout_tags: Vec<Vec<String>>,
+    /// Featured flag of each shout-out.
+    pub shoutout_featured: Vec<bool>,
+    /// Segment slug -> its shout-out indices (its own order).
+    pub segment_shoutouts: HashMap<String, Vec<usize>>,
+    /// Segment slug -> segment summary.
+    pub segments: HashMap<String, Value>,
+}
+
+/// Template name -> file to name in errors.
+pub type TemplateFiles = HashMap<String, PathBuf>;
+
+/// Builds the engine; template syntax errors are reported against their files.
+pub fn engine(theme: &Theme, urls: &Urls, lists: Arc<Lists>) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    register(&mut tera, urls, lists);
+    let files: TemplateFiles = theme
+        .templates
+        .values()
+        .map(|t| (t.name.clone(), t.shown.clone()))
+        .collect();
+    let mut errors = Vec::new();
+    // Each template on its own first, so every file with a syntax error is reported;
+    // errors that need the other templates (a missing parent) are left to the full load.
+    for template in theme.templates.values() {
+        let mut probe = tera.clone();
+        if let Err(e) = probe.add_raw_template(&template.name, &template.text)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            errors.push(template_error(&e, &files, Some(&template.name)));
+        }
+    }
+    if errors.is_empty()
+        && let Err(e) = tera.add_raw_templates(theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str())))
+    {
+        errors.push(template_error(&e, &files, None));
+    }
+    if errors.is_empty() { Ok((tera, files)) } else { Err(errors) }
+}
+
+fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
+    let u = urls.clone();
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path: String = kwargs.must_get::<&str>("path")?.to_string();
+        let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+        Ok(if absolute { u.permalink(&path) } else { u.url(&path) })
+    });
+    let l = Arc::clone(&lists);
+    tera.register_function("posts", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let segment = kwargs.get::<&str>("segment")?;
+        let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
+        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+        let items: Vec<Value> = (0..l.posts.len())
+            .filter(|&i| segment.is_none_or(|s| l.post_segments[i].iter().any(|x| x == s)))
+            .filter(|&i| tag.as_ref().is_none_or(|t| l.post_tags[i].contains(t)))
+            .take(limit)
+            .map(|i| l.posts[i].clone())
+            .collect();
+        Ok(Value::from(items))
+    });
+    let l = Arc::clone(&lists);
+    tera.register_function("shoutouts", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let segment = kwargs.get::<&str>("segment")?;
+        let tag = kwargs.get::<&str>("tag")?;
+        let featured = kwargs.get::<bool>("featured")?;
+        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+        let order: Vec<usize> = match segment {
+            Some(s) => l
+                .segment_shoutouts
+                .get(s)
+                .cloned()
+                .ok_or_else(|| tera::Error::message(format!("unknown segment `{s}` in shoutouts()")))?,
+            None => (0..l.shoutouts.len()).collect(),
+        };
+        let items: Vec<Value> = order
+            .into_iter()
+            .filter(|&i| tag.is_none_or(|t| l.shoutout_tags[i].iter().any(|x| x == t)))
+            .filter(|&i| featured.is_none_or(|f| l.shoutout_featured[i] == f))
+            .take(limit)
+            .map(|i| l.shoutouts[i].clone())
+            .collect();
+        Ok(Value::from(items))
+    });
+    let l = Arc::clone(&lists);
+    tera.register_function("get_segment", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let slug = kwargs.must_get::<&str>("slug")?;
+        l.segments
+            .get(slug)
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("unknown segment `{slug}` in get_segment()")))
+    });
+    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let format = kwargs.get::<&str>("format")?.unwrap_or("%B %-d, %Y");
+        let date = Date::parse(value).ok_or_else(|| tera::Error::message(format!("date filter: `{value}` is not a date")))?;
+        date.format(format).map_err(tera::Error::message)
+    });
+    tera.register_filter("reading_time", |words: usize, _: Kwargs, _: &State| reading_minutes(words));
+    tera.register_filter("stars", stars);
+}
+
+/// Accessible stars: the glyphs are decoration, the text says "4 out of 5".
+fn stars(rating: i64, _: Kwargs, _: &State) -> Value {
+    let rating = rating.clamp(0, 5) as usize;
+    let html = format!(
+        "<span class=\"stars\" role=\"img\" aria-label=\"{rating} out of 5 stars\"><span aria-hidden=\"true\">{}{}</span></span>",
+        "★".repeat(rating),
+        "☆".repeat(5 - rating)
+    );
+    Value::safe_string(&html)
+}
+
+/// A Tera error as a [`SourceError`] naming the template file and line.
+pub fn template_error(error: &tera::Error, files: &TemplateFiles, fallback: Option<&str>) -> SourceError {
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let name = report
+        .map(|r| r.filename().to_string())
+        .filter(|n| !n.is_empty())
+        .or(fallback.map(str::to_string))
+        .unwrap_or_default();
+    let shown = files.get(&name).cloned().unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
+    let mut message = match report {
+        Some(r) => r.message().to_string(),
+        None => error.kind().to_string(),
+    };
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    let mut out = SourceError::new(shown, format!("template error: {message}"));
+    if let Some(r) = report {
+        out.position = Some((r.span().start_line, r.span().start_col + 1));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme_with(name: &str, text: &str) -> Theme {
+        let mut theme = Theme::default();
+        theme.templates.insert(
+            name.into(),
+            crate::theme::TemplateSource { name: name.into(), text: text.into(), shown: PathBuf::from(format!("templates/{name}")) },
+        );
+        theme
+    }
+
+    fn urls() -> Urls {
+        Urls { base_path: "/shop".into(), origin: "https://example.com".into() }
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let theme = theme_with("page.html", "<p>\n{% if %}\n");
+        let errors = engine(&theme, &urls(), Arc::default()).err().unwrap();
+        assert_eq!(errors[0].path, PathBuf::from("templates/page.html"));
+        assert_eq!(errors[0].position.map(|p| p.0), Some(2), "{}", errors[0]);
+    }
+
+    #[test]
+    fn functions_and_filters() {
+        let theme = theme_with(
+            "t.html",
+            "{{ url(path='/posts/') }} {{ 4 | stars }} {{ '2026-03-14' | date(format='%Y/%m') }} {{ 450 | reading_time }}",
+        );
+        let (tera, _) = engine(&theme, &urls(), Arc::default()).unwrap();
+        let out = tera.render("t.html", &tera::Context::new()).unwrap();
+        assert!(out.starts_with("/shop/posts/ "), "{out}");
+        assert!(out.contains("aria-label=\"4 out of 5 stars\""), "{out}");
+        assert!(out.contains("2026/03 3"), "{out}");
+    }
+
+    #[test]
+    fn undefined_variables_are_errors() {
+        let theme = theme_with("t.html", "line one\n{{ nope.title }}");
+        let (tera, files) = engine(&theme, &urls(), Arc::default()).unwrap();
+        let err = tera.render("t.html", &tera::Context::new()).unwrap_err();
+        let error = template_error(&err, &files, Some("t.html"));
+        assert_eq!(error.path, PathBuf::from("templates/t.html"));
+        assert_eq!(error.position.map(|p| p.0), Some(2), "{error}");
+    }
+}

@@ -1,0 +1,377 @@
+//! Resolving loaded content into a publishable site.
+//!
+//! Everything that depends on more than one file is decided here, once: which items are
+//! published (drafts, future dates, consent), the URL each one claims (and clashes
+//! between them), tags, which posts and shout-outs belong to which segment, and whether
+//! every segment a file names exists. Rendering then only reads this structure, which is
+//! what lets it run in parallel and, later, re-render a single page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
+use crate::content::{ConsentScope, Source};
+use crate::error::{Error, Result, SourceError};
+
+/// Choices that change what a build publishes.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Publish drafts and future-dated items.
+    pub drafts: bool,
+    /// Treat warnings (missing consent) as errors.
+    pub strict: bool,
+    /// "Now", for the future-date rule; fixed in tests.
+    pub now: Date,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            drafts: false,
+            strict: false,
+            now: Date::now(),
+        }
+    }
+}
+
+/// A tag and the posts that carry it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// As first written.
+    pub name: String,
+    /// In URLs.
+    pub slug: String,
+    /// `/tags/<slug>/`.
+    pub path: String,
+    /// Indices into [`Site::posts`], newest first.
+    pub posts: Vec<usize>,
+}
+
+/// Which item a content path (`posts/hello.md`) refers to, for `@/` links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemRef {
+    /// Index into [`Site::posts`].
+    Post(usize),
+    /// Index into [`Site::pages`].
+    Page(usize),
+    /// Index into [`Site::shoutouts`].
+    Shoutout(usize),
+    /// Index into [`Site::segments`].
+    Segment(usize),
+}
+
+/// The resolved site: only what is published, with every cross-reference settled.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Settings.
+    pub config: Config,
+    /// Published posts, newest first.
+    pub posts: Vec<Page>,
+    /// Published plain pages, by path.
+    pub pages: Vec<Page>,
+    /// Published shout-outs: featured first, then newest.
+    pub shoutouts: Vec<Shoutout>,
+    /// Segments by weight, then title.
+    pub segments: Vec<Segment>,
+    /// `_index.md` copy by folder ("" is the home page).
+    pub sections: HashMap<String, Section>,
+    /// Tags by slug.
+    pub tags: Vec<Tag>,
+    /// For each segment (same order as `segments`), its posts, newest first.
+    pub segment_posts: Vec<Vec<usize>>,
+    /// For each segment, its shout-outs: the page's featured ones first, then the rest.
+    pub segment_shoutouts: Vec<Vec<usize>>,
+    /// Files under `content/` copied as they are.
+    pub assets: Vec<Asset>,
+    /// Content path -> item, for internal links.
+    pub by_content_path: HashMap<String, ItemRef>,
+    /// Problems that do not stop the build (e.g. a shout-out without consent).
+    pub warnings: Vec<SourceError>,
+}
+
+impl Site {
+    /// Resolves `content` under `config`; all problems are reported together.
+    pub fn resolve(config: Config, content: Content, options: &BuildOptions) -> Result<Site> {
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        let published = |draft: bool, date: Option<Date>| {
+            options.drafts || (!draft && date.is_none_or(|d| d <= options.now))
+        };
+
+        let mut segments: Vec<Segment> = content
+            .segments
+            .into_iter()
+            .filter(|s| options.drafts || !s.meta.draft)
+            .collect();
+        segments.sort_by(|a, b| {
+            (a.meta.weight, &a.meta.title, &a.slug).cmp(&(b.meta.weight, &b.meta.title, &b.slug))
+        });
+        let known: Vec<&str> = segments.iter().map(|s| s.slug.as_str()).collect();
+
+        let (mut posts, mut pages): (Vec<Page>, Vec<Page>) = content
+            .pages
+            .into_iter()
+            .filter(|p| published(p.meta.draft, p.meta.date))
+            .partition(|p| p.kind == PageKind::Post);
+        posts.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.slug.cmp(&b.slug)));
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+
+        for page in posts.iter().chain(&pages) {
+            check_segments(&page.source, "segments", &page.meta.segments, &known, &mut errors);
+            check_segments(&page.source, "variants", &page.meta.variants, &known, &mut errors);
+        }
+
+        let mut shoutouts = Vec::new();
+        for shoutout in content.shoutouts {
+            if !published(shoutout.meta.draft, None) {
+                continue;
+            }
+            check_segments(&shoutout.source, "segments", &shoutout.meta.segments, &known, &mut errors);
+            if let Some(rating) = shoutout.meta.rating
+                && !(1..=5).contains(&rating)
+            {
+                errors.push(at_key(&shoutout.source, "rating", format!("rating {rating} is out of range: expected a whole number from 1 to 5")));
+            }
+            if config.shoutouts.require_consent && !shoutout.meta.has_consent() {
+                let why = if shoutout.meta.withdrawn.is_some() {
+                    "consent was withdrawn"
+                } else {
+                    "it has no `consent`"
+                };
+                let problem = SourceError::new(
+                    &shoutout.source.path,
+                    format!("shout-out from {} is not published: {why}", shoutout.meta.customer),
+                )
+                .with_help("add `consent = { date = 2026-03-01, scope = [\"quote\", \"name\"], proof = \"email\" }` once the customer agreed");
+                if options.strict {
+                    errors.push(problem);
+                } else {
+                    warnings.push(problem);
+                }
+                continue;
+            }
+            if config.shoutouts.require_consent && !shoutout.meta.allows(ConsentScope::Quote) {
+                warnings.push(SourceError::new(&shoutout.source.path, "shout-out is not published: its consent scope does not include \"quote\""));
+                continue;
+            }
+            shoutouts.push(shoutout);
+        }
+        shoutouts.sort_by(|a, b| {
+            b.meta
+                .featured
+                .cmp(&a.meta.featured)
+                .then(b.meta.date.cmp(&a.meta.date))
+                .then(a.slug.cmp(&b.slug))
+        });
+
+        for segment in &segments {
+            for slug in &segment.meta.featured_shoutouts {
+                if !shoutouts.iter().any(|s| &s.slug == slug) {
+                    errors.push(at_key(&segment.source, "featured_shoutouts", format!("featured shout-out `{slug}` does not exist or is not published")));
+                }
+            }
+        }
+
+        let tags = collect_tags(&posts);
+        let segment_posts = segments
+            .iter()
+            .map(|seg| {
+                (0..posts.len())
+                    .filter(|&i| posts[i].meta.segments.contains(&seg.slug))
+                    .collect()
+            })
+            .collect();
+        let segment_shoutouts = segments
+            .iter()
+            .map(|seg| segment_members(seg, &shoutouts))
+            .collect();
+
+        let mut by_content_path = HashMap::new();
+        for (i, p) in posts.iter().enumerate() {
+            by_content_path.insert(p.source.content_path.clone(), ItemRef::Post(i));
+        }
+        for (i, p) in pages.iter().enumerate() {
+            by_content_path.insert(p.source.content_path.clone(), ItemRef::Page(i));
+        }
+        for (i, s) in shoutouts.iter().enumerate() {
+            by_content_path.insert(s.source.content_path.clone(), ItemRef::Shoutout(i));
+        }
+        for (i, s) in segments.iter().enumerate() {
+            by_content_path.insert(s.source.content_path.clone(), ItemRef::Segment(i));
+        }
+
+        let site = Site {
+            sections: content
+                .sections
+                .into_iter()
+                .map(|s| (s.dir.clone(), s))
+                .collect(),
+            config,
+            posts,
+            pages,
+            shoutouts,
+            segments,
+            tags,
+            segment_posts,
+            segment_shoutouts,
+            assets: content.assets,
+            by_content_path,
+            warnings,
+        };
+        errors.extend(site.url_clashes());
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            errors.sort_by(|a, b| a.path.cmp(&b.path));
+            Err(Error::Content(errors))
+        }
+    }
+
+    /// How many listing pages the posts need.
+    pub fn post_pages(&self) -> usize {
+        self.posts.len().div_ceil(self.config.build.paginate).max(1)
+    }
+
+    /// URL path of the `n`th (1-based) posts listing page.
+    pub fn posts_page_path(n: usize) -> String {
+        if n <= 1 {
+            "/posts/".into()
+        } else {
+            format!("/posts/page/{n}/")
+        }
+    }
+
+    /// Every URL path a source file claims, with the file.
+    fn claims(&self) -> Vec<(String, PathBuf)> {
+        let mut claims = Vec::new();
+        for page in self.posts.iter().chain(&self.pages) {
+            claims.push((page.path.clone(), page.source.path.clone()));
+            for alias in &page.meta.aliases {
+                claims.push((normalize_path(alias), page.source.path.clone()));
+            }
+            for segment in &page.meta.variants {
+                let path = format!("/{}/{segment}{}", self.config.segments.path, page.path);
+                claims.push((path, page.source.path.clone()));
+            }
+        }
+        for s in &self.shoutouts {
+            claims.push((s.path.clone(), s.source.path.clone()));
+        }
+        for s in &self.segments {
+            claims.push((s.path.clone(), s.source.path.clone()));
+        }
+        claims
+    }
+
+    /// URL paths the site generates itself (listings, feeds), which no file may claim.
+    fn generated_paths(&self) -> Vec<String> {
+        let mut paths = vec![
+            "/".to_string(),
+            "/tags/".into(),
+            format!("/{}/", self.config.shoutouts.wall_path),
+        ];
+        paths.extend((1..=self.post_pages()).map(Site::posts_page_path));
+        paths.extend(self.tags.iter().map(|t| t.path.clone()));
+        paths
+    }
+
+    fn url_clashes(&self) -> Vec<SourceError> {
+        let mut errors = Vec::new();
+        let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for generated in self.generated_paths() {
+            owners.insert(generated, PathBuf::from("(generated listing)"));
+        }
+        for (path, file) in self.claims() {
+            match owners.get(&path) {
+                Some(owner) if owner != &file || path.is_empty() => errors.push(
+                    SourceError::new(
+                        &file,
+                        format!("the URL {path} is claimed twice: by {} and by {}", owner.display(), file.display()),
+                    )
+                    .with_help("give one of them another `slug`, or remove the duplicate"),
+                ),
+                Some(_) => {}
+                None => {
+                    owners.insert(path, file);
+                }
+            }
+        }
+        errors
+    }
+}
+
+/// `/old-path` -> `/old-path/`.
+fn normalize_path(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+}
+
+fn collect_tags(posts: &[Page]) -> Vec<Tag> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        for name in &post.meta.tags {
+            let slug = crate::content::load_slug(name);
+            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+                name: name.clone(),
+                path: format!("/tags/{slug}/"),
+                slug,
+                posts: Vec::new(),
+            });
+            if tag.posts.last() != Some(&i) {
+                tag.posts.push(i);
+            }
+        }
+    }
+    tags.into_values().collect()
+}
+
+/// A segment's shout-outs: the page's own featured list first, then the rest in wall order.
+fn segment_members(segment: &Segment, shoutouts: &[Shoutout]) -> Vec<usize> {
+    let belongs = |s: &Shoutout| {
+        s.meta.segments.contains(&segment.slug)
+            || s.meta.tags.iter().any(|t| segment.meta.tags.contains(t))
+    };
+    let mut members: Vec<usize> = segment
+        .meta
+        .featured_shoutouts
+        .iter()
+        .filter_map(|slug| shoutouts.iter().position(|s| &s.slug == slug))
+        .collect();
+    for (i, s) in shoutouts.iter().enumerate() {
+        if belongs(s) && !members.contains(&i) {
+            members.push(i);
+        }
+    }
+    members
+}
+
+fn check_segments(
+    source: &Source,
+    key: &str,
+    named: &[String],
+    known: &[&str],
+    errors: &mut Vec<SourceError>,
+) {
+    for name in named {
+        if known.contains(&name.as_str()) {
+            continue;
+        }
+        let help = match crate::suggest::nearest(name, known.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? known segments: {}", known.join(", ")),
+            None if known.is_empty() => "there are no segments yet: add one under content/segments/".into(),
+            None => format!("known segments: {}", known.join(", ")),
+        };
+        errors.push(at_key(source, key, format!("unknown segment `{name}` in `{key}`")).with_help(help));
+    }
+}
+
+/// An error pointing at the line where `key` is set in a file's front matter.
+pub fn at_key(source: &Source, key: &str, message: String) -> SourceError {
+    let front = &source.text[..source.body_offset];
+    let offset = front
+        .match_indices(key)
+        .find(|(i, _)| *i == 0 || front.as_bytes()[i - 1] == b'\n')
+        .map_or(0, |(i, _)| i);
+    SourceError::at(&source.path, &source.text, offset..offset + key.len(), message)
+}

@@ -1,0 +1,43 @@
+//! "Did you mean ...?" for unknown keys and names.
+//!
+//! serde reports an unknown field as "unknown field `tagz`, expected one of `title`, ...";
+//! rather than re-validating keys by hand for every format, we read the name and the
+//! expected list back out of that message, so TOML and YAML get the same suggestions.
+
+/// The candidate closest to `name`, if any is close enough to be a plausible typo.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// For a serde "unknown field" message, a help line suggesting the nearest known field.
+pub fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.split("unknown field `").nth(1)?;
+    let (name, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    Some(match nearest(name, expected.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("known keys: {}", expected.join(", ")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_field() {
+        let msg = "unknown field `tagz`, expected one of `title`, `date`, `tags`";
+        assert_eq!(unknown_field_help(msg).unwrap(), "did you mean `tags`?");
+    }
+
+    #[test]
+    fn lists_fields_when_nothing_is_close() {
+        let msg = "unknown field `zzz`, expected `title` or `date`";
+        assert_eq!(unknown_field_help(msg).unwrap(), "known keys: title, date");
+    }
+}

@@ -1,0 +1,122 @@
+//! Themes: where templates and theme static files come from.
+//!
+//! Three layers, later ones winning by file name: the default `kudos` theme embedded in
+//! the binary (so a site needs no `themes/` folder), then `themes/<name>/` in the site when
+//! `theme` names one, then the site's own `templates/`. A custom theme therefore only has
+//! to contain the templates it changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::is_ignored;
+use crate::error::{Error, Result, SourceError};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/kudos");
+
+/// One template's text and where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Name used in `extends`/`include` and by the renderer: `post.html`.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// The file to name in errors.
+    pub shown: PathBuf,
+}
+
+/// Where a static file's bytes are.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// Inside the binary.
+    Embedded(&'static [u8]),
+    /// On disk.
+    Disk(PathBuf),
+}
+
+/// The resolved theme of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// By name.
+    pub templates: BTreeMap<String, TemplateSource>,
+    /// Output path (no leading slash) -> bytes, theme static files then the site's `static/`.
+    pub static_files: BTreeMap<String, StaticSource>,
+}
+
+impl Theme {
+    /// Layers the embedded theme, the site's theme folder and its overrides.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
+        let mut theme = Theme::default();
+        theme.add_embedded(&DEFAULT_THEME);
+        let theme_dir = root.join("themes").join(&config.theme);
+        if theme_dir.is_dir() {
+            theme.add_dir(root, &theme_dir.join("templates"), &theme_dir.join("static"))?;
+        } else if config.theme != "kudos" {
+            let shown = Path::new("kudos.toml");
+            return Err(SourceError::new(
+                shown,
+                format!("theme `{}` not found: expected a folder themes/{}/", config.theme, config.theme),
+            )
+            .with_help("use theme = \"kudos\" for the built-in theme")
+            .into());
+        }
+        theme.add_dir(root, &root.join("templates"), &root.join("static"))?;
+        Ok(theme)
+    }
+
+    fn add_embedded(&mut self, dir: &'static Dir<'static>) {
+        for file in all_files(dir) {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = file.contents_utf8().unwrap_or_default().to_string();
+                let shown = PathBuf::from(format!("(built-in theme kudos)/templates/{name}"));
+                self.templates.insert(name.to_string(), TemplateSource { name: name.to_string(), text, shown });
+            } else if let Some(name) = path.strip_prefix("static/") {
+                self.static_files.insert(name.to_string(), StaticSource::Embedded(file.contents()));
+            }
+        }
+    }
+
+    fn add_dir(&mut self, root: &Path, templates: &Path, statics: &Path) -> Result<()> {
+        for (name, path) in files_under(templates)? {
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::from(SourceError::new(&shown, format!("cannot read template: {e}"))))?;
+            self.templates.insert(name.clone(), TemplateSource { name, text, shown });
+        }
+        for (name, path) in files_under(statics)? {
+            self.static_files.insert(name, StaticSource::Disk(path));
+        }
+        Ok(())
+    }
+}
+
+fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut files: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        files.extend(all_files(sub));
+    }
+    files
+}
+
+/// Files below `dir` as (relative name with slashes, absolute path); none if it is missing.
+fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            files.push((crate::content::slash_path(rel), entry.into_path()));
+        }
+    }
+    Ok(files)
+}
