@@ -36,7 +36,10 @@ impl Project {
         if !self.config_path.is_file() {
             return Err(Error::NoConfig(self.root.clone()));
         }
-        let shown = self.config_path.strip_prefix(&self.root).unwrap_or(&self.config_path);
+        let shown = self
+            .config_path
+            .strip_prefix(&self.root)
+            .unwrap_or(&self.config_path);
         Config::load(&self.config_path, shown)
     }
 }
@@ -53,7 +56,10 @@ pub struct Rendered {
 impl Rendered {
     /// HTML pages among the files.
     pub fn page_count(&self) -> usize {
-        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count()
     }
 }
 

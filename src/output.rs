@@ -30,7 +30,10 @@ pub struct OutputFile {
 impl OutputFile {
     /// A rendered file.
     pub fn rendered(path: impl Into<String>, text: String) -> Self {
-        OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes()) }
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(text.into_bytes()),
+        }
     }
 
     /// The file's bytes (reading from disk for copies).
@@ -46,12 +49,19 @@ impl OutputFile {
 /// The output path of a page's URL path: `/posts/x/` -> `posts/x/index.html`.
 pub fn index_file(url_path: &str) -> String {
     let trimmed = url_path.trim_matches('/');
-    if trimmed.is_empty() { "index.html".into() } else { format!("{trimmed}/index.html") }
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else {
+        format!("{trimmed}/index.html")
+    }
 }
 
 /// Writes `files` into `output` atomically: staging first, then a swap of folders.
 pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let staging = tempfile::Builder::new()
         .prefix(".kudos-staging-")
@@ -82,7 +92,10 @@ fn write_one(dir: &Path, file: &OutputFile) -> Result<()> {
 fn swap_into_place(staging: tempfile::TempDir, output: &Path) -> Result<()> {
     let staged = staging.keep();
     if output.exists() {
-        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let old = tempfile::Builder::new()
             .prefix(".kudos-old-")
             .tempdir_in(parent)
@@ -119,7 +132,10 @@ mod tests {
         std::fs::create_dir_all(out.join("stale")).unwrap();
         std::fs::write(out.join("stale/x.html"), "old").unwrap();
         write_atomically(&out, &[OutputFile::rendered("index.html", "new".into())]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
         assert!(!out.join("stale").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging and old folders are cleaned up");

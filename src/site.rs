@@ -118,8 +118,20 @@ impl Site {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
 
         for page in posts.iter().chain(&pages) {
-            check_segments(&page.source, "segments", &page.meta.segments, &known, &mut errors);
-            check_segments(&page.source, "variants", &page.meta.variants, &known, &mut errors);
+            check_segments(
+                &page.source,
+                "segments",
+                &page.meta.segments,
+                &known,
+                &mut errors,
+            );
+            check_segments(
+                &page.source,
+                "variants",
+                &page.meta.variants,
+                &known,
+                &mut errors,
+            );
         }
 
         let mut shoutouts = Vec::new();
@@ -127,11 +139,21 @@ impl Site {
             if !published(shoutout.meta.draft, None) {
                 continue;
             }
-            check_segments(&shoutout.source, "segments", &shoutout.meta.segments, &known, &mut errors);
+            check_segments(
+                &shoutout.source,
+                "segments",
+                &shoutout.meta.segments,
+                &known,
+                &mut errors,
+            );
             if let Some(rating) = shoutout.meta.rating
                 && !(1..=5).contains(&rating)
             {
-                errors.push(at_key(&shoutout.source, "rating", format!("rating {rating} is out of range: expected a whole number from 1 to 5")));
+                errors.push(at_key(
+                    &shoutout.source,
+                    "rating",
+                    format!("rating {rating} is out of range: expected a whole number from 1 to 5"),
+                ));
             }
             if config.shoutouts.require_consent && !shoutout.meta.has_consent() {
                 let why = if shoutout.meta.withdrawn.is_some() {
@@ -152,7 +174,10 @@ impl Site {
                 continue;
             }
             if config.shoutouts.require_consent && !shoutout.meta.allows(ConsentScope::Quote) {
-                warnings.push(SourceError::new(&shoutout.source.path, "shout-out is not published: its consent scope does not include \"quote\""));
+                warnings.push(SourceError::new(
+                    &shoutout.source.path,
+                    "shout-out is not published: its consent scope does not include \"quote\"",
+                ));
                 continue;
             }
             shoutouts.push(shoutout);
@@ -168,7 +193,11 @@ impl Site {
         for segment in &segments {
             for slug in &segment.meta.featured_shoutouts {
                 if !shoutouts.iter().any(|s| &s.slug == slug) {
-                    errors.push(at_key(&segment.source, "featured_shoutouts", format!("featured shout-out `{slug}` does not exist or is not published")));
+                    errors.push(at_key(
+                        &segment.source,
+                        "featured_shoutouts",
+                        format!("featured shout-out `{slug}` does not exist or is not published"),
+                    ));
                 }
             }
         }
@@ -287,7 +316,11 @@ impl Site {
                 Some(owner) if owner != &file || path.is_empty() => errors.push(
                     SourceError::new(
                         &file,
-                        format!("the URL {path} is claimed twice: by {} and by {}", owner.display(), file.display()),
+                        format!(
+                            "the URL {path} is claimed twice: by {} and by {}",
+                            owner.display(),
+                            file.display()
+                        ),
                     )
                     .with_help("give one of them another `slug`, or remove the duplicate"),
                 ),
@@ -304,7 +337,11 @@ impl Site {
 /// `/old-path` -> `/old-path/`.
 fn normalize_path(path: &str) -> String {
     let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
 }
 
 fn collect_tags(posts: &[Page]) -> Vec<Tag> {
@@ -358,11 +395,18 @@ fn check_segments(
             continue;
         }
         let help = match crate::suggest::nearest(name, known.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`? known segments: {}", known.join(", ")),
-            None if known.is_empty() => "there are no segments yet: add one under content/segments/".into(),
+            Some(best) => format!(
+                "did you mean `{best}`? known segments: {}",
+                known.join(", ")
+            ),
+            None if known.is_empty() => {
+                "there are no segments yet: add one under content/segments/".into()
+            }
             None => format!("known segments: {}", known.join(", ")),
         };
-        errors.push(at_key(source, key, format!("unknown segment `{name}` in `{key}`")).with_help(help));
+        errors.push(
+            at_key(source, key, format!("unknown segment `{name}` in `{key}`")).with_help(help),
+        );
     }
 }
 
@@ -373,5 +417,10 @@ pub fn at_key(source: &Source, key: &str, message: String) -> SourceError {
         .match_indices(key)
         .find(|(i, _)| *i == 0 || front.as_bytes()[i - 1] == b'\n')
         .map_or(0, |(i, _)| i);
-    SourceError::at(&source.path, &source.text, offset..offset + key.len(), message)
+    SourceError::at(
+        &source.path,
+        &source.text,
+        offset..offset + key.len(),
+        message,
+    )
 }

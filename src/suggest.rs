@@ -16,9 +16,19 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// For a serde "unknown field" message, a help line suggesting the nearest known field.
 pub fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.split("unknown field `").nth(1)?;
+    let rest = message
+        .split("unknown field `")
+        .nth(1)
+        .or_else(|| message.split("unknown variant `").nth(1))?;
     let (name, rest) = rest.split_once('`')?;
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let list = rest.split_once("expected").map_or("", |(_, l)| l);
+    let list = list.trim_start().trim_start_matches("one of").trim();
+    let expected: Vec<&str> = list
+        .split([',', '\n'])
+        .flat_map(|item| item.split(" or "))
+        .map(|item| item.trim().trim_matches('`'))
+        .filter(|item| !item.is_empty())
+        .collect();
     Some(match nearest(name, expected.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("known keys: {}", expected.join(", ")),
@@ -33,6 +43,14 @@ mod tests {
     fn suggests_the_nearest_field() {
         let msg = "unknown field `tagz`, expected one of `title`, `date`, `tags`";
         assert_eq!(unknown_field_help(msg).unwrap(), "did you mean `tags`?");
+    }
+
+    #[test]
+    fn reads_yaml_style_lists_and_variants() {
+        let msg = "unknown field `tagz`, expected one of title, tags, date";
+        assert_eq!(unknown_field_help(msg).unwrap(), "did you mean `tags`?");
+        let msg = "unknown variant `nmae`, expected one of `quote`, `name`, `photo`";
+        assert_eq!(unknown_field_help(msg).unwrap(), "did you mean `name`?");
     }
 
     #[test]

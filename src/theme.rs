@@ -53,12 +53,19 @@ impl Theme {
         theme.add_embedded(&DEFAULT_THEME);
         let theme_dir = root.join("themes").join(&config.theme);
         if theme_dir.is_dir() {
-            theme.add_dir(root, &theme_dir.join("templates"), &theme_dir.join("static"))?;
+            theme.add_dir(
+                root,
+                &theme_dir.join("templates"),
+                &theme_dir.join("static"),
+            )?;
         } else if config.theme != "kudos" {
             let shown = Path::new("kudos.toml");
             return Err(SourceError::new(
                 shown,
-                format!("theme `{}` not found: expected a folder themes/{}/", config.theme, config.theme),
+                format!(
+                    "theme `{}` not found: expected a folder themes/{}/",
+                    config.theme, config.theme
+                ),
             )
             .with_help("use theme = \"kudos\" for the built-in theme")
             .into());
@@ -73,9 +80,17 @@ impl Theme {
             if let Some(name) = path.strip_prefix("templates/") {
                 let text = file.contents_utf8().unwrap_or_default().to_string();
                 let shown = PathBuf::from(format!("(built-in theme kudos)/templates/{name}"));
-                self.templates.insert(name.to_string(), TemplateSource { name: name.to_string(), text, shown });
+                self.templates.insert(
+                    name.to_string(),
+                    TemplateSource {
+                        name: name.to_string(),
+                        text,
+                        shown,
+                    },
+                );
             } else if let Some(name) = path.strip_prefix("static/") {
-                self.static_files.insert(name.to_string(), StaticSource::Embedded(file.contents()));
+                self.static_files
+                    .insert(name.to_string(), StaticSource::Embedded(file.contents()));
             }
         }
     }
@@ -83,8 +98,14 @@ impl Theme {
     fn add_dir(&mut self, root: &Path, templates: &Path, statics: &Path) -> Result<()> {
         for (name, path) in files_under(templates)? {
             let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::from(SourceError::new(&shown, format!("cannot read template: {e}"))))?;
-            self.templates.insert(name.clone(), TemplateSource { name, text, shown });
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Error::from(SourceError::new(
+                    &shown,
+                    format!("cannot read template: {e}"),
+                ))
+            })?;
+            self.templates
+                .insert(name.clone(), TemplateSource { name, text, shown });
         }
         for (name, path) in files_under(statics)? {
             self.static_files.insert(name, StaticSource::Disk(path));

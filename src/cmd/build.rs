@@ -37,9 +37,8 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
     };
     let spinner = progress(ui, mode);
     let result = match mode {
-        Mode::Write => build::build(&project, config, &options).map(|report| {
-            (report.pages, report.warnings, Some(report.output))
-        }),
+        Mode::Write => build::build(&project, config, &options)
+            .map(|report| (report.pages, report.warnings, Some(report.output))),
         Mode::Check => build::render(&project, config, &options)
             .map(|rendered| (rendered.page_count(), rendered.site.warnings, None)),
     };
@@ -60,7 +59,11 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
         None => ui.info(&format!(
             "Checked {} pages in {seconds:.2} s: no errors{}",
             thousands(pages),
-            if warnings.is_empty() { String::new() } else { format!(", {} warnings", warnings.len()) }
+            if warnings.is_empty() {
+                String::new()
+            } else {
+                format!(", {} warnings", warnings.len())
+            }
         )),
     }
     Ok(())
@@ -72,7 +75,11 @@ fn progress(ui: &Ui, mode: Mode) -> Option<ProgressBar> {
     }
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").ok()?);
-    spinner.set_message(if mode == Mode::Write { "Building" } else { "Checking" });
+    spinner.set_message(if mode == Mode::Write {
+        "Building"
+    } else {
+        "Checking"
+    });
     spinner.enable_steady_tick(std::time::Duration::from_millis(80));
     Some(spinner)
 }

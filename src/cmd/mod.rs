@@ -30,9 +30,16 @@ impl Ui {
         let color = match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         };
-        Ui { quiet: cli.quiet, verbose: cli.verbose, color, interactive }
+        Ui {
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            color,
+            interactive,
+        }
     }
 
     /// A normal message, on stderr (stdout stays free for data).
@@ -71,7 +78,11 @@ pub fn run(cli: &Cli) -> Result<()> {
 /// A diagnostic as text: "severity: path:line:col: message", then the snippet and help.
 pub fn render_diagnostic(error: &SourceError, color: bool, severity: &str) -> String {
     use miette::{GraphicalReportHandler, GraphicalTheme};
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = format!("{severity}: {error}\n");
     if error.snippet.is_some() {

@@ -14,7 +14,10 @@ pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
     let (relative, text) = file_for(what, &today);
     let path = cli.root.join("content").join(&relative);
     create_new(&path, &text)?;
-    ui.info(&format!("Created {}", Path::new("content").join(relative).display()));
+    ui.info(&format!(
+        "Created {}",
+        Path::new("content").join(relative).display()
+    ));
     Ok(())
 }
 
@@ -44,11 +47,18 @@ pub fn file_for(what: &NewCommand, today: &str) -> (PathBuf, String) {
         ),
         NewCommand::Page { path } => {
             let clean = path.trim_matches('/').trim_end_matches(".md");
-            let title = clean.rsplit('/').next().unwrap_or(clean).replace(['-', '_'], " ");
+            let title = clean
+                .rsplit('/')
+                .next()
+                .unwrap_or(clean)
+                .replace(['-', '_'], " ");
             let title = capitalise(&title);
             (
                 PathBuf::from(format!("{clean}.md")),
-                format!("+++\ntitle = {}\ndescription = \"\"\n+++\n\nThe page's text.\n", toml_string(&title)),
+                format!(
+                    "+++\ntitle = {}\ndescription = \"\"\n+++\n\nThe page's text.\n",
+                    toml_string(&title)
+                ),
             )
         }
     }
@@ -65,12 +75,14 @@ pub fn create_new(path: &Path, text: &str) -> Result<()> {
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                Error::Refused(format!("{} already exists: kudos never overwrites a file", path.display()))
-            }
+            std::io::ErrorKind::AlreadyExists => Error::Refused(format!(
+                "{} already exists: kudos never overwrites a file",
+                path.display()
+            )),
             _ => Error::io(path, e),
         })?;
-    file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))
 }
 
 fn toml_string(text: &str) -> String {
@@ -91,15 +103,27 @@ mod tests {
 
     #[test]
     fn titles_are_quoted_and_slugged() {
-        let (path, text) = file_for(&NewCommand::Post { title: "Say \"thanks\" well".into() }, "2026-01-02");
+        let (path, text) = file_for(
+            &NewCommand::Post {
+                title: "Say \"thanks\" well".into(),
+            },
+            "2026-01-02",
+        );
         assert_eq!(path, PathBuf::from("posts/say-thanks-well.md"));
-        assert!(text.contains(r#"title = "Say \"thanks\" well""#), "{text}");
+        let front = text.split("+++").nth(1).unwrap();
+        let parsed: toml::Table = toml::from_str(front).unwrap();
+        assert_eq!(parsed["title"].as_str(), Some("Say \"thanks\" well"));
         assert!(text.contains("date = 2026-01-02"));
     }
 
     #[test]
     fn pages_take_their_path() {
-        let (path, text) = file_for(&NewCommand::Page { path: "legal/privacy-policy".into() }, "x");
+        let (path, text) = file_for(
+            &NewCommand::Page {
+                path: "legal/privacy-policy".into(),
+            },
+            "x",
+        );
         assert_eq!(path, PathBuf::from("legal/privacy-policy.md"));
         assert!(text.contains("title = \"Privacy policy\""));
     }

@@ -48,7 +48,8 @@ impl Date {
         let zoned = self.0.to_zoned(TimeZone::UTC);
         let mut out = String::new();
         use std::fmt::Write;
-        write!(out, "{}", zoned.strftime(format)).map_err(|_| format!("bad date format `{format}`"))?;
+        write!(out, "{}", zoned.strftime(format))
+            .map_err(|_| format!("bad date format `{format}`"))?;
         Ok(out)
     }
 
@@ -58,7 +59,11 @@ impl Date {
         let b = later.0.to_zoned(TimeZone::UTC);
         let months = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month())
             - i64::from(a.month());
-        if b.day() < a.day() { months - 1 } else { months }
+        if b.day() < a.day() {
+            months - 1
+        } else {
+            months
+        }
     }
 }
 
@@ -117,7 +122,11 @@ mod tests {
             "2026-03-14 00:00:00",
             "2026-03-14T02:00:00+02:00",
         ] {
-            assert_eq!(Date::parse(text).unwrap().rfc3339(), "2026-03-14T00:00:00Z", "{text}");
+            assert_eq!(
+                Date::parse(text).unwrap().rfc3339(),
+                "2026-03-14T00:00:00Z",
+                "{text}"
+            );
         }
         assert!(Date::parse("14/03/2026").is_none());
     }

@@ -101,7 +101,10 @@ pub fn parse<T: DeserializeOwned>(
         Format::Toml => toml::from_str(split.front).map_err(|e| {
             let range = e.span().unwrap_or(0..0);
             let range = split.front_offset + range.start..split.front_offset + range.end;
-            with_help(SourceError::at(path, text, range, e.message().trim()), e.message())
+            with_help(
+                SourceError::at(path, text, range, e.message().trim()),
+                e.message(),
+            )
         }),
         Format::Yaml => serde_saphyr::from_str(split.front).map_err(|e| {
             let message = yaml_message(&e);
@@ -139,8 +142,15 @@ fn with_help(error: SourceError, message: &str) -> SourceError {
 fn yaml_message(error: &serde_saphyr::Error) -> String {
     let full = error.to_string();
     let first = full.lines().next().unwrap_or("invalid YAML").trim();
-    let first = first.split(" at line ").next().unwrap_or(first);
-    first.to_string()
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // "line 2 column 1: message": the position is reported separately.
+    match first
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((_, message)) => message.to_string(),
+        None => first.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -183,14 +193,25 @@ mod tests {
     #[test]
     fn yaml_error_points_at_the_file_line() {
         let error = parse_text("---\ntitle: Hi\ntagz: []\n---\n").unwrap_err();
-        assert_eq!(error.position.map(|p| p.0), Some(3), "{error}");
+        assert_eq!(error.position, Some((3, 1)), "{error}");
+        assert!(error.message.starts_with("unknown field `tagz`"), "{error}");
         assert_eq!(error.help.as_deref(), Some("did you mean `tags`?"));
     }
 
     #[test]
     fn missing_or_unclosed_front_matter() {
-        assert!(parse_text("just text").unwrap_err().message.contains("no front matter"));
+        assert!(
+            parse_text("just text")
+                .unwrap_err()
+                .message
+                .contains("no front matter")
+        );
         assert!(parse_text("").unwrap_err().message.contains("empty"));
-        assert!(parse_text("+++\ntitle = \"x\"\n").unwrap_err().message.contains("never closed"));
+        assert!(
+            parse_text("+++\ntitle = \"x\"\n")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
     }
 }

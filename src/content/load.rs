@@ -8,8 +8,8 @@ use walkdir::WalkDir;
 
 use super::front_matter;
 use super::{
-    Asset, Content, Page, PageKind, PageMeta, Section, SectionMeta, Segment, SegmentMeta,
-    Shoutout, ShoutoutMeta, Source,
+    Asset, Content, Page, PageKind, PageMeta, Section, SectionMeta, Segment, SegmentMeta, Shoutout,
+    ShoutoutMeta, Source,
 };
 use crate::config::Config;
 use crate::error::{Error, Result, SourceError};
@@ -146,13 +146,23 @@ fn load_markdown(
             let meta: ShoutoutMeta = front_matter::parse(&shown, &text, &split)?;
             let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
             let path = format!("/{}/{slug}/", config.shoutouts.wall_path);
-            Ok(Loaded::Shoutout(Shoutout { source, meta, slug, path }))
+            Ok(Loaded::Shoutout(Shoutout {
+                source,
+                meta,
+                slug,
+                path,
+            }))
         }
         "segments" if parts.len() > 1 => {
             let meta: SegmentMeta = front_matter::parse(&shown, &text, &split)?;
             let slug = slug_of(stem);
             let path = format!("/{}/{slug}/", config.segments.path);
-            Ok(Loaded::Segment(Segment { source, meta, slug, path }))
+            Ok(Loaded::Segment(Segment {
+                source,
+                meta,
+                slug,
+                path,
+            }))
         }
         first => {
             let meta: PageMeta = front_matter::parse(&shown, &text, &split)?;
@@ -169,15 +179,26 @@ fn load_markdown(
                 PageKind::Post => format!("/posts/{slug}/"),
                 PageKind::Page => page_path(&parts, &slug),
             };
-            Ok(Loaded::Page(Page { source, kind, meta, slug, path }))
+            Ok(Loaded::Page(Page {
+                source,
+                kind,
+                meta,
+                slug,
+                path,
+            }))
         }
     }
 }
 
 fn missing_date(shown: &Path, text: &Arc<str>, split: &front_matter::Split) -> SourceError {
     let range = split.front_offset..split.front_offset;
-    SourceError::at(shown, text, range, "missing field `date`: every post needs a date")
-        .with_help("add a line like `date = 2026-03-14` to the front matter")
+    SourceError::at(
+        shown,
+        text,
+        range,
+        "missing field `date`: every post needs a date",
+    )
+    .with_help("add a line like `date = 2026-03-14` to the front matter")
 }
 
 /// `about.md` -> `/about/`, `legal/privacy.md` -> `/legal/privacy/`, `legal/index.md` -> `/legal/`.
@@ -203,7 +224,11 @@ fn page_path(parts: &[&str], slug: &str) -> String {
 /// A URL-safe slug; keeps already-clean names as they are.
 pub fn slug_of(name: &str) -> String {
     let slug = slug::slugify(name);
-    if slug.is_empty() { "untitled".into() } else { slug }
+    if slug.is_empty() {
+        "untitled".into()
+    } else {
+        slug
+    }
 }
 
 fn read_utf8(path: &Path, shown: &Path) -> std::result::Result<Arc<str>, SourceError> {
@@ -215,7 +240,12 @@ fn read_utf8(path: &Path, shown: &Path) -> std::result::Result<Arc<str>, SourceE
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
             let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
-            let column = valid - bytes[..valid].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            let column = valid
+                - bytes[..valid]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             let mut error = SourceError::new(
                 shown,
                 format!("the file is not valid UTF-8 (bad byte at offset {valid})"),
@@ -263,13 +293,22 @@ mod tests {
     #[test]
     fn page_paths_follow_folders() {
         assert_eq!(page_path(&["about.md"], "about"), "/about/");
-        assert_eq!(page_path(&["legal", "privacy.md"], "privacy"), "/legal/privacy/");
+        assert_eq!(
+            page_path(&["legal", "privacy.md"], "privacy"),
+            "/legal/privacy/"
+        );
         assert_eq!(page_path(&["legal", "index.md"], "legal"), "/legal/");
     }
 
     #[test]
     fn editor_files_are_ignored() {
-        for name in [".hello.md.swp", "hello.md~", "4913", ".#hello.md", "#hello.md#"] {
+        for name in [
+            ".hello.md.swp",
+            "hello.md~",
+            "4913",
+            ".#hello.md",
+            "#hello.md#",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("hello.md"));

@@ -40,9 +40,13 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     match lang.and_then(find_syntax) {
         Some(syntax) => {
             let set = syntaxes();
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-            let ok = LinesWithEndings::from(code)
-                .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+            let mut generator =
+                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+            let ok = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
             if ok {
                 out.push_str(&generator.finalize());
             } else {

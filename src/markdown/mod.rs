@@ -68,6 +68,14 @@ impl Rendered {
     }
 }
 
+/// A heading being collected: level, explicit id, classes, inner events.
+type OpenHeading<'a> = (
+    HeadingLevel,
+    Option<CowStr<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<Event<'a>>,
+);
+
 const MORE_MARKER: &str = "<!--kudos-more-->";
 
 /// Renders `body`. `resolve` maps a content path (`posts/hello.md`) to its URL.
@@ -110,7 +118,7 @@ fn transform<'a>(
 ) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     let mut used_ids = HashSet::new();
-    let mut heading: Option<(HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>)> = None;
+    let mut heading: Option<OpenHeading<'a>> = None;
     let mut code: Option<(Option<String>, String)> = None;
 
     for (event, range) in parser {
@@ -132,7 +140,16 @@ fn transform<'a>(
                 let classes = classes.clone();
                 let inner = std::mem::take(inner);
                 heading = None;
-                emit_heading(level, id, classes, inner, options, &mut used_ids, rendered, &mut out);
+                emit_heading(
+                    level,
+                    id,
+                    classes,
+                    inner,
+                    options,
+                    &mut used_ids,
+                    rendered,
+                    &mut out,
+                );
             } else {
                 count_words(&event, rendered);
                 let event = rewrite_link(event, range.start, resolve, rendered);
@@ -141,17 +158,23 @@ fn transform<'a>(
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 heading = Some((level, id, classes, Vec::new()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
                     CodeBlockKind::Indented => None,
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Html(ref html) | Event::InlineHtml(ref html) if html.trim() == "<!-- more -->" => {
+            Event::Html(ref html) | Event::InlineHtml(ref html)
+                if html.trim() == "<!-- more -->" =>
+            {
                 out.push(Event::Html(MORE_MARKER.into()));
             }
             event => {
@@ -208,7 +231,11 @@ fn emit_heading<'a>(
     }
     close.push_str(&format!("</h{level_num}>\n"));
     out.push(Event::Html(close.into()));
-    rendered.toc.push(TocEntry { level: level_num, id, title });
+    rendered.toc.push(TocEntry {
+        level: level_num,
+        id,
+        title,
+    });
 }
 
 /// The id a heading gets: its text, slugified.
@@ -229,11 +256,22 @@ fn rewrite_link<'a>(
     resolve: &dyn Fn(&str) -> Option<String>,
     rendered: &mut Rendered,
 ) -> Event<'a> {
-    let Event::Start(Tag::Link { link_type, dest_url, title, id }) = event else {
+    let Event::Start(Tag::Link {
+        link_type,
+        dest_url,
+        title,
+        id,
+    }) = event
+    else {
         return event;
     };
     let Some(internal) = dest_url.strip_prefix("@/") else {
-        return Event::Start(Tag::Link { link_type, dest_url, title, id });
+        return Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        });
     };
     let (target, anchor) = match internal.split_once('#') {
         Some((t, a)) => (t.to_string(), Some(a.to_string())),
@@ -251,17 +289,27 @@ fn rewrite_link<'a>(
         href.push('#');
         href.push_str(&anchor);
     }
-    Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id })
+    Event::Start(Tag::Link {
+        link_type,
+        dest_url: href.into(),
+        title,
+        id,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const OPTIONS: MarkdownOptions = MarkdownOptions { smart_punctuation: true, heading_anchors: true };
+    const OPTIONS: MarkdownOptions = MarkdownOptions {
+        smart_punctuation: true,
+        heading_anchors: true,
+    };
 
     fn md(body: &str) -> Rendered {
-        render(body, OPTIONS, &|path| (path == "posts/a.md").then(|| "/posts/a/".to_string()))
+        render(body, OPTIONS, &|path| {
+            (path == "posts/a.md").then(|| "/posts/a/".to_string())
+        })
     }
 
     #[test]
@@ -298,8 +346,15 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = md("| a |\n|---|\n| b |\n\n~~x~~ \"q\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n");
-        for needle in ["<table>", "<del>x</del>", "“q”", "type=\"checkbox\"", "footnote"] {
+        let r =
+            md("| a |\n|---|\n| b |\n\n~~x~~ \"q\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n");
+        for needle in [
+            "<table>",
+            "<del>x</del>",
+            "“q”",
+            "type=\"checkbox\"",
+            "footnote",
+        ] {
             assert!(r.html.contains(needle), "{needle} in {}", r.html);
         }
     }

@@ -41,7 +41,11 @@ impl Urls {
     /// `/posts/x/` -> `https://example.com/shop/posts/x/`.
     pub fn permalink(&self, path: &str) -> String {
         let url = self.url(path);
-        if url.contains("://") { url } else { format!("{}{url}", self.origin) }
+        if url.contains("://") {
+            url
+        } else {
+            format!("{}{url}", self.origin)
+        }
     }
 }
 
@@ -103,13 +107,23 @@ pub struct PageView<'a> {
 
 impl<'a> PageView<'a> {
     /// A view of `page`; `with_content` is false for listings.
-    pub fn new(site: &Site, urls: &Urls, page: &'a Page, body: &'a Rendered, with_content: bool) -> Self {
+    pub fn new(
+        site: &Site,
+        urls: &Urls,
+        page: &'a Page,
+        body: &'a Rendered,
+        with_content: bool,
+    ) -> Self {
         let segment_links = page
             .meta
             .segments
             .iter()
             .filter_map(|slug| site.segments.iter().find(|s| &s.slug == slug))
-            .map(|s| LinkView { name: s.meta.title.clone(), slug: s.slug.clone(), url: urls.url(&s.path) })
+            .map(|s| LinkView {
+                name: s.meta.title.clone(),
+                slug: s.slug.clone(),
+                url: urls.url(&s.path),
+            })
             .collect();
         PageView {
             kind: match page.kind {
@@ -124,10 +138,19 @@ impl<'a> PageView<'a> {
             permalink: urls.permalink(&page.path),
             path: &page.path,
             slug: &page.slug,
-            tags: page.meta.tags.iter().map(|t| tag_link(site, urls, t)).collect(),
+            tags: page
+                .meta
+                .tags
+                .iter()
+                .map(|t| tag_link(site, urls, t))
+                .collect(),
             segments: segment_links,
             authors: &page.meta.authors,
-            image: page.meta.image.as_deref().map(|i| image_url(urls, &page.path, i)),
+            image: page
+                .meta
+                .image
+                .as_deref()
+                .map(|i| image_url(urls, &page.path, i)),
             summary: body.summary.as_deref(),
             content: if with_content { &body.html } else { "" },
             toc: &body.toc,
@@ -146,7 +169,11 @@ fn tag_link(site: &Site, urls: &Urls, name: &str) -> LinkView {
         .iter()
         .find(|t| t.slug == slug)
         .map_or_else(|| format!("/tags/{slug}/"), |t| t.path.clone());
-    LinkView { name: name.to_string(), slug, url: urls.url(&path) }
+    LinkView {
+        name: name.to_string(),
+        slug,
+        url: urls.url(&path),
+    }
 }
 
 /// An image given relative to a page (bundle) or the site, as an absolute URL.
@@ -237,12 +264,20 @@ impl<'a> ShoutoutView<'a> {
             url: urls.url(&shoutout.path),
             permalink: urls.permalink(&shoutout.path),
             display_name,
-            initials: if named { initials(&meta.customer) } else { "?".into() },
+            initials: if named {
+                initials(&meta.customer)
+            } else {
+                "?".into()
+            },
             customer: named.then_some(meta.customer.as_str()),
             company: meta.company.as_deref().filter(|_| named),
             role: meta.role.as_deref().filter(|_| named),
             location: meta.location.as_deref(),
-            avatar: meta.avatar.as_deref().filter(|_| photo).map(|a| urls.url(a)),
+            avatar: meta
+                .avatar
+                .as_deref()
+                .filter(|_| photo)
+                .map(|a| urls.url(a)),
             rating: meta.rating,
             date: meta.date.map(|d| d.rfc3339()),
             quote_text: plain_text(&quote),
@@ -257,7 +292,11 @@ impl<'a> ShoutoutView<'a> {
                 .segments
                 .iter()
                 .filter_map(|slug| site.segments.iter().find(|s| &s.slug == slug))
-                .map(|s| LinkView { name: s.meta.title.clone(), slug: s.slug.clone(), url: urls.url(&s.path) })
+                .map(|s| LinkView {
+                    name: s.meta.title.clone(),
+                    slug: s.slug.clone(),
+                    url: urls.url(&s.path),
+                })
                 .collect(),
             tags: &meta.tags,
             extra: &meta.extra,
@@ -418,13 +457,22 @@ pub struct RatingStats {
 impl RatingStats {
     /// Over all of `site`'s published shout-outs.
     pub fn new(site: &Site) -> Self {
-        let ratings: Vec<f64> = site.shoutouts.iter().filter_map(|s| s.meta.rating).map(f64::from).collect();
+        let ratings: Vec<f64> = site
+            .shoutouts
+            .iter()
+            .filter_map(|s| s.meta.rating)
+            .map(f64::from)
+            .collect();
         let average = if ratings.is_empty() {
             0.0
         } else {
             (ratings.iter().sum::<f64>() / ratings.len() as f64 * 10.0).round() / 10.0
         };
-        RatingStats { count: site.shoutouts.len(), rated: ratings.len(), average }
+        RatingStats {
+            count: site.shoutouts.len(),
+            rated: ratings.len(),
+            average,
+        }
     }
 }
 
@@ -477,7 +525,10 @@ mod tests {
 
     #[test]
     fn urls_honour_the_base_path() {
-        let urls = Urls { base_path: "/shop".into(), origin: "https://example.com".into() };
+        let urls = Urls {
+            base_path: "/shop".into(),
+            origin: "https://example.com".into(),
+        };
         assert_eq!(urls.url("/posts/a/"), "/shop/posts/a/");
         assert_eq!(urls.url("atom.xml"), "/shop/atom.xml");
         assert_eq!(urls.permalink("/"), "https://example.com/shop/");

@@ -23,7 +23,8 @@ use crate::site::{ItemRef, Site};
 use crate::theme::{StaticSource, Theme};
 
 use context::{
-    HeadView, PageLink, PageView, PaginatorView, RatingStats, SegmentView, ShoutoutView, TagView, Urls,
+    HeadView, PageLink, PageView, PaginatorView, RatingStats, SegmentView, ShoutoutView, TagView,
+    Urls,
 };
 use templates::{Lists, TemplateFiles};
 
@@ -53,10 +54,26 @@ impl Bodies {
         let resolve = |path: &str| item_path(site, path).map(|p| urls.url(&p));
         let render = |body: &str| markdown::render(body, options, &resolve);
         let bodies = Bodies {
-            posts: site.posts.par_iter().map(|p| render(p.source.body())).collect(),
-            pages: site.pages.par_iter().map(|p| render(p.source.body())).collect(),
-            shoutouts: site.shoutouts.par_iter().map(|s| render(s.source.body())).collect(),
-            segments: site.segments.par_iter().map(|s| render(s.source.body())).collect(),
+            posts: site
+                .posts
+                .par_iter()
+                .map(|p| render(p.source.body()))
+                .collect(),
+            pages: site
+                .pages
+                .par_iter()
+                .map(|p| render(p.source.body()))
+                .collect(),
+            shoutouts: site
+                .shoutouts
+                .par_iter()
+                .map(|s| render(s.source.body()))
+                .collect(),
+            segments: site
+                .segments
+                .par_iter()
+                .map(|s| render(s.source.body()))
+                .collect(),
             sections: site
                 .sections
                 .par_iter()
@@ -64,7 +81,11 @@ impl Bodies {
                 .collect(),
         };
         let errors = bodies.link_errors(site);
-        if errors.is_empty() { Ok(bodies) } else { Err(Error::Content(errors)) }
+        if errors.is_empty() {
+            Ok(bodies)
+        } else {
+            Err(Error::Content(errors))
+        }
     }
 
     fn of(&self, item: ItemRef) -> &Rendered {
@@ -83,23 +104,45 @@ impl Bodies {
             .map(|p| &p.source)
             .zip(&self.posts)
             .chain(site.pages.iter().map(|p| &p.source).zip(&self.pages))
-            .chain(site.shoutouts.iter().map(|s| &s.source).zip(&self.shoutouts))
+            .chain(
+                site.shoutouts
+                    .iter()
+                    .map(|s| &s.source)
+                    .zip(&self.shoutouts),
+            )
             .chain(site.segments.iter().map(|s| &s.source).zip(&self.segments))
-            .chain(site.sections.iter().map(|(d, s)| (&s.source, &self.sections[d])));
+            .chain(
+                site.sections
+                    .iter()
+                    .map(|(d, s)| (&s.source, &self.sections[d])),
+            );
         let mut errors = Vec::new();
         for (source, body) in sources {
             for link in &body.links {
                 let at = source.body_offset + link.offset;
                 let problem = match site.by_content_path.get(&link.target) {
-                    None => Some(format!("broken link `@/{}`: no published content file content/{}", link.target, link.target)),
+                    None => Some(format!(
+                        "broken link `@/{}`: no published content file content/{}",
+                        link.target, link.target
+                    )),
                     Some(target) => link
                         .anchor
                         .as_ref()
                         .filter(|a| !self.of(*target).has_anchor(a))
-                        .map(|a| format!("broken link `@/{}#{a}`: that page has no heading with id `{a}`", link.target)),
+                        .map(|a| {
+                            format!(
+                                "broken link `@/{}#{a}`: that page has no heading with id `{a}`",
+                                link.target
+                            )
+                        }),
                 };
                 if let Some(message) = problem {
-                    errors.push(SourceError::at(&source.path, &source.text, at..at + 2, message));
+                    errors.push(SourceError::at(
+                        &source.path,
+                        &source.text,
+                        at..at + 2,
+                        message,
+                    ));
                 }
             }
         }
@@ -166,17 +209,33 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &Theme) -> Result<Renderer<'a>> {
         let urls = Urls::new(site);
         let lists = Arc::new(build_lists(site, bodies, &urls));
-        let (tera, files) = templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
+        let (tera, files) =
+            templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
         let mut base = Context::new();
         base.insert("config", &site.config);
         base.insert_value("site", site_value(site, &urls, &lists));
-        Ok(Renderer { site, bodies, urls, tera, files, lists, base })
+        Ok(Renderer {
+            site,
+            bodies,
+            urls,
+            tera,
+            files,
+            lists,
+            base,
+        })
     }
 
     /// Every job of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
-        let mut jobs = vec![Job::Home, Job::TagsIndex, Job::Wall, Job::NotFound, Job::Sitemap, Job::Robots];
+        let mut jobs = vec![
+            Job::Home,
+            Job::TagsIndex,
+            Job::Wall,
+            Job::NotFound,
+            Job::Sitemap,
+            Job::Robots,
+        ];
         if site.config.feeds.atom {
             jobs.push(Job::Atom);
         }
@@ -187,10 +246,20 @@ impl<'a> Renderer<'a> {
         jobs.extend((0..site.shoutouts.len()).map(Job::Shoutout));
         jobs.extend((0..site.segments.len()).map(Job::Segment));
         for (i, p) in site.posts.iter().enumerate() {
-            jobs.extend(p.meta.aliases.iter().map(|a| Job::Alias(ItemRef::Post(i), a.clone())));
+            jobs.extend(
+                p.meta
+                    .aliases
+                    .iter()
+                    .map(|a| Job::Alias(ItemRef::Post(i), a.clone())),
+            );
         }
         for (i, p) in site.pages.iter().enumerate() {
-            jobs.extend(p.meta.aliases.iter().map(|a| Job::Alias(ItemRef::Page(i), a.clone())));
+            jobs.extend(
+                p.meta
+                    .aliases
+                    .iter()
+                    .map(|a| Job::Alias(ItemRef::Page(i), a.clone())),
+            );
         }
         jobs
     }
@@ -205,13 +274,20 @@ impl<'a> Renderer<'a> {
             match result {
                 Ok(file) => files.push(file),
                 Err(e) => {
-                    if !errors.iter().any(|x| x.location() == e.location() && x.message == e.message) {
+                    if !errors
+                        .iter()
+                        .any(|x| x.location() == e.location() && x.message == e.message)
+                    {
                         errors.push(e);
                     }
                 }
             }
         }
-        if errors.is_empty() { Ok(files) } else { Err(Error::Content(errors)) }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(Error::Content(errors))
+        }
     }
 
     /// Renders one job.
@@ -222,14 +298,20 @@ impl<'a> Renderer<'a> {
         let (template, path) = match job {
             Job::Home => {
                 let section = self.section_value("");
-                let title = section_title(site, "").unwrap_or(&site.config.title).to_string();
+                let title = section_title(site, "")
+                    .unwrap_or(&site.config.title)
+                    .to_string();
                 ctx.insert("head", &self.head(&title, None, "/", "website"));
                 ctx.insert_value("section", section);
                 ("index.html".to_string(), "/".to_string())
             }
             Job::PostsPage(n) => {
                 let title = section_title(site, "posts").unwrap_or("Posts");
-                let shown = if *n > 1 { format!("{title}, page {n}") } else { title.to_string() };
+                let shown = if *n > 1 {
+                    format!("{title}, page {n}")
+                } else {
+                    title.to_string()
+                };
                 let path = Site::posts_page_path(*n);
                 ctx.insert("head", &self.head(&shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
@@ -242,13 +324,29 @@ impl<'a> Renderer<'a> {
                     _ => (&site.pages[*i], &self.bodies.pages[*i]),
                 };
                 let view = PageView::new(site, urls, page, body, true);
-                let og = if matches!(job, Job::Post(_)) { "article" } else { "website" };
-                let mut head = self.head(&page.meta.title, page.meta.description.as_deref().or(body_text(body)), &page.path, og);
+                let og = if matches!(job, Job::Post(_)) {
+                    "article"
+                } else {
+                    "website"
+                };
+                let mut head = self.head(
+                    &page.meta.title,
+                    page.meta.description.as_deref().or(body_text(body)),
+                    &page.path,
+                    og,
+                );
                 head.image = view.image.clone();
                 ctx.insert("head", &head);
                 ctx.insert("page", &view);
-                let default = if matches!(job, Job::Post(_)) { "post.html" } else { "page.html" };
-                (page.meta.template.clone().unwrap_or_else(|| default.into()), page.path.clone())
+                let default = if matches!(job, Job::Post(_)) {
+                    "post.html"
+                } else {
+                    "page.html"
+                };
+                (
+                    page.meta.template.clone().unwrap_or_else(|| default.into()),
+                    page.path.clone(),
+                )
             }
             Job::TagsIndex => {
                 ctx.insert("head", &self.head("Tags", None, "/tags/", "website"));
@@ -259,7 +357,11 @@ impl<'a> Renderer<'a> {
                 let title = format!("Posts tagged “{}”", tag.name);
                 ctx.insert("head", &self.head(&title, None, &tag.path, "website"));
                 ctx.insert("tag", &TagView::new(urls, tag));
-                let posts: Vec<Value> = tag.posts.iter().map(|&p| self.lists.posts[p].clone()).collect();
+                let posts: Vec<Value> = tag
+                    .posts
+                    .iter()
+                    .map(|&p| self.lists.posts[p].clone())
+                    .collect();
                 ctx.insert_value("posts", Value::from(posts));
                 ("tag.html".to_string(), tag.path.clone())
             }
@@ -274,39 +376,74 @@ impl<'a> Renderer<'a> {
                 let shoutout = &site.shoutouts[*i];
                 let view = ShoutoutView::new(site, urls, shoutout, &self.bodies.shoutouts[*i]);
                 let title = format!("{} on {}", view.display_name, site.config.title);
-                ctx.insert("head", &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"));
+                ctx.insert(
+                    "head",
+                    &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
+                );
                 ctx.insert("shoutout", &view);
                 ("shoutout.html".to_string(), shoutout.path.clone())
             }
             Job::Segment(i) => {
                 let segment = &site.segments[*i];
                 let view = SegmentView::new(urls, segment, &self.bodies.segments[*i], true);
-                let mut head = self.head(&segment.meta.title, segment.meta.description.as_deref().or(segment.meta.lede.as_deref()), &segment.path, "website");
+                let mut head = self.head(
+                    &segment.meta.title,
+                    segment
+                        .meta
+                        .description
+                        .as_deref()
+                        .or(segment.meta.lede.as_deref()),
+                    &segment.path,
+                    "website",
+                );
                 head.noindex = segment.meta.noindex;
                 head.image = view.hero.as_deref().map(|h| urls.permalink(h));
                 ctx.insert("head", &head);
                 ctx.insert("segment", &view);
                 let limit = segment.meta.shoutout_limit.unwrap_or(usize::MAX);
-                let cards: Vec<Value> = site.segment_shoutouts[*i].iter().take(limit).map(|&s| self.lists.shoutouts[s].clone()).collect();
+                let cards: Vec<Value> = site.segment_shoutouts[*i]
+                    .iter()
+                    .take(limit)
+                    .map(|&s| self.lists.shoutouts[s].clone())
+                    .collect();
                 ctx.insert("shoutouts_total", &site.segment_shoutouts[*i].len());
                 ctx.insert_value("shoutouts", Value::from(cards));
-                let posts: Vec<Value> = site.segment_posts[*i].iter().map(|&p| self.lists.posts[p].clone()).collect();
+                let posts: Vec<Value> = site.segment_posts[*i]
+                    .iter()
+                    .map(|&p| self.lists.posts[p].clone())
+                    .collect();
                 ctx.insert_value("posts", Value::from(posts));
-                (segment.meta.template.clone().unwrap_or_else(|| "segment.html".into()), segment.path.clone())
+                (
+                    segment
+                        .meta
+                        .template
+                        .clone()
+                        .unwrap_or_else(|| "segment.html".into()),
+                    segment.path.clone(),
+                )
             }
             Job::Alias(item, alias) => {
-                let target = item_path(site, match item {
-                    ItemRef::Post(i) => &site.posts[*i].source.content_path,
-                    ItemRef::Page(i) => &site.pages[*i].source.content_path,
-                    _ => "",
-                })
+                let target = item_path(
+                    site,
+                    match item {
+                        ItemRef::Post(i) => &site.posts[*i].source.content_path,
+                        ItemRef::Page(i) => &site.pages[*i].source.content_path,
+                        _ => "",
+                    },
+                )
                 .unwrap_or_default();
                 ctx.insert("target", &urls.permalink(&target));
                 let alias = format!("/{}/", alias.trim_matches('/'));
                 ("alias.html".to_string(), alias)
             }
             Job::NotFound => {
-                ctx.insert("head", &HeadView { noindex: true, ..self.head("Page not found", None, "/404.html", "website") });
+                ctx.insert(
+                    "head",
+                    &HeadView {
+                        noindex: true,
+                        ..self.head("Page not found", None, "/404.html", "website")
+                    },
+                );
                 return self.render_template("404.html", &ctx, "404.html");
             }
             Job::Atom => {
@@ -328,7 +465,12 @@ impl<'a> Renderer<'a> {
         self.render_template(&template, &ctx, &index_file(&path))
     }
 
-    fn render_template(&self, template: &str, ctx: &Context, out: &str) -> std::result::Result<OutputFile, SourceError> {
+    fn render_template(
+        &self,
+        template: &str,
+        ctx: &Context,
+        out: &str,
+    ) -> std::result::Result<OutputFile, SourceError> {
         let html = self
             .tera
             .render(template, ctx)
@@ -336,7 +478,13 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::rendered(out, html))
     }
 
-    fn head(&self, title: &str, description: Option<&str>, path: &str, og_type: &'static str) -> HeadView {
+    fn head(
+        &self,
+        title: &str,
+        description: Option<&str>,
+        path: &str,
+        og_type: &'static str,
+    ) -> HeadView {
         let site_title = &self.site.config.title;
         let title = if title == site_title || site_title.is_empty() {
             title.to_string()
@@ -345,7 +493,9 @@ impl<'a> Renderer<'a> {
         };
         HeadView {
             title,
-            description: description.unwrap_or(&self.site.config.description).to_string(),
+            description: description
+                .unwrap_or(&self.site.config.description)
+                .to_string(),
             canonical: self.urls.permalink(path),
             og_type,
             image: None,
@@ -365,7 +515,11 @@ impl<'a> Renderer<'a> {
         Value::from_serializable(&SectionView {
             title: section.and_then(|s| s.meta.title.as_deref()),
             description: section.and_then(|s| s.meta.description.as_deref()),
-            content: self.bodies.sections.get(dir).map_or("", |b| b.html.as_str()),
+            content: self
+                .bodies
+                .sections
+                .get(dir)
+                .map_or("", |b| b.html.as_str()),
             extra: section.map(|s| &s.meta.extra),
         })
     }
@@ -390,7 +544,12 @@ impl<'a> Renderer<'a> {
             items,
             previous: (current > 1).then(|| link(current - 1)),
             next: (current < total).then(|| link(current + 1)),
-            pages: (1..=total).map(|number| PageLink { number, url: link(number) }).collect(),
+            pages: (1..=total)
+                .map(|number| PageLink {
+                    number,
+                    url: link(number),
+                })
+                .collect(),
         }
     }
 
@@ -407,17 +566,41 @@ impl<'a> Renderer<'a> {
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
         let urls = &self.urls;
-        let entry = |path: &str, lastmod: Option<String>| SitemapEntry { permalink: urls.permalink(path), lastmod };
-        let mut entries = vec![entry("/", site.posts.first().and_then(|p| p.meta.date).map(|d| d.rfc3339()))];
+        let entry = |path: &str, lastmod: Option<String>| SitemapEntry {
+            permalink: urls.permalink(path),
+            lastmod,
+        };
+        let mut entries = vec![entry(
+            "/",
+            site.posts
+                .first()
+                .and_then(|p| p.meta.date)
+                .map(|d| d.rfc3339()),
+        )];
         entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
         for p in site.posts.iter().chain(&site.pages) {
-            entries.push(entry(&p.path, p.meta.updated.or(p.meta.date).map(|d| d.rfc3339())));
+            entries.push(entry(
+                &p.path,
+                p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
+            ));
         }
         entries.push(entry("/tags/", None));
         entries.extend(site.tags.iter().map(|t| entry(&t.path, None)));
-        entries.push(entry(&format!("/{}/", site.config.shoutouts.wall_path), None));
-        entries.extend(site.shoutouts.iter().map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))));
-        entries.extend(site.segments.iter().filter(|s| !s.meta.noindex).map(|s| entry(&s.path, None)));
+        entries.push(entry(
+            &format!("/{}/", site.config.shoutouts.wall_path),
+            None,
+        ));
+        entries.extend(
+            site.shoutouts
+                .iter()
+                .map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))),
+        );
+        entries.extend(
+            site.segments
+                .iter()
+                .filter(|s| !s.meta.noindex)
+                .map(|s| entry(&s.path, None)),
+        );
         entries
     }
 }
@@ -453,7 +636,17 @@ fn build_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> Lists {
         .collect();
     Lists {
         posts,
-        post_tags: site.posts.iter().map(|p| p.meta.tags.iter().map(|t| crate::content::load_slug(t)).collect()).collect(),
+        post_tags: site
+            .posts
+            .iter()
+            .map(|p| {
+                p.meta
+                    .tags
+                    .iter()
+                    .map(|t| crate::content::load_slug(t))
+                    .collect()
+            })
+            .collect(),
         post_segments: site.posts.iter().map(|p| p.meta.segments.clone()).collect(),
         shoutouts,
         shoutout_tags: site.shoutouts.iter().map(|s| s.meta.tags.clone()).collect(),
@@ -468,7 +661,12 @@ fn build_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> Lists {
             .segments
             .iter()
             .zip(&bodies.segments)
-            .map(|(s, b)| (s.slug.clone(), Value::from_serializable(&SegmentView::new(urls, s, b, false))))
+            .map(|(s, b)| {
+                (
+                    s.slug.clone(),
+                    Value::from_serializable(&SegmentView::new(urls, s, b, false)),
+                )
+            })
             .collect(),
     }
 }
@@ -487,12 +685,22 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
         .collect();
     map.insert("pages".into(), Value::from(pages));
     map.insert("shoutouts".into(), Value::from(lists.shoutouts.clone()));
-    let segments: Vec<Value> = site.segments.iter().map(|s| lists.segments[&s.slug].clone()).collect();
+    let segments: Vec<Value> = site
+        .segments
+        .iter()
+        .map(|s| lists.segments[&s.slug].clone())
+        .collect();
     map.insert("segments".into(), Value::from(segments));
     let tags: Vec<TagView> = site.tags.iter().map(|t| TagView::new(urls, t)).collect();
     map.insert("tags".into(), Value::from_serializable(&tags));
-    map.insert("ratings".into(), Value::from_serializable(&RatingStats::new(site)));
-    map.insert("wall_url".into(), Value::from(urls.url(&format!("/{}/", site.config.shoutouts.wall_path))));
+    map.insert(
+        "ratings".into(),
+        Value::from_serializable(&RatingStats::new(site)),
+    );
+    map.insert(
+        "wall_url".into(),
+        Value::from(urls.url(&format!("/{}/", site.config.shoutouts.wall_path))),
+    );
     Value::from(map)
 }
 
@@ -503,22 +711,33 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let renderer = Renderer::new(site, &bodies, theme)?;
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     let markdown = &site.config.markdown;
-    let css = markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark).map_err(|name| {
-        Error::from(
-            SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
-                .with_help(format!("available: {}", markdown::highlight::theme_names().join(", "))),
-        )
-    })?;
+    let css =
+        markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
+            .map_err(|name| {
+                Error::from(
+                    SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
+                        .with_help(format!(
+                            "available: {}",
+                            markdown::highlight::theme_names().join(", ")
+                        )),
+                )
+            })?;
     files.push(OutputFile::rendered("syntax.css", css));
     for (path, source) in &theme.static_files {
         let contents = match source {
             StaticSource::Embedded(bytes) => Contents::Static(bytes),
             StaticSource::Disk(p) => Contents::Copy(p.clone()),
         };
-        files.push(OutputFile { path: path.clone(), contents });
+        files.push(OutputFile {
+            path: path.clone(),
+            contents,
+        });
     }
     for asset in &site.assets {
-        files.push(OutputFile { path: asset.to.clone(), contents: Contents::Copy(asset.from.clone()) });
+        files.push(OutputFile {
+            path: asset.to.clone(),
+            contents: Contents::Copy(asset.from.clone()),
+        });
     }
     Ok(files)
 }

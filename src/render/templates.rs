@@ -41,7 +41,11 @@ pub struct Lists {
 pub type TemplateFiles = HashMap<String, PathBuf>;
 
 /// Builds the engine; template syntax errors are reported against their files.
-pub fn engine(theme: &Theme, urls: &Urls, lists: Arc<Lists>) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
+pub fn engine(
+    theme: &Theme,
+    urls: &Urls,
+    lists: Arc<Lists>,
+) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     register(&mut tera, urls, lists);
@@ -62,70 +66,99 @@ pub fn engine(theme: &Theme, urls: &Urls, lists: Arc<Lists>) -> Result<(Tera, Te
         }
     }
     if errors.is_empty()
-        && let Err(e) = tera.add_raw_templates(theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str())))
+        && let Err(e) = tera.add_raw_templates(
+            theme
+                .templates
+                .values()
+                .map(|t| (t.name.as_str(), t.text.as_str())),
+        )
     {
         errors.push(template_error(&e, &files, None));
     }
-    if errors.is_empty() { Ok((tera, files)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((tera, files))
+    } else {
+        Err(errors)
+    }
 }
 
 fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
     let u = urls.clone();
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get::<&str>("path")?.to_string();
-        let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
-        Ok(if absolute { u.permalink(&path) } else { u.url(&path) })
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get::<&str>("path")?.to_string();
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+            Ok(if absolute {
+                u.permalink(&path)
+            } else {
+                u.url(&path)
+            })
+        },
+    );
     let l = Arc::clone(&lists);
-    tera.register_function("posts", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let segment = kwargs.get::<&str>("segment")?;
-        let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
-        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-        let items: Vec<Value> = (0..l.posts.len())
-            .filter(|&i| segment.is_none_or(|s| l.post_segments[i].iter().any(|x| x == s)))
-            .filter(|&i| tag.as_ref().is_none_or(|t| l.post_tags[i].contains(t)))
-            .take(limit)
-            .map(|i| l.posts[i].clone())
-            .collect();
-        Ok(Value::from(items))
-    });
+    tera.register_function(
+        "posts",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let segment = kwargs.get::<&str>("segment")?;
+            let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
+            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+            let items: Vec<Value> = (0..l.posts.len())
+                .filter(|&i| segment.is_none_or(|s| l.post_segments[i].iter().any(|x| x == s)))
+                .filter(|&i| tag.as_ref().is_none_or(|t| l.post_tags[i].contains(t)))
+                .take(limit)
+                .map(|i| l.posts[i].clone())
+                .collect();
+            Ok(Value::from(items))
+        },
+    );
     let l = Arc::clone(&lists);
-    tera.register_function("shoutouts", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let segment = kwargs.get::<&str>("segment")?;
-        let tag = kwargs.get::<&str>("tag")?;
-        let featured = kwargs.get::<bool>("featured")?;
-        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-        let order: Vec<usize> = match segment {
-            Some(s) => l
-                .segment_shoutouts
-                .get(s)
-                .cloned()
-                .ok_or_else(|| tera::Error::message(format!("unknown segment `{s}` in shoutouts()")))?,
-            None => (0..l.shoutouts.len()).collect(),
-        };
-        let items: Vec<Value> = order
-            .into_iter()
-            .filter(|&i| tag.is_none_or(|t| l.shoutout_tags[i].iter().any(|x| x == t)))
-            .filter(|&i| featured.is_none_or(|f| l.shoutout_featured[i] == f))
-            .take(limit)
-            .map(|i| l.shoutouts[i].clone())
-            .collect();
-        Ok(Value::from(items))
-    });
+    tera.register_function(
+        "shoutouts",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let segment = kwargs.get::<&str>("segment")?;
+            let tag = kwargs.get::<&str>("tag")?;
+            let featured = kwargs.get::<bool>("featured")?;
+            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+            let order: Vec<usize> = match segment {
+                Some(s) => l.segment_shoutouts.get(s).cloned().ok_or_else(|| {
+                    tera::Error::message(format!("unknown segment `{s}` in shoutouts()"))
+                })?,
+                None => (0..l.shoutouts.len()).collect(),
+            };
+            let items: Vec<Value> = order
+                .into_iter()
+                .filter(|&i| tag.is_none_or(|t| l.shoutout_tags[i].iter().any(|x| x == t)))
+                .filter(|&i| featured.is_none_or(|f| l.shoutout_featured[i] == f))
+                .take(limit)
+                .map(|i| l.shoutouts[i].clone())
+                .collect();
+            Ok(Value::from(items))
+        },
+    );
     let l = Arc::clone(&lists);
-    tera.register_function("get_segment", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let slug = kwargs.must_get::<&str>("slug")?;
-        l.segments
-            .get(slug)
-            .cloned()
-            .ok_or_else(|| tera::Error::message(format!("unknown segment `{slug}` in get_segment()")))
+    tera.register_function(
+        "get_segment",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let slug = kwargs.must_get::<&str>("slug")?;
+            l.segments.get(slug).cloned().ok_or_else(|| {
+                tera::Error::message(format!("unknown segment `{slug}` in get_segment()"))
+            })
+        },
+    );
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%B %-d, %Y");
+            let date = Date::parse(value).ok_or_else(|| {
+                tera::Error::message(format!("date filter: `{value}` is not a date"))
+            })?;
+            date.format(format).map_err(tera::Error::message)
+        },
+    );
+    tera.register_filter("reading_time", |words: usize, _: Kwargs, _: &State| {
+        reading_minutes(words)
     });
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let format = kwargs.get::<&str>("format")?.unwrap_or("%B %-d, %Y");
-        let date = Date::parse(value).ok_or_else(|| tera::Error::message(format!("date filter: `{value}` is not a date")))?;
-        date.format(format).map_err(tera::Error::message)
-    });
-    tera.register_filter("reading_time", |words: usize, _: Kwargs, _: &State| reading_minutes(words));
     tera.register_filter("stars", stars);
 }
 
@@ -141,7 +174,11 @@ fn stars(rating: i64, _: Kwargs, _: &State) -> Value {
 }
 
 /// A Tera error as a [`SourceError`] naming the template file and line.
-pub fn template_error(error: &tera::Error, files: &TemplateFiles, fallback: Option<&str>) -> SourceError {
+pub fn template_error(
+    error: &tera::Error,
+    files: &TemplateFiles,
+    fallback: Option<&str>,
+) -> SourceError {
     let report = match error.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -151,7 +188,10 @@ pub fn template_error(error: &tera::Error, files: &TemplateFiles, fallback: Opti
         .filter(|n| !n.is_empty())
         .or(fallback.map(str::to_string))
         .unwrap_or_default();
-    let shown = files.get(&name).cloned().unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
+    let shown = files
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
     let mut message = match report {
         Some(r) => r.message().to_string(),
         None => error.kind().to_string(),
@@ -177,13 +217,20 @@ mod tests {
         let mut theme = Theme::default();
         theme.templates.insert(
             name.into(),
-            crate::theme::TemplateSource { name: name.into(), text: text.into(), shown: PathBuf::from(format!("templates/{name}")) },
+            crate::theme::TemplateSource {
+                name: name.into(),
+                text: text.into(),
+                shown: PathBuf::from(format!("templates/{name}")),
+            },
         );
         theme
     }
 
     fn urls() -> Urls {
-        Urls { base_path: "/shop".into(), origin: "https://example.com".into() }
+        Urls {
+            base_path: "/shop".into(),
+            origin: "https://example.com".into(),
+        }
     }
 
     #[test]
