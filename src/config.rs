@@ -87,6 +87,8 @@ pub struct ShoutoutsConfig {
     pub wall_path: String,
     /// `kudos check` calls older shout-outs stale.
     pub stale_after_months: u32,
+    /// Cards per page of the wall.
+    pub per_page: usize,
 }
 
 /// `[segments]`: segment landing pages.
@@ -152,6 +154,7 @@ impl Default for ShoutoutsConfig {
             require_consent: true,
             wall_path: "shoutouts".into(),
             stale_after_months: 24,
+            per_page: 30,
         }
     }
 }
@@ -192,6 +195,9 @@ impl Config {
         let mut errors = Vec::new();
         if self.build.paginate == 0 {
             errors.push(at_key("paginate", "`paginate` must be at least 1".into()));
+        }
+        if self.shoutouts.per_page == 0 {
+            errors.push(at_key("per_page", "`per_page` must be at least 1".into()));
         }
         if !(self.base_url.starts_with("http://")
             || self.base_url.starts_with("https://")

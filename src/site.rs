@@ -86,6 +86,9 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Content path -> item, for internal links.
     pub by_content_path: HashMap<String, ItemRef>,
+    /// Slugs of shout-outs that exist but are not published (no consent, draft): a
+    /// shortcode naming one renders nothing instead of failing the build.
+    pub hidden_shoutouts: Vec<String>,
     /// Problems that do not stop the build (e.g. a shout-out without consent).
     pub warnings: Vec<SourceError>,
 }
@@ -135,8 +138,10 @@ impl Site {
         }
 
         let mut shoutouts = Vec::new();
+        let mut hidden_shoutouts = Vec::new();
         for shoutout in content.shoutouts {
             if !published(shoutout.meta.draft, None) {
+                hidden_shoutouts.push(shoutout.slug);
                 continue;
             }
             check_segments(
@@ -171,6 +176,7 @@ impl Site {
                 } else {
                     warnings.push(problem);
                 }
+                hidden_shoutouts.push(shoutout.slug);
                 continue;
             }
             if config.shoutouts.require_consent && !shoutout.meta.allows(ConsentScope::Quote) {
@@ -178,6 +184,7 @@ impl Site {
                     &shoutout.source.path,
                     "shout-out is not published: its consent scope does not include \"quote\"",
                 ));
+                hidden_shoutouts.push(shoutout.slug);
                 continue;
             }
             shoutouts.push(shoutout);
@@ -246,6 +253,7 @@ impl Site {
             segment_shoutouts,
             assets: content.assets,
             by_content_path,
+            hidden_shoutouts,
             warnings,
         };
         errors.extend(site.url_clashes());
@@ -260,6 +268,24 @@ impl Site {
     /// How many listing pages the posts need.
     pub fn post_pages(&self) -> usize {
         self.posts.len().div_ceil(self.config.build.paginate).max(1)
+    }
+
+    /// URL path of the wall, with slashes: `/shoutouts/`.
+    pub fn wall_path(&self) -> String {
+        format!("/{}/", self.config.shoutouts.wall_path)
+    }
+
+    /// How many pages the wall needs.
+    pub fn wall_pages(&self) -> usize {
+        self.shoutouts.len().div_ceil(self.config.shoutouts.per_page).max(1)
+    }
+
+    /// Tags used by published shout-outs, sorted, for the wall's filters.
+    pub fn shoutout_tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self.shoutouts.iter().flat_map(|s| s.meta.tags.iter().cloned()).collect();
+        tags.sort();
+        tags.dedup();
+        tags
     }
 
     /// URL path of the `n`th (1-based) posts listing page.
@@ -301,6 +327,14 @@ impl Site {
             format!("/{}/", self.config.shoutouts.wall_path),
         ];
         paths.extend((1..=self.post_pages()).map(Site::posts_page_path));
+        let wall = self.wall_path();
+        paths.extend((2..=self.wall_pages()).map(|n| format!("{wall}page/{n}/")));
+        paths.extend(self.segments.iter().map(|s| format!("{wall}for/{}/", s.slug)));
+        paths.extend(
+            self.shoutout_tags()
+                .iter()
+                .map(|t| format!("{wall}tagged/{}/", crate::content::load_slug(t))),
+        );
         paths.extend(self.tags.iter().map(|t| t.path.clone()));
         paths
     }

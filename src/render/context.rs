@@ -219,6 +219,8 @@ pub struct ShoutoutView<'a> {
     pub rating: Option<u8>,
     /// RFC 3339.
     pub date: Option<String>,
+    /// For feeds: the date given, else the consent date (RFC 3339).
+    pub updated: String,
     /// The quote as sanitised HTML.
     pub quote: String,
     /// The quote as plain text (for meta tags and JSON-LD).
@@ -280,6 +282,10 @@ impl<'a> ShoutoutView<'a> {
                 .map(|a| urls.url(a)),
             rating: meta.rating,
             date: meta.date.map(|d| d.rfc3339()),
+            updated: meta
+                .date
+                .or(meta.consent.as_ref().map(|c| c.date))
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339()),
             quote_text: plain_text(&quote),
             quote,
             product: meta.product.as_deref(),
@@ -457,23 +463,56 @@ pub struct RatingStats {
 impl RatingStats {
     /// Over all of `site`'s published shout-outs.
     pub fn new(site: &Site) -> Self {
-        let ratings: Vec<f64> = site
-            .shoutouts
-            .iter()
-            .filter_map(|s| s.meta.rating)
-            .map(f64::from)
-            .collect();
-        let average = if ratings.is_empty() {
-            0.0
-        } else {
-            (ratings.iter().sum::<f64>() / ratings.len() as f64 * 10.0).round() / 10.0
-        };
-        RatingStats {
-            count: site.shoutouts.len(),
-            rated: ratings.len(),
-            average,
-        }
+        let ratings: Vec<f64> = site.shoutouts.iter().filter_map(|s| s.meta.rating).map(f64::from).collect();
+        RatingStats { count: site.shoutouts.len(), rated: ratings.len(), average: mean(ratings.into_iter()) }
     }
+}
+
+/// Ratings of one product, over every published shout-out about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductStats {
+    /// The product's name, as written in `product`.
+    pub name: String,
+    /// Published shout-outs about it.
+    pub count: usize,
+    /// Of which rated.
+    pub rated: usize,
+    /// Mean rating, one decimal (0 without ratings).
+    pub average: f64,
+}
+
+impl ProductStats {
+    /// One entry per product, in order of first appearance on the wall.
+    pub fn all(site: &Site) -> Vec<ProductStats> {
+        let mut products: Vec<(String, Vec<u8>, usize)> = Vec::new();
+        for shoutout in &site.shoutouts {
+            let Some(name) = &shoutout.meta.product else { continue };
+            let index = match products.iter().position(|(n, _, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    products.push((name.clone(), Vec::new(), 0));
+                    products.len() - 1
+                }
+            };
+            products[index].2 += 1;
+            products[index].1.extend(shoutout.meta.rating);
+        }
+        products
+            .into_iter()
+            .map(|(name, ratings, count)| ProductStats {
+                name,
+                count,
+                rated: ratings.len(),
+                average: mean(ratings.iter().map(|r| f64::from(*r))),
+            })
+            .collect()
+    }
+}
+
+/// Mean rounded to one decimal; 0 for no values.
+fn mean(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    if n == 0 { 0.0 } else { (sum / n as f64 * 10.0).round() / 10.0 }
 }
 
 /// What every page's `<head>` needs, computed per page so `base.html` stays simple.

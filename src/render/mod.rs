@@ -1,15 +1,16 @@
 //! Rendering a resolved site into output files.
 //!
-//! Two parallel passes. First every markdown body (posts, pages, shout-out quotes,
-//! segment copy, section copy) is rendered, which also collects headings, so `@/` links
-//! and their anchors can then be checked against the whole site. Then every output file
-//! is an independent [`Job`] rendered through Tera from a context of shared, pre-built
-//! values. Keeping jobs independent is what lets `serve` re-render just some of them.
+//! First every markdown body is rendered ([`bodies`]): shout-out quotes plainly, the rest
+//! with shortcodes, which also collects headings so `@/` links and anchors are checked
+//! against the whole site. Then every output file is an independent [`Job`] rendered
+//! through Tera from a context of shared, pre-built values. Keeping jobs independent is
+//! what lets them run in parallel, and lets `serve` re-render just some of them.
 
+pub mod bodies;
 pub mod context;
+mod jsonld;
 pub mod templates;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -17,148 +18,17 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::error::{Error, Result, SourceError};
-use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::markdown::{self, Rendered};
 use crate::output::{Contents, OutputFile, index_file};
 use crate::site::{ItemRef, Site};
 use crate::theme::{StaticSource, Theme};
 
+pub use bodies::Bodies;
+use bodies::{ShortcodeEnv, item_path, render_quotes, variant_jobs};
 use context::{
-    HeadView, PageLink, PageView, PaginatorView, RatingStats, SegmentView, ShoutoutView, TagView,
-    Urls,
+    HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView, ShoutoutView, TagView, Urls,
 };
-use templates::{Lists, TemplateFiles};
-
-/// Rendered markdown of every item, index-aligned with the site's vectors.
-#[derive(Debug, Default)]
-pub struct Bodies {
-    /// Per post.
-    pub posts: Vec<Rendered>,
-    /// Per page.
-    pub pages: Vec<Rendered>,
-    /// Per shout-out (the quote).
-    pub shoutouts: Vec<Rendered>,
-    /// Per segment.
-    pub segments: Vec<Rendered>,
-    /// Per section folder.
-    pub sections: HashMap<String, Rendered>,
-}
-
-impl Bodies {
-    /// Renders all bodies in parallel, then checks every `@/` link and anchor.
-    pub fn render(site: &Site) -> Result<Bodies> {
-        let urls = Urls::new(site);
-        let options = MarkdownOptions {
-            smart_punctuation: site.config.markdown.smart_punctuation,
-            heading_anchors: site.config.markdown.heading_anchors,
-        };
-        let resolve = |path: &str| item_path(site, path).map(|p| urls.url(&p));
-        let render = |body: &str| markdown::render(body, options, &resolve);
-        let bodies = Bodies {
-            posts: site
-                .posts
-                .par_iter()
-                .map(|p| render(p.source.body()))
-                .collect(),
-            pages: site
-                .pages
-                .par_iter()
-                .map(|p| render(p.source.body()))
-                .collect(),
-            shoutouts: site
-                .shoutouts
-                .par_iter()
-                .map(|s| render(s.source.body()))
-                .collect(),
-            segments: site
-                .segments
-                .par_iter()
-                .map(|s| render(s.source.body()))
-                .collect(),
-            sections: site
-                .sections
-                .par_iter()
-                .map(|(dir, s)| (dir.clone(), render(s.source.body())))
-                .collect(),
-        };
-        let errors = bodies.link_errors(site);
-        if errors.is_empty() {
-            Ok(bodies)
-        } else {
-            Err(Error::Content(errors))
-        }
-    }
-
-    fn of(&self, item: ItemRef) -> &Rendered {
-        match item {
-            ItemRef::Post(i) => &self.posts[i],
-            ItemRef::Page(i) => &self.pages[i],
-            ItemRef::Shoutout(i) => &self.shoutouts[i],
-            ItemRef::Segment(i) => &self.segments[i],
-        }
-    }
-
-    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
-        let sources = site
-            .posts
-            .iter()
-            .map(|p| &p.source)
-            .zip(&self.posts)
-            .chain(site.pages.iter().map(|p| &p.source).zip(&self.pages))
-            .chain(
-                site.shoutouts
-                    .iter()
-                    .map(|s| &s.source)
-                    .zip(&self.shoutouts),
-            )
-            .chain(site.segments.iter().map(|s| &s.source).zip(&self.segments))
-            .chain(
-                site.sections
-                    .iter()
-                    .map(|(d, s)| (&s.source, &self.sections[d])),
-            );
-        let mut errors = Vec::new();
-        for (source, body) in sources {
-            for link in &body.links {
-                let at = source.body_offset + link.offset;
-                let problem = match site.by_content_path.get(&link.target) {
-                    None => Some(format!(
-                        "broken link `@/{}`: no published content file content/{}",
-                        link.target, link.target
-                    )),
-                    Some(target) => link
-                        .anchor
-                        .as_ref()
-                        .filter(|a| !self.of(*target).has_anchor(a))
-                        .map(|a| {
-                            format!(
-                                "broken link `@/{}#{a}`: that page has no heading with id `{a}`",
-                                link.target
-                            )
-                        }),
-                };
-                if let Some(message) = problem {
-                    errors.push(SourceError::at(
-                        &source.path,
-                        &source.text,
-                        at..at + 2,
-                        message,
-                    ));
-                }
-            }
-        }
-        errors
-    }
-}
-
-/// The URL path of the item at content path `path`, for `@/` links.
-fn item_path(site: &Site, path: &str) -> Option<String> {
-    Some(match *site.by_content_path.get(path)? {
-        ItemRef::Post(i) => site.posts[i].path.clone(),
-        ItemRef::Page(i) => site.pages[i].path.clone(),
-        ItemRef::Shoutout(i) => site.shoutouts[i].path.clone(),
-        ItemRef::Segment(i) => site.segments[i].path.clone(),
-    })
-}
+use templates::{Lists, PostLists, TemplateFiles};
 
 /// One output file to render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -171,12 +41,18 @@ pub enum Job {
     Post(usize),
     /// A plain page.
     Page(usize),
+    /// A post or page rendered for a segment: `/for/<segment>/<path>/`.
+    Variant(ItemRef, usize),
     /// `/tags/`
     TagsIndex,
     /// `/tags/<slug>/`, by index into `site.tags`.
     Tag(usize),
-    /// The wall.
-    Wall,
+    /// The wall, page N (1-based): `/shoutouts/`, `/shoutouts/page/N/`.
+    Wall(usize),
+    /// The wall filtered to one segment: `/shoutouts/for/<segment>/`.
+    WallSegment(usize),
+    /// The wall filtered to one shout-out tag: `/shoutouts/tagged/<tag>/`.
+    WallTag(String),
     /// A shout-out's own page.
     Shoutout(usize),
     /// A segment landing page.
@@ -187,6 +63,8 @@ pub enum Job {
     NotFound,
     /// `/atom.xml`
     Atom,
+    /// `/shoutouts/atom.xml`
+    ShoutoutsAtom,
     /// `/sitemap.xml`
     Sitemap,
     /// `/robots.txt`
@@ -196,75 +74,66 @@ pub enum Job {
 /// Everything a job needs, built once per build.
 pub struct Renderer<'a> {
     site: &'a Site,
-    bodies: &'a Bodies,
+    bodies: Bodies,
     urls: Urls,
     tera: Tera,
     files: TemplateFiles,
     lists: Arc<Lists>,
+    products: Vec<ProductStats>,
     base: Context,
 }
 
 impl<'a> Renderer<'a> {
-    /// Prepares the engine and the shared context for `site`.
-    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &Theme) -> Result<Renderer<'a>> {
+    /// Renders every body and prepares the engine and the shared context for `site`.
+    pub fn new(site: &'a Site, theme: &Theme) -> Result<Renderer<'a>> {
         let urls = Urls::new(site);
-        let lists = Arc::new(build_lists(site, bodies, &urls));
-        let (tera, files) =
-            templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
+        let quotes = render_quotes(site);
+        let lists = Arc::new(build_lists(site, &quotes, &urls));
+        let (tera, files) = templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
+        let config = Value::from_serializable(&site.config);
+        let env = ShortcodeEnv { tera: &tera, files: &files, lists: &lists, urls: &urls, config: config.clone() };
+        let bodies = Bodies::render(site, quotes, &env)?;
+        let _ = lists.posts.set(post_lists(site, &bodies, &urls));
         let mut base = Context::new();
-        base.insert("config", &site.config);
+        base.insert_value("config", config);
         base.insert_value("site", site_value(site, &urls, &lists));
-        Ok(Renderer {
-            site,
-            bodies,
-            urls,
-            tera,
-            files,
-            lists,
-            base,
-        })
+        base.insert_value("segment", Value::none());
+        base.insert_value("jsonld", Value::none());
+        Ok(Renderer { site, bodies, urls, tera, files, lists, products: ProductStats::all(site), base })
+    }
+
+    /// The rendered bodies.
+    pub fn bodies(&self) -> &Bodies {
+        &self.bodies
     }
 
     /// Every job of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
-        let mut jobs = vec![
-            Job::Home,
-            Job::TagsIndex,
-            Job::Wall,
-            Job::NotFound,
-            Job::Sitemap,
-            Job::Robots,
-        ];
+        let mut jobs = vec![Job::Home, Job::TagsIndex, Job::NotFound, Job::Sitemap, Job::Robots];
         if site.config.feeds.atom {
-            jobs.push(Job::Atom);
+            jobs.extend([Job::Atom, Job::ShoutoutsAtom]);
         }
         jobs.extend((1..=site.post_pages()).map(Job::PostsPage));
+        jobs.extend((1..=site.wall_pages()).map(Job::Wall));
+        jobs.extend((0..site.segments.len()).map(Job::WallSegment));
+        jobs.extend(site.shoutout_tags().into_iter().map(Job::WallTag));
         jobs.extend((0..site.posts.len()).map(Job::Post));
         jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.extend(variant_jobs(site).into_iter().map(|(item, seg)| Job::Variant(item, seg)));
         jobs.extend((0..site.tags.len()).map(Job::Tag));
         jobs.extend((0..site.shoutouts.len()).map(Job::Shoutout));
         jobs.extend((0..site.segments.len()).map(Job::Segment));
         for (i, p) in site.posts.iter().enumerate() {
-            jobs.extend(
-                p.meta
-                    .aliases
-                    .iter()
-                    .map(|a| Job::Alias(ItemRef::Post(i), a.clone())),
-            );
+            jobs.extend(p.meta.aliases.iter().map(|a| Job::Alias(ItemRef::Post(i), a.clone())));
         }
         for (i, p) in site.pages.iter().enumerate() {
-            jobs.extend(
-                p.meta
-                    .aliases
-                    .iter()
-                    .map(|a| Job::Alias(ItemRef::Page(i), a.clone())),
-            );
+            jobs.extend(p.meta.aliases.iter().map(|a| Job::Alias(ItemRef::Page(i), a.clone())));
         }
         jobs
     }
 
-    /// Renders `jobs` in parallel, reporting every failing template.
+    /// Renders `jobs` in parallel, reporting every failing template once.
     pub fn render_jobs(&self, jobs: &[Job]) -> Result<Vec<OutputFile>> {
         let results: Vec<std::result::Result<OutputFile, SourceError>> =
             jobs.par_iter().map(|job| self.render(job)).collect();
@@ -274,80 +143,36 @@ impl<'a> Renderer<'a> {
             match result {
                 Ok(file) => files.push(file),
                 Err(e) => {
-                    if !errors
-                        .iter()
-                        .any(|x| x.location() == e.location() && x.message == e.message)
-                    {
+                    if !errors.iter().any(|x| x.location() == e.location() && x.message == e.message) {
                         errors.push(e);
                     }
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(files)
-        } else {
-            Err(Error::Content(errors))
-        }
+        if errors.is_empty() { Ok(files) } else { Err(Error::Content(errors)) }
     }
 
     /// Renders one job.
     pub fn render(&self, job: &Job) -> std::result::Result<OutputFile, SourceError> {
         let site = self.site;
-        let urls = &self.urls;
         let mut ctx = self.base.clone();
         let (template, path) = match job {
             Job::Home => {
-                let section = self.section_value("");
-                let title = section_title(site, "")
-                    .unwrap_or(&site.config.title)
-                    .to_string();
+                let title = section_title(site, "").unwrap_or(&site.config.title).to_string();
                 ctx.insert("head", &self.head(&title, None, "/", "website"));
-                ctx.insert_value("section", section);
+                ctx.insert_value("section", self.section_value(""));
                 ("index.html".to_string(), "/".to_string())
             }
             Job::PostsPage(n) => {
                 let title = section_title(site, "posts").unwrap_or("Posts");
-                let shown = if *n > 1 {
-                    format!("{title}, page {n}")
-                } else {
-                    title.to_string()
-                };
+                let shown = if *n > 1 { format!("{title}, page {n}") } else { title.to_string() };
                 let path = Site::posts_page_path(*n);
                 ctx.insert("head", &self.head(&shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
-                ctx.insert("paginator", &self.paginator(*n));
+                ctx.insert("paginator", &self.posts_paginator(*n));
                 ("posts.html".to_string(), path)
             }
-            Job::Post(i) | Job::Page(i) => {
-                let (page, body) = match job {
-                    Job::Post(_) => (&site.posts[*i], &self.bodies.posts[*i]),
-                    _ => (&site.pages[*i], &self.bodies.pages[*i]),
-                };
-                let view = PageView::new(site, urls, page, body, true);
-                let og = if matches!(job, Job::Post(_)) {
-                    "article"
-                } else {
-                    "website"
-                };
-                let mut head = self.head(
-                    &page.meta.title,
-                    page.meta.description.as_deref().or(body_text(body)),
-                    &page.path,
-                    og,
-                );
-                head.image = view.image.clone();
-                ctx.insert("head", &head);
-                ctx.insert("page", &view);
-                let default = if matches!(job, Job::Post(_)) {
-                    "post.html"
-                } else {
-                    "page.html"
-                };
-                (
-                    page.meta.template.clone().unwrap_or_else(|| default.into()),
-                    page.path.clone(),
-                )
-            }
+            Job::Post(_) | Job::Page(_) | Job::Variant(..) => return self.render_page(job, ctx),
             Job::TagsIndex => {
                 ctx.insert("head", &self.head("Tags", None, "/tags/", "website"));
                 ("tags.html".to_string(), "/tags/".to_string())
@@ -356,121 +181,218 @@ impl<'a> Renderer<'a> {
                 let tag = &site.tags[*i];
                 let title = format!("Posts tagged “{}”", tag.name);
                 ctx.insert("head", &self.head(&title, None, &tag.path, "website"));
-                ctx.insert("tag", &TagView::new(urls, tag));
-                let posts: Vec<Value> = tag
-                    .posts
-                    .iter()
-                    .map(|&p| self.lists.posts[p].clone())
-                    .collect();
-                ctx.insert_value("posts", Value::from(posts));
+                ctx.insert("tag", &TagView::new(&self.urls, tag));
+                ctx.insert_value("posts", self.post_values(&tag.posts));
                 ("tag.html".to_string(), tag.path.clone())
             }
-            Job::Wall => {
-                let path = format!("/{}/", site.config.shoutouts.wall_path);
-                let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
-                ctx.insert("head", &self.head(title, None, &path, "website"));
-                ctx.insert_value("section", self.section_value("shoutouts"));
-                ("shoutouts.html".to_string(), path)
-            }
+            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => return self.render_wall(job, ctx),
             Job::Shoutout(i) => {
                 let shoutout = &site.shoutouts[*i];
-                let view = ShoutoutView::new(site, urls, shoutout, &self.bodies.shoutouts[*i]);
+                let view = ShoutoutView::new(site, &self.urls, shoutout, &self.bodies.shoutouts[*i]);
                 let title = format!("{} on {}", view.display_name, site.config.title);
-                ctx.insert(
-                    "head",
-                    &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
-                );
+                ctx.insert("head", &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"));
+                if let Some(product) = self.products.iter().find(|p| Some(p.name.as_str()) == view.product) {
+                    ctx.insert("product", product);
+                }
+                ctx.insert("jsonld", &jsonld::for_cards(&[&view], &self.products));
                 ctx.insert("shoutout", &view);
                 ("shoutout.html".to_string(), shoutout.path.clone())
             }
-            Job::Segment(i) => {
-                let segment = &site.segments[*i];
-                let view = SegmentView::new(urls, segment, &self.bodies.segments[*i], true);
-                let mut head = self.head(
-                    &segment.meta.title,
-                    segment
-                        .meta
-                        .description
-                        .as_deref()
-                        .or(segment.meta.lede.as_deref()),
-                    &segment.path,
-                    "website",
-                );
-                head.noindex = segment.meta.noindex;
-                head.image = view.hero.as_deref().map(|h| urls.permalink(h));
-                ctx.insert("head", &head);
-                ctx.insert("segment", &view);
-                let limit = segment.meta.shoutout_limit.unwrap_or(usize::MAX);
-                let cards: Vec<Value> = site.segment_shoutouts[*i]
-                    .iter()
-                    .take(limit)
-                    .map(|&s| self.lists.shoutouts[s].clone())
-                    .collect();
-                ctx.insert("shoutouts_total", &site.segment_shoutouts[*i].len());
-                ctx.insert_value("shoutouts", Value::from(cards));
-                let posts: Vec<Value> = site.segment_posts[*i]
-                    .iter()
-                    .map(|&p| self.lists.posts[p].clone())
-                    .collect();
-                ctx.insert_value("posts", Value::from(posts));
-                (
-                    segment
-                        .meta
-                        .template
-                        .clone()
-                        .unwrap_or_else(|| "segment.html".into()),
-                    segment.path.clone(),
-                )
-            }
+            Job::Segment(i) => return self.render_segment(*i, ctx),
             Job::Alias(item, alias) => {
-                let target = item_path(
-                    site,
-                    match item {
-                        ItemRef::Post(i) => &site.posts[*i].source.content_path,
-                        ItemRef::Page(i) => &site.pages[*i].source.content_path,
-                        _ => "",
-                    },
-                )
-                .unwrap_or_default();
-                ctx.insert("target", &urls.permalink(&target));
-                let alias = format!("/{}/", alias.trim_matches('/'));
-                ("alias.html".to_string(), alias)
+                let source = match item {
+                    ItemRef::Post(i) => &site.posts[*i].source.content_path,
+                    ItemRef::Page(i) => &site.pages[*i].source.content_path,
+                    _ => "",
+                };
+                let target = item_path(site, source).unwrap_or_default();
+                ctx.insert("target", &self.urls.permalink(&target));
+                ("alias.html".to_string(), format!("/{}/", alias.trim_matches('/')))
             }
             Job::NotFound => {
-                ctx.insert(
-                    "head",
-                    &HeadView {
-                        noindex: true,
-                        ..self.head("Page not found", None, "/404.html", "website")
-                    },
-                );
+                let head = HeadView { noindex: true, ..self.head("Page not found", None, "/404.html", "website") };
+                ctx.insert("head", &head);
                 return self.render_template("404.html", &ctx, "404.html");
             }
             Job::Atom => {
-                ctx.insert("feed_url", &urls.permalink("/atom.xml"));
+                ctx.insert("feed_url", &self.urls.permalink("/atom.xml"));
                 ctx.insert("entries", &self.feed_entries());
                 return self.render_template("atom.xml", &ctx, "atom.xml");
+            }
+            Job::ShoutoutsAtom => {
+                let path = format!("{}atom.xml", site.wall_path());
+                ctx.insert("feed_url", &self.urls.permalink(&path));
+                ctx.insert("wall_permalink", &self.urls.permalink(&site.wall_path()));
+                let cards: Vec<Value> = self.lists.shoutouts.iter().take(site.config.feeds.limit).cloned().collect();
+                ctx.insert_value("entries", Value::from(cards));
+                return self.render_template("shoutouts_atom.xml", &ctx, &path[1..]);
             }
             Job::Sitemap => {
                 ctx.insert("entries", &self.sitemap_entries());
                 return self.render_template("sitemap.xml", &ctx, "sitemap.xml");
             }
             Job::Robots => {
-                ctx.insert("sitemap_url", &urls.permalink("/sitemap.xml"));
+                ctx.insert("sitemap_url", &self.urls.permalink("/sitemap.xml"));
                 return self.render_template("robots.txt", &ctx, "robots.txt");
             }
         };
-        ctx.insert("current_path", &path);
-        ctx.insert("current_url", &urls.permalink(&path));
-        self.render_template(&template, &ctx, &index_file(&path))
+        self.finish(template, &path, ctx)
     }
 
-    fn render_template(
-        &self,
-        template: &str,
-        ctx: &Context,
-        out: &str,
-    ) -> std::result::Result<OutputFile, SourceError> {
+    /// Adds the page's own URL to the context and renders it to `<path>/index.html`.
+    fn finish(&self, template: String, path: &str, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", &self.urls.permalink(path));
+        self.render_template(&template, &ctx, &index_file(path))
+    }
+
+    /// A post or page, or one of its segment variants.
+    fn render_page(&self, job: &Job, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+        let site = self.site;
+        let (item, variant) = match job {
+            Job::Post(i) => (ItemRef::Post(*i), None),
+            Job::Page(i) => (ItemRef::Page(*i), None),
+            Job::Variant(item, seg) => (*item, Some(*seg)),
+            _ => unreachable!("render_page is only called for pages"),
+        };
+        let (page, body) = match item {
+            ItemRef::Post(i) => (&site.posts[i], &self.bodies.posts[i]),
+            ItemRef::Page(i) => (&site.pages[i], &self.bodies.pages[i]),
+            _ => unreachable!("variants are only made of posts and pages"),
+        };
+        let body = variant.map_or(body, |seg| &self.bodies.variants[&(item, seg)]);
+        let view = PageView::new(site, &self.urls, page, body, true);
+        let is_post = matches!(item, ItemRef::Post(_));
+        let og = if is_post { "article" } else { "website" };
+        let mut head = self.head(&page.meta.title, page.meta.description.as_deref(), &page.path, og);
+        head.image = view.image.clone();
+        let mut path = page.path.clone();
+        if let Some(seg) = variant {
+            let segment = &site.segments[seg];
+            path = format!("{}{}", segment.path.trim_end_matches('/'), page.path);
+            ctx.insert_value("segment", self.lists.segments[&segment.slug].clone());
+        }
+        ctx.insert("head", &head);
+        ctx.insert("page", &view);
+        let default = if is_post { "post.html" } else { "page.html" };
+        self.finish(page.meta.template.clone().unwrap_or_else(|| default.into()), &path, ctx)
+    }
+
+    /// A segment landing page: its featured shout-outs first, then the rest of its own;
+    /// featured general ones when it has none of its own yet.
+    fn render_segment(&self, i: usize, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+        let site = self.site;
+        let segment = &site.segments[i];
+        let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true);
+        let description = segment.meta.description.as_deref().or(segment.meta.lede.as_deref());
+        let mut head = self.head(&segment.meta.title, description, &segment.path, "website");
+        head.noindex = segment.meta.noindex;
+        head.image = view.hero.as_deref().map(|h| self.urls.permalink(h));
+        let own = &site.segment_shoutouts[i];
+        let fallback = own.is_empty();
+        let members: Vec<usize> = if fallback {
+            (0..site.shoutouts.len()).filter(|&s| site.shoutouts[s].meta.featured).collect()
+        } else {
+            own.clone()
+        };
+        let limit = segment.meta.shoutout_limit.unwrap_or(usize::MAX);
+        let cards: Vec<Value> = members.iter().take(limit).map(|&s| self.lists.shoutouts[s].clone()).collect();
+        ctx.insert("head", &head);
+        ctx.insert("shoutouts_are_fallback", &fallback);
+        ctx.insert("shoutouts_total", &own.len());
+        ctx.insert_value("shoutouts", Value::from(cards));
+        ctx.insert_value("posts", self.post_values(&site.segment_posts[i]));
+        ctx.insert_value("segment", Value::from_serializable(&view));
+        let template = segment.meta.template.clone().unwrap_or_else(|| "segment.html".into());
+        self.finish(template, &segment.path, ctx)
+    }
+
+    /// The wall (paginated) and its filter pages, which work without JavaScript.
+    fn render_wall(&self, job: &Job, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+        let site = self.site;
+        let wall = site.wall_path();
+        let all: Vec<usize> = (0..site.shoutouts.len()).collect();
+        let (members, path, filter, page) = match job {
+            Job::Wall(n) => {
+                let per = site.config.shoutouts.per_page;
+                let members: Vec<usize> = all.iter().copied().skip((n - 1) * per).take(per).collect();
+                let path = if *n <= 1 { wall.clone() } else { format!("{wall}page/{n}/") };
+                (members, path, None, *n)
+            }
+            Job::WallSegment(i) => {
+                let segment = &site.segments[*i];
+                let members = site.segment_shoutouts[*i].clone();
+                (members, format!("{wall}for/{}/", segment.slug), Some(segment.meta.title.clone()), 1)
+            }
+            Job::WallTag(tag) => {
+                let members = all.iter().copied().filter(|&s| site.shoutouts[s].meta.tags.contains(tag)).collect();
+                (members, format!("{wall}tagged/{}/", crate::content::load_slug(tag)), Some(format!("#{tag}")), 1)
+            }
+            _ => unreachable!("render_wall is only called for wall pages"),
+        };
+        let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
+        let shown = match (&filter, page) {
+            (Some(f), _) => format!("{title}: {f}"),
+            (None, 1) => title.to_string(),
+            (None, n) => format!("{title}, page {n}"),
+        };
+        ctx.insert("head", &self.head(&shown, None, &path, "website"));
+        ctx.insert_value("section", self.section_value("shoutouts"));
+        let views: Vec<ShoutoutView> = members
+            .iter()
+            .map(|&s| ShoutoutView::new(site, &self.urls, &site.shoutouts[s], &self.bodies.shoutouts[s]))
+            .collect();
+        let refs: Vec<&ShoutoutView> = views.iter().collect();
+        ctx.insert("jsonld", &jsonld::for_cards(&refs, &self.products));
+        ctx.insert_value("cards", Value::from(members.iter().map(|&s| self.lists.shoutouts[s].clone()).collect::<Vec<_>>()));
+        ctx.insert("filter", &filter);
+        ctx.insert("filters", &self.wall_filters(&path));
+        ctx.insert("products", &self.products);
+        let pages = site.wall_pages();
+        let link = |n: usize| self.urls.url(&if n <= 1 { wall.clone() } else { format!("{wall}page/{n}/") });
+        ctx.insert(
+            "paginator",
+            &WallPaginator {
+                current: page,
+                total: if filter.is_some() { 1 } else { pages },
+                previous: (filter.is_none() && page > 1).then(|| link(page - 1)),
+                next: (filter.is_none() && page < pages).then(|| link(page + 1)),
+                pages: (1..=pages).map(|number| PageLink { number, url: link(number) }).collect(),
+            },
+        );
+        self.finish("shoutouts.html".to_string(), &path, ctx)
+    }
+
+    fn wall_filters(&self, current: &str) -> WallFilters {
+        let site = self.site;
+        let wall = site.wall_path();
+        let filter = |name: String, path: String, count: usize| FilterLink {
+            active: path == current,
+            url: self.urls.url(&path),
+            name,
+            count,
+        };
+        WallFilters {
+            all: filter("All".into(), wall.clone(), site.shoutouts.len()),
+            segments: site
+                .segments
+                .iter()
+                .zip(&site.segment_shoutouts)
+                .map(|(s, members)| filter(s.meta.title.clone(), format!("{wall}for/{}/", s.slug), members.len()))
+                .collect(),
+            tags: site
+                .shoutout_tags()
+                .into_iter()
+                .map(|t| {
+                    let count = site.shoutouts.iter().filter(|s| s.meta.tags.contains(&t)).count();
+                    let path = format!("{wall}tagged/{}/", crate::content::load_slug(&t));
+                    filter(t, path, count)
+                })
+                .collect(),
+        }
+    }
+
+    fn render_template(&self, template: &str, ctx: &Context, out: &str) -> std::result::Result<OutputFile, SourceError> {
         let html = self
             .tera
             .render(template, ctx)
@@ -478,13 +400,7 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::rendered(out, html))
     }
 
-    fn head(
-        &self,
-        title: &str,
-        description: Option<&str>,
-        path: &str,
-        og_type: &'static str,
-    ) -> HeadView {
+    fn head(&self, title: &str, description: Option<&str>, path: &str, og_type: &'static str) -> HeadView {
         let site_title = &self.site.config.title;
         let title = if title == site_title || site_title.is_empty() {
             title.to_string()
@@ -493,14 +409,17 @@ impl<'a> Renderer<'a> {
         };
         HeadView {
             title,
-            description: description
-                .unwrap_or(&self.site.config.description)
-                .to_string(),
+            description: description.unwrap_or(&self.site.config.description).to_string(),
             canonical: self.urls.permalink(path),
             og_type,
             image: None,
             noindex: false,
         }
+    }
+
+    fn post_values(&self, indices: &[usize]) -> Value {
+        let posts = &self.lists.posts.get().expect("post lists are set before rendering").values;
+        Value::from(indices.iter().map(|&p| posts[p].clone()).collect::<Vec<_>>())
     }
 
     fn section_value(&self, dir: &str) -> Value {
@@ -515,25 +434,20 @@ impl<'a> Renderer<'a> {
         Value::from_serializable(&SectionView {
             title: section.and_then(|s| s.meta.title.as_deref()),
             description: section.and_then(|s| s.meta.description.as_deref()),
-            content: self
-                .bodies
-                .sections
-                .get(dir)
-                .map_or("", |b| b.html.as_str()),
+            content: self.bodies.sections.get(dir).map_or("", |b| b.html.as_str()),
             extra: section.map(|s| &s.meta.extra),
         })
     }
 
-    fn paginator(&self, current: usize) -> PaginatorView<'_> {
+    fn posts_paginator(&self, current: usize) -> PaginatorView<'_> {
         let site = self.site;
         let per = site.config.build.paginate;
         let total = site.post_pages();
-        let start = (current - 1) * per;
         let items = site
             .posts
             .iter()
             .zip(&self.bodies.posts)
-            .skip(start)
+            .skip((current - 1) * per)
             .take(per)
             .map(|(p, b)| PageView::new(site, &self.urls, p, b, false))
             .collect();
@@ -544,12 +458,7 @@ impl<'a> Renderer<'a> {
             items,
             previous: (current > 1).then(|| link(current - 1)),
             next: (current < total).then(|| link(current + 1)),
-            pages: (1..=total)
-                .map(|number| PageLink {
-                    number,
-                    url: link(number),
-                })
-                .collect(),
+            pages: (1..=total).map(|number| PageLink { number, url: link(number) }).collect(),
         }
     }
 
@@ -566,41 +475,17 @@ impl<'a> Renderer<'a> {
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
         let urls = &self.urls;
-        let entry = |path: &str, lastmod: Option<String>| SitemapEntry {
-            permalink: urls.permalink(path),
-            lastmod,
-        };
-        let mut entries = vec![entry(
-            "/",
-            site.posts
-                .first()
-                .and_then(|p| p.meta.date)
-                .map(|d| d.rfc3339()),
-        )];
+        let entry = |path: &str, lastmod: Option<String>| SitemapEntry { permalink: urls.permalink(path), lastmod };
+        let mut entries = vec![entry("/", site.posts.first().and_then(|p| p.meta.date).map(|d| d.rfc3339()))];
         entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
         for p in site.posts.iter().chain(&site.pages) {
-            entries.push(entry(
-                &p.path,
-                p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
-            ));
+            entries.push(entry(&p.path, p.meta.updated.or(p.meta.date).map(|d| d.rfc3339())));
         }
         entries.push(entry("/tags/", None));
         entries.extend(site.tags.iter().map(|t| entry(&t.path, None)));
-        entries.push(entry(
-            &format!("/{}/", site.config.shoutouts.wall_path),
-            None,
-        ));
-        entries.extend(
-            site.shoutouts
-                .iter()
-                .map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))),
-        );
-        entries.extend(
-            site.segments
-                .iter()
-                .filter(|s| !s.meta.noindex)
-                .map(|s| entry(&s.path, None)),
-        );
+        entries.push(entry(&site.wall_path(), None));
+        entries.extend(site.shoutouts.iter().map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))));
+        entries.extend(site.segments.iter().filter(|s| !s.meta.noindex).map(|s| entry(&s.path, None)));
         entries
     }
 }
@@ -612,42 +497,47 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
+/// One filter link on the wall.
+#[derive(Debug, Serialize)]
+struct FilterLink {
+    name: String,
+    url: String,
+    count: usize,
+    active: bool,
+}
+
+/// The wall's filters: by segment and by tag, each a real page.
+#[derive(Debug, Serialize)]
+struct WallFilters {
+    all: FilterLink,
+    segments: Vec<FilterLink>,
+    tags: Vec<FilterLink>,
+}
+
+/// Pagination of the wall.
+#[derive(Debug, Serialize)]
+struct WallPaginator {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
 fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
     site.sections.get(dir).and_then(|s| s.meta.title.as_deref())
 }
 
-/// No description written: none (the site's is used). Kept as a hook for excerpts.
-fn body_text(_body: &Rendered) -> Option<&str> {
-    None
-}
-
-fn build_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> Lists {
-    let posts = site
-        .posts
-        .par_iter()
-        .zip(&bodies.posts)
-        .map(|(p, b)| Value::from_serializable(&PageView::new(site, urls, p, b, false)))
-        .collect();
+fn build_lists(site: &Site, quotes: &[Rendered], urls: &Urls) -> Lists {
     let shoutouts: Vec<Value> = site
         .shoutouts
         .par_iter()
-        .zip(&bodies.shoutouts)
+        .zip(quotes)
         .map(|(s, b)| Value::from_serializable(&ShoutoutView::new(site, urls, s, b)))
         .collect();
+    let empty = Rendered::default();
     Lists {
-        posts,
-        post_tags: site
-            .posts
-            .iter()
-            .map(|p| {
-                p.meta
-                    .tags
-                    .iter()
-                    .map(|t| crate::content::load_slug(t))
-                    .collect()
-            })
-            .collect(),
-        post_segments: site.posts.iter().map(|p| p.meta.segments.clone()).collect(),
+        posts: Default::default(),
         shoutouts,
         shoutout_tags: site.shoutouts.iter().map(|s| s.meta.tags.clone()).collect(),
         shoutout_featured: site.shoutouts.iter().map(|s| s.meta.featured).collect(),
@@ -660,84 +550,72 @@ fn build_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> Lists {
         segments: site
             .segments
             .iter()
-            .zip(&bodies.segments)
-            .map(|(s, b)| {
-                (
-                    s.slug.clone(),
-                    Value::from_serializable(&SegmentView::new(urls, s, b, false)),
-                )
-            })
+            .map(|s| (s.slug.clone(), Value::from_serializable(&SegmentView::new(urls, s, &empty, false))))
             .collect(),
+        wall_path: site.config.shoutouts.wall_path.clone(),
+        ratings: Value::from_serializable(&RatingStats::new(site)),
+    }
+}
+
+fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> PostLists {
+    PostLists {
+        values: site
+            .posts
+            .par_iter()
+            .zip(&bodies.posts)
+            .map(|(p, b)| Value::from_serializable(&PageView::new(site, urls, p, b, false)))
+            .collect(),
+        tags: site.posts.iter().map(|p| p.meta.tags.iter().map(|t| crate::content::load_slug(t)).collect()).collect(),
+        segments: site.posts.iter().map(|p| p.meta.segments.clone()).collect(),
     }
 }
 
 /// `site` in every template: listings as shared values, plus tags and rating stats.
 fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
     let mut map = tera::Map::new();
-    map.insert("posts".into(), Value::from(lists.posts.clone()));
+    let posts = lists.posts.get().map(|p| p.values.clone()).unwrap_or_default();
+    map.insert("posts".into(), Value::from(posts));
+    let empty = Rendered::default();
     let pages: Vec<Value> = site
         .pages
         .iter()
-        .map(|p| {
-            let empty = Rendered::default();
-            Value::from_serializable(&PageView::new(site, urls, p, &empty, false))
-        })
+        .map(|p| Value::from_serializable(&PageView::new(site, urls, p, &empty, false)))
         .collect();
     map.insert("pages".into(), Value::from(pages));
     map.insert("shoutouts".into(), Value::from(lists.shoutouts.clone()));
-    let segments: Vec<Value> = site
-        .segments
-        .iter()
-        .map(|s| lists.segments[&s.slug].clone())
-        .collect();
+    let segments: Vec<Value> = site.segments.iter().map(|s| lists.segments[&s.slug].clone()).collect();
     map.insert("segments".into(), Value::from(segments));
     let tags: Vec<TagView> = site.tags.iter().map(|t| TagView::new(urls, t)).collect();
     map.insert("tags".into(), Value::from_serializable(&tags));
-    map.insert(
-        "ratings".into(),
-        Value::from_serializable(&RatingStats::new(site)),
-    );
-    map.insert(
-        "wall_url".into(),
-        Value::from(urls.url(&format!("/{}/", site.config.shoutouts.wall_path))),
-    );
+    map.insert("ratings".into(), lists.ratings.clone());
+    map.insert("products".into(), Value::from_serializable(&ProductStats::all(site)));
+    map.insert("wall_url".into(), Value::from(urls.url(&site.wall_path())));
+    map.insert("shoutouts_feed_url".into(), Value::from(urls.url(&format!("{}atom.xml", site.wall_path()))));
     Value::from(map)
 }
 
 /// Renders the whole site: bodies, pages, feeds, `syntax.css`, theme static files and
 /// content assets.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
-    let bodies = Bodies::render(site)?;
-    let renderer = Renderer::new(site, &bodies, theme)?;
+    let renderer = Renderer::new(site, theme)?;
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     let markdown = &site.config.markdown;
-    let css =
-        markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
-            .map_err(|name| {
-                Error::from(
-                    SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
-                        .with_help(format!(
-                            "available: {}",
-                            markdown::highlight::theme_names().join(", ")
-                        )),
-                )
-            })?;
+    let css = markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark).map_err(|name| {
+        Error::from(
+            SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
+                .with_help(format!("available: {}", markdown::highlight::theme_names().join(", "))),
+        )
+    })?;
     files.push(OutputFile::rendered("syntax.css", css));
     for (path, source) in &theme.static_files {
         let contents = match source {
             StaticSource::Embedded(bytes) => Contents::Static(bytes),
             StaticSource::Disk(p) => Contents::Copy(p.clone()),
         };
-        files.push(OutputFile {
-            path: path.clone(),
-            contents,
-        });
+        files.push(OutputFile { path: path.clone(), contents });
     }
     for asset in &site.assets {
-        files.push(OutputFile {
-            path: asset.to.clone(),
-            contents: Contents::Copy(asset.from.clone()),
-        });
+        files.push(OutputFile { path: asset.to.clone(), contents: Contents::Copy(asset.from.clone()) });
     }
     Ok(files)
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -16,15 +16,21 @@ use crate::theme::Theme;
 
 use super::context::{Urls, reading_minutes};
 
-/// Content lists shared by the template functions.
+/// Post lists, known only once post bodies are rendered (after shortcodes ran).
 #[derive(Default)]
-pub struct Lists {
+pub struct PostLists {
     /// Post summaries, newest first.
-    pub posts: Vec<Value>,
+    pub values: Vec<Value>,
     /// Tag slugs of each post.
-    pub post_tags: Vec<Vec<String>>,
+    pub tags: Vec<Vec<String>>,
     /// Segment slugs of each post.
-    pub post_segments: Vec<Vec<String>>,
+    pub segments: Vec<Vec<String>>,
+}
+
+/// Content lists shared by the template functions.
+pub struct Lists {
+    /// Filled after post bodies are rendered; `posts()` is not available in shortcodes.
+    pub posts: OnceLock<PostLists>,
     /// Shout-out cards, wall order.
     pub shoutouts: Vec<Value>,
     /// Tags of each shout-out.
@@ -35,6 +41,25 @@ pub struct Lists {
     pub segment_shoutouts: HashMap<String, Vec<usize>>,
     /// Segment slug -> segment summary.
     pub segments: HashMap<String, Value>,
+    /// The wall's path below the base URL, without slashes.
+    pub wall_path: String,
+    /// Rating statistics over every published shout-out.
+    pub ratings: Value,
+}
+
+impl Default for Lists {
+    fn default() -> Self {
+        Lists {
+            posts: OnceLock::new(),
+            shoutouts: Vec::new(),
+            shoutout_tags: Vec::new(),
+            shoutout_featured: Vec::new(),
+            segment_shoutouts: HashMap::new(),
+            segments: HashMap::new(),
+            wall_path: "shoutouts".into(),
+            ratings: Value::none(),
+        }
+    }
 }
 
 /// Template name -> file to name in errors.
@@ -103,11 +128,15 @@ fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
             let segment = kwargs.get::<&str>("segment")?;
             let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
             let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-            let items: Vec<Value> = (0..l.posts.len())
-                .filter(|&i| segment.is_none_or(|s| l.post_segments[i].iter().any(|x| x == s)))
-                .filter(|&i| tag.as_ref().is_none_or(|t| l.post_tags[i].contains(t)))
+            let posts = l
+                .posts
+                .get()
+                .ok_or_else(|| tera::Error::message("posts() is not available inside shortcodes"))?;
+            let items: Vec<Value> = (0..posts.values.len())
+                .filter(|&i| segment.is_none_or(|s| posts.segments[i].iter().any(|x| x == s)))
+                .filter(|&i| tag.as_ref().is_none_or(|t| posts.tags[i].contains(t)))
                 .take(limit)
-                .map(|i| l.posts[i].clone())
+                .map(|i| posts.values[i].clone())
                 .collect();
             Ok(Value::from(items))
         },

@@ -1,0 +1,417 @@
+//! Finding and expanding shortcodes in a markdown body.
+//!
+//! Two forms, as in the design: `{{ name(arg=value, ...) }}` and
+//! `{% name(arg=value) %}body{% end %}`. Text that merely looks similar (`{{ x }}` with no
+//! parentheses) is left alone, and so is everything inside code blocks and inline code,
+//! so a post can show shortcode syntax in an example.
+//!
+//! Expansion is a pre-pass: text results (the `segment` blocks, `segment_name`) are spliced
+//! into the markdown, HTML results become placeholder tokens that are swapped in after
+//! markdown rendering, so a card never gets wrapped or escaped by the markdown renderer.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// A literal argument value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    /// `"text"` or `'text'`.
+    Str(String),
+    /// `3`, `-1`.
+    Int(i64),
+    /// `true` / `false`.
+    Bool(bool),
+}
+
+/// One shortcode call in a body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Its name.
+    pub name: String,
+    /// Arguments in order.
+    pub args: Vec<(String, ArgValue)>,
+    /// The text between `{% name() %}` and `{% end %}`, for the block form.
+    pub body: Option<String>,
+    /// Byte range of the whole call in the body it was found in.
+    pub range: Range<usize>,
+}
+
+impl Call {
+    /// The argument `name`, if given.
+    pub fn arg(&self, name: &str) -> Option<&ArgValue> {
+        self.args.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// A problem at a byte offset of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortcodeError {
+    /// Where, in the body.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What a shortcode expands to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expansion {
+    /// Markdown spliced into the body (it is then rendered with the rest).
+    Markdown(String),
+    /// Finished HTML, inserted after markdown rendering.
+    Html(String),
+}
+
+/// A body with its shortcodes expanded.
+#[derive(Debug, Clone, Default)]
+pub struct Expanded {
+    /// Markdown with placeholders.
+    pub markdown: String,
+    /// (placeholder, HTML) pairs to swap in after rendering.
+    pub html: Vec<(String, String)>,
+    /// (offset in `markdown`, offset in the original body) at the start of each copied run,
+    /// so positions found later (broken links) map back to the file.
+    pub offsets: Vec<(usize, usize)>,
+}
+
+impl Expanded {
+    /// The offset in the original body of an offset in the expanded markdown.
+    pub fn original_offset(&self, offset: usize) -> usize {
+        match self.offsets.iter().rev().find(|(expanded, _)| *expanded <= offset) {
+            Some((expanded, original)) => original + (offset - expanded),
+            None => offset,
+        }
+    }
+
+    /// Swaps the HTML results into rendered output; a placeholder alone in a paragraph
+    /// replaces the paragraph.
+    pub fn insert_html(&self, html: &mut String) {
+        for (token, replacement) in &self.html {
+            let paragraph = format!("<p>{token}</p>");
+            if html.contains(&paragraph) {
+                *html = html.replace(&paragraph, replacement);
+            } else {
+                *html = html.replace(token, replacement);
+            }
+        }
+    }
+}
+
+/// Byte ranges of code (fenced, indented and inline) in `body`.
+fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut block_start = None;
+    for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = block_start.take() {
+                    ranges.push(start..range.end);
+                }
+            }
+            Event::Code(_) => ranges.push(range),
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// Whether `body` may contain shortcodes at all (a cheap check before parsing).
+pub fn may_contain(body: &str) -> bool {
+    body.contains("{{") || body.contains("{%")
+}
+
+/// Every top-level shortcode call in `body`, outside code.
+pub fn find(body: &str) -> Result<Vec<Call>, ShortcodeError> {
+    if !may_contain(body) {
+        return Ok(Vec::new());
+    }
+    let code = code_ranges(body);
+    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let mut calls = Vec::new();
+    let mut at = 0;
+    while let Some(found) = next_open(body, at) {
+        if in_code(found) {
+            at = found + 2;
+            continue;
+        }
+        match parse_at(body, found, &in_code)? {
+            Some(call) => {
+                at = call.range.end;
+                calls.push(call);
+            }
+            None => at = found + 2,
+        }
+    }
+    Ok(calls)
+}
+
+fn next_open(body: &str, from: usize) -> Option<usize> {
+    let a = body[from..].find("{{").map(|i| i + from);
+    let b = body[from..].find("{%").map(|i| i + from);
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Parses a call starting at `start` (`{{` or `{%`); `None` if it is not shortcode-shaped.
+fn parse_at(body: &str, start: usize, in_code: &dyn Fn(usize) -> bool) -> Result<Option<Call>, ShortcodeError> {
+    let block = body[start..].starts_with("{%");
+    let close = if block { "%}" } else { "}}" };
+    let mut cursor = Cursor { text: body, at: start + 2 };
+    cursor.skip_ws();
+    let Some(name) = cursor.ident() else { return Ok(None) };
+    if name == "end" || !cursor.eat("(") {
+        return Ok(None);
+    }
+    let args = cursor.args()?;
+    cursor.skip_ws();
+    if !cursor.eat(close) {
+        return Err(cursor.error(format!("expected `{close}` to close the shortcode `{name}`")));
+    }
+    let open_end = cursor.at;
+    if !block {
+        return Ok(Some(Call { name, args, body: None, range: start..open_end }));
+    }
+    let (body_end, end) = find_end(body, open_end, in_code).ok_or_else(|| ShortcodeError {
+        offset: start,
+        message: format!("the block shortcode `{name}` is never closed: expected `{{% end %}}`"),
+    })?;
+    Ok(Some(Call {
+        name,
+        args,
+        body: Some(body[open_end..body_end].to_string()),
+        range: start..end,
+    }))
+}
+
+/// The matching `{% end %}` after `from`, counting nested blocks: (body end, call end).
+fn find_end(body: &str, from: usize, in_code: &dyn Fn(usize) -> bool) -> Option<(usize, usize)> {
+    let mut depth = 0;
+    let mut at = from;
+    while let Some(i) = body[at..].find("{%").map(|i| i + at) {
+        if in_code(i) {
+            at = i + 2;
+            continue;
+        }
+        let mut cursor = Cursor { text: body, at: i + 2 };
+        cursor.skip_ws();
+        match cursor.ident().as_deref() {
+            Some("end") => {
+                cursor.skip_ws();
+                if cursor.eat("%}") {
+                    if depth == 0 {
+                        return Some((i, cursor.at));
+                    }
+                    depth -= 1;
+                }
+            }
+            Some(_) if { cursor.skip_ws(); cursor.eat("(") } => depth += 1,
+            _ => {}
+        }
+        at = i + 2;
+    }
+    None
+}
+
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn rest(&self) -> &str {
+        &self.text[self.at..]
+    }
+
+    fn skip_ws(&mut self) {
+        let trimmed = self.rest().trim_start();
+        self.at = self.text.len() - trimmed.len();
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        if self.rest().starts_with(token) {
+            self.at += token.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn ident(&mut self) -> Option<String> {
+        let len = self
+            .rest()
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(self.rest().len());
+        if len == 0 || self.rest().starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let ident = self.rest()[..len].to_string();
+        self.at += len;
+        Some(ident)
+    }
+
+    fn error(&self, message: String) -> ShortcodeError {
+        ShortcodeError { offset: self.at, message }
+    }
+
+    /// `name=value, ...)`
+    fn args(&mut self) -> Result<Vec<(String, ArgValue)>, ShortcodeError> {
+        let mut args = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.eat(")") {
+                return Ok(args);
+            }
+            let name = self
+                .ident()
+                .ok_or_else(|| self.error("expected an argument name, like `slug=\"...\"`".into()))?;
+            self.skip_ws();
+            if !self.eat("=") {
+                return Err(self.error(format!("expected `=` after the argument `{name}`")));
+            }
+            self.skip_ws();
+            let value = self.value(&name)?;
+            args.push((name, value));
+            self.skip_ws();
+            if !self.eat(",") && !self.rest().starts_with(')') {
+                return Err(self.error("expected `,` or `)` after an argument".into()));
+            }
+        }
+    }
+
+    fn value(&mut self, name: &str) -> Result<ArgValue, ShortcodeError> {
+        for quote in ['"', '\''] {
+            if self.rest().starts_with(quote) {
+                let inner = &self.rest()[1..];
+                let end = inner
+                    .find(quote)
+                    .ok_or_else(|| self.error(format!("the string for `{name}` is never closed")))?;
+                let value = inner[..end].to_string();
+                self.at += end + 2;
+                return Ok(ArgValue::Str(value));
+            }
+        }
+        for (word, value) in [("true", true), ("false", false)] {
+            if self.eat(word) {
+                return Ok(ArgValue::Bool(value));
+            }
+        }
+        let len = self
+            .rest()
+            .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+            .unwrap_or(self.rest().len());
+        let number = self.rest()[..len].parse::<i64>().map_err(|_| {
+            self.error(format!("the value of `{name}` must be a \"string\", a whole number, true or false"))
+        })?;
+        self.at += len;
+        Ok(ArgValue::Int(number))
+    }
+}
+
+/// Expands the calls of `body` with `expand`, recursing into the markdown it returns.
+pub fn expand(
+    body: &str,
+    expand: &dyn Fn(&Call) -> Result<Expansion, ShortcodeError>,
+) -> Result<Expanded, ShortcodeError> {
+    let mut out = Expanded::default();
+    expand_into(body, 0, expand, &mut out)?;
+    Ok(out)
+}
+
+fn expand_into(
+    body: &str,
+    base: usize,
+    expand: &dyn Fn(&Call) -> Result<Expansion, ShortcodeError>,
+    out: &mut Expanded,
+) -> Result<(), ShortcodeError> {
+    let shift = |mut e: ShortcodeError| {
+        e.offset += base;
+        e
+    };
+    let calls = find(body).map_err(shift)?;
+    let mut copied = 0;
+    for call in calls {
+        out.offsets.push((out.markdown.len(), base + copied));
+        out.markdown.push_str(&body[copied..call.range.start]);
+        match expand(&call).map_err(|mut e| {
+            e.offset = call.range.start;
+            shift(e)
+        })? {
+            Expansion::Markdown(text) => {
+                // Text from a block body keeps its own positions for later errors.
+                let inner_base = match &call.body {
+                    Some(inner) if text == *inner => {
+                        base + call.range.start + body[call.range.start..].find(inner.as_str()).unwrap_or(0)
+                    }
+                    _ => base + call.range.start,
+                };
+                expand_into(&text, inner_base, expand, out)?;
+            }
+            Expansion::Html(html) => {
+                let token = format!("kudosshortcode{}x", out.html.len());
+                out.markdown.push_str(&token);
+                out.html.push((token, html));
+            }
+        }
+        copied = call.range.end;
+    }
+    out.offsets.push((out.markdown.len(), base + copied));
+    out.markdown.push_str(&body[copied..]);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_both_forms_with_arguments() {
+        let calls = find("Hi {{ segment_name(default=\"friend\") }}!\n\n{% segment(only='a') %}Bulk.{% end %}\n{{ shoutouts(limit=3, featured=true) }}").unwrap();
+        assert_eq!(calls.len(), 3);
+        assert_eq!(calls[0].arg("default"), Some(&ArgValue::Str("friend".into())));
+        assert_eq!(calls[1].body.as_deref(), Some("Bulk."));
+        assert_eq!(calls[2].arg("limit"), Some(&ArgValue::Int(3)));
+        assert_eq!(calls[2].arg("featured"), Some(&ArgValue::Bool(true)));
+    }
+
+    #[test]
+    fn code_and_lookalikes_are_left_alone() {
+        let body = "`{{ shoutout(slug=\"a\") }}`\n\n```\n{% segment(only=\"b\") %}x{% end %}\n```\n\n{{ not_a_call }}";
+        assert!(find(body).unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_calls_are_errors_with_offsets() {
+        let err = find("ab {{ shoutout(slug=) }}").unwrap_err();
+        assert!(err.message.contains("slug"), "{err:?}");
+        let err = find("x {% segment(only=\"a\") %} never closed").unwrap_err();
+        assert_eq!(err.offset, 2);
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn nested_blocks_and_expansion() {
+        let body = "A {% segment(only=\"x\") %}B {% segment(except=\"y\") %}C{% end %}{% end %} {{ card(n=1) }}";
+        let expanded = expand(body, &|call| {
+            Ok(match call.name.as_str() {
+                "segment" => Expansion::Markdown(call.body.clone().unwrap_or_default()),
+                _ => Expansion::Html("<div>card</div>".into()),
+            })
+        })
+        .unwrap();
+        assert_eq!(expanded.markdown, "A B C kudosshortcode0x");
+        let mut html = "<p>A B C kudosshortcode0x</p>".to_string();
+        expanded.insert_html(&mut html);
+        assert_eq!(html, "<p>A B C <div>card</div></p>");
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_original() {
+        let body = "{{ a(x=1) }} then [l](@/x.md)";
+        let expanded = expand(body, &|_| Ok(Expansion::Markdown(String::new()))).unwrap();
+        let in_expanded = expanded.markdown.find("[l]").unwrap();
+        assert_eq!(expanded.original_offset(in_expanded), body.find("[l]").unwrap());
+    }
+}

@@ -1,0 +1,377 @@
+//! Markdown bodies of the whole site, with shortcodes expanded and links checked.
+//!
+//! Shout-out quotes are rendered first and without shortcodes: they are the customer's
+//! words, untrusted, and never interpreted. Every other body may use shortcodes, and a
+//! post or page with `variants` is rendered once more per segment, with that segment's
+//! `{% segment(...) %}` blocks and name.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use tera::{Context, Tera, Value};
+
+use crate::content::Source;
+use crate::error::{Error, Result, SourceError};
+use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeError};
+use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::site::{ItemRef, Site};
+
+use super::context::Urls;
+use super::templates::{self, Lists, TemplateFiles};
+
+/// Rendered markdown of every item, index-aligned with the site's vectors.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    /// Per post.
+    pub posts: Vec<Rendered>,
+    /// Per page.
+    pub pages: Vec<Rendered>,
+    /// Per shout-out (the quote).
+    pub shoutouts: Vec<Rendered>,
+    /// Per segment.
+    pub segments: Vec<Rendered>,
+    /// Per section folder.
+    pub sections: HashMap<String, Rendered>,
+    /// Per (post or page, segment index): the variant rendering.
+    pub variants: HashMap<(ItemRef, usize), Rendered>,
+}
+
+/// What shortcodes need to render: the engine and the shared lists.
+pub struct ShortcodeEnv<'a> {
+    /// The build's engine (with `shortcodes/*.html`).
+    pub tera: &'a Tera,
+    /// Template name -> file, for errors.
+    pub files: &'a TemplateFiles,
+    /// Shout-out cards and segment views.
+    pub lists: &'a Lists,
+    /// URL helper.
+    pub urls: &'a Urls,
+    /// `config` for shortcode templates.
+    pub config: Value,
+}
+
+/// The shout-out quotes: plain markdown, no shortcodes.
+pub fn render_quotes(site: &Site) -> Vec<Rendered> {
+    let options = markdown_options(site);
+    site.shoutouts
+        .par_iter()
+        .map(|s| markdown::render(s.source.body(), options, &|_| None))
+        .collect()
+}
+
+fn markdown_options(site: &Site) -> MarkdownOptions {
+    MarkdownOptions {
+        smart_punctuation: site.config.markdown.smart_punctuation,
+        heading_anchors: site.config.markdown.heading_anchors,
+    }
+}
+
+impl Bodies {
+    /// Renders every body in parallel, then checks every `@/` link and anchor.
+    pub fn render(site: &Site, quotes: Vec<Rendered>, env: &ShortcodeEnv) -> Result<Bodies> {
+        let one = |source: &Source, segment: Option<usize>| render_body(site, env, source, segment);
+        let posts = site.posts.par_iter().map(|p| one(&p.source, None)).collect::<Vec<_>>();
+        let pages = site.pages.par_iter().map(|p| one(&p.source, None)).collect::<Vec<_>>();
+        let segments = site
+            .segments
+            .par_iter()
+            .enumerate()
+            .map(|(i, s)| one(&s.source, Some(i)))
+            .collect::<Vec<_>>();
+        let sections = site
+            .sections
+            .par_iter()
+            .map(|(dir, s)| (dir.clone(), one(&s.source, None)))
+            .collect::<Vec<_>>();
+        let variants = variant_jobs(site)
+            .into_par_iter()
+            .map(|(item, seg)| ((item, seg), one(item_source(site, item), Some(seg))))
+            .collect::<Vec<_>>();
+
+        let mut errors = Vec::new();
+        let mut take = |r: std::result::Result<Rendered, SourceError>| match r {
+            Ok(body) => body,
+            Err(e) => {
+                errors.push(e);
+                Rendered::default()
+            }
+        };
+        let bodies = Bodies {
+            posts: posts.into_iter().map(&mut take).collect(),
+            pages: pages.into_iter().map(&mut take).collect(),
+            shoutouts: quotes,
+            segments: segments.into_iter().map(&mut take).collect(),
+            sections: sections.into_iter().map(|(d, r)| (d, take(r))).collect(),
+            variants: variants.into_iter().map(|(k, r)| (k, take(r))).collect(),
+        };
+        if errors.is_empty() {
+            errors = bodies.link_errors(site);
+        }
+        if errors.is_empty() {
+            Ok(bodies)
+        } else {
+            errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.position.cmp(&b.position)));
+            errors.dedup_by(|a, b| a.location() == b.location() && a.message == b.message);
+            Err(Error::Content(errors))
+        }
+    }
+
+    /// The body of `item`.
+    pub fn of(&self, item: ItemRef) -> &Rendered {
+        match item {
+            ItemRef::Post(i) => &self.posts[i],
+            ItemRef::Page(i) => &self.pages[i],
+            ItemRef::Shoutout(i) => &self.shoutouts[i],
+            ItemRef::Segment(i) => &self.segments[i],
+        }
+    }
+
+    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
+        let variant_bodies = self.variants.iter().map(|((item, _), body)| (item_source(site, *item), body));
+        let sources = site
+            .posts
+            .iter()
+            .map(|p| &p.source)
+            .zip(&self.posts)
+            .chain(site.pages.iter().map(|p| &p.source).zip(&self.pages))
+            .chain(site.segments.iter().map(|s| &s.source).zip(&self.segments))
+            .chain(site.sections.iter().map(|(d, s)| (&s.source, &self.sections[d])))
+            .chain(variant_bodies);
+        let mut errors = Vec::new();
+        for (source, body) in sources {
+            for link in &body.links {
+                let at = source.body_offset + link.offset;
+                let problem = match site.by_content_path.get(&link.target) {
+                    None => Some(format!(
+                        "broken link `@/{}`: there is no published content/{}",
+                        link.target, link.target
+                    )),
+                    Some(target) => link.anchor.as_ref().filter(|a| !self.of(*target).has_anchor(a)).map(|a| {
+                        format!("broken link `@/{}#{a}`: that page has no heading with id `{a}`", link.target)
+                    }),
+                };
+                if let Some(message) = problem {
+                    errors.push(SourceError::at(&source.path, &source.text, at..at + 2, message));
+                }
+            }
+        }
+        errors
+    }
+}
+
+/// Every (item, segment) pair a `variants` list asks for.
+pub fn variant_jobs(site: &Site) -> Vec<(ItemRef, usize)> {
+    let mut jobs = Vec::new();
+    let pages = site
+        .posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (ItemRef::Post(i), p))
+        .chain(site.pages.iter().enumerate().map(|(i, p)| (ItemRef::Page(i), p)));
+    for (item, page) in pages {
+        for name in &page.meta.variants {
+            if let Some(seg) = site.segments.iter().position(|s| &s.slug == name) {
+                jobs.push((item, seg));
+            }
+        }
+    }
+    jobs
+}
+
+fn item_source(site: &Site, item: ItemRef) -> &Source {
+    match item {
+        ItemRef::Post(i) => &site.posts[i].source,
+        ItemRef::Page(i) => &site.pages[i].source,
+        ItemRef::Shoutout(i) => &site.shoutouts[i].source,
+        ItemRef::Segment(i) => &site.segments[i].source,
+    }
+}
+
+/// The URL path of the item at content path `path`, for `@/` links.
+pub fn item_path(site: &Site, path: &str) -> Option<String> {
+    Some(match *site.by_content_path.get(path)? {
+        ItemRef::Post(i) => site.posts[i].path.clone(),
+        ItemRef::Page(i) => site.pages[i].path.clone(),
+        ItemRef::Shoutout(i) => site.shoutouts[i].path.clone(),
+        ItemRef::Segment(i) => site.segments[i].path.clone(),
+    })
+}
+
+/// One body: shortcodes expanded for `segment` (an index into `site.segments`), then markdown.
+fn render_body(
+    site: &Site,
+    env: &ShortcodeEnv,
+    source: &Source,
+    segment: Option<usize>,
+) -> std::result::Result<Rendered, SourceError> {
+    let body = source.body();
+    let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
+    let options = markdown_options(site);
+    if !shortcodes::may_contain(body) {
+        return Ok(markdown::render(body, options, &resolve));
+    }
+    let at = |offset: usize, message: String| {
+        let start = source.body_offset + offset;
+        SourceError::at(&source.path, &source.text, start..start + 2, message)
+    };
+    let expanded = shortcodes::expand(body, &|call| expand_call(site, env, call, segment))
+        .map_err(|e| at(e.offset, e.message))?;
+    let mut rendered = markdown::render(&expanded.markdown, options, &resolve);
+    for link in &mut rendered.links {
+        link.offset = expanded.original_offset(link.offset);
+    }
+    expanded.insert_html(&mut rendered.html);
+    if let Some(summary) = &mut rendered.summary {
+        expanded.insert_html(summary);
+    }
+    Ok(rendered)
+}
+
+type Expanded = std::result::Result<Expansion, ShortcodeError>;
+
+fn fail(message: String) -> ShortcodeError {
+    ShortcodeError { offset: 0, message }
+}
+
+/// The built-in shortcodes, then `shortcodes/<name>.html` templates.
+fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usize>) -> Expanded {
+    match call.name.as_str() {
+        "segment" => segment_block(site, call, segment),
+        "segment_name" => {
+            allow_args(call, &["default"])?;
+            let default = str_arg(call, "default")?.unwrap_or_default();
+            let name = segment.map_or(default.as_str(), |i| site.segments[i].meta.title.as_str());
+            Ok(Expansion::Markdown(name.to_string()))
+        }
+        "shoutout" => {
+            allow_args(call, &["slug"])?;
+            let slug = str_arg(call, "slug")?.ok_or_else(|| fail("`shoutout` needs `slug=\"...\"`".into()))?;
+            match site.shoutouts.iter().position(|s| s.slug == slug) {
+                Some(i) => {
+                    let mut ctx = Context::new();
+                    ctx.insert_value("card", env.lists.shoutouts[i].clone());
+                    render_shortcode(env, "shoutout", ctx).map(Expansion::Html)
+                }
+                None if site.hidden_shoutouts.contains(&slug) => Ok(Expansion::Html(String::new())),
+                None => Err(fail(format!("`shoutout`: no shout-out with slug `{slug}` (files in content/shoutouts/)"))),
+            }
+        }
+        "shoutouts" => shoutout_list(site, env, call),
+        name => {
+            let template = format!("shortcodes/{name}.html");
+            if !env.tera.get_template_names().any(|t| t == template) {
+                return Err(fail(format!(
+                    "unknown shortcode `{name}`: the built-in ones are segment, segment_name, shoutout and shoutouts; others need templates/shortcodes/{name}.html"
+                )));
+            }
+            let mut ctx = Context::new();
+            for (key, value) in &call.args {
+                match value {
+                    ArgValue::Str(s) => ctx.insert(key.clone(), s),
+                    ArgValue::Int(n) => ctx.insert(key.clone(), n),
+                    ArgValue::Bool(b) => ctx.insert(key.clone(), b),
+                }
+            }
+            ctx.insert("body", call.body.as_deref().unwrap_or(""));
+            if let Some(i) = segment {
+                ctx.insert_value("segment", env.lists.segments[&site.segments[i].slug].clone());
+            }
+            render_shortcode(env, name, ctx).map(Expansion::Html)
+        }
+    }
+}
+
+/// `{% segment(only="a, b") %}...{% end %}` / `except=`.
+fn segment_block(site: &Site, call: &Call, segment: Option<usize>) -> Expanded {
+    allow_args(call, &["only", "except"])?;
+    let body = call
+        .body
+        .clone()
+        .ok_or_else(|| fail("`segment` is a block: write {% segment(only=\"...\") %}text{% end %}".into()))?;
+    let (list, only) = match (str_arg(call, "only")?, str_arg(call, "except")?) {
+        (Some(list), None) => (list, true),
+        (None, Some(list)) => (list, false),
+        _ => return Err(fail("`segment` takes exactly one of `only=\"...\"` or `except=\"...\"`".into())),
+    };
+    let names: Vec<&str> = list.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+    for name in &names {
+        if !site.segments.iter().any(|s| s.slug == *name) {
+            let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
+            return Err(fail(format!("unknown segment `{name}` in `segment(...)`; known segments: {}", known.join(", "))));
+        }
+    }
+    let current = segment.map(|i| site.segments[i].slug.as_str());
+    let listed = current.is_some_and(|c| names.contains(&c));
+    let shown = if only { listed } else { !listed };
+    Ok(Expansion::Markdown(if shown { body } else { String::new() }))
+}
+
+/// `{{ shoutouts(segment=, tag=, featured=, limit=) }}`
+fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
+    allow_args(call, &["segment", "tag", "featured", "limit"])?;
+    let segment = str_arg(call, "segment")?;
+    let tag = str_arg(call, "tag")?;
+    let featured = match call.arg("featured") {
+        None => None,
+        Some(ArgValue::Bool(b)) => Some(*b),
+        Some(_) => return Err(fail("`featured` must be true or false".into())),
+    };
+    let limit = match call.arg("limit") {
+        None => usize::MAX,
+        Some(ArgValue::Int(n)) if *n > 0 => *n as usize,
+        Some(_) => return Err(fail("`limit` must be a whole number above 0".into())),
+    };
+    let order: Vec<usize> = match &segment {
+        Some(slug) => match site.segments.iter().position(|s| &s.slug == slug) {
+            Some(i) => site.segment_shoutouts[i].clone(),
+            None => {
+                let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
+                return Err(fail(format!("unknown segment `{slug}` in `shoutouts(...)`; known segments: {}", known.join(", "))));
+            }
+        },
+        None => (0..site.shoutouts.len()).collect(),
+    };
+    let matching: Vec<usize> = order
+        .into_iter()
+        .filter(|&i| tag.as_ref().is_none_or(|t| site.shoutouts[i].meta.tags.contains(t)))
+        .filter(|&i| featured.is_none_or(|f| site.shoutouts[i].meta.featured == f))
+        .collect();
+    let cards: Vec<Value> = matching.iter().take(limit).map(|&i| env.lists.shoutouts[i].clone()).collect();
+    let mut ctx = Context::new();
+    ctx.insert("shown", &cards.len());
+    ctx.insert("total", &site.shoutouts.len());
+    ctx.insert_value("cards", Value::from(cards));
+    render_shortcode(env, "shoutouts", ctx).map(Expansion::Html)
+}
+
+fn render_shortcode(env: &ShortcodeEnv, name: &str, mut ctx: Context) -> std::result::Result<String, ShortcodeError> {
+    let template = format!("shortcodes/{name}.html");
+    ctx.insert_value("config", env.config.clone());
+    ctx.insert("wall_url", &env.urls.url(&format!("/{}/", env.lists.wall_path)));
+    ctx.insert_value("ratings", env.lists.ratings.clone());
+    env.tera
+        .render(&template, &ctx)
+        .map(|html| html.trim().to_string())
+        .map_err(|e| fail(templates::template_error(&e, env.files, Some(&template)).to_string()))
+}
+
+fn allow_args(call: &Call, allowed: &[&str]) -> std::result::Result<(), ShortcodeError> {
+    for (name, _) in &call.args {
+        if !allowed.contains(&name.as_str()) {
+            return Err(fail(format!(
+                "`{}` has no argument `{name}`; it takes: {}",
+                call.name,
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn str_arg(call: &Call, name: &str) -> std::result::Result<Option<String>, ShortcodeError> {
+    match call.arg(name) {
+        None => Ok(None),
+        Some(ArgValue::Str(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(fail(format!("`{name}` must be a string in quotes"))),
+    }
+}

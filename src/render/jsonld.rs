@@ -1,0 +1,70 @@
+//! schema.org JSON-LD for shout-outs about a product.
+//!
+//! Only shout-outs with a `product` get review markup: search engines treat reviews of the
+//! business itself as self-serving. Every value comes from the same view the page shows
+//! (display name after consent, sanitised quote text), so the markup can never say more
+//! than the visible page.
+
+use serde_json::{Value, json};
+
+use super::context::{ProductStats, ShoutoutView};
+
+/// A `Review` of `card`'s product.
+fn review(card: &ShoutoutView) -> Value {
+    let mut review = json!({
+        "@type": "Review",
+        "author": { "@type": "Person", "name": card.display_name },
+        "reviewBody": card.quote_text,
+    });
+    if let Some(rating) = card.rating {
+        review["reviewRating"] = json!({ "@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1 });
+    }
+    if let Some(date) = &card.date {
+        review["datePublished"] = json!(date.get(..10).unwrap_or(date));
+    }
+    review
+}
+
+/// A `Product` with its aggregate rating (over every published rating of it) and the
+/// reviews among `cards` that are about it.
+fn product(stats: &ProductStats, cards: &[&ShoutoutView]) -> Value {
+    let mut product = json!({ "@type": "Product", "name": stats.name });
+    if stats.rated > 0 {
+        product["aggregateRating"] = json!({
+            "@type": "AggregateRating",
+            "ratingValue": stats.average,
+            "reviewCount": stats.rated,
+            "bestRating": 5,
+            "worstRating": 1,
+        });
+    }
+    let reviews: Vec<Value> = cards
+        .iter()
+        .filter(|c| c.product == Some(stats.name.as_str()))
+        .map(|c| review(c))
+        .collect();
+    if !reviews.is_empty() {
+        product["review"] = Value::Array(reviews);
+    }
+    product
+}
+
+/// The JSON-LD for a page showing `cards`: one `Product` per product among them, or
+/// nothing when none is about a product. Safe to embed in a `<script>` element.
+pub fn for_cards(cards: &[&ShoutoutView], products: &[ProductStats]) -> Option<String> {
+    let shown: Vec<Value> = products
+        .iter()
+        .filter(|p| cards.iter().any(|c| c.product == Some(p.name.as_str())))
+        .map(|p| product(p, cards))
+        .collect();
+    let document = match shown.len() {
+        0 => return None,
+        1 => {
+            let mut one = shown.into_iter().next()?;
+            one["@context"] = json!("https://schema.org");
+            one
+        }
+        _ => json!({ "@context": "https://schema.org", "@graph": shown }),
+    };
+    Some(serde_json::to_string(&document).ok()?.replace("</", "<\\/"))
+}
