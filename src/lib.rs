@@ -19,6 +19,7 @@
 // boxing them would only add noise to every signature.
 #![allow(clippy::result_large_err)]
 
+pub mod advice;
 pub mod build;
 pub mod cli;
 pub mod cmd;

@@ -277,12 +277,19 @@ impl Site {
 
     /// How many pages the wall needs.
     pub fn wall_pages(&self) -> usize {
-        self.shoutouts.len().div_ceil(self.config.shoutouts.per_page).max(1)
+        self.shoutouts
+            .len()
+            .div_ceil(self.config.shoutouts.per_page)
+            .max(1)
     }
 
     /// Tags used by published shout-outs, sorted, for the wall's filters.
     pub fn shoutout_tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = self.shoutouts.iter().flat_map(|s| s.meta.tags.iter().cloned()).collect();
+        let mut tags: Vec<String> = self
+            .shoutouts
+            .iter()
+            .flat_map(|s| s.meta.tags.iter().cloned())
+            .collect();
         tags.sort();
         tags.dedup();
         tags
@@ -329,7 +336,11 @@ impl Site {
         paths.extend((1..=self.post_pages()).map(Site::posts_page_path));
         let wall = self.wall_path();
         paths.extend((2..=self.wall_pages()).map(|n| format!("{wall}page/{n}/")));
-        paths.extend(self.segments.iter().map(|s| format!("{wall}for/{}/", s.slug)));
+        paths.extend(
+            self.segments
+                .iter()
+                .map(|s| format!("{wall}for/{}/", s.slug)),
+        );
         paths.extend(
             self.shoutout_tags()
                 .iter()

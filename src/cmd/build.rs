@@ -39,8 +39,11 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
     let result = match mode {
         Mode::Write => build::build(&project, config, &options)
             .map(|report| (report.pages, report.warnings, Some(report.output))),
-        Mode::Check => build::render(&project, config, &options)
-            .map(|rendered| (rendered.page_count(), rendered.site.warnings, None)),
+        Mode::Check => build::render(&project, config, &options).map(|rendered| {
+            let mut notes = rendered.site.warnings.clone();
+            notes.extend(crate::advice::advise(&rendered.site, options.now));
+            (rendered.page_count(), notes, None)
+        }),
     };
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();

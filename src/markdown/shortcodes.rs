@@ -77,7 +77,12 @@ pub struct Expanded {
 impl Expanded {
     /// The offset in the original body of an offset in the expanded markdown.
     pub fn original_offset(&self, offset: usize) -> usize {
-        match self.offsets.iter().rev().find(|(expanded, _)| *expanded <= offset) {
+        match self
+            .offsets
+            .iter()
+            .rev()
+            .find(|(expanded, _)| *expanded <= offset)
+        {
             Some((expanded, original)) => original + (offset - expanded),
             None => offset,
         }
@@ -156,23 +161,39 @@ fn next_open(body: &str, from: usize) -> Option<usize> {
 }
 
 /// Parses a call starting at `start` (`{{` or `{%`); `None` if it is not shortcode-shaped.
-fn parse_at(body: &str, start: usize, in_code: &dyn Fn(usize) -> bool) -> Result<Option<Call>, ShortcodeError> {
+fn parse_at(
+    body: &str,
+    start: usize,
+    in_code: &dyn Fn(usize) -> bool,
+) -> Result<Option<Call>, ShortcodeError> {
     let block = body[start..].starts_with("{%");
     let close = if block { "%}" } else { "}}" };
-    let mut cursor = Cursor { text: body, at: start + 2 };
+    let mut cursor = Cursor {
+        text: body,
+        at: start + 2,
+    };
     cursor.skip_ws();
-    let Some(name) = cursor.ident() else { return Ok(None) };
+    let Some(name) = cursor.ident() else {
+        return Ok(None);
+    };
     if name == "end" || !cursor.eat("(") {
         return Ok(None);
     }
     let args = cursor.args()?;
     cursor.skip_ws();
     if !cursor.eat(close) {
-        return Err(cursor.error(format!("expected `{close}` to close the shortcode `{name}`")));
+        return Err(cursor.error(format!(
+            "expected `{close}` to close the shortcode `{name}`"
+        )));
     }
     let open_end = cursor.at;
     if !block {
-        return Ok(Some(Call { name, args, body: None, range: start..open_end }));
+        return Ok(Some(Call {
+            name,
+            args,
+            body: None,
+            range: start..open_end,
+        }));
     }
     let (body_end, end) = find_end(body, open_end, in_code).ok_or_else(|| ShortcodeError {
         offset: start,
@@ -195,7 +216,10 @@ fn find_end(body: &str, from: usize, in_code: &dyn Fn(usize) -> bool) -> Option<
             at = i + 2;
             continue;
         }
-        let mut cursor = Cursor { text: body, at: i + 2 };
+        let mut cursor = Cursor {
+            text: body,
+            at: i + 2,
+        };
         cursor.skip_ws();
         match cursor.ident().as_deref() {
             Some("end") => {
@@ -207,7 +231,14 @@ fn find_end(body: &str, from: usize, in_code: &dyn Fn(usize) -> bool) -> Option<
                     depth -= 1;
                 }
             }
-            Some(_) if { cursor.skip_ws(); cursor.eat("(") } => depth += 1,
+            Some(_)
+                if {
+                    cursor.skip_ws();
+                    cursor.eat("(")
+                } =>
+            {
+                depth += 1
+            }
             _ => {}
         }
         at = i + 2;
@@ -253,7 +284,10 @@ impl Cursor<'_> {
     }
 
     fn error(&self, message: String) -> ShortcodeError {
-        ShortcodeError { offset: self.at, message }
+        ShortcodeError {
+            offset: self.at,
+            message,
+        }
     }
 
     /// `name=value, ...)`
@@ -264,9 +298,9 @@ impl Cursor<'_> {
             if self.eat(")") {
                 return Ok(args);
             }
-            let name = self
-                .ident()
-                .ok_or_else(|| self.error("expected an argument name, like `slug=\"...\"`".into()))?;
+            let name = self.ident().ok_or_else(|| {
+                self.error("expected an argument name, like `slug=\"...\"`".into())
+            })?;
             self.skip_ws();
             if !self.eat("=") {
                 return Err(self.error(format!("expected `=` after the argument `{name}`")));
@@ -285,9 +319,9 @@ impl Cursor<'_> {
         for quote in ['"', '\''] {
             if self.rest().starts_with(quote) {
                 let inner = &self.rest()[1..];
-                let end = inner
-                    .find(quote)
-                    .ok_or_else(|| self.error(format!("the string for `{name}` is never closed")))?;
+                let end = inner.find(quote).ok_or_else(|| {
+                    self.error(format!("the string for `{name}` is never closed"))
+                })?;
                 let value = inner[..end].to_string();
                 self.at += end + 2;
                 return Ok(ArgValue::Str(value));
@@ -303,7 +337,9 @@ impl Cursor<'_> {
             .find(|c: char| !(c.is_ascii_digit() || c == '-'))
             .unwrap_or(self.rest().len());
         let number = self.rest()[..len].parse::<i64>().map_err(|_| {
-            self.error(format!("the value of `{name}` must be a \"string\", a whole number, true or false"))
+            self.error(format!(
+                "the value of `{name}` must be a \"string\", a whole number, true or false"
+            ))
         })?;
         self.at += len;
         Ok(ArgValue::Int(number))
@@ -343,7 +379,8 @@ fn expand_into(
                 // Text from a block body keeps its own positions for later errors.
                 let inner_base = match &call.body {
                     Some(inner) if text == *inner => {
-                        base + call.range.start + body[call.range.start..].find(inner.as_str()).unwrap_or(0)
+                        base + call.range.start
+                            + body[call.range.start..].find(inner.as_str()).unwrap_or(0)
                     }
                     _ => base + call.range.start,
                 };
@@ -370,7 +407,10 @@ mod tests {
     fn finds_both_forms_with_arguments() {
         let calls = find("Hi {{ segment_name(default=\"friend\") }}!\n\n{% segment(only='a') %}Bulk.{% end %}\n{{ shoutouts(limit=3, featured=true) }}").unwrap();
         assert_eq!(calls.len(), 3);
-        assert_eq!(calls[0].arg("default"), Some(&ArgValue::Str("friend".into())));
+        assert_eq!(
+            calls[0].arg("default"),
+            Some(&ArgValue::Str("friend".into()))
+        );
         assert_eq!(calls[1].body.as_deref(), Some("Bulk."));
         assert_eq!(calls[2].arg("limit"), Some(&ArgValue::Int(3)));
         assert_eq!(calls[2].arg("featured"), Some(&ArgValue::Bool(true)));
@@ -412,6 +452,9 @@ mod tests {
         let body = "{{ a(x=1) }} then [l](@/x.md)";
         let expanded = expand(body, &|_| Ok(Expansion::Markdown(String::new()))).unwrap();
         let in_expanded = expanded.markdown.find("[l]").unwrap();
-        assert_eq!(expanded.original_offset(in_expanded), body.find("[l]").unwrap());
+        assert_eq!(
+            expanded.original_offset(in_expanded),
+            body.find("[l]").unwrap()
+        );
     }
 }

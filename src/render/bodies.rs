@@ -70,8 +70,16 @@ impl Bodies {
     /// Renders every body in parallel, then checks every `@/` link and anchor.
     pub fn render(site: &Site, quotes: Vec<Rendered>, env: &ShortcodeEnv) -> Result<Bodies> {
         let one = |source: &Source, segment: Option<usize>| render_body(site, env, source, segment);
-        let posts = site.posts.par_iter().map(|p| one(&p.source, None)).collect::<Vec<_>>();
-        let pages = site.pages.par_iter().map(|p| one(&p.source, None)).collect::<Vec<_>>();
+        let posts = site
+            .posts
+            .par_iter()
+            .map(|p| one(&p.source, None))
+            .collect::<Vec<_>>();
+        let pages = site
+            .pages
+            .par_iter()
+            .map(|p| one(&p.source, None))
+            .collect::<Vec<_>>();
         let segments = site
             .segments
             .par_iter()
@@ -127,7 +135,10 @@ impl Bodies {
     }
 
     fn link_errors(&self, site: &Site) -> Vec<SourceError> {
-        let variant_bodies = self.variants.iter().map(|((item, _), body)| (item_source(site, *item), body));
+        let variant_bodies = self
+            .variants
+            .iter()
+            .map(|((item, _), body)| (item_source(site, *item), body));
         let sources = site
             .posts
             .iter()
@@ -135,7 +146,11 @@ impl Bodies {
             .zip(&self.posts)
             .chain(site.pages.iter().map(|p| &p.source).zip(&self.pages))
             .chain(site.segments.iter().map(|s| &s.source).zip(&self.segments))
-            .chain(site.sections.iter().map(|(d, s)| (&s.source, &self.sections[d])))
+            .chain(
+                site.sections
+                    .iter()
+                    .map(|(d, s)| (&s.source, &self.sections[d])),
+            )
             .chain(variant_bodies);
         let mut errors = Vec::new();
         for (source, body) in sources {
@@ -146,12 +161,24 @@ impl Bodies {
                         "broken link `@/{}`: there is no published content/{}",
                         link.target, link.target
                     )),
-                    Some(target) => link.anchor.as_ref().filter(|a| !self.of(*target).has_anchor(a)).map(|a| {
-                        format!("broken link `@/{}#{a}`: that page has no heading with id `{a}`", link.target)
-                    }),
+                    Some(target) => link
+                        .anchor
+                        .as_ref()
+                        .filter(|a| !self.of(*target).has_anchor(a))
+                        .map(|a| {
+                            format!(
+                                "broken link `@/{}#{a}`: that page has no heading with id `{a}`",
+                                link.target
+                            )
+                        }),
                 };
                 if let Some(message) = problem {
-                    errors.push(SourceError::at(&source.path, &source.text, at..at + 2, message));
+                    errors.push(SourceError::at(
+                        &source.path,
+                        &source.text,
+                        at..at + 2,
+                        message,
+                    ));
                 }
             }
         }
@@ -167,7 +194,12 @@ pub fn variant_jobs(site: &Site) -> Vec<(ItemRef, usize)> {
         .iter()
         .enumerate()
         .map(|(i, p)| (ItemRef::Post(i), p))
-        .chain(site.pages.iter().enumerate().map(|(i, p)| (ItemRef::Page(i), p)));
+        .chain(
+            site.pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (ItemRef::Page(i), p)),
+        );
     for (item, page) in pages {
         for name in &page.meta.variants {
             if let Some(seg) = site.segments.iter().position(|s| &s.slug == name) {
@@ -245,7 +277,8 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
         }
         "shoutout" => {
             allow_args(call, &["slug"])?;
-            let slug = str_arg(call, "slug")?.ok_or_else(|| fail("`shoutout` needs `slug=\"...\"`".into()))?;
+            let slug = str_arg(call, "slug")?
+                .ok_or_else(|| fail("`shoutout` needs `slug=\"...\"`".into()))?;
             match site.shoutouts.iter().position(|s| s.slug == slug) {
                 Some(i) => {
                     let mut ctx = Context::new();
@@ -253,7 +286,9 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
                     render_shortcode(env, "shoutout", ctx).map(Expansion::Html)
                 }
                 None if site.hidden_shoutouts.contains(&slug) => Ok(Expansion::Html(String::new())),
-                None => Err(fail(format!("`shoutout`: no shout-out with slug `{slug}` (files in content/shoutouts/)"))),
+                None => Err(fail(format!(
+                    "`shoutout`: no shout-out with slug `{slug}` (files in content/shoutouts/)"
+                ))),
             }
         }
         "shoutouts" => shoutout_list(site, env, call),
@@ -274,7 +309,10 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
             }
             ctx.insert("body", call.body.as_deref().unwrap_or(""));
             if let Some(i) = segment {
-                ctx.insert_value("segment", env.lists.segments[&site.segments[i].slug].clone());
+                ctx.insert_value(
+                    "segment",
+                    env.lists.segments[&site.segments[i].slug].clone(),
+                );
             }
             render_shortcode(env, name, ctx).map(Expansion::Html)
         }
@@ -284,26 +322,40 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
 /// `{% segment(only="a, b") %}...{% end %}` / `except=`.
 fn segment_block(site: &Site, call: &Call, segment: Option<usize>) -> Expanded {
     allow_args(call, &["only", "except"])?;
-    let body = call
-        .body
-        .clone()
-        .ok_or_else(|| fail("`segment` is a block: write {% segment(only=\"...\") %}text{% end %}".into()))?;
+    let body = call.body.clone().ok_or_else(|| {
+        fail("`segment` is a block: write {% segment(only=\"...\") %}text{% end %}".into())
+    })?;
     let (list, only) = match (str_arg(call, "only")?, str_arg(call, "except")?) {
         (Some(list), None) => (list, true),
         (None, Some(list)) => (list, false),
-        _ => return Err(fail("`segment` takes exactly one of `only=\"...\"` or `except=\"...\"`".into())),
+        _ => {
+            return Err(fail(
+                "`segment` takes exactly one of `only=\"...\"` or `except=\"...\"`".into(),
+            ));
+        }
     };
-    let names: Vec<&str> = list.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+    let names: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
     for name in &names {
         if !site.segments.iter().any(|s| s.slug == *name) {
             let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
-            return Err(fail(format!("unknown segment `{name}` in `segment(...)`; known segments: {}", known.join(", "))));
+            return Err(fail(format!(
+                "unknown segment `{name}` in `segment(...)`; known segments: {}",
+                known.join(", ")
+            )));
         }
     }
     let current = segment.map(|i| site.segments[i].slug.as_str());
     let listed = current.is_some_and(|c| names.contains(&c));
     let shown = if only { listed } else { !listed };
-    Ok(Expansion::Markdown(if shown { body } else { String::new() }))
+    Ok(Expansion::Markdown(if shown {
+        body
+    } else {
+        String::new()
+    }))
 }
 
 /// `{{ shoutouts(segment=, tag=, featured=, limit=) }}`
@@ -326,17 +378,27 @@ fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
             Some(i) => site.segment_shoutouts[i].clone(),
             None => {
                 let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
-                return Err(fail(format!("unknown segment `{slug}` in `shoutouts(...)`; known segments: {}", known.join(", "))));
+                return Err(fail(format!(
+                    "unknown segment `{slug}` in `shoutouts(...)`; known segments: {}",
+                    known.join(", ")
+                )));
             }
         },
         None => (0..site.shoutouts.len()).collect(),
     };
     let matching: Vec<usize> = order
         .into_iter()
-        .filter(|&i| tag.as_ref().is_none_or(|t| site.shoutouts[i].meta.tags.contains(t)))
+        .filter(|&i| {
+            tag.as_ref()
+                .is_none_or(|t| site.shoutouts[i].meta.tags.contains(t))
+        })
         .filter(|&i| featured.is_none_or(|f| site.shoutouts[i].meta.featured == f))
         .collect();
-    let cards: Vec<Value> = matching.iter().take(limit).map(|&i| env.lists.shoutouts[i].clone()).collect();
+    let cards: Vec<Value> = matching
+        .iter()
+        .take(limit)
+        .map(|&i| env.lists.shoutouts[i].clone())
+        .collect();
     let mut ctx = Context::new();
     ctx.insert("shown", &cards.len());
     ctx.insert("total", &site.shoutouts.len());
@@ -344,10 +406,17 @@ fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
     render_shortcode(env, "shoutouts", ctx).map(Expansion::Html)
 }
 
-fn render_shortcode(env: &ShortcodeEnv, name: &str, mut ctx: Context) -> std::result::Result<String, ShortcodeError> {
+fn render_shortcode(
+    env: &ShortcodeEnv,
+    name: &str,
+    mut ctx: Context,
+) -> std::result::Result<String, ShortcodeError> {
     let template = format!("shortcodes/{name}.html");
     ctx.insert_value("config", env.config.clone());
-    ctx.insert("wall_url", &env.urls.url(&format!("/{}/", env.lists.wall_path)));
+    ctx.insert(
+        "wall_url",
+        &env.urls.url(&format!("/{}/", env.lists.wall_path)),
+    );
     ctx.insert_value("ratings", env.lists.ratings.clone());
     env.tera
         .render(&template, &ctx)

@@ -463,8 +463,17 @@ pub struct RatingStats {
 impl RatingStats {
     /// Over all of `site`'s published shout-outs.
     pub fn new(site: &Site) -> Self {
-        let ratings: Vec<f64> = site.shoutouts.iter().filter_map(|s| s.meta.rating).map(f64::from).collect();
-        RatingStats { count: site.shoutouts.len(), rated: ratings.len(), average: mean(ratings.into_iter()) }
+        let ratings: Vec<f64> = site
+            .shoutouts
+            .iter()
+            .filter_map(|s| s.meta.rating)
+            .map(f64::from)
+            .collect();
+        RatingStats {
+            count: site.shoutouts.len(),
+            rated: ratings.len(),
+            average: mean(ratings.into_iter()),
+        }
     }
 }
 
@@ -486,7 +495,9 @@ impl ProductStats {
     pub fn all(site: &Site) -> Vec<ProductStats> {
         let mut products: Vec<(String, Vec<u8>, usize)> = Vec::new();
         for shoutout in &site.shoutouts {
-            let Some(name) = &shoutout.meta.product else { continue };
+            let Some(name) = &shoutout.meta.product else {
+                continue;
+            };
             let index = match products.iter().position(|(n, _, _)| n == name) {
                 Some(i) => i,
                 None => {
@@ -512,7 +523,11 @@ impl ProductStats {
 /// Mean rounded to one decimal; 0 for no values.
 fn mean(values: impl Iterator<Item = f64>) -> f64 {
     let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n == 0 { 0.0 } else { (sum / n as f64 * 10.0).round() / 10.0 }
+    if n == 0 {
+        0.0
+    } else {
+        (sum / n as f64 * 10.0).round() / 10.0
+    }
 }
 
 /// What every page's `<head>` needs, computed per page so `base.html` stays simple.

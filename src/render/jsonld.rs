@@ -17,7 +17,8 @@ fn review(card: &ShoutoutView) -> Value {
         "reviewBody": card.quote_text,
     });
     if let Some(rating) = card.rating {
-        review["reviewRating"] = json!({ "@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1 });
+        review["reviewRating"] =
+            json!({ "@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1 });
     }
     if let Some(date) = &card.date {
         review["datePublished"] = json!(date.get(..10).unwrap_or(date));

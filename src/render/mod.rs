@@ -26,7 +26,8 @@ use crate::theme::{StaticSource, Theme};
 pub use bodies::Bodies;
 use bodies::{ShortcodeEnv, item_path, render_quotes, variant_jobs};
 use context::{
-    HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView, ShoutoutView, TagView, Urls,
+    HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView,
+    ShoutoutView, TagView, Urls,
 };
 use templates::{Lists, PostLists, TemplateFiles};
 
@@ -89,9 +90,16 @@ impl<'a> Renderer<'a> {
         let urls = Urls::new(site);
         let quotes = render_quotes(site);
         let lists = Arc::new(build_lists(site, &quotes, &urls));
-        let (tera, files) = templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
+        let (tera, files) =
+            templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
         let config = Value::from_serializable(&site.config);
-        let env = ShortcodeEnv { tera: &tera, files: &files, lists: &lists, urls: &urls, config: config.clone() };
+        let env = ShortcodeEnv {
+            tera: &tera,
+            files: &files,
+            lists: &lists,
+            urls: &urls,
+            config: config.clone(),
+        };
         let bodies = Bodies::render(site, quotes, &env)?;
         let _ = lists.posts.set(post_lists(site, &bodies, &urls));
         let mut base = Context::new();
@@ -99,7 +107,16 @@ impl<'a> Renderer<'a> {
         base.insert_value("site", site_value(site, &urls, &lists));
         base.insert_value("segment", Value::none());
         base.insert_value("jsonld", Value::none());
-        Ok(Renderer { site, bodies, urls, tera, files, lists, products: ProductStats::all(site), base })
+        Ok(Renderer {
+            site,
+            bodies,
+            urls,
+            tera,
+            files,
+            lists,
+            products: ProductStats::all(site),
+            base,
+        })
     }
 
     /// The rendered bodies.
@@ -110,7 +127,13 @@ impl<'a> Renderer<'a> {
     /// Every job of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
-        let mut jobs = vec![Job::Home, Job::TagsIndex, Job::NotFound, Job::Sitemap, Job::Robots];
+        let mut jobs = vec![
+            Job::Home,
+            Job::TagsIndex,
+            Job::NotFound,
+            Job::Sitemap,
+            Job::Robots,
+        ];
         if site.config.feeds.atom {
             jobs.extend([Job::Atom, Job::ShoutoutsAtom]);
         }
@@ -120,15 +143,29 @@ impl<'a> Renderer<'a> {
         jobs.extend(site.shoutout_tags().into_iter().map(Job::WallTag));
         jobs.extend((0..site.posts.len()).map(Job::Post));
         jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.extend(variant_jobs(site).into_iter().map(|(item, seg)| Job::Variant(item, seg)));
+        jobs.extend(
+            variant_jobs(site)
+                .into_iter()
+                .map(|(item, seg)| Job::Variant(item, seg)),
+        );
         jobs.extend((0..site.tags.len()).map(Job::Tag));
         jobs.extend((0..site.shoutouts.len()).map(Job::Shoutout));
         jobs.extend((0..site.segments.len()).map(Job::Segment));
         for (i, p) in site.posts.iter().enumerate() {
-            jobs.extend(p.meta.aliases.iter().map(|a| Job::Alias(ItemRef::Post(i), a.clone())));
+            jobs.extend(
+                p.meta
+                    .aliases
+                    .iter()
+                    .map(|a| Job::Alias(ItemRef::Post(i), a.clone())),
+            );
         }
         for (i, p) in site.pages.iter().enumerate() {
-            jobs.extend(p.meta.aliases.iter().map(|a| Job::Alias(ItemRef::Page(i), a.clone())));
+            jobs.extend(
+                p.meta
+                    .aliases
+                    .iter()
+                    .map(|a| Job::Alias(ItemRef::Page(i), a.clone())),
+            );
         }
         jobs
     }
@@ -143,13 +180,20 @@ impl<'a> Renderer<'a> {
             match result {
                 Ok(file) => files.push(file),
                 Err(e) => {
-                    if !errors.iter().any(|x| x.location() == e.location() && x.message == e.message) {
+                    if !errors
+                        .iter()
+                        .any(|x| x.location() == e.location() && x.message == e.message)
+                    {
                         errors.push(e);
                     }
                 }
             }
         }
-        if errors.is_empty() { Ok(files) } else { Err(Error::Content(errors)) }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(Error::Content(errors))
+        }
     }
 
     /// Renders one job.
@@ -158,14 +202,20 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base.clone();
         let (template, path) = match job {
             Job::Home => {
-                let title = section_title(site, "").unwrap_or(&site.config.title).to_string();
+                let title = section_title(site, "")
+                    .unwrap_or(&site.config.title)
+                    .to_string();
                 ctx.insert("head", &self.head(&title, None, "/", "website"));
                 ctx.insert_value("section", self.section_value(""));
                 ("index.html".to_string(), "/".to_string())
             }
             Job::PostsPage(n) => {
                 let title = section_title(site, "posts").unwrap_or("Posts");
-                let shown = if *n > 1 { format!("{title}, page {n}") } else { title.to_string() };
+                let shown = if *n > 1 {
+                    format!("{title}, page {n}")
+                } else {
+                    title.to_string()
+                };
                 let path = Site::posts_page_path(*n);
                 ctx.insert("head", &self.head(&shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
@@ -185,13 +235,23 @@ impl<'a> Renderer<'a> {
                 ctx.insert_value("posts", self.post_values(&tag.posts));
                 ("tag.html".to_string(), tag.path.clone())
             }
-            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => return self.render_wall(job, ctx),
+            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => {
+                return self.render_wall(job, ctx);
+            }
             Job::Shoutout(i) => {
                 let shoutout = &site.shoutouts[*i];
-                let view = ShoutoutView::new(site, &self.urls, shoutout, &self.bodies.shoutouts[*i]);
+                let view =
+                    ShoutoutView::new(site, &self.urls, shoutout, &self.bodies.shoutouts[*i]);
                 let title = format!("{} on {}", view.display_name, site.config.title);
-                ctx.insert("head", &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"));
-                if let Some(product) = self.products.iter().find(|p| Some(p.name.as_str()) == view.product) {
+                ctx.insert(
+                    "head",
+                    &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
+                );
+                if let Some(product) = self
+                    .products
+                    .iter()
+                    .find(|p| Some(p.name.as_str()) == view.product)
+                {
                     ctx.insert("product", product);
                 }
                 ctx.insert("jsonld", &jsonld::for_cards(&[&view], &self.products));
@@ -207,10 +267,16 @@ impl<'a> Renderer<'a> {
                 };
                 let target = item_path(site, source).unwrap_or_default();
                 ctx.insert("target", &self.urls.permalink(&target));
-                ("alias.html".to_string(), format!("/{}/", alias.trim_matches('/')))
+                (
+                    "alias.html".to_string(),
+                    format!("/{}/", alias.trim_matches('/')),
+                )
             }
             Job::NotFound => {
-                let head = HeadView { noindex: true, ..self.head("Page not found", None, "/404.html", "website") };
+                let head = HeadView {
+                    noindex: true,
+                    ..self.head("Page not found", None, "/404.html", "website")
+                };
                 ctx.insert("head", &head);
                 return self.render_template("404.html", &ctx, "404.html");
             }
@@ -223,7 +289,13 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}atom.xml", site.wall_path());
                 ctx.insert("feed_url", &self.urls.permalink(&path));
                 ctx.insert("wall_permalink", &self.urls.permalink(&site.wall_path()));
-                let cards: Vec<Value> = self.lists.shoutouts.iter().take(site.config.feeds.limit).cloned().collect();
+                let cards: Vec<Value> = self
+                    .lists
+                    .shoutouts
+                    .iter()
+                    .take(site.config.feeds.limit)
+                    .cloned()
+                    .collect();
                 ctx.insert_value("entries", Value::from(cards));
                 return self.render_template("shoutouts_atom.xml", &ctx, &path[1..]);
             }
@@ -240,14 +312,23 @@ impl<'a> Renderer<'a> {
     }
 
     /// Adds the page's own URL to the context and renders it to `<path>/index.html`.
-    fn finish(&self, template: String, path: &str, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+    fn finish(
+        &self,
+        template: String,
+        path: &str,
+        mut ctx: Context,
+    ) -> std::result::Result<OutputFile, SourceError> {
         ctx.insert("current_path", path);
         ctx.insert("current_url", &self.urls.permalink(path));
         self.render_template(&template, &ctx, &index_file(path))
     }
 
     /// A post or page, or one of its segment variants.
-    fn render_page(&self, job: &Job, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+    fn render_page(
+        &self,
+        job: &Job,
+        mut ctx: Context,
+    ) -> std::result::Result<OutputFile, SourceError> {
         let site = self.site;
         let (item, variant) = match job {
             Job::Post(i) => (ItemRef::Post(*i), None),
@@ -264,7 +345,12 @@ impl<'a> Renderer<'a> {
         let view = PageView::new(site, &self.urls, page, body, true);
         let is_post = matches!(item, ItemRef::Post(_));
         let og = if is_post { "article" } else { "website" };
-        let mut head = self.head(&page.meta.title, page.meta.description.as_deref(), &page.path, og);
+        let mut head = self.head(
+            &page.meta.title,
+            page.meta.description.as_deref(),
+            &page.path,
+            og,
+        );
         head.image = view.image.clone();
         let mut path = page.path.clone();
         if let Some(seg) = variant {
@@ -275,58 +361,103 @@ impl<'a> Renderer<'a> {
         ctx.insert("head", &head);
         ctx.insert("page", &view);
         let default = if is_post { "post.html" } else { "page.html" };
-        self.finish(page.meta.template.clone().unwrap_or_else(|| default.into()), &path, ctx)
+        self.finish(
+            page.meta.template.clone().unwrap_or_else(|| default.into()),
+            &path,
+            ctx,
+        )
     }
 
     /// A segment landing page: its featured shout-outs first, then the rest of its own;
     /// featured general ones when it has none of its own yet.
-    fn render_segment(&self, i: usize, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+    fn render_segment(
+        &self,
+        i: usize,
+        mut ctx: Context,
+    ) -> std::result::Result<OutputFile, SourceError> {
         let site = self.site;
         let segment = &site.segments[i];
         let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true);
-        let description = segment.meta.description.as_deref().or(segment.meta.lede.as_deref());
+        let description = segment
+            .meta
+            .description
+            .as_deref()
+            .or(segment.meta.lede.as_deref());
         let mut head = self.head(&segment.meta.title, description, &segment.path, "website");
         head.noindex = segment.meta.noindex;
         head.image = view.hero.as_deref().map(|h| self.urls.permalink(h));
         let own = &site.segment_shoutouts[i];
         let fallback = own.is_empty();
         let members: Vec<usize> = if fallback {
-            (0..site.shoutouts.len()).filter(|&s| site.shoutouts[s].meta.featured).collect()
+            (0..site.shoutouts.len())
+                .filter(|&s| site.shoutouts[s].meta.featured)
+                .collect()
         } else {
             own.clone()
         };
         let limit = segment.meta.shoutout_limit.unwrap_or(usize::MAX);
-        let cards: Vec<Value> = members.iter().take(limit).map(|&s| self.lists.shoutouts[s].clone()).collect();
+        let cards: Vec<Value> = members
+            .iter()
+            .take(limit)
+            .map(|&s| self.lists.shoutouts[s].clone())
+            .collect();
         ctx.insert("head", &head);
         ctx.insert("shoutouts_are_fallback", &fallback);
         ctx.insert("shoutouts_total", &own.len());
         ctx.insert_value("shoutouts", Value::from(cards));
         ctx.insert_value("posts", self.post_values(&site.segment_posts[i]));
         ctx.insert_value("segment", Value::from_serializable(&view));
-        let template = segment.meta.template.clone().unwrap_or_else(|| "segment.html".into());
+        let template = segment
+            .meta
+            .template
+            .clone()
+            .unwrap_or_else(|| "segment.html".into());
         self.finish(template, &segment.path, ctx)
     }
 
     /// The wall (paginated) and its filter pages, which work without JavaScript.
-    fn render_wall(&self, job: &Job, mut ctx: Context) -> std::result::Result<OutputFile, SourceError> {
+    fn render_wall(
+        &self,
+        job: &Job,
+        mut ctx: Context,
+    ) -> std::result::Result<OutputFile, SourceError> {
         let site = self.site;
         let wall = site.wall_path();
         let all: Vec<usize> = (0..site.shoutouts.len()).collect();
         let (members, path, filter, page) = match job {
             Job::Wall(n) => {
                 let per = site.config.shoutouts.per_page;
-                let members: Vec<usize> = all.iter().copied().skip((n - 1) * per).take(per).collect();
-                let path = if *n <= 1 { wall.clone() } else { format!("{wall}page/{n}/") };
+                let members: Vec<usize> =
+                    all.iter().copied().skip((n - 1) * per).take(per).collect();
+                let path = if *n <= 1 {
+                    wall.clone()
+                } else {
+                    format!("{wall}page/{n}/")
+                };
                 (members, path, None, *n)
             }
             Job::WallSegment(i) => {
                 let segment = &site.segments[*i];
                 let members = site.segment_shoutouts[*i].clone();
-                (members, format!("{wall}for/{}/", segment.slug), Some(segment.meta.title.clone()), 1)
+                (
+                    members,
+                    format!("{wall}for/{}/", segment.slug),
+                    Some(segment.meta.title.clone()),
+                    1,
+                )
             }
             Job::WallTag(tag) => {
-                let members = all.iter().copied().filter(|&s| site.shoutouts[s].meta.tags.contains(tag)).collect();
-                (members, format!("{wall}tagged/{}/", crate::content::load_slug(tag)), Some(format!("#{tag}")), 1)
+                let members = all
+                    .iter()
+                    .copied()
+                    .filter(|&s| site.shoutouts[s].meta.tags.contains(tag))
+                    .collect();
+                (
+                    members,
+                    format!("{wall}tagged/{}/", crate::content::load_slug(tag)),
+                    Some(format!("#{tag}")),
+                    1,
+                )
             }
             _ => unreachable!("render_wall is only called for wall pages"),
         };
@@ -340,16 +471,37 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("section", self.section_value("shoutouts"));
         let views: Vec<ShoutoutView> = members
             .iter()
-            .map(|&s| ShoutoutView::new(site, &self.urls, &site.shoutouts[s], &self.bodies.shoutouts[s]))
+            .map(|&s| {
+                ShoutoutView::new(
+                    site,
+                    &self.urls,
+                    &site.shoutouts[s],
+                    &self.bodies.shoutouts[s],
+                )
+            })
             .collect();
         let refs: Vec<&ShoutoutView> = views.iter().collect();
         ctx.insert("jsonld", &jsonld::for_cards(&refs, &self.products));
-        ctx.insert_value("cards", Value::from(members.iter().map(|&s| self.lists.shoutouts[s].clone()).collect::<Vec<_>>()));
+        ctx.insert_value(
+            "cards",
+            Value::from(
+                members
+                    .iter()
+                    .map(|&s| self.lists.shoutouts[s].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
         ctx.insert("filter", &filter);
         ctx.insert("filters", &self.wall_filters(&path));
         ctx.insert("products", &self.products);
         let pages = site.wall_pages();
-        let link = |n: usize| self.urls.url(&if n <= 1 { wall.clone() } else { format!("{wall}page/{n}/") });
+        let link = |n: usize| {
+            self.urls.url(&if n <= 1 {
+                wall.clone()
+            } else {
+                format!("{wall}page/{n}/")
+            })
+        };
         ctx.insert(
             "paginator",
             &WallPaginator {
@@ -357,7 +509,12 @@ impl<'a> Renderer<'a> {
                 total: if filter.is_some() { 1 } else { pages },
                 previous: (filter.is_none() && page > 1).then(|| link(page - 1)),
                 next: (filter.is_none() && page < pages).then(|| link(page + 1)),
-                pages: (1..=pages).map(|number| PageLink { number, url: link(number) }).collect(),
+                pages: (1..=pages)
+                    .map(|number| PageLink {
+                        number,
+                        url: link(number),
+                    })
+                    .collect(),
             },
         );
         self.finish("shoutouts.html".to_string(), &path, ctx)
@@ -378,13 +535,23 @@ impl<'a> Renderer<'a> {
                 .segments
                 .iter()
                 .zip(&site.segment_shoutouts)
-                .map(|(s, members)| filter(s.meta.title.clone(), format!("{wall}for/{}/", s.slug), members.len()))
+                .map(|(s, members)| {
+                    filter(
+                        s.meta.title.clone(),
+                        format!("{wall}for/{}/", s.slug),
+                        members.len(),
+                    )
+                })
                 .collect(),
             tags: site
                 .shoutout_tags()
                 .into_iter()
                 .map(|t| {
-                    let count = site.shoutouts.iter().filter(|s| s.meta.tags.contains(&t)).count();
+                    let count = site
+                        .shoutouts
+                        .iter()
+                        .filter(|s| s.meta.tags.contains(&t))
+                        .count();
                     let path = format!("{wall}tagged/{}/", crate::content::load_slug(&t));
                     filter(t, path, count)
                 })
@@ -392,7 +559,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render_template(&self, template: &str, ctx: &Context, out: &str) -> std::result::Result<OutputFile, SourceError> {
+    fn render_template(
+        &self,
+        template: &str,
+        ctx: &Context,
+        out: &str,
+    ) -> std::result::Result<OutputFile, SourceError> {
         let html = self
             .tera
             .render(template, ctx)
@@ -400,7 +572,13 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::rendered(out, html))
     }
 
-    fn head(&self, title: &str, description: Option<&str>, path: &str, og_type: &'static str) -> HeadView {
+    fn head(
+        &self,
+        title: &str,
+        description: Option<&str>,
+        path: &str,
+        og_type: &'static str,
+    ) -> HeadView {
         let site_title = &self.site.config.title;
         let title = if title == site_title || site_title.is_empty() {
             title.to_string()
@@ -409,7 +587,9 @@ impl<'a> Renderer<'a> {
         };
         HeadView {
             title,
-            description: description.unwrap_or(&self.site.config.description).to_string(),
+            description: description
+                .unwrap_or(&self.site.config.description)
+                .to_string(),
             canonical: self.urls.permalink(path),
             og_type,
             image: None,
@@ -418,8 +598,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn post_values(&self, indices: &[usize]) -> Value {
-        let posts = &self.lists.posts.get().expect("post lists are set before rendering").values;
-        Value::from(indices.iter().map(|&p| posts[p].clone()).collect::<Vec<_>>())
+        let posts = &self
+            .lists
+            .posts
+            .get()
+            .expect("post lists are set before rendering")
+            .values;
+        Value::from(
+            indices
+                .iter()
+                .map(|&p| posts[p].clone())
+                .collect::<Vec<_>>(),
+        )
     }
 
     fn section_value(&self, dir: &str) -> Value {
@@ -434,7 +624,11 @@ impl<'a> Renderer<'a> {
         Value::from_serializable(&SectionView {
             title: section.and_then(|s| s.meta.title.as_deref()),
             description: section.and_then(|s| s.meta.description.as_deref()),
-            content: self.bodies.sections.get(dir).map_or("", |b| b.html.as_str()),
+            content: self
+                .bodies
+                .sections
+                .get(dir)
+                .map_or("", |b| b.html.as_str()),
             extra: section.map(|s| &s.meta.extra),
         })
     }
@@ -458,7 +652,12 @@ impl<'a> Renderer<'a> {
             items,
             previous: (current > 1).then(|| link(current - 1)),
             next: (current < total).then(|| link(current + 1)),
-            pages: (1..=total).map(|number| PageLink { number, url: link(number) }).collect(),
+            pages: (1..=total)
+                .map(|number| PageLink {
+                    number,
+                    url: link(number),
+                })
+                .collect(),
         }
     }
 
@@ -475,17 +674,38 @@ impl<'a> Renderer<'a> {
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
         let site = self.site;
         let urls = &self.urls;
-        let entry = |path: &str, lastmod: Option<String>| SitemapEntry { permalink: urls.permalink(path), lastmod };
-        let mut entries = vec![entry("/", site.posts.first().and_then(|p| p.meta.date).map(|d| d.rfc3339()))];
+        let entry = |path: &str, lastmod: Option<String>| SitemapEntry {
+            permalink: urls.permalink(path),
+            lastmod,
+        };
+        let mut entries = vec![entry(
+            "/",
+            site.posts
+                .first()
+                .and_then(|p| p.meta.date)
+                .map(|d| d.rfc3339()),
+        )];
         entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
         for p in site.posts.iter().chain(&site.pages) {
-            entries.push(entry(&p.path, p.meta.updated.or(p.meta.date).map(|d| d.rfc3339())));
+            entries.push(entry(
+                &p.path,
+                p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
+            ));
         }
         entries.push(entry("/tags/", None));
         entries.extend(site.tags.iter().map(|t| entry(&t.path, None)));
         entries.push(entry(&site.wall_path(), None));
-        entries.extend(site.shoutouts.iter().map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))));
-        entries.extend(site.segments.iter().filter(|s| !s.meta.noindex).map(|s| entry(&s.path, None)));
+        entries.extend(
+            site.shoutouts
+                .iter()
+                .map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))),
+        );
+        entries.extend(
+            site.segments
+                .iter()
+                .filter(|s| !s.meta.noindex)
+                .map(|s| entry(&s.path, None)),
+        );
         entries
     }
 }
@@ -550,7 +770,12 @@ fn build_lists(site: &Site, quotes: &[Rendered], urls: &Urls) -> Lists {
         segments: site
             .segments
             .iter()
-            .map(|s| (s.slug.clone(), Value::from_serializable(&SegmentView::new(urls, s, &empty, false))))
+            .map(|s| {
+                (
+                    s.slug.clone(),
+                    Value::from_serializable(&SegmentView::new(urls, s, &empty, false)),
+                )
+            })
             .collect(),
         wall_path: site.config.shoutouts.wall_path.clone(),
         ratings: Value::from_serializable(&RatingStats::new(site)),
@@ -565,7 +790,17 @@ fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> PostLists {
             .zip(&bodies.posts)
             .map(|(p, b)| Value::from_serializable(&PageView::new(site, urls, p, b, false)))
             .collect(),
-        tags: site.posts.iter().map(|p| p.meta.tags.iter().map(|t| crate::content::load_slug(t)).collect()).collect(),
+        tags: site
+            .posts
+            .iter()
+            .map(|p| {
+                p.meta
+                    .tags
+                    .iter()
+                    .map(|t| crate::content::load_slug(t))
+                    .collect()
+            })
+            .collect(),
         segments: site.posts.iter().map(|p| p.meta.segments.clone()).collect(),
     }
 }
@@ -573,7 +808,11 @@ fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> PostLists {
 /// `site` in every template: listings as shared values, plus tags and rating stats.
 fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
     let mut map = tera::Map::new();
-    let posts = lists.posts.get().map(|p| p.values.clone()).unwrap_or_default();
+    let posts = lists
+        .posts
+        .get()
+        .map(|p| p.values.clone())
+        .unwrap_or_default();
     map.insert("posts".into(), Value::from(posts));
     let empty = Rendered::default();
     let pages: Vec<Value> = site
@@ -583,14 +822,24 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
         .collect();
     map.insert("pages".into(), Value::from(pages));
     map.insert("shoutouts".into(), Value::from(lists.shoutouts.clone()));
-    let segments: Vec<Value> = site.segments.iter().map(|s| lists.segments[&s.slug].clone()).collect();
+    let segments: Vec<Value> = site
+        .segments
+        .iter()
+        .map(|s| lists.segments[&s.slug].clone())
+        .collect();
     map.insert("segments".into(), Value::from(segments));
     let tags: Vec<TagView> = site.tags.iter().map(|t| TagView::new(urls, t)).collect();
     map.insert("tags".into(), Value::from_serializable(&tags));
     map.insert("ratings".into(), lists.ratings.clone());
-    map.insert("products".into(), Value::from_serializable(&ProductStats::all(site)));
+    map.insert(
+        "products".into(),
+        Value::from_serializable(&ProductStats::all(site)),
+    );
     map.insert("wall_url".into(), Value::from(urls.url(&site.wall_path())));
-    map.insert("shoutouts_feed_url".into(), Value::from(urls.url(&format!("{}atom.xml", site.wall_path()))));
+    map.insert(
+        "shoutouts_feed_url".into(),
+        Value::from(urls.url(&format!("{}atom.xml", site.wall_path()))),
+    );
     Value::from(map)
 }
 
@@ -600,22 +849,33 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let renderer = Renderer::new(site, theme)?;
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     let markdown = &site.config.markdown;
-    let css = markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark).map_err(|name| {
-        Error::from(
-            SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
-                .with_help(format!("available: {}", markdown::highlight::theme_names().join(", "))),
-        )
-    })?;
+    let css =
+        markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
+            .map_err(|name| {
+                Error::from(
+                    SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
+                        .with_help(format!(
+                            "available: {}",
+                            markdown::highlight::theme_names().join(", ")
+                        )),
+                )
+            })?;
     files.push(OutputFile::rendered("syntax.css", css));
     for (path, source) in &theme.static_files {
         let contents = match source {
             StaticSource::Embedded(bytes) => Contents::Static(bytes),
             StaticSource::Disk(p) => Contents::Copy(p.clone()),
         };
-        files.push(OutputFile { path: path.clone(), contents });
+        files.push(OutputFile {
+            path: path.clone(),
+            contents,
+        });
     }
     for asset in &site.assets {
-        files.push(OutputFile { path: asset.to.clone(), contents: Contents::Copy(asset.from.clone()) });
+        files.push(OutputFile {
+            path: asset.to.clone(),
+            contents: Contents::Copy(asset.from.clone()),
+        });
     }
     Ok(files)
 }

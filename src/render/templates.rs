@@ -128,10 +128,9 @@ fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
             let segment = kwargs.get::<&str>("segment")?;
             let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
             let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-            let posts = l
-                .posts
-                .get()
-                .ok_or_else(|| tera::Error::message("posts() is not available inside shortcodes"))?;
+            let posts = l.posts.get().ok_or_else(|| {
+                tera::Error::message("posts() is not available inside shortcodes")
+            })?;
             let items: Vec<Value> = (0..posts.values.len())
                 .filter(|&i| segment.is_none_or(|s| posts.segments[i].iter().any(|x| x == s)))
                 .filter(|&i| tag.as_ref().is_none_or(|t| posts.tags[i].contains(t)))
