@@ -62,10 +62,10 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
         None => ui.info(&format!(
             "Checked {} pages in {seconds:.2} s: no errors{}",
             thousands(pages),
-            if warnings.is_empty() {
-                String::new()
-            } else {
-                format!(", {} warnings", warnings.len())
+            match warnings.len() {
+                0 => String::new(),
+                1 => ", 1 warning".to_string(),
+                n => format!(", {n} warnings"),
             }
         )),
     }
