@@ -237,7 +237,7 @@ impl Site {
             by_content_path.insert(s.source.content_path.clone(), ItemRef::Segment(i));
         }
 
-        let site = Site {
+        let mut site = Site {
             sections: content
                 .sections
                 .into_iter()
@@ -257,6 +257,18 @@ impl Site {
             warnings,
         };
         errors.extend(site.url_clashes());
+        if site.config.origin().is_empty() {
+            site.warnings.push(
+                SourceError::new(
+                    "kudos.toml",
+                    format!(
+                        "base_url `{}` has no scheme and host: feeds, the sitemap and canonical links will not be absolute URLs",
+                        site.config.base_url
+                    ),
+                )
+                .with_help("set base_url = \"https://your-domain.example\" (a sub-path like /shop works too)"),
+            );
+        }
         if errors.is_empty() {
             Ok(site)
         } else {

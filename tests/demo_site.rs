@@ -10,7 +10,13 @@ fn repo() -> PathBuf {
 
 fn build_demo(out: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_kudos"))
-        .args(["--root", repo().to_str().unwrap(), "build", "--quiet", "--output"])
+        .args([
+            "--root",
+            repo().to_str().unwrap(),
+            "build",
+            "--quiet",
+            "--output",
+        ])
         .arg(out)
         .status()
         .expect("kudos runs");
@@ -59,12 +65,19 @@ fn demo_site_has_every_listing_and_feed() {
 #[test]
 fn demo_site_is_valid_html5() {
     let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    assert!(jar.is_file(), "the Nu Html Checker is missing: run `npm ci` first (see README)");
+    assert!(
+        jar.is_file(),
+        "the Nu Html Checker is missing: run `npm ci` first (see README)"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build_demo(&out);
     let files = html_files(&out);
-    assert!(files.len() > 20, "expected the whole demo site, found {} pages", files.len());
+    assert!(
+        files.len() > 20,
+        "expected the whole demo site, found {} pages",
+        files.len()
+    );
     let result = Command::new("java")
         .arg("-jar")
         .arg(&jar)
@@ -72,6 +85,10 @@ fn demo_site_is_valid_html5() {
         .args(&files)
         .output()
         .expect("java runs the Nu Html Checker");
-    let report = String::from_utf8_lossy(&result.stdout).to_string() + &String::from_utf8_lossy(&result.stderr);
-    assert!(result.status.success() && report.trim().is_empty(), "HTML errors:\n{report}");
+    let report = String::from_utf8_lossy(&result.stdout).to_string()
+        + &String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success() && report.trim().is_empty(),
+        "HTML errors:\n{report}"
+    );
 }

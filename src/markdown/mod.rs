@@ -60,6 +60,9 @@ pub struct Rendered {
     pub words: usize,
     /// `@/` links, for checking.
     pub links: Vec<InternalLink>,
+    /// Unique per rendering in this process: pages built from an unchanged body need
+    /// not be re-rendered (see `serve`).
+    pub revision: u64,
 }
 
 impl Rendered {
@@ -107,6 +110,7 @@ pub fn render(
         html.replace_range(cut..cut + MORE_MARKER.len(), "");
     }
     rendered.html = html;
+    rendered.revision = next_revision();
     rendered
 }
 
@@ -237,6 +241,11 @@ fn emit_heading<'a>(
         id,
         title,
     });
+}
+
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The id a heading gets: its text, slugified.

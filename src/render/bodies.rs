@@ -6,6 +6,8 @@
 //! `{% segment(...) %}` blocks and name.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -23,17 +25,78 @@ use super::templates::{self, Lists, TemplateFiles};
 #[derive(Debug, Default)]
 pub struct Bodies {
     /// Per post.
-    pub posts: Vec<Rendered>,
+    pub posts: Vec<Arc<Rendered>>,
     /// Per page.
-    pub pages: Vec<Rendered>,
+    pub pages: Vec<Arc<Rendered>>,
     /// Per shout-out (the quote).
-    pub shoutouts: Vec<Rendered>,
+    pub shoutouts: Vec<Arc<Rendered>>,
     /// Per segment.
-    pub segments: Vec<Rendered>,
+    pub segments: Vec<Arc<Rendered>>,
     /// Per section folder.
-    pub sections: HashMap<String, Rendered>,
+    pub sections: HashMap<String, Arc<Rendered>>,
     /// Per (post or page, segment index): the variant rendering.
-    pub variants: HashMap<(ItemRef, usize), Rendered>,
+    pub variants: HashMap<(ItemRef, usize), Arc<Rendered>>,
+}
+
+/// Rendered bodies kept between rebuilds (`serve`, `watch`), so an edit re-renders only
+/// the markdown that changed. An entry is reused only when its text, its segment, the
+/// markdown options and (for bodies with shortcodes) everything shortcodes read are
+/// unchanged, and every `@/` link it contains still resolves to the same URL.
+#[derive(Default)]
+pub struct BodyCache {
+    entries: Mutex<HashMap<(String, Option<String>), CachedBody>>,
+}
+
+struct CachedBody {
+    key: u64,
+    link_urls: Vec<Option<String>>,
+    rendered: Arc<Rendered>,
+}
+
+impl BodyCache {
+    fn get(
+        &self,
+        id: &(String, Option<String>),
+        key: u64,
+        resolve: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<Arc<Rendered>> {
+        let entries = self.entries.lock().ok()?;
+        let cached = entries.get(id).filter(|c| c.key == key)?;
+        let same_links = cached
+            .rendered
+            .links
+            .iter()
+            .zip(&cached.link_urls)
+            .all(|(link, url)| resolve(&link.target) == *url);
+        same_links.then(|| Arc::clone(&cached.rendered))
+    }
+
+    fn put(
+        &self,
+        id: (String, Option<String>),
+        key: u64,
+        rendered: &Arc<Rendered>,
+        resolve: &dyn Fn(&str) -> Option<String>,
+    ) {
+        let link_urls = rendered.links.iter().map(|l| resolve(&l.target)).collect();
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(
+                id,
+                CachedBody {
+                    key,
+                    link_urls,
+                    rendered: Arc::clone(rendered),
+                },
+            );
+        }
+    }
+}
+
+/// A stable-within-a-process hash of anything hashable.
+pub fn fingerprint(value: &impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What shortcodes need to render: the engine and the shared lists.
@@ -48,14 +111,34 @@ pub struct ShortcodeEnv<'a> {
     pub urls: &'a Urls,
     /// `config` for shortcode templates.
     pub config: Value,
+    /// Everything shortcodes read (cards, segments, their templates), hashed.
+    pub shortcode_inputs: u64,
+    /// Bodies from the previous build, if any.
+    pub cache: Option<&'a BodyCache>,
 }
 
 /// The shout-out quotes: plain markdown, no shortcodes.
-pub fn render_quotes(site: &Site) -> Vec<Rendered> {
+pub fn render_quotes(site: &Site, cache: Option<&BodyCache>) -> Vec<Arc<Rendered>> {
     let options = markdown_options(site);
+    let none = |_: &str| None;
     site.shoutouts
         .par_iter()
-        .map(|s| markdown::render(s.source.body(), options, &|_| None))
+        .map(|s| {
+            let id = (s.source.content_path.clone(), Some("(quote)".to_string()));
+            let key = fingerprint(&(
+                s.source.body(),
+                options.smart_punctuation,
+                options.heading_anchors,
+            ));
+            if let Some(hit) = cache.and_then(|c| c.get(&id, key, &none)) {
+                return hit;
+            }
+            let rendered = Arc::new(markdown::render(s.source.body(), options, &none));
+            if let Some(cache) = cache {
+                cache.put(id, key, &rendered, &none);
+            }
+            rendered
+        })
         .collect()
 }
 
@@ -68,7 +151,7 @@ fn markdown_options(site: &Site) -> MarkdownOptions {
 
 impl Bodies {
     /// Renders every body in parallel, then checks every `@/` link and anchor.
-    pub fn render(site: &Site, quotes: Vec<Rendered>, env: &ShortcodeEnv) -> Result<Bodies> {
+    pub fn render(site: &Site, quotes: Vec<Arc<Rendered>>, env: &ShortcodeEnv) -> Result<Bodies> {
         let one = |source: &Source, segment: Option<usize>| render_body(site, env, source, segment);
         let posts = site
             .posts
@@ -97,11 +180,11 @@ impl Bodies {
             .collect::<Vec<_>>();
 
         let mut errors = Vec::new();
-        let mut take = |r: std::result::Result<Rendered, SourceError>| match r {
+        let mut take = |r: std::result::Result<Arc<Rendered>, SourceError>| match r {
             Ok(body) => body,
             Err(e) => {
                 errors.push(e);
-                Rendered::default()
+                Arc::default()
             }
         };
         let bodies = Bodies {
@@ -229,8 +312,40 @@ pub fn item_path(site: &Site, path: &str) -> Option<String> {
     })
 }
 
-/// One body: shortcodes expanded for `segment` (an index into `site.segments`), then markdown.
+/// One body: shortcodes expanded for `segment` (an index into `site.segments`), then
+/// markdown; reused from the cache when nothing it depends on changed.
 fn render_body(
+    site: &Site,
+    env: &ShortcodeEnv,
+    source: &Source,
+    segment: Option<usize>,
+) -> std::result::Result<Arc<Rendered>, SourceError> {
+    let body = source.body();
+    let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
+    let options = markdown_options(site);
+    let has_shortcodes = shortcodes::may_contain(body);
+    let id = (
+        source.content_path.clone(),
+        segment.map(|i| site.segments[i].slug.clone()),
+    );
+    let key = fingerprint(&(
+        body,
+        &id.1,
+        options.smart_punctuation,
+        options.heading_anchors,
+        has_shortcodes.then_some(env.shortcode_inputs),
+    ));
+    if let Some(hit) = env.cache.and_then(|c| c.get(&id, key, &resolve)) {
+        return Ok(hit);
+    }
+    let rendered = Arc::new(render_fresh(site, env, source, segment)?);
+    if let Some(cache) = env.cache {
+        cache.put(id, key, &rendered, &resolve);
+    }
+    Ok(rendered)
+}
+
+fn render_fresh(
     site: &Site,
     env: &ShortcodeEnv,
     source: &Source,

@@ -24,7 +24,8 @@ use crate::site::{ItemRef, Site};
 use crate::theme::{StaticSource, Theme};
 
 pub use bodies::Bodies;
-use bodies::{ShortcodeEnv, item_path, render_quotes, variant_jobs};
+pub use bodies::BodyCache;
+use bodies::{ShortcodeEnv, fingerprint, item_path, render_quotes, variant_jobs};
 use context::{
     HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView,
     ShoutoutView, TagView, Urls,
@@ -86,9 +87,9 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// Renders every body and prepares the engine and the shared context for `site`.
-    pub fn new(site: &'a Site, theme: &Theme) -> Result<Renderer<'a>> {
+    pub fn new(site: &'a Site, theme: &Theme, cache: Option<&BodyCache>) -> Result<Renderer<'a>> {
         let urls = Urls::new(site);
-        let quotes = render_quotes(site);
+        let quotes = render_quotes(site, cache);
         let lists = Arc::new(build_lists(site, &quotes, &urls));
         let (tera, files) =
             templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
@@ -99,6 +100,8 @@ impl<'a> Renderer<'a> {
             lists: &lists,
             urls: &urls,
             config: config.clone(),
+            shortcode_inputs: shortcode_inputs(site, theme),
+            cache,
         };
         let bodies = Bodies::render(site, quotes, &env)?;
         let _ = lists.posts.set(post_lists(site, &bodies, &urls));
@@ -205,7 +208,11 @@ impl<'a> Renderer<'a> {
                 let title = section_title(site, "")
                     .unwrap_or(&site.config.title)
                     .to_string();
-                ctx.insert("head", &self.head(&title, None, "/", "website"));
+                let head = HeadView {
+                    title,
+                    ..self.head(&site.config.title, None, "/", "website")
+                };
+                ctx.insert("head", &head);
                 ctx.insert_value("section", self.section_value(""));
                 ("index.html".to_string(), "/".to_string())
             }
@@ -242,7 +249,7 @@ impl<'a> Renderer<'a> {
                 let shoutout = &site.shoutouts[*i];
                 let view =
                     ShoutoutView::new(site, &self.urls, shoutout, &self.bodies.shoutouts[*i]);
-                let title = format!("{} on {}", view.display_name, site.config.title);
+                let title = format!("What {} said", view.display_name);
                 ctx.insert(
                     "head",
                     &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
@@ -748,7 +755,36 @@ fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
     site.sections.get(dir).and_then(|s| s.meta.title.as_deref())
 }
 
-fn build_lists(site: &Site, quotes: &[Rendered], urls: &Urls) -> Lists {
+/// Everything a shortcode can read: the shout-outs and segments (and whether each is
+/// published), the shortcode templates and the config.
+fn shortcode_inputs(site: &Site, theme: &Theme) -> u64 {
+    let shoutouts: Vec<(&str, &str)> = site
+        .shoutouts
+        .iter()
+        .map(|s| (s.source.content_path.as_str(), &*s.source.text))
+        .collect();
+    let segments: Vec<(&str, &str)> = site
+        .segments
+        .iter()
+        .map(|s| (s.source.content_path.as_str(), &*s.source.text))
+        .collect();
+    let templates: Vec<(&String, &str)> = theme
+        .templates
+        .iter()
+        .filter(|(name, _)| name.starts_with("shortcodes/") || name.starts_with("partials/"))
+        .map(|(name, t)| (name, t.text.as_str()))
+        .collect();
+    let config = serde_json::to_string(&site.config).unwrap_or_default();
+    fingerprint(&(
+        shoutouts,
+        segments,
+        &site.hidden_shoutouts,
+        templates,
+        config,
+    ))
+}
+
+fn build_lists(site: &Site, quotes: &[Arc<Rendered>], urls: &Urls) -> Lists {
     let shoutouts: Vec<Value> = site
         .shoutouts
         .par_iter()
@@ -846,7 +882,7 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
 /// Renders the whole site: bodies, pages, feeds, `syntax.css`, theme static files and
 /// content assets.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
-    let renderer = Renderer::new(site, theme)?;
+    let renderer = Renderer::new(site, theme, None)?;
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     let markdown = &site.config.markdown;
     let css =
