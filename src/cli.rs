@@ -51,6 +51,9 @@ pub enum Command {
     /// Create a content file with its front matter filled in.
     #[command(subcommand)]
     New(NewCommand),
+    /// Bring content in from other tools, such as a testimonial spreadsheet.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 /// `kudos init`
@@ -104,3 +107,53 @@ pub enum NewCommand {
         path: String,
     },
 }
+
+/// `kudos import ...`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Shout-outs from a CSV export into content/shoutouts/, one file per row.
+    ///
+    /// Never overwrites: a row with the same customer and quote as an existing shout-out
+    /// (or an earlier row) is skipped, so the same export can be imported again. Bad rows
+    /// are skipped and reported by their spreadsheet row number. A row gets consent only
+    /// when its consent column says yes; the others are written but not published.
+    #[command(after_help = IMPORT_COLUMNS)]
+    Shoutouts {
+        /// The CSV file: UTF-8, comma-, semicolon- or tab-separated, column names in the
+        /// first row.
+        file: PathBuf,
+        /// Read column COL as FIELD (customer, quote, company, role, location, rating, date,
+        /// segments, tags, product, avatar, source_url, source_name, relationship,
+        /// disclosure, consent, email); `COL=` ignores the column. Repeatable.
+        #[arg(long = "map", value_name = "COL=FIELD")]
+        map: Vec<String>,
+        /// Report what would be imported without writing any file.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// The columns `kudos import shoutouts` recognises (case, `_`, `-` and spaces aside).
+const IMPORT_COLUMNS: &str = "\
+Columns recognised without --map:
+  customer      name, customer, full name, customer name, your name, author
+  quote         quote, testimonial, text, review, feedback, comment, comments,
+                message
+  company       company, company name, organisation, organization, business
+  role          role, title, job title, position
+  location      location, city
+  rating        rating, stars, score: a whole number 1-5, or N/5
+  date          date, submitted, submitted at, created, created at, timestamp:
+                an ISO date like 2026-03-14 (others are bad rows)
+  product       product
+  segments      segment, segments: separated by , or ; (New parents -> new-parents)
+  tags          tag, tags: separated by , or ;
+  avatar        avatar, photo, image, picture
+  source_url    source, source url, url, link
+  source_name   source name, platform
+  relationship  relationship (customer, free_product, employee, family, paid, affiliate)
+  disclosure    disclosure
+  consent       consent, permission, may publish, can publish: consent only for
+                yes, y, true, 1, x, agreed or granted
+  email         email, e-mail, email address: read, never written anywhere
+Other columns are ignored and listed.";

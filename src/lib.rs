@@ -29,6 +29,7 @@ pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 mod suggest;
 pub mod theme;

@@ -2,6 +2,7 @@
 //! `--quiet`, `--verbose` and `--color` mean the same everywhere.
 
 mod build;
+mod import;
 mod init;
 mod new;
 
@@ -72,6 +73,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Build(args) => build::run(cli, args, &ui, build::Mode::Write),
         Command::Check(args) => build::run(cli, args, &ui, build::Mode::Check),
         Command::New(what) => new::run(cli, what, &ui),
+        Command::Import(what) => import::run(cli, what, &ui),
     }
 }
 

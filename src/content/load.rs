@@ -1,7 +1,9 @@
 //! Walking `content/` and turning each file into a model value.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -20,10 +22,40 @@ enum Entry {
     Asset(PathBuf),
 }
 
+/// Parsed files kept between loads (`serve`, `watch`): a file is parsed again only if it
+/// was reported changed, or its size or modification time differ.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<PathBuf, CachedFile>,
+    config: u64,
+}
+
+struct CachedFile {
+    stamp: Option<(SystemTime, u64)>,
+    loaded: std::result::Result<Loaded, SourceError>,
+}
+
 /// Loads every file under `root/content`, reporting all bad files together.
 pub fn load(root: &Path, config: &Config) -> Result<Content> {
+    load_cached(root, config, &mut LoadCache::default(), &HashSet::new())
+}
+
+/// Like [`load`], reusing `cache` for files that are not in `changed` and look unchanged.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    cache: &mut LoadCache,
+    changed: &HashSet<PathBuf>,
+) -> Result<Content> {
+    let config_fp =
+        crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
+    if cache.config != config_fp {
+        cache.files.clear();
+        cache.config = config_fp;
+    }
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
+        cache.files.clear();
         return Ok(Content::default());
     }
     let entries = walk(&content_dir)?;
@@ -37,23 +69,50 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
         })
         .collect();
 
-    let loaded: Vec<std::result::Result<Loaded, SourceError>> = entries
-        .par_iter()
+    let markdown: Vec<&PathBuf> = entries
+        .iter()
         .filter_map(|e| match e {
-            Entry::Markdown(p) => Some(load_markdown(root, &content_dir, p, config)),
+            Entry::Markdown(p) => Some(p),
             Entry::Asset(_) => None,
         })
         .collect();
+    let stale: Vec<(&PathBuf, Option<(SystemTime, u64)>)> = markdown
+        .iter()
+        .map(|p| (*p, stamp(p)))
+        .filter(|(p, stamp)| {
+            changed.contains(*p)
+                || cache
+                    .files
+                    .get(*p)
+                    .is_none_or(|c| c.stamp.is_none() || c.stamp != *stamp)
+        })
+        .collect();
+    let fresh: Vec<(PathBuf, CachedFile)> = stale
+        .par_iter()
+        .map(|(p, stamp)| {
+            let loaded = load_markdown(root, &content_dir, p, config);
+            (
+                (*p).clone(),
+                CachedFile {
+                    stamp: *stamp,
+                    loaded,
+                },
+            )
+        })
+        .collect();
+    cache.files.extend(fresh);
+    let present: HashSet<&PathBuf> = markdown.iter().copied().collect();
+    cache.files.retain(|p, _| present.contains(p));
 
     let mut content = Content::default();
     let mut errors = Vec::new();
-    for item in loaded {
-        match item {
-            Ok(Loaded::Page(p)) => content.pages.push(p),
-            Ok(Loaded::Shoutout(s)) => content.shoutouts.push(s),
-            Ok(Loaded::Segment(s)) => content.segments.push(s),
-            Ok(Loaded::Section(s)) => content.sections.push(s),
-            Err(e) => errors.push(e),
+    for path in &markdown {
+        match &cache.files[*path].loaded {
+            Ok(Loaded::Page(p)) => content.pages.push(p.clone()),
+            Ok(Loaded::Shoutout(s)) => content.shoutouts.push(s.clone()),
+            Ok(Loaded::Segment(s)) => content.segments.push(s.clone()),
+            Ok(Loaded::Section(s)) => content.sections.push(s.clone()),
+            Err(e) => errors.push(e.clone()),
         }
     }
     if !errors.is_empty() {
@@ -68,6 +127,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Content> {
         }
     }
     Ok(content)
+}
+
+/// Size and modification time, to notice edits the watcher did not report.
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 /// Files under `dir`, skipping hidden files and editor leftovers.
@@ -106,6 +171,7 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "4913"
 }
 
+#[derive(Clone)]
 enum Loaded {
     Page(Page),
     Shoutout(Shoutout),

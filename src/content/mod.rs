@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use date::Date;
-pub use load::{is_ignored, load, slash_path, slug_of as load_slug};
+pub use load::{LoadCache, is_ignored, load, load_cached, slash_path, slug_of as load_slug};
 pub use page::{Page, PageKind, PageMeta};
 pub use segment::{Cta, Segment, SegmentMeta};
 pub use shoutout::{Consent, ConsentScope, Relationship, Shoutout, ShoutoutMeta};

@@ -60,7 +60,9 @@ pub struct LinkView {
     pub url: String,
 }
 
-/// A post or page.
+/// A post or page. In listings (`with_content` false) the body-only fields (`content`
+/// empty, `toc` and `word_count` absent) are left out, so a listing changes only when
+/// what it shows changes: front matter, URL, summary or reading time.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
     /// "post" or "page".
@@ -94,9 +96,11 @@ pub struct PageView<'a> {
     /// The whole body as HTML (empty in listings).
     pub content: &'a str,
     /// Headings.
-    pub toc: &'a [TocEntry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc: Option<&'a [TocEntry]>,
     /// Words of prose.
-    pub word_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word_count: Option<usize>,
     /// Minutes, at 200 words a minute, at least 1.
     pub reading_time: usize,
     /// Front matter `[extra]`.
@@ -153,8 +157,8 @@ impl<'a> PageView<'a> {
                 .map(|i| image_url(urls, &page.path, i)),
             summary: body.summary.as_deref(),
             content: if with_content { &body.html } else { "" },
-            toc: &body.toc,
-            word_count: body.words,
+            toc: with_content.then_some(body.toc.as_slice()),
+            word_count: with_content.then_some(body.words),
             reading_time: reading_minutes(body.words),
             extra: &page.meta.extra,
             source: &page.source.content_path,

@@ -8,6 +8,7 @@
 
 pub mod bodies;
 pub mod context;
+pub mod deps;
 mod jsonld;
 pub mod templates;
 
@@ -201,6 +202,16 @@ impl<'a> Renderer<'a> {
 
     /// Renders one job.
     pub fn render(&self, job: &Job) -> std::result::Result<OutputFile, SourceError> {
+        let file = self.render_one(job)?;
+        debug_assert_eq!(
+            file.path,
+            self.output_path(job),
+            "deps::url_path agrees with render"
+        );
+        Ok(file)
+    }
+
+    fn render_one(&self, job: &Job) -> std::result::Result<OutputFile, SourceError> {
         let site = self.site;
         let mut ctx = self.base.clone();
         let (template, path) = match job {
@@ -884,6 +895,13 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let renderer = Renderer::new(site, theme, None)?;
     let mut files = renderer.render_jobs(&renderer.jobs())?;
+    files.extend(extra_files(site, theme)?);
+    Ok(files)
+}
+
+/// The files that are not rendered from templates: `syntax.css`, the theme's and the
+/// site's static files, and content assets.
+pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let markdown = &site.config.markdown;
     let css =
         markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
@@ -896,7 +914,7 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
                         )),
                 )
             })?;
-    files.push(OutputFile::rendered("syntax.css", css));
+    let mut files = vec![OutputFile::rendered("syntax.css", css)];
     for (path, source) in &theme.static_files {
         let contents = match source {
             StaticSource::Embedded(bytes) => Contents::Static(bytes),

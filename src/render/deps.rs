@@ -1,0 +1,438 @@
+//! What each output file depends on, as a fingerprint, so a rebuild re-renders exactly
+//! the files whose inputs changed.
+//!
+//! A job's fingerprint combines: the config; its template and everything that template
+//! extends or includes; the parts of `site` the template reads (found by scanning the
+//! template text: `site.posts` depends on every post's summary, a bare `site` on all of
+//! it, and `posts()`/`shoutouts()`/`get_segment()` on what they list); and the items the
+//! job itself shows (its post, the posts on a listing page, a segment's members...).
+//! Items are fingerprinted by their source text, URL and rendered body revision, so an
+//! edit that changes nothing a page shows leaves the page alone. The property test in
+//! `tests/incremental.rs` checks that this always equals a clean build.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+
+use crate::render::bodies::fingerprint;
+use crate::render::{Job, Renderer};
+use crate::site::{ItemRef, Site};
+use crate::theme::Theme;
+
+/// What one template (with its parents and includes) reads.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateDeps {
+    /// Hash of its text and of every template it extends or includes.
+    pub text: u64,
+    /// Keys of `site` it reads (`posts`, `pages`, ...).
+    pub site_keys: BTreeSet<String>,
+    /// It uses `site` as a whole.
+    pub all_site: bool,
+    /// Listing functions it calls.
+    pub functions: BTreeSet<&'static str>,
+}
+
+/// Dependencies of every template of a theme.
+pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
+    let direct: HashMap<&str, (Vec<String>, TemplateDeps)> = theme
+        .templates
+        .iter()
+        .map(|(name, t)| {
+            (
+                name.as_str(),
+                (referenced_templates(&t.text), scan(&t.text)),
+            )
+        })
+        .collect();
+    theme
+        .templates
+        .keys()
+        .map(|name| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![name.clone()];
+            let mut deps = TemplateDeps::default();
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            while let Some(current) = stack.pop() {
+                if !seen.insert(current.clone()) {
+                    continue;
+                }
+                let Some((refs, own)) = direct.get(current.as_str()) else {
+                    continue;
+                };
+                current.hash(&mut hasher);
+                theme.templates[&current].text.hash(&mut hasher);
+                deps.site_keys.extend(own.site_keys.iter().cloned());
+                deps.all_site |= own.all_site;
+                deps.functions.extend(own.functions.iter().copied());
+                stack.extend(refs.iter().cloned());
+            }
+            deps.text = hasher.finish();
+            (name.clone(), deps)
+        })
+        .collect()
+}
+
+/// Templates named in `extends`, `include` and `import` tags.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for keyword in ["extends", "include", "import"] {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = text[at + keyword.len()..].trim_start();
+            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = rest[1..].find(quote)
+            {
+                names.push(rest[1..1 + end].to_string());
+            }
+        }
+    }
+    names
+}
+
+/// `site.<key>` uses and listing-function calls in one template's text.
+fn scan(text: &str) -> TemplateDeps {
+    let mut deps = TemplateDeps::default();
+    for (at, _) in text.match_indices("site") {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let rest = &text[at + 4..];
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        match rest.strip_prefix('.') {
+            Some(key) => {
+                let len = key
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(key.len());
+                deps.site_keys.insert(key[..len].to_string());
+            }
+            None => deps.all_site = true,
+        }
+    }
+    for function in ["posts", "shoutouts", "get_segment"] {
+        let call = format!("{function}(");
+        let called = text.match_indices(&call).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        });
+        if called {
+            deps.functions.insert(function);
+        }
+    }
+    deps
+}
+
+/// Fingerprints of the site's items and collections, computed once per build.
+pub struct SiteFingerprints {
+    config: u64,
+    posts: Vec<u64>,
+    /// What a post's listing entry shows: front matter, URL, summary, reading time.
+    post_summaries: Vec<u64>,
+    pages: Vec<u64>,
+    shoutouts: Vec<u64>,
+    segments: Vec<u64>,
+    sections: HashMap<String, u64>,
+    all_posts: u64,
+    all_pages: u64,
+    all_shoutouts: u64,
+    all_segments: u64,
+    ratings: u64,
+    templates: HashMap<String, TemplateDeps>,
+}
+
+impl SiteFingerprints {
+    /// For `renderer`'s site and bodies.
+    pub fn new(renderer: &Renderer, theme: &Theme) -> SiteFingerprints {
+        let site = renderer.site;
+        let bodies = &renderer.bodies;
+        let item = |text: &str, path: &str, revision: u64| fingerprint(&(text, path, revision));
+        let posts: Vec<u64> = site
+            .posts
+            .iter()
+            .zip(&bodies.posts)
+            .map(|(p, b)| item(&p.source.text, &p.path, b.revision))
+            .collect();
+        let post_summaries: Vec<u64> = site
+            .posts
+            .iter()
+            .zip(&bodies.posts)
+            .map(|(p, b)| {
+                let front = &p.source.text[..p.source.body_offset];
+                let minutes = super::context::reading_minutes(b.words);
+                fingerprint(&(front, &p.path, &b.summary, minutes))
+            })
+            .collect();
+        let pages: Vec<u64> = site
+            .pages
+            .iter()
+            .zip(&bodies.pages)
+            .map(|(p, b)| item(&p.source.text, &p.path, b.revision))
+            .collect();
+        let shoutouts: Vec<u64> = site
+            .shoutouts
+            .iter()
+            .zip(&bodies.shoutouts)
+            .map(|(s, b)| item(&s.source.text, &s.path, b.revision))
+            .collect();
+        let segments: Vec<u64> = site
+            .segments
+            .iter()
+            .zip(&bodies.segments)
+            .map(|(s, b)| item(&s.source.text, &s.path, b.revision))
+            .collect();
+        let sections = site
+            .sections
+            .iter()
+            .map(|(dir, s)| {
+                (
+                    dir.clone(),
+                    item(&s.source.text, dir, bodies.sections[dir].revision),
+                )
+            })
+            .collect();
+        let ratings = serde_json::to_string(&(
+            super::context::RatingStats::new(site),
+            super::context::ProductStats::all(site),
+        ))
+        .unwrap_or_default();
+        let all_segments = fingerprint(&segments);
+        SiteFingerprints {
+            config: fingerprint(&serde_json::to_string(&site.config).unwrap_or_default()),
+            all_posts: fingerprint(&(&post_summaries, all_segments)),
+            all_pages: fingerprint(&pages),
+            all_shoutouts: fingerprint(&(&shoutouts, &site.hidden_shoutouts)),
+            all_segments,
+            ratings: fingerprint(&ratings),
+            posts,
+            post_summaries,
+            pages,
+            shoutouts,
+            segments,
+            sections,
+            templates: template_deps(theme),
+        }
+    }
+
+    /// The fingerprint of what `template` reads from `site` and the listing functions.
+    fn template_inputs(&self, template: &str, hasher: &mut impl Hasher) {
+        let Some(deps) = self.templates.get(template) else {
+            template.hash(hasher);
+            return;
+        };
+        deps.text.hash(hasher);
+        let all = deps.all_site;
+        let key = |k: &str| all || deps.site_keys.contains(k);
+        if key("posts") || key("tags") || deps.functions.contains("posts") {
+            self.all_posts.hash(hasher);
+        }
+        if key("pages") {
+            self.all_pages.hash(hasher);
+        }
+        if key("shoutouts") || deps.functions.contains("shoutouts") {
+            self.all_shoutouts.hash(hasher);
+        }
+        if key("segments")
+            || deps.functions.contains("get_segment")
+            || deps.functions.contains("shoutouts")
+        {
+            self.all_segments.hash(hasher);
+        }
+        if key("ratings") || key("products") {
+            self.ratings.hash(hasher);
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// The fingerprint of everything `job`'s output depends on.
+    pub fn job_fingerprint(&self, job: &Job, fp: &SiteFingerprints) -> u64 {
+        let site = self.site;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        fp.config.hash(&mut hasher);
+        job.hash(&mut hasher);
+        self.url_path(job).hash(&mut hasher);
+        fp.template_inputs(&self.template_of(job), &mut hasher);
+        // Every page template reads partials for cards and post items.
+        for partial in ["partials/shoutout_card.html", "partials/post_item.html"] {
+            fp.templates.get(partial).map(|d| d.text).hash(&mut hasher);
+        }
+        // Listings show summaries; only the feed shows whole posts.
+        let posts = |indices: &mut dyn Iterator<Item = usize>, h: &mut dyn Hasher| {
+            for i in indices {
+                h.write_u64(fp.post_summaries[i]);
+            }
+        };
+        match job {
+            Job::Home => fp.sections.get("").hash(&mut hasher),
+            Job::PostsPage(n) => {
+                let per = site.config.build.paginate;
+                posts(
+                    &mut ((n - 1) * per..(n * per).min(site.posts.len())),
+                    &mut hasher,
+                );
+                site.post_pages().hash(&mut hasher);
+                fp.sections.get("posts").hash(&mut hasher);
+            }
+            Job::Post(i) => {
+                fp.posts[*i].hash(&mut hasher);
+                fp.all_segments.hash(&mut hasher);
+            }
+            Job::Page(i) => {
+                fp.pages[*i].hash(&mut hasher);
+                fp.all_segments.hash(&mut hasher);
+            }
+            Job::Variant(item, seg) => {
+                match item {
+                    ItemRef::Post(i) => fp.posts[*i].hash(&mut hasher),
+                    ItemRef::Page(i) => fp.pages[*i].hash(&mut hasher),
+                    _ => {}
+                }
+                self.bodies.variants[&(*item, *seg)]
+                    .revision
+                    .hash(&mut hasher);
+                fp.all_segments.hash(&mut hasher);
+            }
+            Job::TagsIndex | Job::Sitemap => {
+                fp.all_posts.hash(&mut hasher);
+                fp.all_pages.hash(&mut hasher);
+                fp.all_shoutouts.hash(&mut hasher);
+                fp.all_segments.hash(&mut hasher);
+            }
+            Job::Tag(i) => {
+                site.tags[*i].name.hash(&mut hasher);
+                posts(&mut site.tags[*i].posts.iter().copied(), &mut hasher);
+            }
+            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => {
+                fp.all_shoutouts.hash(&mut hasher);
+                fp.all_segments.hash(&mut hasher);
+                fp.sections.get("shoutouts").hash(&mut hasher);
+            }
+            Job::Shoutout(i) => {
+                fp.shoutouts[*i].hash(&mut hasher);
+                fp.all_segments.hash(&mut hasher);
+                fp.ratings.hash(&mut hasher);
+            }
+            Job::Segment(i) => {
+                fp.segments[*i].hash(&mut hasher);
+                for &s in &site.segment_shoutouts[*i] {
+                    fp.shoutouts[s].hash(&mut hasher);
+                }
+                posts(&mut site.segment_posts[*i].iter().copied(), &mut hasher);
+                fp.all_shoutouts.hash(&mut hasher);
+                fp.ratings.hash(&mut hasher);
+            }
+            Job::Alias(..) | Job::NotFound | Job::Robots => {}
+            Job::Atom => {
+                for i in 0..site.posts.len().min(site.config.feeds.limit) {
+                    fp.posts[i].hash(&mut hasher);
+                }
+            }
+            Job::ShoutoutsAtom => fp.all_shoutouts.hash(&mut hasher),
+        }
+        hasher.finish()
+    }
+
+    /// The URL path of `job`'s output: `/posts/x/`, `/atom.xml`.
+    pub fn url_path(&self, job: &Job) -> String {
+        let site = self.site;
+        let wall = site.wall_path();
+        match job {
+            Job::Home => "/".into(),
+            Job::PostsPage(n) => Site::posts_page_path(*n),
+            Job::Post(i) => site.posts[*i].path.clone(),
+            Job::Page(i) => site.pages[*i].path.clone(),
+            Job::Variant(item, seg) => {
+                let page = match item {
+                    ItemRef::Post(i) => &site.posts[*i].path,
+                    ItemRef::Page(i) => &site.pages[*i].path,
+                    _ => unreachable!("variants are only made of posts and pages"),
+                };
+                format!("{}{page}", site.segments[*seg].path.trim_end_matches('/'))
+            }
+            Job::TagsIndex => "/tags/".into(),
+            Job::Tag(i) => site.tags[*i].path.clone(),
+            Job::Wall(n) if *n <= 1 => wall,
+            Job::Wall(n) => format!("{wall}page/{n}/"),
+            Job::WallSegment(i) => format!("{wall}for/{}/", site.segments[*i].slug),
+            Job::WallTag(tag) => format!("{wall}tagged/{}/", crate::content::load_slug(tag)),
+            Job::Shoutout(i) => site.shoutouts[*i].path.clone(),
+            Job::Segment(i) => site.segments[*i].path.clone(),
+            Job::Alias(_, alias) => format!("/{}/", alias.trim_matches('/')),
+            Job::NotFound => "/404.html".into(),
+            Job::Atom => "/atom.xml".into(),
+            Job::ShoutoutsAtom => format!("{wall}atom.xml"),
+            Job::Sitemap => "/sitemap.xml".into(),
+            Job::Robots => "/robots.txt".into(),
+        }
+    }
+
+    /// The file below the output folder that `job` writes.
+    pub fn output_path(&self, job: &Job) -> String {
+        let path = self.url_path(job);
+        if path.ends_with('/') {
+            crate::output::index_file(&path)
+        } else {
+            path[1..].to_string()
+        }
+    }
+
+    /// The template `job` renders.
+    pub fn template_of(&self, job: &Job) -> String {
+        let site = self.site;
+        let page_template = |item: &ItemRef| {
+            let (page, default) = match item {
+                ItemRef::Post(i) => (&site.posts[*i], "post.html"),
+                ItemRef::Page(i) => (&site.pages[*i], "page.html"),
+                _ => unreachable!("only posts and pages"),
+            };
+            page.meta
+                .template
+                .clone()
+                .unwrap_or_else(|| default.to_string())
+        };
+        match job {
+            Job::Home => "index.html".into(),
+            Job::PostsPage(_) => "posts.html".into(),
+            Job::Post(i) => page_template(&ItemRef::Post(*i)),
+            Job::Page(i) => page_template(&ItemRef::Page(*i)),
+            Job::Variant(item, _) => page_template(item),
+            Job::TagsIndex => "tags.html".into(),
+            Job::Tag(_) => "tag.html".into(),
+            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => "shoutouts.html".into(),
+            Job::Shoutout(_) => "shoutout.html".into(),
+            Job::Segment(i) => site.segments[*i]
+                .meta
+                .template
+                .clone()
+                .unwrap_or_else(|| "segment.html".into()),
+            Job::Alias(..) => "alias.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Atom => "atom.xml".into(),
+            Job::ShoutoutsAtom => "shoutouts_atom.xml".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_finds_site_keys_functions_and_references() {
+        let deps = scan(
+            "{% extends \"base.html\" %}{{ site.posts | length }} {{ shoutouts(limit=3) }} {{ my_site }}",
+        );
+        assert!(deps.site_keys.contains("posts"));
+        assert!(!deps.all_site);
+        assert!(deps.functions.contains("shoutouts"));
+        assert!(scan("{{ site | json_encode }}").all_site);
+        assert_eq!(
+            referenced_templates("{% extends 'base.html' %}{% include \"partials/x.html\" %}"),
+            ["base.html", "partials/x.html"]
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! `kudos serve` and `kudos watch`: a site kept in memory, rebuilt on every save.
+//!
+//! [`session`] owns the incremental rebuild; [`watcher`] turns editor saves into one
+//! rebuild per burst; [`server`] serves the in-memory output with live reload and an
+//! error overlay.
+
+pub mod session;

@@ -1,0 +1,345 @@
+//! Incremental rebuilds (what `serve` and `watch` do) always equal a clean build.
+//!
+//! A seeded random walk of edits over the `basic` fixture: edit, create, delete and
+//! rename posts, shout-outs, segments, templates, the config and static files, then
+//! rebuild through the incremental path and compare every output byte with a clean build
+//! of the same files. Many seeds, so orderings that matter get tried.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::Site;
+use kudos::build::{self, Project};
+use kudos::content::Date;
+use kudos::serve::session::Session;
+use kudos::site::BuildOptions;
+
+fn options() -> BuildOptions {
+    BuildOptions {
+        drafts: false,
+        strict: false,
+        now: Date::parse("2026-06-01").unwrap(),
+    }
+}
+
+fn session(root: &Path) -> Session {
+    Session::new(Project::new(root, None), options(), Box::new(|_| {}))
+}
+
+/// Every output file's bytes after a clean build, or the error text.
+fn clean_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let project = Project::new(root, None);
+    let config = project.config().map_err(|e| e.to_string())?;
+    let rendered = build::render(&project, config, &options()).map_err(|e| e.to_string())?;
+    Ok(rendered
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+        .collect())
+}
+
+fn incremental(session: &Session) -> BTreeMap<String, Vec<u8>> {
+    session
+        .output()
+        .iter()
+        .map(|(p, f)| (p.clone(), f.bytes().unwrap().into_owned()))
+        .collect()
+}
+
+/// A tiny deterministic PRNG (xorshift), so failures replay from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// One random edit; returns the paths it touched (relative to the root).
+fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
+    let root = site.root();
+    let posts = files(&root, "content/posts", ".md");
+    let shoutouts = files(&root, "content/shoutouts", ".md");
+    let pick = |list: &[String], rng: &mut Rng| list[rng.below(list.len())].clone();
+    let post = |title: &str, date: &str, tags: &str, segments: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\nsegments = [{segments}]\n+++\n\n{body}\n\n<!-- more -->\n\n## Part {step}\n\nMore.\n"
+        )
+    };
+    match rng.below(12) {
+        0 if !posts.is_empty() => {
+            let p = pick(&posts, rng);
+            append(&root, &p, &format!("\nAn added line {step}.\n"));
+            vec![p.into()]
+        }
+        1 if !posts.is_empty() => {
+            let p = pick(&posts, rng);
+            replace_line(
+                &root,
+                &p,
+                "title = ",
+                &format!("title = \"Retitled {step}\""),
+            );
+            vec![p.into()]
+        }
+        2 => {
+            let p = format!("content/posts/new-{step}.md");
+            let tags = ["\"news\"", "\"fresh\"", ""][rng.below(3)];
+            let segments = ["\"regulars\"", ""][rng.below(2)];
+            let date = ["2025-03-01", "2024-12-31", "2026-05-30", "2027-01-01"][rng.below(4)];
+            write(
+                &root,
+                &p,
+                &post(
+                    &format!("New {step}"),
+                    date,
+                    tags,
+                    segments,
+                    &format!("Fresh post {step}. See [hello](@/posts/hello.md)."),
+                ),
+            );
+            vec![p.into()]
+        }
+        3 if posts.len() > 3 => {
+            let p = pick(&posts, rng);
+            if p.ends_with("hello.md") || p.ends_with("second.md") || p.ends_with("index.md") {
+                return vec![];
+            }
+            std::fs::remove_file(root.join(&p)).unwrap();
+            vec![p.into()]
+        }
+        4 if posts.len() > 3 => {
+            let p = pick(&posts, rng);
+            if !p.contains("/new-") {
+                return vec![];
+            }
+            let to = format!("content/posts/renamed-{step}.md");
+            std::fs::rename(root.join(&p), root.join(&to)).unwrap();
+            vec![p.into(), to.into()]
+        }
+        5 if !shoutouts.is_empty() => {
+            let s = pick(&shoutouts, rng);
+            let rating = 1 + rng.below(5);
+            replace_line(&root, &s, "rating = ", &format!("rating = {rating}"));
+            append(&root, &s, &format!("\nAnd one more thing ({step}).\n"));
+            vec![s.into()]
+        }
+        6 => {
+            let s = format!("content/shoutouts/customer-{step}.md");
+            let consent = if rng.below(3) == 0 {
+                ""
+            } else {
+                "consent = { date = 2025-02-01, scope = [\"quote\", \"name\"] }\n"
+            };
+            let featured = if rng.below(2) == 0 {
+                "featured = true\n"
+            } else {
+                ""
+            };
+            write(
+                &root,
+                &s,
+                &format!(
+                    "+++\ncustomer = \"Customer {step}\"\nrating = {}\ndate = 2025-02-0{}\nsegments = [\"regulars\"]\ntags = [\"t{}\"]\nproduct = \"Widget\"\n{featured}{consent}+++\n\nKind words number {step}.\n",
+                    1 + rng.below(5),
+                    1 + rng.below(9),
+                    rng.below(3)
+                ),
+            );
+            vec![s.into()]
+        }
+        7 if shoutouts.len() > 2 => {
+            let s = pick(&shoutouts, rng);
+            std::fs::remove_file(root.join(&s)).unwrap();
+            vec![s.into()]
+        }
+        8 => {
+            let p = "content/segments/regulars.md";
+            replace_line(
+                &root,
+                p,
+                "headline = ",
+                &format!("headline = \"Headline {step}\""),
+            );
+            vec![p.into()]
+        }
+        9 => {
+            let t = "templates/partials/post_item.html";
+            write(
+                &root,
+                t,
+                &format!(
+                    "<article class=\"post-item\"><h2><a href=\"{{{{ post.url }}}}\">{{{{ post.title }}}}</a></h2><p>variant {step}</p></article>\n"
+                ),
+            );
+            vec![t.into()]
+        }
+        10 => {
+            replace_line(
+                &root,
+                "kudos.toml",
+                "title = ",
+                &format!("title = \"Shop {step}\""),
+            );
+            vec!["kudos.toml".into()]
+        }
+        _ => {
+            let f = format!("static/file-{}.txt", rng.below(3));
+            if rng.below(3) == 0 && root.join(&f).exists() {
+                std::fs::remove_file(root.join(&f)).unwrap();
+            } else {
+                write(&root, &f, &format!("static {step}\n"));
+            }
+            vec![f.into()]
+        }
+    }
+}
+
+fn files(root: &Path, dir: &str, suffix: &str) -> Vec<String> {
+    let mut found: Vec<String> = walkdir::WalkDir::new(root.join(dir))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().to_string_lossy().ends_with(suffix))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn write(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn append(root: &Path, relative: &str, text: &str) {
+    let mut current = std::fs::read_to_string(root.join(relative)).unwrap();
+    current.push_str(text);
+    write(root, relative, &current);
+}
+
+fn replace_line(root: &Path, relative: &str, prefix: &str, line: &str) {
+    let current = std::fs::read_to_string(root.join(relative)).unwrap();
+    let replaced: Vec<String> = current
+        .lines()
+        .map(|l| {
+            if l.starts_with(prefix) {
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    write(root, relative, &(replaced.join("\n") + "\n"));
+}
+
+#[test]
+fn random_edits_rebuild_to_the_same_bytes_as_a_clean_build() {
+    for seed in 1..=12u64 {
+        let site = Site::fixture("basic");
+        let root = site.root();
+        let mut session = session(&root);
+        session.rebuild(&[]).expect("the fixture builds");
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for step in 0..25 {
+            let touched = random_edit(&site, &mut rng, step);
+            let incremental_result = session.rebuild(&touched);
+            let clean = clean_build(&root);
+            match (&incremental_result, &clean) {
+                (Ok(_), Ok(clean)) => {
+                    let got = incremental(&session);
+                    let missing: Vec<_> = clean.keys().filter(|k| !got.contains_key(*k)).collect();
+                    let extra: Vec<_> = got.keys().filter(|k| !clean.contains_key(*k)).collect();
+                    let differ: Vec<_> = clean
+                        .keys()
+                        .filter(|k| got.get(*k).is_some_and(|g| g != &clean[*k]))
+                        .collect();
+                    assert!(
+                        missing.is_empty() && extra.is_empty() && differ.is_empty(),
+                        "seed {seed} step {step} after {touched:?}: missing {missing:?}, extra {extra:?}, differ {differ:?}"
+                    );
+                }
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!(
+                    "seed {seed} step {step}: incremental {:?} vs clean {:?}",
+                    a.as_ref().err().map(ToString::to_string),
+                    b.as_ref().err()
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn editing_one_post_rerenders_its_page_and_its_listings_only() {
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    let first = session.rebuild(&[]).unwrap();
+    assert_eq!(
+        first.rendered, first.jobs,
+        "the first build renders everything"
+    );
+
+    replace_line(
+        &root,
+        "content/posts/hello.md",
+        "title = ",
+        "title = \"Hello again\"",
+    );
+    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert!(
+        report.rendered < report.jobs,
+        "{} of {} re-rendered",
+        report.rendered,
+        report.jobs
+    );
+    for listing in [
+        "posts/hello/index.html",
+        "posts/page/2/index.html",
+        "tags/news/index.html",
+        "tags/workshop-life/index.html",
+        "for/regulars/index.html",
+        "atom.xml",
+    ] {
+        assert!(
+            report.changed.iter().any(|c| c == listing),
+            "{listing} was not updated: {:?}",
+            report.changed
+        );
+    }
+    assert!(
+        !report
+            .changed
+            .iter()
+            .any(|c| c == "shoutouts/ada-lovelace/index.html")
+    );
+    assert!(
+        !report.changed.iter().any(|c| c == "index.html"),
+        "hello is not among the newest posts on the home page"
+    );
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+
+    // A body-only edit changes the post and the full-content feed, not the listings.
+    append(&root, "content/posts/hello.md", "\nA new closing line.\n");
+    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert!(
+        report.rendered <= 3,
+        "rendered {}: {:?}",
+        report.rendered,
+        report.changed
+    );
+    assert!(report.changed.iter().any(|c| c == "posts/hello/index.html"));
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+}
