@@ -48,6 +48,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything a build would, without writing output.
     Check(BuildArgs),
+    /// Serve the site from memory with live reload; rebuild on every save.
+    Serve(ServeArgs),
+    /// Rebuild into public/ on every save (for users with their own server).
+    Watch(WatchArgs),
     /// Create a content file with its front matter filled in.
     #[command(subcommand)]
     New(NewCommand),
@@ -81,6 +85,34 @@ pub struct BuildArgs {
     /// Treat warnings (such as a shout-out without consent) as errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `kudos serve`
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on; the next free one is taken if it is busy.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to bind. Anything but loopback exposes your drafts to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub interface: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include drafts and future-dated posts.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `kudos watch`
+#[derive(Debug, Args, Clone)]
+pub struct WatchArgs {
+    /// Include drafts and future-dated posts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override base_url from the config.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 /// `kudos new ...`

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 /// Where an output file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Contents {
-    /// Rendered in memory.
-    Bytes(Vec<u8>),
+    /// Rendered in memory (shared: `serve` keeps outputs across rebuilds).
+    Bytes(std::sync::Arc<[u8]>),
     /// Embedded in the binary (default theme assets).
     Static(&'static [u8]),
     /// Copied from disk (static/ and content assets).
@@ -32,14 +32,14 @@ impl OutputFile {
     pub fn rendered(path: impl Into<String>, text: String) -> Self {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(text.into_bytes()),
+            contents: Contents::Bytes(text.into_bytes().into()),
         }
     }
 
     /// The file's bytes (reading from disk for copies).
     pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
         Ok(match &self.contents {
-            Contents::Bytes(b) => b.as_slice().into(),
+            Contents::Bytes(b) => (**b).into(),
             Contents::Static(b) => (*b).into(),
             Contents::Copy(p) => std::fs::read(p)?.into(),
         })
@@ -82,7 +82,7 @@ fn write_one(dir: &Path, file: &OutputFile) -> Result<()> {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     match &file.contents {
-        Contents::Bytes(b) => std::fs::write(&target, b),
+        Contents::Bytes(b) => std::fs::write(&target, &**b),
         Contents::Static(b) => std::fs::write(&target, b),
         Contents::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
     }

@@ -5,6 +5,7 @@ mod build;
 mod import;
 mod init;
 mod new;
+mod serve;
 
 use std::io::IsTerminal;
 
@@ -72,6 +73,8 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Init(args) => init::run(cli, args, &ui),
         Command::Build(args) => build::run(cli, args, &ui, build::Mode::Write),
         Command::Check(args) => build::run(cli, args, &ui, build::Mode::Check),
+        Command::Serve(args) => serve::serve(cli, args, &ui),
+        Command::Watch(args) => serve::watch(cli, args, &ui),
         Command::New(what) => new::run(cli, what, &ui),
         Command::Import(what) => import::run(cli, what, &ui),
     }

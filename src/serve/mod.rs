@@ -4,4 +4,6 @@
 //! rebuild per burst; [`server`] serves the in-memory output with live reload and an
 //! error overlay.
 
+pub mod server;
 pub mod session;
+pub mod watcher;

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::build::Project;
@@ -44,7 +45,7 @@ pub struct Session {
     load_cache: LoadCache,
     bodies: BodyCache,
     fingerprints: HashMap<String, u64>,
-    output: BTreeMap<String, OutputFile>,
+    output: Arc<BTreeMap<String, OutputFile>>,
 }
 
 impl Session {
@@ -61,13 +62,18 @@ impl Session {
             load_cache: LoadCache::default(),
             bodies: BodyCache::default(),
             fingerprints: HashMap::new(),
-            output: BTreeMap::new(),
+            output: Arc::default(),
         }
     }
 
-    /// The current output, by path below the output folder.
-    pub fn output(&self) -> &BTreeMap<String, OutputFile> {
-        &self.output
+    /// The site root.
+    pub fn root(&self) -> &std::path::Path {
+        &self.project.root
+    }
+
+    /// The current output, by path below the output folder (a cheap shared snapshot).
+    pub fn output(&self) -> Arc<BTreeMap<String, OutputFile>> {
+        Arc::clone(&self.output)
     }
 
     /// Rebuilds after `changed` paths (absolute or relative to the root) changed. On error
@@ -116,7 +122,7 @@ impl Session {
             next.insert(file.path.clone(), file);
         }
         let changed_paths = diff(&self.output, &next);
-        self.output = next;
+        self.output = Arc::new(next);
         self.fingerprints = next_prints;
         Ok(RebuildReport {
             rendered: to_render.len(),

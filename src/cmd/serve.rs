@@ -1,0 +1,286 @@
+//! `kudos serve` and `kudos watch`: an initial build, then one rebuild per burst of saves.
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::{Ui, render_diagnostic, thousands};
+use crate::build::Project;
+use crate::cli::{Cli, ServeArgs, WatchArgs};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::serve::server::{self, Live};
+use crate::serve::session::{RebuildReport, Session};
+use crate::serve::watcher::Watcher;
+use crate::site::BuildOptions;
+
+/// Runs `kudos serve` until Ctrl-C.
+pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
+    let project = watched_project(cli)?;
+    let config = project.config()?;
+    let output_dir = project.root.join(&config.build.output_dir);
+    let listener = bind(args.interface, args.port)?;
+    let address = listener.local_addr().map_err(|e| Error::io("socket", e))?;
+    if !args.interface.is_loopback() {
+        ui.info(&format!(
+            "warning: serving on {} makes your drafts visible to every machine on the network",
+            args.interface
+        ));
+    }
+    let host = if args.interface.is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        args.interface
+    };
+    let base_url = format!("http://{}", SocketAddr::new(host, address.port()));
+    let local = base_url.clone();
+    let options = BuildOptions {
+        drafts: args.drafts || config.build.drafts,
+        ..BuildOptions::default()
+    };
+    let mut session = Session::new(
+        project.clone(),
+        options,
+        Box::new(move |c| c.base_url = local.clone()),
+    );
+    let live = Live::default();
+    rebuild(
+        &mut session,
+        &[],
+        ui,
+        &|report| live.publish(session_output(report), &report.1),
+        &|m| live.fail(m),
+    );
+    ui.info(&format!(
+        "Serving {} at {base_url}/ (Ctrl-C to stop)",
+        project.root.display()
+    ));
+    if args.open {
+        open_browser(&format!("{base_url}/"));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = Watcher::new(&project.root, &output_dir)?;
+    let rebuild_live = live.clone();
+    let rebuild_stop = Arc::clone(&stop);
+    let ui_copy = *ui;
+    let rebuilder = std::thread::spawn(move || {
+        while !rebuild_stop.load(Ordering::Relaxed) {
+            if let Some(changed) = watcher.next(Duration::from_millis(200)) {
+                rebuild(
+                    &mut session,
+                    &changed,
+                    &ui_copy,
+                    &|report| rebuild_live.publish(session_output(report), &report.1),
+                    &|m| rebuild_live.fail(m),
+                );
+            }
+        }
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("tokio runtime", e))?;
+    let served = runtime.block_on(async move {
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, server::router(live))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    stop.store(true, Ordering::Relaxed);
+    let _ = rebuilder.join();
+    served.map_err(|e| Error::io("server", e))?;
+    ui.info("Stopped.");
+    Ok(())
+}
+
+/// Runs `kudos watch` until Ctrl-C: every successful rebuild is swapped into the output
+/// folder atomically.
+pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
+    let project = watched_project(cli)?;
+    let config = project.config()?;
+    let output_dir = project.root.join(&config.build.output_dir);
+    let options = BuildOptions {
+        drafts: args.drafts || config.build.drafts,
+        ..BuildOptions::default()
+    };
+    let base_url = args.base_url.clone();
+    let mut session = Session::new(
+        project.clone(),
+        options,
+        Box::new(move |c| {
+            if let Some(url) = &base_url {
+                c.base_url = url.clone();
+            }
+        }),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let handler_stop = Arc::clone(&stop);
+    ctrlc_flag(handler_stop);
+    let write = |report: &(
+        Arc<std::collections::BTreeMap<String, output::OutputFile>>,
+        Vec<String>,
+    )| {
+        let files: Vec<output::OutputFile> = report.0.values().cloned().collect();
+        if let Err(e) = output::write_atomically(&output_dir, &files) {
+            ui.info(&format!("error: {e}"));
+        }
+    };
+    rebuild(&mut session, &[], ui, &write, &|_| {});
+    let watcher = Watcher::new(&project.root, &output_dir)?;
+    ui.info(&format!(
+        "Watching {} (Ctrl-C to stop)",
+        project.root.display()
+    ));
+    while !stop.load(Ordering::Relaxed) {
+        if let Some(changed) = watcher.next(Duration::from_millis(200)) {
+            rebuild(&mut session, &changed, ui, &write, &|_| {});
+        }
+    }
+    ui.info("Stopped.");
+    Ok(())
+}
+
+/// The project with an absolute root, so watcher events (absolute paths) match it.
+fn watched_project(cli: &Cli) -> Result<Project> {
+    let root = cli
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(&cli.root, e))?;
+    Ok(Project::new(&root, cli.config.as_deref()))
+}
+
+type Published = (
+    Arc<std::collections::BTreeMap<String, output::OutputFile>>,
+    Vec<String>,
+);
+
+fn session_output(
+    published: &Published,
+) -> Arc<std::collections::BTreeMap<String, output::OutputFile>> {
+    Arc::clone(&published.0)
+}
+
+/// One rebuild with its log line: "content/posts/a.md changed: 9 pages in 14 ms".
+fn rebuild(
+    session: &mut Session,
+    changed: &[PathBuf],
+    ui: &Ui,
+    on_success: &dyn Fn(&Published),
+    on_error: &dyn Fn(String),
+) {
+    match session.rebuild(changed) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                if changed.is_empty() {
+                    ui.warn(warning);
+                }
+            }
+            ui.info(&log_line(session, changed, &report));
+            on_success(&(session.output(), report.changed));
+        }
+        Err(error) => {
+            let text = match &error {
+                Error::Content(errors) => errors
+                    .iter()
+                    .map(|e| render_diagnostic(e, false, "error"))
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+                other => format!("error: {other}"),
+            };
+            eprintln!(
+                "{}",
+                match &error {
+                    Error::Content(errors) => errors
+                        .iter()
+                        .map(|e| render_diagnostic(e, ui.color, "error"))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                    _ => text.clone(),
+                }
+            );
+            ui.info("Rebuild failed; still serving the last good version.");
+            on_error(text);
+        }
+    }
+}
+
+fn log_line(session: &Session, changed: &[PathBuf], report: &RebuildReport) -> String {
+    let ms = report.elapsed.as_secs_f64() * 1000.0;
+    if changed.is_empty() {
+        return format!(
+            "Built {} pages in {ms:.0} ms",
+            thousands(
+                session
+                    .output()
+                    .keys()
+                    .filter(|k| k.ends_with(".html"))
+                    .count()
+            )
+        );
+    }
+    let root = session.root().to_path_buf();
+    let names: Vec<String> = changed
+        .iter()
+        .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+        .collect();
+    let what = match names.len() {
+        1..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..2].join(", "), n - 2),
+    };
+    format!(
+        "{what} changed: {} pages in {ms:.0} ms",
+        thousands(report.rendered)
+    )
+}
+
+/// Binds `port`, or the next free one of the ten after it.
+fn bind(interface: IpAddr, port: u16) -> Result<TcpListener> {
+    let mut last = None;
+    for candidate in port..port.saturating_add(10) {
+        match TcpListener::bind(SocketAddr::new(interface, candidate)) {
+            Ok(listener) => {
+                if candidate != port {
+                    eprintln!("Port {port} is in use; using {candidate} instead.");
+                }
+                return Ok(listener);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(Error::io(
+        Path::new(&format!("{interface}:{port}")),
+        last.unwrap_or_else(|| std::io::Error::other("no free port")),
+    ))
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener).arg(url).spawn();
+}
+
+/// Sets `flag` on Ctrl-C (watch has no async runtime of its own).
+fn ctrlc_flag(flag: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            runtime.block_on(async {
+                let _ = tokio::signal::ctrl_c().await;
+            });
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+}

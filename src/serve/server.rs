@@ -1,0 +1,297 @@
+//! The dev server: the in-memory site over HTTP, with live reload and an error overlay.
+//!
+//! Only files of the rendered site are ever served: a request path is decoded, refused
+//! if it could step outside (`..`, backslashes, drive letters, NUL), and then only looked
+//! up in the in-memory output map, never on disk. HTML responses get a small script that
+//! listens to `/__kudos/events` (server-sent events) and reloads the page, swaps
+//! stylesheets, or shows the last build error over the page.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio::sync::broadcast;
+
+use crate::output::OutputFile;
+
+const LIVE_RELOAD_JS: &str = include_str!("livereload.js");
+const SCRIPT_TAG: &str = "<script src=\"/__kudos/live.js\"></script>";
+
+/// What browsers are told after a rebuild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Reload the page.
+    Reload,
+    /// Only stylesheets changed: swap them.
+    Css,
+    /// The rebuild failed: show this over the page.
+    BuildError(String),
+}
+
+/// Shared between the server and the rebuild loop.
+#[derive(Clone)]
+pub struct Live {
+    files: Arc<RwLock<Arc<BTreeMap<String, OutputFile>>>>,
+    error: Arc<RwLock<Option<String>>>,
+    notices: broadcast::Sender<Notice>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            files: Arc::default(),
+            error: Arc::default(),
+            notices: broadcast::channel(64).0,
+        }
+    }
+}
+
+impl Live {
+    /// A successful rebuild: serve `files`, tell browsers.
+    pub fn publish(&self, files: Arc<BTreeMap<String, OutputFile>>, changed: &[String]) {
+        if let Ok(mut current) = self.files.write() {
+            *current = files;
+        }
+        let had_error = self
+            .error
+            .write()
+            .map(|mut e| e.take().is_some())
+            .unwrap_or(false);
+        let notice = if changed.is_empty() && !had_error {
+            return;
+        } else if !had_error && changed.iter().all(|p| p.ends_with(".css")) {
+            Notice::Css
+        } else {
+            Notice::Reload
+        };
+        let _ = self.notices.send(notice);
+    }
+
+    /// A failed rebuild: keep serving the last good files, show `message`.
+    pub fn fail(&self, message: String) {
+        if let Ok(mut error) = self.error.write() {
+            *error = Some(message.clone());
+        }
+        let _ = self.notices.send(Notice::BuildError(message));
+    }
+
+    /// A receiver of notices (for tests and the SSE endpoint).
+    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+        self.notices.subscribe()
+    }
+}
+
+/// The router of the dev server.
+pub fn router(live: Live) -> Router {
+    Router::new()
+        .route("/__kudos/events", get(events))
+        .route("/__kudos/live.js", get(live_js))
+        .fallback(serve_file)
+        .with_state(live)
+}
+
+async fn live_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        LIVE_RELOAD_JS,
+    )
+        .into_response()
+}
+
+async fn events(State(live): State<Live>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let current = live.error.read().ok().and_then(|e| e.clone());
+    let initial = stream::iter(current.map(|m| Ok(to_event(Notice::BuildError(m)))));
+    let updates = stream::unfold(live.subscribe(), |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(notice) => return Some((Ok(to_event(notice)), rx)),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(initial.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+fn to_event(notice: Notice) -> Event {
+    match notice {
+        Notice::Reload => Event::default().event("reload").data("reload"),
+        Notice::Css => Event::default().event("css").data("css"),
+        Notice::BuildError(message) => Event::default().event("build-error").data(message),
+    }
+}
+
+/// Why a request path is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BadPath {
+    /// Not UTF-8 after decoding, or with characters no site path has.
+    Malformed,
+    /// Tries to leave the site.
+    Traversal,
+}
+
+/// The key in the output map a request path names, before index/redirect handling.
+pub fn request_key(path: &str) -> Result<String, BadPath> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .map_err(|_| BadPath::Malformed)?;
+    if decoded.contains(['\\', '\0', ':']) {
+        return Err(BadPath::Malformed);
+    }
+    let key = decoded.strip_prefix('/').unwrap_or(&decoded);
+    if key.starts_with('/') || key.split('/').any(|s| s == ".." || s == ".") {
+        return Err(BadPath::Traversal);
+    }
+    Ok(key.to_string())
+}
+
+async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let key = match request_key(uri.path()) {
+        Ok(key) => key,
+        Err(BadPath::Malformed) => {
+            return (StatusCode::BAD_REQUEST, "bad request path").into_response();
+        }
+        Err(BadPath::Traversal) => return not_found(&live, &method),
+    };
+    let files = live
+        .files
+        .read()
+        .map(|f| Arc::clone(&f))
+        .unwrap_or_default();
+    let lookup = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.clone()
+    };
+    if let Some(file) = files.get(&lookup) {
+        return respond(StatusCode::OK, &lookup, file, &method);
+    }
+    if files.contains_key(&format!("{key}/index.html")) {
+        let mut location = format!("{}/", uri.path());
+        if let Some(query) = uri.query() {
+            location.push('?');
+            location.push_str(query);
+        }
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+    }
+    not_found(&live, &method)
+}
+
+fn not_found(live: &Live, method: &Method) -> Response {
+    let files = live
+        .files
+        .read()
+        .map(|f| Arc::clone(&f))
+        .unwrap_or_default();
+    match files.get("404.html") {
+        Some(page) => respond(StatusCode::NOT_FOUND, "404.html", page, method),
+        None => {
+            let page = format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1>{SCRIPT_TAG}</body></html>"
+            );
+            (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page,
+            )
+                .into_response()
+        }
+    }
+}
+
+fn respond(status: StatusCode, path: &str, file: &OutputFile, method: &Method) -> Response {
+    let Ok(bytes) = file.bytes() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let is_html = path.ends_with(".html");
+    let content_type = if is_html {
+        "text/html; charset=utf-8".to_string()
+    } else {
+        let mime = mime_guess::from_path(path).first_or_octet_stream();
+        match mime.type_() {
+            mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
+            _ if mime.subtype() == "xml" || mime.subtype() == "javascript" => {
+                format!("{mime}; charset=utf-8")
+            }
+            _ => mime.to_string(),
+        }
+    };
+    let body = if is_html {
+        inject_script(&bytes)
+    } else {
+        bytes.into_owned()
+    };
+    let length = body.len();
+    let mut response = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The page with the live-reload script before `</body>` (or at the end).
+fn inject_script(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{SCRIPT_TAG}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{SCRIPT_TAG}").into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_odd_paths_are_refused() {
+        for path in [
+            "/../etc/passwd",
+            "/%2e%2e/secret",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..%2fkudos.toml",
+            "//etc/passwd",
+            "/./index.html",
+        ] {
+            assert_eq!(request_key(path), Err(BadPath::Traversal), "{path}");
+        }
+        for path in ["/a\\..\\b", "/%5c..%5cb", "/C:/Windows", "/a%00b", "/%ff"] {
+            assert_eq!(request_key(path), Err(BadPath::Malformed), "{path}");
+        }
+        assert_eq!(request_key("/posts/hello/").unwrap(), "posts/hello/");
+        assert_eq!(request_key("/caf%C3%A9/").unwrap(), "café/");
+    }
+
+    #[test]
+    fn script_goes_before_body_end() {
+        let out = inject_script(b"<html><body><p>x</p></body></html>");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("<html><body><p>x</p>{SCRIPT_TAG}</body></html>")
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! Turning file-system events into rebuilds.
+//!
+//! Editors save in many ways: write in place, write a temporary file and rename it over
+//! the original (vim, most IDEs), leave swap, backup and lock files (`.swp`, `~`, `4913`,
+//! `.#file`). A debouncer folds each burst into one batch; editor leftovers and the
+//! output folder are ignored; the rest becomes one rebuild. The rebuild itself re-walks
+//! `content/`, so even an event the platform dropped cannot leave the site stale for long.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::content::is_ignored;
+use crate::error::{Error, Result};
+
+/// How long a burst of events may last before it is handled.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// Watches a site and yields batches of changed paths.
+pub struct Watcher {
+    _debouncer: notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    batches: mpsc::Receiver<Vec<PathBuf>>,
+}
+
+impl Watcher {
+    /// Watches `root`'s content, templates, themes, static files and config; `output` is
+    /// never reported.
+    pub fn new(root: &Path, output: &Path) -> Result<Watcher> {
+        let (tx, rx) = mpsc::channel();
+        let root_owned = root.to_path_buf();
+        let output = output.to_path_buf();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let mut paths: Vec<PathBuf> = events
+                .into_iter()
+                .filter(|e| changes_contents(&e.event.kind))
+                .flat_map(|e| e.event.paths)
+                .filter(|p| is_relevant(&root_owned, &output, p))
+                .collect();
+            paths.sort();
+            paths.dedup();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
+            }
+        })
+        .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
+        debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
+        for dir in ["content", "templates", "themes", "static"] {
+            let path = root.join(dir);
+            if path.is_dir() {
+                debouncer
+                    .watch(&path, RecursiveMode::Recursive)
+                    .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", path.display())))?;
+            }
+        }
+        Ok(Watcher {
+            _debouncer: debouncer,
+            batches: rx,
+        })
+    }
+
+    /// The next batch of changed paths, waiting at most `timeout`.
+    pub fn next(&self, timeout: Duration) -> Option<Vec<PathBuf>> {
+        let mut batch = self.batches.recv_timeout(timeout).ok()?;
+        // Anything that arrived meanwhile belongs to the same rebuild.
+        while let Ok(more) = self.batches.try_recv() {
+            batch.extend(more);
+        }
+        batch.sort();
+        batch.dedup();
+        Some(batch)
+    }
+}
+
+/// Writes, creations, removals and renames; not reads (our own rebuild reads every
+/// file) nor metadata such as access times.
+fn changes_contents(kind: &EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
+    )
+}
+
+/// Whether a changed path can affect the site.
+fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
+    if path.starts_with(output) {
+        return false;
+    }
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut components = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = components.next() else {
+        return false;
+    };
+    let in_site = matches!(
+        first.as_ref(),
+        "content" | "templates" | "themes" | "static" | "kudos.toml"
+    );
+    in_site
+        && !relative.components().any(|c| {
+            is_ignored(&c.as_os_str().to_string_lossy())
+                || c.as_os_str().to_string_lossy().starts_with(".kudos-")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_files_count() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        assert!(is_relevant(
+            root,
+            out,
+            Path::new("/site/content/posts/a.md")
+        ));
+        assert!(is_relevant(root, out, Path::new("/site/kudos.toml")));
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/public/index.html")
+        ));
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/content/posts/.a.md.swp")
+        ));
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/content/posts/4913")
+        ));
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/content/posts/a.md~")
+        ));
+        assert!(!is_relevant(root, out, Path::new("/site/target/debug/x")));
+    }
+}
