@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{self, OutputFile};
+use crate::render::{Renderer, extra_files};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -51,6 +52,8 @@ pub struct Rendered {
     pub site: Site,
     /// Every output file.
     pub files: Vec<OutputFile>,
+    /// Time per stage.
+    pub timings: Timings,
 }
 
 impl Rendered {
@@ -65,11 +68,51 @@ impl Rendered {
 
 /// Loads, resolves and renders a site in memory.
 pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Result<Rendered> {
+    let mut timings = Timings::default();
     let theme = Theme::load(&project.root, &config)?;
     let content = content::load(&project.root, &config)?;
+    timings.lap("load");
     let site = Site::resolve(config, content, options)?;
-    let files = crate::render::render_site(&site, &theme)?;
-    Ok(Rendered { site, files })
+    timings.lap("resolve");
+    let renderer = Renderer::new(&site, &theme, None)?;
+    timings.lap("markdown");
+    let mut files = renderer.render_jobs(&renderer.jobs())?;
+    files.extend(extra_files(&site, &theme)?);
+    timings.lap("templates");
+    drop(renderer);
+    Ok(Rendered { site, files, timings })
+}
+
+/// Wall time per pipeline stage, shown with `--verbose`.
+#[derive(Debug)]
+pub struct Timings {
+    last: Instant,
+    /// (stage, time) in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings { last: Instant::now(), stages: Vec::new() }
+    }
+}
+
+impl Timings {
+    /// Ends the stage `name`.
+    pub fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
+
+    /// "load 12 ms, resolve 3 ms, ...".
+    pub fn summary(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// What `kudos build` reports.
@@ -83,6 +126,8 @@ pub struct BuildReport {
     pub warnings: Vec<SourceError>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Time per stage.
+    pub timings: Timings,
     /// Where the site went.
     pub output: PathBuf,
 }
@@ -91,13 +136,15 @@ pub struct BuildReport {
 pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output = project.root.join(&config.build.output_dir);
-    let rendered = render(project, config, options)?;
+    let mut rendered = render(project, config, options)?;
     output::write_atomically(&output, &rendered.files)?;
+    rendered.timings.lap("write");
     Ok(BuildReport {
         pages: rendered.page_count(),
         files: rendered.files.len(),
         warnings: rendered.site.warnings,
         elapsed: started.elapsed(),
         output,
+        timings: rendered.timings,
     })
 }

@@ -37,8 +37,10 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
     };
     let spinner = progress(ui, mode);
     let result = match mode {
-        Mode::Write => build::build(&project, config, &options)
-            .map(|report| (report.pages, report.warnings, Some(report.output))),
+        Mode::Write => build::build(&project, config, &options).map(|report| {
+            ui.detail(&format!("Stages: {}", report.timings.summary()));
+            (report.pages, report.warnings, Some(report.output))
+        }),
         Mode::Check => build::render(&project, config, &options).map(|rendered| {
             let mut notes = rendered.site.warnings.clone();
             notes.extend(crate::advice::advise(&rendered.site, options.now));
