@@ -80,7 +80,11 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     files.extend(extra_files(&site, &theme)?);
     timings.lap("templates");
     drop(renderer);
-    Ok(Rendered { site, files, timings })
+    Ok(Rendered {
+        site,
+        files,
+        timings,
+    })
 }
 
 /// Wall time per pipeline stage, shown with `--verbose`.
@@ -93,7 +97,10 @@ pub struct Timings {
 
 impl Default for Timings {
     fn default() -> Self {
-        Timings { last: Instant::now(), stages: Vec::new() }
+        Timings {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
     }
 }
 

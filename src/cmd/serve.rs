@@ -46,6 +46,8 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         Box::new(move |c| c.base_url = local.clone()),
     );
     let live = Live::default();
+    // Watch before the first build, so a save made while it runs is not lost.
+    let watcher = Watcher::new(&project.root, &output_dir)?;
     rebuild(
         &mut session,
         &[],
@@ -62,7 +64,6 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     }
 
     let stop = Arc::new(AtomicBool::new(false));
-    let watcher = Watcher::new(&project.root, &output_dir)?;
     let rebuild_live = live.clone();
     let rebuild_stop = Arc::clone(&stop);
     let ui_copy = *ui;
@@ -133,8 +134,9 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
             ui.info(&format!("error: {e}"));
         }
     };
-    rebuild(&mut session, &[], ui, &write, &|_| {});
+    // Watch before the first build, so a save made while it runs is not lost.
     let watcher = Watcher::new(&project.root, &output_dir)?;
+    rebuild(&mut session, &[], ui, &write, &|_| {});
     ui.info(&format!(
         "Watching {} (Ctrl-C to stop)",
         project.root.display()

@@ -121,7 +121,7 @@ impl Session {
         for file in rendered.into_iter().chain(extras) {
             next.insert(file.path.clone(), file);
         }
-        let changed_paths = diff(&self.output, &next);
+        let changed_paths = diff(&self.output, &next, &changed);
         self.output = Arc::new(next);
         self.fingerprints = next_prints;
         Ok(RebuildReport {
@@ -134,17 +134,20 @@ impl Session {
     }
 }
 
-/// Output paths that differ between two outputs.
+/// Output paths that differ between two outputs. A copy of a source file that `sources`
+/// names counts as changed: its old bytes are gone from disk, so comparing cannot tell.
 fn diff(
     before: &BTreeMap<String, OutputFile>,
     after: &BTreeMap<String, OutputFile>,
+    sources: &HashSet<PathBuf>,
 ) -> Vec<String> {
     let mut changed: Vec<String> = after
         .iter()
         .filter(|(path, file)| {
-            before
-                .get(*path)
-                .is_none_or(|old| !same_contents(old, file))
+            matches!(&file.contents, Contents::Copy(from) if sources.contains(from))
+                || before
+                    .get(*path)
+                    .is_none_or(|old| !same_contents(old, file))
         })
         .map(|(path, _)| path.clone())
         .collect();

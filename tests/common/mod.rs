@@ -16,8 +16,15 @@
 //!     .contains("<title>");
 //! ```
 //!
+//! Long-running commands (`serve`, `watch`) start with [`Site::spawn`] and are driven
+//! through [`Running`].
+//!
 //! Each test binary uses only some of these methods.
 #![allow(dead_code)]
+
+mod running;
+#[allow(unused_imports)]
+pub use running::{Events, Reply, Running, START, free_port};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -107,6 +114,25 @@ impl Site {
         Run { site: self, assert }
     }
 
+    /// Starts `kudos --root site <args>` in the background (for `serve` and `watch`); it
+    /// is killed when the returned [`Running`] is dropped.
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kudos"));
+        command
+            .current_dir(self.temp.path())
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE")
+            .args(["--root", "site"])
+            .args(args);
+        Running::start(command)
+    }
+
+    /// Renames a file below the root (replacing `to` if it exists, as editors do).
+    pub fn rename(&self, from: &str, to: &str) -> &Site {
+        std::fs::rename(self.path(from), self.path(to)).expect("rename a fixture file");
+        self
+    }
+
     /// `kudos build`.
     pub fn build(&self) -> Run<'_> {
         self.run(&["build"])
@@ -128,6 +154,16 @@ impl Site {
             dir: relative.to_string(),
             files,
         }
+    }
+
+    /// Paths (relative to `dir`) of the files below `dir` whose text contains `needle`.
+    pub fn files_containing(&self, dir: &str, needle: &str) -> Vec<String> {
+        self.tree(dir)
+            .files
+            .into_iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(needle))
+            .map(|(path, _)| path)
+            .collect()
     }
 
     /// Paths (relative to `dir`) of the files below `dir` whose names end with `suffix`.
@@ -284,6 +320,28 @@ impl<'a> File<'a> {
             "{} contains {needle:?}:\n{}",
             self.relative,
             self.text
+        );
+        self
+    }
+
+    /// Slugs of the shout-out cards on the page (`id="shoutout-<slug>"`), in order.
+    pub fn cards(&self) -> Vec<String> {
+        self.text
+            .match_indices("id=\"shoutout-")
+            .filter_map(|(i, m)| {
+                let rest = &self.text[i + m.len()..];
+                rest.find('"').map(|end| rest[..end].to_string())
+            })
+            .collect()
+    }
+
+    /// The page shows exactly these shout-out cards, in this order.
+    pub fn cards_are(self, slugs: &[&str]) -> Self {
+        assert_eq!(
+            self.cards(),
+            slugs,
+            "the shout-out cards on {}",
+            self.relative
         );
         self
     }
