@@ -199,7 +199,9 @@ impl Site {
 
         for segment in &segments {
             for slug in &segment.meta.featured_shoutouts {
-                if !shoutouts.iter().any(|s| &s.slug == slug) {
+                // A hidden one (no consent, withdrawn, draft) is simply left out: its file
+                // was warned about, and failing would keep the old output showing it.
+                if !shoutouts.iter().any(|s| &s.slug == slug) && !hidden_shoutouts.contains(slug) {
                     errors.push(at_key(
                         &segment.source,
                         "featured_shoutouts",
@@ -295,16 +297,28 @@ impl Site {
             .max(1)
     }
 
-    /// Tags used by published shout-outs, sorted, for the wall's filters.
-    pub fn shoutout_tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = self
-            .shoutouts
-            .iter()
-            .flat_map(|s| s.meta.tags.iter().cloned())
-            .collect();
-        tags.sort();
-        tags.dedup();
-        tags
+    /// Tags used by published shout-outs, one per slug ("Gift Ideas" and "gift-ideas" are
+    /// one tag), sorted by slug, as (slug, name as first written), for the wall's filters.
+    pub fn shoutout_tags(&self) -> Vec<(String, String)> {
+        let mut tags: BTreeMap<String, String> = BTreeMap::new();
+        for tag in self.shoutouts.iter().flat_map(|s| &s.meta.tags) {
+            tags.entry(crate::content::load_slug(tag))
+                .or_insert_with(|| tag.clone());
+        }
+        tags.into_iter().collect()
+    }
+
+    /// Indices of the published shout-outs carrying the tag with slug `slug`.
+    pub fn shoutouts_tagged(&self, slug: &str) -> Vec<usize> {
+        (0..self.shoutouts.len())
+            .filter(|&i| {
+                self.shoutouts[i]
+                    .meta
+                    .tags
+                    .iter()
+                    .any(|t| crate::content::load_slug(t) == slug)
+            })
+            .collect()
     }
 
     /// URL path of the `n`th (1-based) posts listing page.
@@ -356,7 +370,7 @@ impl Site {
         paths.extend(
             self.shoutout_tags()
                 .iter()
-                .map(|t| format!("{wall}tagged/{}/", crate::content::load_slug(t))),
+                .map(|(slug, _)| format!("{wall}tagged/{slug}/")),
         );
         paths.extend(self.tags.iter().map(|t| t.path.clone()));
         paths

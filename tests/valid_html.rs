@@ -64,14 +64,14 @@ fn shoutout_fixtures_are_valid_html5() {
 }
 
 #[test]
-#[ignore = "bug: a sanitised javascript: link in a quote becomes <a rel=...> without href, which is invalid HTML"]
+
 fn a_quote_with_a_javascript_link_is_still_valid_html5() {
     let errors = html_errors(&[Site::fixture("honesty")]);
     assert!(errors.is_empty(), "HTML errors:\n{errors}");
 }
 
 #[test]
-#[ignore = "bug: a shout-out shown twice on one page (a shoutout and a shoutouts shortcode) gets a duplicate id"]
+
 fn a_shoutout_embedded_twice_on_a_page_is_still_valid_html5() {
     let site = Site::fixture("segments");
     site.write(

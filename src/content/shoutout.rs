@@ -132,6 +132,17 @@ pub struct Shoutout {
     pub path: String,
 }
 
+impl Shoutout {
+    /// The slug in its URL and wall anchor (neutral when the name may not be shown).
+    pub fn public_slug(&self) -> &str {
+        self.path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.slug)
+    }
+}
+
 impl ShoutoutMeta {
     /// Published only with consent (when required) that was not withdrawn.
     pub fn has_consent(&self) -> bool {

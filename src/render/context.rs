@@ -265,8 +265,8 @@ impl<'a> ShoutoutView<'a> {
         };
         let quote = sanitize_quote(&body.html);
         ShoutoutView {
-            slug: &shoutout.slug,
-            anchor: format!("shoutout-{}", shoutout.slug),
+            slug: shoutout.public_slug(),
+            anchor: format!("shoutout-{}", shoutout.public_slug()),
             url: urls.url(&shoutout.path),
             permalink: urls.permalink(&shoutout.path),
             display_name,
@@ -341,11 +341,16 @@ fn initials(name: &str) -> String {
 /// Customer words are untrusted: keep formatting, drop scripts, handlers, frames and
 /// `javascript:` URLs, and make links safe to follow.
 pub fn sanitize_quote(html: &str) -> String {
+    // `rel` is added only to links that kept an `href` (a bare `<a rel>` is invalid HTML).
     ammonia::Builder::default()
         .rm_tags(&["img"])
-        .link_rel(Some("nofollow noopener noreferrer"))
+        .link_rel(None)
         .clean(html)
         .to_string()
+        .replace(
+            "<a href=\"",
+            "<a rel=\"nofollow noopener noreferrer\" href=\"",
+        )
 }
 
 /// Text content of a small HTML fragment, whitespace collapsed.

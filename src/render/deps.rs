@@ -356,7 +356,7 @@ impl Renderer<'_> {
             Job::Wall(n) if *n <= 1 => wall,
             Job::Wall(n) => format!("{wall}page/{n}/"),
             Job::WallSegment(i) => format!("{wall}for/{}/", site.segments[*i].slug),
-            Job::WallTag(tag) => format!("{wall}tagged/{}/", crate::content::load_slug(tag)),
+            Job::WallTag(slug) => format!("{wall}tagged/{slug}/"),
             Job::Shoutout(i) => site.shoutouts[*i].path.clone(),
             Job::Segment(i) => site.segments[*i].path.clone(),
             Job::Alias(_, alias) => format!("/{}/", alias.trim_matches('/')),

@@ -67,5 +67,11 @@ pub fn for_cards(cards: &[&ShoutoutView], products: &[ProductStats]) -> Option<S
         }
         _ => json!({ "@context": "https://schema.org", "@graph": shown }),
     };
-    Some(serde_json::to_string(&document).ok()?.replace("</", "<\\/"))
+    let json = serde_json::to_string(&document).ok()?;
+    // Nothing in the JSON may close or comment out the surrounding <script> element.
+    Some(
+        json.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026"),
+    )
 }

@@ -54,7 +54,7 @@ pub enum Job {
     Wall(usize),
     /// The wall filtered to one segment: `/shoutouts/for/<segment>/`.
     WallSegment(usize),
-    /// The wall filtered to one shout-out tag: `/shoutouts/tagged/<tag>/`.
+    /// The wall filtered to one shout-out tag (by slug): `/shoutouts/tagged/<slug>/`.
     WallTag(String),
     /// A shout-out's own page.
     Shoutout(usize),
@@ -144,7 +144,11 @@ impl<'a> Renderer<'a> {
         jobs.extend((1..=site.post_pages()).map(Job::PostsPage));
         jobs.extend((1..=site.wall_pages()).map(Job::Wall));
         jobs.extend((0..site.segments.len()).map(Job::WallSegment));
-        jobs.extend(site.shoutout_tags().into_iter().map(Job::WallTag));
+        jobs.extend(
+            site.shoutout_tags()
+                .into_iter()
+                .map(|(slug, _)| Job::WallTag(slug)),
+        );
         jobs.extend((0..site.posts.len()).map(Job::Post));
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.extend(
@@ -464,16 +468,16 @@ impl<'a> Renderer<'a> {
                     1,
                 )
             }
-            Job::WallTag(tag) => {
-                let members = all
-                    .iter()
-                    .copied()
-                    .filter(|&s| site.shoutouts[s].meta.tags.contains(tag))
-                    .collect();
+            Job::WallTag(slug) => {
+                let name = site
+                    .shoutout_tags()
+                    .into_iter()
+                    .find(|(s, _)| s == slug)
+                    .map_or_else(|| slug.clone(), |(_, name)| name);
                 (
-                    members,
-                    format!("{wall}tagged/{}/", crate::content::load_slug(tag)),
-                    Some(format!("#{tag}")),
+                    site.shoutouts_tagged(slug),
+                    format!("{wall}tagged/{slug}/"),
+                    Some(format!("#{name}")),
                     1,
                 )
             }
@@ -564,14 +568,9 @@ impl<'a> Renderer<'a> {
             tags: site
                 .shoutout_tags()
                 .into_iter()
-                .map(|t| {
-                    let count = site
-                        .shoutouts
-                        .iter()
-                        .filter(|s| s.meta.tags.contains(&t))
-                        .count();
-                    let path = format!("{wall}tagged/{}/", crate::content::load_slug(&t));
-                    filter(t, path, count)
+                .map(|(slug, name)| {
+                    let count = site.shoutouts_tagged(&slug).len();
+                    filter(name, format!("{wall}tagged/{slug}/"), count)
                 })
                 .collect(),
         }

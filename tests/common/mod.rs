@@ -324,10 +324,10 @@ impl<'a> File<'a> {
         self
     }
 
-    /// Slugs of the shout-out cards on the page (`id="shoutout-<slug>"`), in order.
+    /// Slugs of the shout-out cards on the page (`data-shoutout="<slug>"`), in order.
     pub fn cards(&self) -> Vec<String> {
         self.text
-            .match_indices("id=\"shoutout-")
+            .match_indices("data-shoutout=\"")
             .filter_map(|(i, m)| {
                 let rest = &self.text[i + m.len()..];
                 rest.find('"').map(|end| rest[..end].to_string())
