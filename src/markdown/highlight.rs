@@ -14,8 +14,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, css_for_theme_with_class_style};
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet,
+};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "z-" };
@@ -45,17 +47,7 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     }
     match lang.and_then(find_syntax) {
         Some(syntax) => {
-            let set = syntaxes();
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
-                compact_into(&generator.finalize(), &mut out);
-            } else {
+            if !highlight_into(code, syntax, &mut out) {
                 pulldown_cmark_escape::escape_html_body_text(&mut out, code).ok();
             }
         }
@@ -65,6 +57,87 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     }
     out.push_str("</code></pre>\n");
     out
+}
+
+/// Appends the highlighted `code` to `out`: one span per scope that carries a styled atom,
+/// with compact classes (matching what `compact_into` makes of syntect's own HTML). Going
+/// straight from parse operations to spans avoids building the verbose HTML first.
+/// Returns false (leaving `out` as it was) if the grammar fails on the input.
+fn highlight_into(code: &str, syntax: &SyntaxReference, out: &mut String) -> bool {
+    let start = out.len();
+    let set = syntaxes();
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    // Per open scope: where its span tag starts and ends in `out`, if one was written.
+    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        let Ok(ops) = state.parse_line(line, set) else {
+            out.truncate(start);
+            return false;
+        };
+        let mut done = 0;
+        for (at, op) in ops {
+            if at > done {
+                pulldown_cmark_escape::escape_html_body_text(&mut *out, &line[done..at]).ok();
+                done = at;
+            }
+            let applied = stack.apply_with_hook(&op, |basic, _| match basic {
+                BasicScopeStackOp::Push(scope) => match class_of(scope) {
+                    Some(class) => {
+                        let tag_start = out.len();
+                        out.push_str("<span class=\"");
+                        out.push_str(&class);
+                        out.push_str("\">");
+                        open.push(Some((tag_start, out.len())));
+                    }
+                    None => open.push(None),
+                },
+                BasicScopeStackOp::Pop => match open.pop().flatten() {
+                    // Nothing inside: drop the empty span instead of closing it.
+                    Some((tag_start, tag_end)) if out.len() == tag_end => out.truncate(tag_start),
+                    Some(_) => out.push_str("</span>"),
+                    None => {}
+                },
+            });
+            if applied.is_err() {
+                out.truncate(start);
+                return false;
+            }
+        }
+        pulldown_cmark_escape::escape_html_body_text(&mut *out, &line[done..]).ok();
+    }
+    for span in open.into_iter().rev().flatten() {
+        if out.len() == span.1 {
+            out.truncate(span.0);
+        } else {
+            out.push_str("</span>");
+        }
+    }
+    true
+}
+
+/// The compact class list of a scope (`keyword.control.rust` -> `z-7 z-3`), or none when
+/// no theme styles any of its atoms. Cached per thread: scopes repeat endlessly.
+fn class_of(scope: Scope) -> Option<std::rc::Rc<str>> {
+    thread_local! {
+        static CLASSES: std::cell::RefCell<HashMap<Scope, Option<std::rc::Rc<str>>>> =
+            Default::default();
+    }
+    CLASSES.with(|cache| {
+        if let Some(hit) = cache.borrow().get(&scope) {
+            return hit.clone();
+        }
+        let atoms = styled_atoms();
+        let name = scope.build_string();
+        let classes: Vec<&str> = name
+            .split('.')
+            .filter_map(|a| atoms.get(a))
+            .map(String::as_str)
+            .collect();
+        let class = (!classes.is_empty()).then(|| std::rc::Rc::from(classes.join(" ")));
+        cache.borrow_mut().insert(scope, class.clone());
+        class
+    })
 }
 
 fn find_syntax(lang: &str) -> Option<&'static syntect::parsing::SyntaxReference> {
@@ -104,7 +177,8 @@ fn css_atoms(css: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Appends syntect's classed HTML to `out`, keeping only styled atoms (renamed short) and
-/// dropping spans that end up with no class.
+/// dropping spans that end up with no class: the reference [`highlight_into`] must match.
+#[cfg(test)]
 fn compact_into(html: &str, out: &mut String) {
     const OPEN: &str = "<span class=\"";
     const CLOSE: &str = "</span>";
@@ -213,6 +287,43 @@ mod tests {
         match source {
             Some(open) => assert_eq!(out, format!("{open}{expected}</span>")),
             None => assert_eq!(out, expected),
+        }
+    }
+
+    #[test]
+    fn direct_spans_match_compacted_syntect_html() {
+        let samples = [
+            (
+                "rust",
+                "fn main() {\n    let s = \"a < b\"; // note\n    println!(\"{s}\");\n}\n",
+            ),
+            (
+                "python",
+                "def f(x):\n    \"\"\"doc\"\"\"\n    return x ** 2  # sq\n",
+            ),
+            ("toml", "[build]\npaginate = 5\nname = \"x\"\n"),
+            ("js", "const a = () => { return `t${1}`; };\n"),
+        ];
+        for (lang, code) in samples {
+            let syntax = find_syntax(lang).unwrap();
+            let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                syntaxes(),
+                CLASS_STYLE,
+            );
+            for line in LinesWithEndings::from(code) {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .unwrap();
+            }
+            let mut reference = String::new();
+            compact_into(
+                &generator.finalize().replace("&quot;", "\""),
+                &mut reference,
+            );
+            let mut direct = String::new();
+            assert!(highlight_into(code, syntax, &mut direct));
+            assert_eq!(direct, reference, "{lang}");
         }
     }
 
