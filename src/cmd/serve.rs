@@ -186,6 +186,7 @@ fn rebuild(
                 }
             }
             ui.info(&log_line(session, changed, &report));
+            ui.detail(&format!("  stages: {}", report.timings.summary()));
             on_success(&(session.output(), report.changed));
         }
         Err(error) => {

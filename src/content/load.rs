@@ -129,6 +129,11 @@ pub fn load_cached(
     Ok(content)
 }
 
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Size and modification time, to notice edits the watcher did not report.
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
     let meta = std::fs::metadata(path).ok()?;
@@ -194,6 +199,7 @@ fn load_markdown(
         content_path: content_path.clone(),
         text: Arc::clone(&text),
         body_offset: split.body_offset,
+        revision: next_revision(),
     };
     let parts: Vec<&str> = content_path.split('/').collect();
     let file_name = *parts.last().unwrap_or(&"");

@@ -33,6 +33,9 @@ pub struct Source {
     pub text: Arc<str>,
     /// Byte offset where the markdown body starts.
     pub body_offset: usize,
+    /// Unique per reading of a file in this process: an unchanged file keeps its number
+    /// across rebuilds, so caches can key on it instead of hashing the text.
+    pub revision: u64,
 }
 
 impl Source {

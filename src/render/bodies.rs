@@ -126,7 +126,7 @@ pub fn render_quotes(site: &Site, cache: Option<&BodyCache>) -> Vec<Arc<Rendered
         .map(|s| {
             let id = (s.source.content_path.clone(), Some("(quote)".to_string()));
             let key = fingerprint(&(
-                s.source.body(),
+                s.source.revision,
                 options.smart_punctuation,
                 options.heading_anchors,
             ));
@@ -329,7 +329,7 @@ fn render_body(
         segment.map(|i| site.segments[i].slug.clone()),
     );
     let key = fingerprint(&(
-        body,
+        source.revision,
         &id.1,
         options.smart_punctuation,
         options.heading_anchors,

@@ -147,12 +147,14 @@ impl SiteFingerprints {
     pub fn new(renderer: &Renderer, theme: &Theme) -> SiteFingerprints {
         let site = renderer.site;
         let bodies = &renderer.bodies;
-        let item = |text: &str, path: &str, revision: u64| fingerprint(&(text, path, revision));
+        let item = |source: &crate::content::Source, path: &str, revision: u64| {
+            fingerprint(&(source.revision, path, revision))
+        };
         let posts: Vec<u64> = site
             .posts
             .iter()
             .zip(&bodies.posts)
-            .map(|(p, b)| item(&p.source.text, &p.path, b.revision))
+            .map(|(p, b)| item(&p.source, &p.path, b.revision))
             .collect();
         let post_summaries: Vec<u64> = site
             .posts
@@ -168,19 +170,19 @@ impl SiteFingerprints {
             .pages
             .iter()
             .zip(&bodies.pages)
-            .map(|(p, b)| item(&p.source.text, &p.path, b.revision))
+            .map(|(p, b)| item(&p.source, &p.path, b.revision))
             .collect();
         let shoutouts: Vec<u64> = site
             .shoutouts
             .iter()
             .zip(&bodies.shoutouts)
-            .map(|(s, b)| item(&s.source.text, &s.path, b.revision))
+            .map(|(s, b)| item(&s.source, &s.path, b.revision))
             .collect();
         let segments: Vec<u64> = site
             .segments
             .iter()
             .zip(&bodies.segments)
-            .map(|(s, b)| item(&s.source.text, &s.path, b.revision))
+            .map(|(s, b)| item(&s.source, &s.path, b.revision))
             .collect();
         let sections = site
             .sections
@@ -188,7 +190,7 @@ impl SiteFingerprints {
             .map(|(dir, s)| {
                 (
                     dir.clone(),
-                    item(&s.source.text, dir, bodies.sections[dir].revision),
+                    item(&s.source, dir, bodies.sections[dir].revision),
                 )
             })
             .collect();

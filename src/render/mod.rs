@@ -768,16 +768,8 @@ fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
 /// Everything a shortcode can read: the shout-outs and segments (and whether each is
 /// published), the shortcode templates and the config.
 fn shortcode_inputs(site: &Site, theme: &Theme) -> u64 {
-    let shoutouts: Vec<(&str, &str)> = site
-        .shoutouts
-        .iter()
-        .map(|s| (s.source.content_path.as_str(), &*s.source.text))
-        .collect();
-    let segments: Vec<(&str, &str)> = site
-        .segments
-        .iter()
-        .map(|s| (s.source.content_path.as_str(), &*s.source.text))
-        .collect();
+    let shoutouts: Vec<u64> = site.shoutouts.iter().map(|s| s.source.revision).collect();
+    let segments: Vec<u64> = site.segments.iter().map(|s| s.source.revision).collect();
     let templates: Vec<(&String, &str)> = theme
         .templates
         .iter()

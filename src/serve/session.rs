@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::Project;
+use crate::build::{Project, Timings};
 use crate::config::Config;
 use crate::content::{LoadCache, load_cached};
 use crate::error::{Result, SourceError};
@@ -22,7 +22,7 @@ use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
 /// What one rebuild did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RebuildReport {
     /// Pages and feeds rendered by this rebuild.
     pub rendered: usize,
@@ -34,6 +34,8 @@ pub struct RebuildReport {
     pub warnings: Vec<SourceError>,
     /// Wall time of the rebuild.
     pub elapsed: Duration,
+    /// Time per stage.
+    pub timings: Timings,
 }
 
 /// The in-memory site.
@@ -90,12 +92,16 @@ impl Session {
                 }
             })
             .collect();
+        let mut timings = Timings::default();
         let mut config = self.project.config()?;
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
         let content = load_cached(&self.project.root, &config, &mut self.load_cache, &changed)?;
+        timings.lap("load");
         let site = Site::resolve(config, content, &self.options)?;
+        timings.lap("resolve");
         let renderer = Renderer::new(&site, &theme, Some(&self.bodies))?;
+        timings.lap("markdown");
         let fingerprints = SiteFingerprints::new(&renderer, &theme);
 
         let jobs = renderer.jobs();
@@ -109,8 +115,10 @@ impl Session {
             }
             next_prints.insert(path, print);
         }
+        timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
         let extras = extra_files(&site, &theme)?;
+        timings.lap("templates");
 
         let mut next: BTreeMap<String, OutputFile> = BTreeMap::new();
         for path in next_prints.keys() {
@@ -130,6 +138,7 @@ impl Session {
             changed: changed_paths,
             warnings: site.warnings,
             elapsed: started.elapsed(),
+            timings,
         })
     }
 }
@@ -158,9 +167,11 @@ fn diff(
 
 fn same_contents(a: &OutputFile, b: &OutputFile) -> bool {
     match (&a.contents, &b.contents) {
-        (Contents::Bytes(x), Contents::Bytes(y)) => x == y,
-        (Contents::Static(x), Contents::Static(y)) => x == y,
-        // Copies are re-read from disk on every request and write, so compare bytes.
+        // Files that were not re-rendered share their buffer: no need to compare bytes.
+        (Contents::Bytes(x), Contents::Bytes(y)) => Arc::ptr_eq(x, y) || x == y,
+        (Contents::Static(x), Contents::Static(y)) => std::ptr::eq(*x, *y) || x == y,
+        // The same source file, not among the changed paths (checked by the caller).
+        (Contents::Copy(x), Contents::Copy(y)) => x == y,
         _ => matches!((a.bytes(), b.bytes()), (Ok(x), Ok(y)) if x == y),
     }
 }
