@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{self, OutputFile};
-use crate::render::{Renderer, extra_files};
+use crate::render::{Renderer, extra_files, reject_collisions};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -78,6 +78,7 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     timings.lap("markdown");
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     files.extend(extra_files(&site, &theme)?);
+    reject_collisions(&files)?;
     timings.lap("templates");
     drop(renderer);
     Ok(Rendered {

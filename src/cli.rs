@@ -77,7 +77,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override base_url from the config.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
     /// Output folder (default: build.output_dir, "public").
     #[arg(long, value_name = "DIR")]
@@ -111,7 +111,7 @@ pub struct WatchArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override base_url from the config.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
 }
 

@@ -199,17 +199,8 @@ impl Config {
         if self.shoutouts.per_page == 0 {
             errors.push(at_key("per_page", "`per_page` must be at least 1".into()));
         }
-        if !(self.base_url.starts_with("http://")
-            || self.base_url.starts_with("https://")
-            || self.base_url.starts_with('/'))
-        {
-            errors.push(at_key(
-                "base_url",
-                format!(
-                    "`base_url` must start with https://, http:// or /, found `{}`",
-                    self.base_url
-                ),
-            ));
+        if let Err(message) = check_base_url(&self.base_url) {
+            errors.push(at_key("base_url", message));
         }
         self.shoutouts.wall_path = self.shoutouts.wall_path.trim_matches('/').to_string();
         self.segments.path = self.segments.path.trim_matches('/').to_string();
@@ -237,6 +228,22 @@ impl Config {
         let url = self.base_url.trim_end_matches('/');
         &url[..url.len() - self.base_path().len()]
     }
+}
+
+/// A base URL must be absolute (`https://host/path`) or at least a path (`/shop`).
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    if url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/') {
+        Ok(())
+    } else {
+        Err(format!(
+            "`base_url` must start with https://, http:// or /, found `{url}`"
+        ))
+    }
+}
+
+/// `--base-url` on the command line: the same rule as in kudos.toml (a usage error).
+pub fn parse_base_url(url: &str) -> Result<String, String> {
+    check_base_url(url).map(|()| url.to_string())
 }
 
 #[cfg(test)]

@@ -160,30 +160,30 @@ impl Site {
                     format!("rating {rating} is out of range: expected a whole number from 1 to 5"),
                 ));
             }
-            if config.shoutouts.require_consent && !shoutout.meta.has_consent() {
-                let why = if shoutout.meta.withdrawn.is_some() {
-                    "consent was withdrawn"
-                } else {
-                    "it has no `consent`"
-                };
+            if shoutout.source.body().trim().is_empty() {
+                errors.push(
+                    SourceError::new(
+                        &shoutout.source.path,
+                        "the quote is empty: a shout-out's body is the customer's words",
+                    )
+                    .with_help("write the quote after the closing `+++`"),
+                );
+                continue;
+            }
+            if let Some((why, help)) = unpublishable(&shoutout, &config) {
                 let problem = SourceError::new(
                     &shoutout.source.path,
-                    format!("shout-out from {} is not published: {why}", shoutout.meta.customer),
+                    format!(
+                        "shout-out from {} is not published: {why}",
+                        shoutout.meta.customer
+                    ),
                 )
-                .with_help("add `consent = { date = 2026-03-01, scope = [\"quote\", \"name\"], proof = \"email\" }` once the customer agreed");
+                .with_help(help);
                 if options.strict {
                     errors.push(problem);
                 } else {
                     warnings.push(problem);
                 }
-                hidden_shoutouts.push(shoutout.slug);
-                continue;
-            }
-            if config.shoutouts.require_consent && !shoutout.meta.allows(ConsentScope::Quote) {
-                warnings.push(SourceError::new(
-                    &shoutout.source.path,
-                    "shout-out is not published: its consent scope does not include \"quote\"",
-                ));
                 hidden_shoutouts.push(shoutout.slug);
                 continue;
             }
@@ -403,6 +403,37 @@ impl Site {
         }
         errors
     }
+}
+
+/// Why a shout-out may not be published, with what to do about it; `None` if it may.
+/// A withdrawal always wins, whatever `require_consent` says.
+fn unpublishable(shoutout: &Shoutout, config: &Config) -> Option<(String, &'static str)> {
+    let meta = &shoutout.meta;
+    if let Some(date) = meta.withdrawn {
+        return Some((
+            format!(
+                "consent was withdrawn on {}",
+                date.format("%Y-%m-%d").unwrap_or_default()
+            ),
+            "it stays off every page; you may delete the file",
+        ));
+    }
+    if !config.shoutouts.require_consent {
+        return None;
+    }
+    if meta.consent.is_none() {
+        return Some((
+            "it has no `consent`".into(),
+            "add `consent = { date = 2026-03-01, scope = [\"quote\", \"name\"], proof = \"email\" }` once the customer agreed",
+        ));
+    }
+    if !meta.allows(ConsentScope::Quote) {
+        return Some((
+            "its consent scope does not include \"quote\"".into(),
+            "add \"quote\" to the scope if the customer agreed to be quoted",
+        ));
+    }
+    None
 }
 
 /// `/old-path` -> `/old-path/`.

@@ -12,6 +12,7 @@ pub mod deps;
 mod jsonld;
 pub mod templates;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -881,13 +882,37 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
     Value::from(map)
 }
 
-/// Renders the whole site: bodies, pages, feeds, `syntax.css`, theme static files and
-/// content assets.
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
-    let renderer = Renderer::new(site, theme, None)?;
-    let mut files = renderer.render_jobs(&renderer.jobs())?;
-    files.extend(extra_files(site, theme)?);
-    Ok(files)
+/// Two outputs at one path (a file in `static/` named like a generated page, a content
+/// asset named like a static file) would race when written: an error naming both.
+pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {
+    let describe = |file: &OutputFile| match &file.contents {
+        Contents::Copy(from) => from.display().to_string(),
+        Contents::Static(_) => format!("the built-in theme's static/{}", file.path),
+        Contents::Bytes(_) => "a page kudos generates".to_string(),
+    };
+    let mut seen: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for file in files {
+        if let Some(first) = seen.insert(&file.path, file) {
+            errors.push(
+                SourceError::new(
+                    describe(file),
+                    format!(
+                        "two files claim the output {}: {} and {}",
+                        file.path,
+                        describe(first),
+                        describe(file)
+                    ),
+                )
+                .with_help("rename or remove one of them"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(errors))
+    }
 }
 
 /// The files that are not rendered from templates: `syntax.css`, the theme's and the

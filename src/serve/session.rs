@@ -17,7 +17,7 @@ use crate::content::{LoadCache, load_cached};
 use crate::error::{Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
-use crate::render::{BodyCache, Renderer, extra_files};
+use crate::render::{BodyCache, Renderer, extra_files, reject_collisions};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -118,6 +118,17 @@ impl Session {
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
         let extras = extra_files(&site, &theme)?;
+        let pages: Vec<OutputFile> = next_prints
+            .keys()
+            .filter(|path| extras.iter().any(|e| &e.path == *path))
+            .map(|path| OutputFile::rendered(path.clone(), String::new()))
+            .collect();
+        reject_collisions(
+            &pages
+                .into_iter()
+                .chain(extras.iter().cloned())
+                .collect::<Vec<_>>(),
+        )?;
         timings.lap("templates");
 
         let mut next: BTreeMap<String, OutputFile> = BTreeMap::new();
