@@ -84,6 +84,7 @@ pub struct Renderer<'a> {
     files: TemplateFiles,
     lists: Arc<Lists>,
     products: Vec<ProductStats>,
+    filters: WallFilters,
     base: Context,
 }
 
@@ -91,6 +92,7 @@ impl<'a> Renderer<'a> {
     /// Renders every body and prepares the engine and the shared context for `site`.
     pub fn new(site: &'a Site, theme: &Theme, cache: Option<&BodyCache>) -> Result<Renderer<'a>> {
         let urls = Urls::new(site);
+        let filters = build_wall_filters(site, &urls);
         let quotes = render_quotes(site, cache);
         let lists = Arc::new(build_lists(site, &quotes, &urls));
         let (tera, files) =
@@ -120,6 +122,7 @@ impl<'a> Renderer<'a> {
             files,
             lists,
             products: ProductStats::all(site),
+            filters,
             base,
         })
     }
@@ -543,38 +546,17 @@ impl<'a> Renderer<'a> {
         self.finish("shoutouts.html".to_string(), &path, ctx)
     }
 
+    /// The wall's filter links, with the one for `current` marked.
     fn wall_filters(&self, current: &str) -> WallFilters {
-        let site = self.site;
-        let wall = site.wall_path();
-        let filter = |name: String, path: String, count: usize| FilterLink {
-            active: path == current,
-            url: self.urls.url(&path),
-            name,
-            count,
-        };
-        WallFilters {
-            all: filter("All".into(), wall.clone(), site.shoutouts.len()),
-            segments: site
-                .segments
-                .iter()
-                .zip(&site.segment_shoutouts)
-                .map(|(s, members)| {
-                    filter(
-                        s.meta.title.clone(),
-                        format!("{wall}for/{}/", s.slug),
-                        members.len(),
-                    )
-                })
-                .collect(),
-            tags: site
-                .shoutout_tags()
-                .into_iter()
-                .map(|(slug, name)| {
-                    let count = site.shoutouts_tagged(&slug).len();
-                    filter(name, format!("{wall}tagged/{slug}/"), count)
-                })
-                .collect(),
+        let current = self.urls.url(current);
+        let mut filters = self.filters.clone();
+        for link in std::iter::once(&mut filters.all)
+            .chain(&mut filters.segments)
+            .chain(&mut filters.tags)
+        {
+            link.active = link.url == current;
         }
+        filters
     }
 
     fn render_template(
@@ -736,7 +718,7 @@ struct SitemapEntry {
 }
 
 /// One filter link on the wall.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct FilterLink {
     name: String,
     url: String,
@@ -745,7 +727,7 @@ struct FilterLink {
 }
 
 /// The wall's filters: by segment and by tag, each a real page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct WallFilters {
     all: FilterLink,
     segments: Vec<FilterLink>,
@@ -760,6 +742,41 @@ struct WallPaginator {
     previous: Option<String>,
     next: Option<String>,
     pages: Vec<PageLink>,
+}
+
+/// The wall's filter links (none active), computed once per build: counting every tag's
+/// shout-outs on every wall page would be quadratic.
+fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
+    let wall = site.wall_path();
+    let filter = |name: String, path: String, count: usize| FilterLink {
+        active: false,
+        url: urls.url(&path),
+        name,
+        count,
+    };
+    WallFilters {
+        all: filter("All".into(), wall.clone(), site.shoutouts.len()),
+        segments: site
+            .segments
+            .iter()
+            .zip(&site.segment_shoutouts)
+            .map(|(s, members)| {
+                filter(
+                    s.meta.title.clone(),
+                    format!("{wall}for/{}/", s.slug),
+                    members.len(),
+                )
+            })
+            .collect(),
+        tags: site
+            .shoutout_tags()
+            .into_iter()
+            .map(|(slug, name)| {
+                let count = site.shoutouts_tagged(&slug).len();
+                filter(name, format!("{wall}tagged/{slug}/"), count)
+            })
+            .collect(),
+    }
 }
 
 fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
