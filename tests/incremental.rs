@@ -71,7 +71,7 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             "+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\nsegments = [{segments}]\n+++\n\n{body}\n\n<!-- more -->\n\n## Part {step}\n\nMore.\n"
         )
     };
-    match rng.below(12) {
+    match rng.below(13) {
         0 if !posts.is_empty() => {
             let p = pick(&posts, rng);
             append(&root, &p, &format!("\nAn added line {step}.\n"));
@@ -187,6 +187,16 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
                 &format!("title = \"Shop {step}\""),
             );
             vec!["kudos.toml".into()]
+        }
+        11 => {
+            // A whole folder moved (a page bundle with its image), as a file manager does.
+            let (from, to) = if root.join("content/posts/bundle").exists() {
+                ("content/posts/bundle", "content/posts/moved-bundle")
+            } else {
+                ("content/posts/moved-bundle", "content/posts/bundle")
+            };
+            std::fs::rename(root.join(from), root.join(to)).unwrap();
+            vec![from.into(), to.into()]
         }
         _ => {
             let f = format!("static/file-{}.txt", rng.below(3));

@@ -17,9 +17,26 @@ use crate::config::Config;
 use crate::error::{Error, Result, SourceError};
 
 /// One file of `content/`, classified before it is read.
+#[derive(Clone)]
 enum Entry {
     Markdown(PathBuf),
     Asset(PathBuf),
+}
+
+impl Entry {
+    fn classify(path: PathBuf) -> Entry {
+        if path.extension().is_some_and(|x| x == "md") {
+            Entry::Markdown(path)
+        } else {
+            Entry::Asset(path)
+        }
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            Entry::Markdown(p) | Entry::Asset(p) => p,
+        }
+    }
 }
 
 /// Parsed files kept between loads (`serve`, `watch`): a file is parsed again only if it
@@ -28,6 +45,8 @@ enum Entry {
 pub struct LoadCache {
     files: HashMap<PathBuf, CachedFile>,
     config: u64,
+    /// The file list of the last load.
+    entries: Option<Vec<Entry>>,
 }
 
 struct CachedFile {
@@ -51,24 +70,28 @@ pub fn load_cached(
         crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
     if cache.config != config_fp {
         cache.files.clear();
+        cache.entries = None;
         cache.config = config_fp;
     }
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         cache.files.clear();
+        cache.entries = None;
         return Ok(Content::default());
     }
-    let entries = walk(&content_dir)?;
-    let bundles: Vec<PathBuf> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Markdown(p) if p.file_name().is_some_and(|n| n == "index.md") => {
-                p.parent().map(Path::to_path_buf)
-            }
-            _ => None,
-        })
-        .collect();
-
+    // A rebuild told exactly which files changed patches the previous file list; the
+    // first load, and anything involving folders, walks `content/` and checks every
+    // file's size and time as well (a safety net for events the platform dropped).
+    let patched = cache
+        .entries
+        .as_ref()
+        .filter(|_| !changed.is_empty())
+        .and_then(|previous| patch_entries(previous, &content_dir, changed));
+    let walked = patched.is_none();
+    let entries = match patched {
+        Some(entries) => entries,
+        None => walk(&content_dir)?,
+    };
     let markdown: Vec<&PathBuf> = entries
         .iter()
         .filter_map(|e| match e {
@@ -76,17 +99,25 @@ pub fn load_cached(
             Entry::Asset(_) => None,
         })
         .collect();
-    let stale: Vec<(&PathBuf, Option<(SystemTime, u64)>)> = markdown
-        .iter()
-        .map(|p| (*p, stamp(p)))
-        .filter(|(p, stamp)| {
-            changed.contains(*p)
-                || cache
-                    .files
-                    .get(*p)
-                    .is_none_or(|c| c.stamp.is_none() || c.stamp != *stamp)
-        })
-        .collect();
+    let stale: Vec<(&PathBuf, Option<(SystemTime, u64)>)> = if walked {
+        markdown
+            .iter()
+            .map(|p| (*p, stamp(p)))
+            .filter(|(p, stamp)| {
+                changed.contains(*p)
+                    || cache
+                        .files
+                        .get(*p)
+                        .is_none_or(|c| c.stamp.is_none() || c.stamp != *stamp)
+            })
+            .collect()
+    } else {
+        markdown
+            .iter()
+            .filter(|p| changed.contains(**p))
+            .map(|p| (*p, stamp(p)))
+            .collect()
+    };
     let fresh: Vec<(PathBuf, CachedFile)> = stale
         .par_iter()
         .map(|(p, stamp)| {
@@ -101,13 +132,21 @@ pub fn load_cached(
         })
         .collect();
     cache.files.extend(fresh);
-    let present: HashSet<&PathBuf> = markdown.iter().copied().collect();
-    cache.files.retain(|p, _| present.contains(p));
+    if walked {
+        let present: HashSet<&PathBuf> = markdown.iter().copied().collect();
+        cache.files.retain(|p, _| present.contains(p));
+    } else {
+        for path in changed {
+            if !path.exists() {
+                cache.files.remove(path);
+            }
+        }
+    }
 
     let mut content = Content::default();
     let mut errors = Vec::new();
-    for path in &markdown {
-        match &cache.files[*path].loaded {
+    for cached in cache.files.values() {
+        match &cached.loaded {
             Ok(Loaded::Page(p)) => content.pages.push(p.clone()),
             Ok(Loaded::Shoutout(s)) => content.shoutouts.push(s.clone()),
             Ok(Loaded::Segment(s)) => content.segments.push(s.clone()),
@@ -119,6 +158,11 @@ pub fn load_cached(
         errors.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(Error::Content(errors));
     }
+    let bundles: Vec<PathBuf> = markdown
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "index.md"))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
     for entry in &entries {
         if let Entry::Asset(path) = entry {
             content
@@ -126,7 +170,42 @@ pub fn load_cached(
                 .push(asset(&content_dir, path, &bundles, &content.pages));
         }
     }
+    cache.entries = Some(entries);
     Ok(content)
+}
+
+/// The previous file list with `changed` applied, or `None` when that cannot be done
+/// safely (a folder was created, moved or deleted): then the caller walks.
+fn patch_entries(
+    previous: &[Entry],
+    content_dir: &Path,
+    changed: &HashSet<PathBuf>,
+) -> Option<Vec<Entry>> {
+    let mut entries: Vec<Entry> = previous.to_vec();
+    for path in changed.iter().filter(|p| p.starts_with(content_dir)) {
+        let relative = path.strip_prefix(content_dir).unwrap_or(path);
+        if relative
+            .components()
+            .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
+        {
+            continue;
+        }
+        let known = entries.iter().position(|e| e.path() == path);
+        if path.is_file() {
+            if known.is_none() {
+                entries.push(Entry::classify(path.clone()));
+            }
+        } else if path.exists() {
+            return None;
+        } else if let Some(at) = known {
+            entries.remove(at);
+        } else if path.extension().is_none() {
+            // Perhaps a folder that went away: only a walk knows what was in it.
+            return None;
+        }
+    }
+    entries.sort_by(|a, b| a.path().cmp(b.path()));
+    Some(entries)
 }
 
 fn next_revision() -> u64 {
@@ -155,12 +234,7 @@ fn walk(dir: &Path) -> Result<Vec<Entry>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let path = entry.into_path();
-        if path.extension().is_some_and(|x| x == "md") {
-            entries.push(Entry::Markdown(path));
-        } else {
-            entries.push(Entry::Asset(path));
-        }
+        entries.push(Entry::classify(entry.into_path()));
     }
     Ok(entries)
 }
@@ -200,6 +274,7 @@ fn load_markdown(
         text: Arc::clone(&text),
         body_offset: split.body_offset,
         revision: next_revision(),
+        has_shortcodes: crate::markdown::shortcodes::may_contain(split.body),
     };
     let parts: Vec<&str> = content_path.split('/').collect();
     let file_name = *parts.last().unwrap_or(&"");

@@ -36,6 +36,8 @@ pub struct Source {
     /// Unique per reading of a file in this process: an unchanged file keeps its number
     /// across rebuilds, so caches can key on it instead of hashing the text.
     pub revision: u64,
+    /// Whether the body may contain shortcodes (checked once, at load).
+    pub has_shortcodes: bool,
 }
 
 impl Source {

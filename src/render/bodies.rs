@@ -320,10 +320,9 @@ fn render_body(
     source: &Source,
     segment: Option<usize>,
 ) -> std::result::Result<Arc<Rendered>, SourceError> {
-    let body = source.body();
     let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
     let options = markdown_options(site);
-    let has_shortcodes = shortcodes::may_contain(body);
+    let has_shortcodes = source.has_shortcodes;
     let id = (
         source.content_path.clone(),
         segment.map(|i| site.segments[i].slug.clone()),
