@@ -45,6 +45,9 @@ pub struct Bodies {
 #[derive(Default)]
 pub struct BodyCache {
     entries: Mutex<HashMap<(String, Option<String>), CachedBody>>,
+    /// Template views (shout-out cards, post summaries) by (kind, content path): building
+    /// them (sanitising quotes, serialising) is most of a rebuild otherwise.
+    views: Mutex<HashMap<(&'static str, String), (u64, Value)>>,
 }
 
 struct CachedBody {
@@ -89,6 +92,48 @@ impl BodyCache {
                 },
             );
         }
+    }
+}
+
+impl BodyCache {
+    /// The cached view `kind` of `id` if its inputs' fingerprint is still `key`, else
+    /// `make()` (remembered for next time).
+    pub fn view(
+        &self,
+        kind: &'static str,
+        id: &str,
+        key: u64,
+        make: impl FnOnce() -> Value,
+    ) -> Value {
+        let cache_key = (kind, id.to_string());
+        if let Some((k, value)) = self
+            .views
+            .lock()
+            .ok()
+            .and_then(|v| v.get(&cache_key).cloned())
+            && k == key
+        {
+            return value;
+        }
+        let value = make();
+        if let Ok(mut views) = self.views.lock() {
+            views.insert(cache_key, (key, value.clone()));
+        }
+        value
+    }
+}
+
+/// A view built through `cache` when there is one.
+pub fn cached_view(
+    cache: Option<&BodyCache>,
+    kind: &'static str,
+    id: &str,
+    key: u64,
+    make: impl FnOnce() -> Value,
+) -> Value {
+    match cache {
+        Some(cache) => cache.view(kind, id, key, make),
+        None => make(),
     }
 }
 

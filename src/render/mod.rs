@@ -27,7 +27,7 @@ use crate::theme::{StaticSource, Theme};
 
 pub use bodies::Bodies;
 pub use bodies::BodyCache;
-use bodies::{ShortcodeEnv, fingerprint, item_path, render_quotes, variant_jobs};
+use bodies::{ShortcodeEnv, cached_view, fingerprint, item_path, render_quotes, variant_jobs};
 use context::{
     HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView,
     ShoutoutView, TagView, Urls,
@@ -94,7 +94,7 @@ impl<'a> Renderer<'a> {
         let urls = Urls::new(site);
         let filters = build_wall_filters(site, &urls);
         let quotes = render_quotes(site, cache);
-        let lists = Arc::new(build_lists(site, &quotes, &urls));
+        let lists = Arc::new(build_lists(site, &quotes, &urls, cache));
         let (tera, files) =
             templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
         let config = Value::from_serializable(&site.config);
@@ -108,7 +108,7 @@ impl<'a> Renderer<'a> {
             cache,
         };
         let bodies = Bodies::render(site, quotes, &env)?;
-        let _ = lists.posts.set(post_lists(site, &bodies, &urls));
+        let _ = lists.posts.set(post_lists(site, &bodies, &urls, cache));
         let mut base = Context::new();
         base.insert_value("config", config);
         base.insert_value("site", site_value(site, &urls, &lists));
@@ -804,12 +804,37 @@ fn shortcode_inputs(site: &Site, theme: &Theme) -> u64 {
     ))
 }
 
-fn build_lists(site: &Site, quotes: &[Arc<Rendered>], urls: &Urls) -> Lists {
+/// What every card and summary view also depends on besides its own item: the config
+/// (title in disclosures, consent rules, URLs) and the segments' names and paths.
+fn view_context(site: &Site) -> u64 {
+    let segments: Vec<(&str, &str, &str)> = site
+        .segments
+        .iter()
+        .map(|s| (s.slug.as_str(), s.meta.title.as_str(), s.path.as_str()))
+        .collect();
+    fingerprint(&(
+        serde_json::to_string(&site.config).unwrap_or_default(),
+        segments,
+    ))
+}
+
+fn build_lists(
+    site: &Site,
+    quotes: &[Arc<Rendered>],
+    urls: &Urls,
+    cache: Option<&BodyCache>,
+) -> Lists {
+    let context = view_context(site);
     let shoutouts: Vec<Value> = site
         .shoutouts
         .par_iter()
         .zip(quotes)
-        .map(|(s, b)| Value::from_serializable(&ShoutoutView::new(site, urls, s, b)))
+        .map(|(s, b)| {
+            let key = fingerprint(&(s.source.revision, b.revision, &s.path, context));
+            cached_view(cache, "card", &s.source.content_path, key, || {
+                Value::from_serializable(&ShoutoutView::new(site, urls, s, b))
+            })
+        })
         .collect();
     let empty = Rendered::default();
     Lists {
@@ -838,13 +863,19 @@ fn build_lists(site: &Site, quotes: &[Arc<Rendered>], urls: &Urls) -> Lists {
     }
 }
 
-fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls) -> PostLists {
+fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls, cache: Option<&BodyCache>) -> PostLists {
+    let context = view_context(site);
     PostLists {
         values: site
             .posts
             .par_iter()
             .zip(&bodies.posts)
-            .map(|(p, b)| Value::from_serializable(&PageView::new(site, urls, p, b, false)))
+            .map(|(p, b)| {
+                let key = fingerprint(&(p.source.revision, b.revision, &p.path, context));
+                cached_view(cache, "summary", &p.source.content_path, key, || {
+                    Value::from_serializable(&PageView::new(site, urls, p, b, false))
+                })
+            })
             .collect(),
         tags: site
             .posts
