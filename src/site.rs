@@ -6,8 +6,9 @@
 //! every segment a file names exists. Rendering then only reads this structure, which is
 //! what lets it run in parallel and, later, re-render a single page.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
@@ -331,23 +332,25 @@ impl Site {
     }
 
     /// Every URL path a source file claims, with the file.
-    fn claims(&self) -> Vec<(String, PathBuf)> {
-        let mut claims = Vec::new();
+    fn claims(&self) -> Vec<(Cow<'_, str>, &Path)> {
+        let mut claims =
+            Vec::with_capacity(self.posts.len() + self.pages.len() + self.shoutouts.len());
         for page in self.posts.iter().chain(&self.pages) {
-            claims.push((page.path.clone(), page.source.path.clone()));
+            let file = page.source.path.as_path();
+            claims.push((Cow::Borrowed(page.path.as_str()), file));
             for alias in &page.meta.aliases {
-                claims.push((normalize_path(alias), page.source.path.clone()));
+                claims.push((Cow::Owned(normalize_path(alias)), file));
             }
             for segment in &page.meta.variants {
                 let path = format!("/{}/{segment}{}", self.config.segments.path, page.path);
-                claims.push((path, page.source.path.clone()));
+                claims.push((Cow::Owned(path), file));
             }
         }
         for s in &self.shoutouts {
-            claims.push((s.path.clone(), s.source.path.clone()));
+            claims.push((Cow::Borrowed(s.path.as_str()), s.source.path.as_path()));
         }
         for s in &self.segments {
-            claims.push((s.path.clone(), s.source.path.clone()));
+            claims.push((Cow::Borrowed(s.path.as_str()), s.source.path.as_path()));
         }
         claims
     }
@@ -377,16 +380,20 @@ impl Site {
     }
 
     fn url_clashes(&self) -> Vec<SourceError> {
-        let mut errors = Vec::new();
-        let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for generated in self.generated_paths() {
-            owners.insert(generated, PathBuf::from("(generated listing)"));
+        let generated = self.generated_paths();
+        let listing = Path::new("(generated listing)");
+        let claims = self.claims();
+        let mut owners: HashMap<&str, &Path> =
+            HashMap::with_capacity(generated.len() + claims.len());
+        for path in &generated {
+            owners.insert(path, listing);
         }
-        for (path, file) in self.claims() {
-            match owners.get(&path) {
-                Some(owner) if owner != &file || path.is_empty() => errors.push(
+        let mut errors = Vec::new();
+        for (path, file) in &claims {
+            match owners.get(path.as_ref()) {
+                Some(owner) if owner != file => errors.push(
                     SourceError::new(
-                        &file,
+                        file,
                         format!(
                             "the URL {path} is claimed twice: by {} and by {}",
                             owner.display(),

@@ -47,8 +47,11 @@ pub struct BodyCache {
     entries: Mutex<HashMap<(String, Option<String>), CachedBody>>,
     /// Template views (shout-out cards, post summaries) by (kind, content path): building
     /// them (sanitising quotes, serialising) is most of a rebuild otherwise.
-    views: Mutex<HashMap<(&'static str, String), (u64, Value)>>,
+    views: Mutex<HashMap<ViewId, (u64, Value)>>,
 }
+
+/// (kind of view, content path).
+type ViewId = (&'static str, String);
 
 struct CachedBody {
     key: u64,

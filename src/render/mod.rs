@@ -768,14 +768,29 @@ fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
                 )
             })
             .collect(),
-        tags: site
-            .shoutout_tags()
-            .into_iter()
-            .map(|(slug, name)| {
-                let count = site.shoutouts_tagged(&slug).len();
-                filter(name, format!("{wall}tagged/{slug}/"), count)
-            })
-            .collect(),
+        tags: {
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            for shoutout in &site.shoutouts {
+                let mut slugs: Vec<String> = shoutout
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|t| crate::content::load_slug(t))
+                    .collect();
+                slugs.sort();
+                slugs.dedup();
+                for slug in slugs {
+                    *counts.entry(slug).or_default() += 1;
+                }
+            }
+            site.shoutout_tags()
+                .into_iter()
+                .map(|(slug, name)| {
+                    let count = counts.get(&slug).copied().unwrap_or(0);
+                    filter(name, format!("{wall}tagged/{slug}/"), count)
+                })
+                .collect()
+        },
     }
 }
 
