@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Save-to-reload latency of `kudos serve` on a generated corpus.
+
+    benches/serve_latency.py KUDOS_BINARY CORPUS_DIR [--edits 20]
+
+Copies the corpus (a kudos site, e.g. from ../shared/bench/gen_corpus.py --format kudos)
+to a temporary folder, starts `kudos serve` on a free loopback port, listens to the
+live-reload event stream like a browser does, then edits one post at a time (a line
+appended to its body) and measures the time from the file being written to the `reload`
+event arriving. Also reads kudos's per-rebuild log line ("...: N pages in M ms") for the
+number of pages re-rendered and the rebuild time. Prints medians. Stdlib only.
+"""
+import argparse
+import http.client
+import queue
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_log(stream, lines):
+    for raw in stream:
+        lines.put((time.perf_counter(), raw.decode("utf-8", "replace").rstrip()))
+
+
+def read_events(port, events):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=None)
+    conn.request("GET", "/__kudos/events")
+    response = conn.getresponse()
+    event = None
+    while True:
+        line = response.fp.readline()
+        if not line:
+            return
+        line = line.decode().rstrip("\r\n")
+        if line.startswith("event:"):
+            event = line.split(":", 1)[1].strip()
+        elif line == "" and event:
+            events.put((time.perf_counter(), event))
+            event = None
+
+
+def wait_for(lines, pattern, timeout):
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            _, line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if re.search(pattern, line):
+            return line
+    raise SystemExit(f"timed out waiting for {pattern!r}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kudos")
+    parser.add_argument("corpus")
+    parser.add_argument("--edits", type=int, default=20)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kudos-serve-bench-"))
+    site = work / "site"
+    shutil.copytree(args.corpus, site, ignore=shutil.ignore_patterns("public"))
+    posts = sorted((site / "content" / "posts").glob("*.md"))
+    port = free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [args.kudos, "--root", str(site), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    lines = queue.Queue()
+    threading.Thread(target=read_log, args=(server.stderr, lines), daemon=True).start()
+    try:
+        first = wait_for(lines, r"^Built .* pages in", 600)
+        wait_for(lines, r"^Serving ", 60)
+        print(f"initial in-memory build: {first} (process up after {time.perf_counter() - started:.1f} s)")
+        events = queue.Queue()
+        threading.Thread(target=read_events, args=(port, events), daemon=True).start()
+        time.sleep(1.0)
+
+        latencies, rebuilds, pages = [], [], []
+        step = max(1, len(posts) // args.edits)
+        for i in range(args.edits):
+            post = posts[(i * step) % len(posts)]
+            text = post.read_text()
+            while not lines.empty():
+                lines.get_nowait()
+            while not events.empty():
+                events.get_nowait()
+            post.write_text(text + f"\nA benchmark edit, number {i}.\n")
+            written = time.perf_counter()
+            while True:
+                at, event = events.get(timeout=30)
+                if event == "reload":
+                    break
+            latencies.append((at - written) * 1000)
+            line = wait_for(lines, r"changed: [\d,]+ pages in \d+ ms", 30)
+            match = re.search(r"changed: ([\d,]+) pages in (\d+) ms", line)
+            pages.append(int(match.group(1).replace(",", "")))
+            rebuilds.append(int(match.group(2)))
+            print(f"  edit {i:2}: {post.name}: reload after {latencies[-1]:.0f} ms; {line}")
+            time.sleep(0.3)
+        print(f"edits: {args.edits} one-post saves, {len(posts)} posts in the corpus")
+        print(f"save -> reload event: median {statistics.median(latencies):.0f} ms "
+              f"(min {min(latencies):.0f}, max {max(latencies):.0f})")
+        print(f"rebuild (kudos's own log): median {statistics.median(rebuilds):.0f} ms "
+              f"(min {min(rebuilds)}, max {max(rebuilds)})")
+        print(f"pages re-rendered per edit: median {statistics.median(pages):.0f} "
+              f"(min {min(pages)}, max {max(pages)})")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
