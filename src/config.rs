@@ -49,7 +49,7 @@ pub struct BuildConfig {
     pub drafts: bool,
     /// Posts per listing page.
     pub paginate: usize,
-    /// Strip insignificant whitespace from HTML.
+    /// Strip indentation and blank lines from HTML pages (never inside `<pre>`).
     pub minify: bool,
 }
 

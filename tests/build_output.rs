@@ -234,3 +234,20 @@ fn quiet_build_prints_nothing() {
     assert_eq!(run.stderr(), "");
     run.file("public/index.html").contains("<title>");
 }
+
+#[test]
+fn minify_strips_indentation_but_never_inside_code() {
+    let site = Site::fixture("basic");
+    site.edit("kudos.toml", "paginate = 2", "paginate = 2\nminify = true");
+    site.build().success();
+    let html = site.read("public/posts/hello/index.html");
+    assert!(
+        html.contains("\n<div class=\"wrap\">"),
+        "indentation before tags is gone:\n{html}"
+    );
+    assert!(!html.contains("\n\n"), "blank lines are gone");
+    assert!(
+        html.contains("\n    <span class=\"z-9c"),
+        "code keeps its indentation:\n{html}"
+    );
+}

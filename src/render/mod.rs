@@ -10,6 +10,7 @@ pub mod bodies;
 pub mod context;
 pub mod deps;
 mod jsonld;
+mod minify;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -569,6 +570,11 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, ctx)
             .map_err(|e| templates::template_error(&e, &self.files, Some(template)))?;
+        let html = if self.site.config.build.minify && out.ends_with(".html") {
+            minify::minify_html(&html)
+        } else {
+            html
+        };
         Ok(OutputFile::rendered(out, html))
     }
 
