@@ -341,16 +341,18 @@ fn initials(name: &str) -> String {
 /// Customer words are untrusted: keep formatting, drop scripts, handlers, frames and
 /// `javascript:` URLs, and make links safe to follow.
 pub fn sanitize_quote(html: &str) -> String {
+    // Building the sanitiser's tables once, not per quote.
+    static SANITISER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    let sanitiser = SANITISER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder.rm_tags(&["img"]).link_rel(None);
+        builder
+    });
     // `rel` is added only to links that kept an `href` (a bare `<a rel>` is invalid HTML).
-    ammonia::Builder::default()
-        .rm_tags(&["img"])
-        .link_rel(None)
-        .clean(html)
-        .to_string()
-        .replace(
-            "<a href=\"",
-            "<a rel=\"nofollow noopener noreferrer\" href=\"",
-        )
+    sanitiser.clean(html).to_string().replace(
+        "<a href=\"",
+        "<a rel=\"nofollow noopener noreferrer\" href=\"",
+    )
 }
 
 /// Text content of a small HTML fragment, whitespace collapsed.
