@@ -44,7 +44,7 @@ fn incremental(session: &Session) -> BTreeMap<String, Vec<u8>> {
     session
         .output()
         .iter()
-        .map(|(p, f)| (p.clone(), f.bytes().unwrap().into_owned()))
+        .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
         .collect()
 }
 

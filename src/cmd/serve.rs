@@ -12,7 +12,7 @@ use crate::cli::{Cli, ServeArgs, WatchArgs};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::serve::server::{self, Live};
-use crate::serve::session::{RebuildReport, Session};
+use crate::serve::session::{OutputMap, RebuildReport, Session};
 use crate::serve::watcher::Watcher;
 use crate::site::BuildOptions;
 
@@ -125,11 +125,8 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let handler_stop = Arc::clone(&stop);
     ctrlc_flag(handler_stop);
-    let write = |report: &(
-        Arc<std::collections::BTreeMap<String, output::OutputFile>>,
-        Vec<String>,
-    )| {
-        let files: Vec<output::OutputFile> = report.0.values().cloned().collect();
+    let write = |report: &(Arc<OutputMap>, Vec<String>)| {
+        let files: Vec<output::OutputFile> = report.0.values().map(|f| (**f).clone()).collect();
         if let Err(e) = output::write_atomically(&output_dir, &files) {
             ui.info(&format!("error: {e}"));
         }
@@ -159,14 +156,9 @@ fn watched_project(cli: &Cli) -> Result<Project> {
     Ok(Project::new(&root, cli.config.as_deref()))
 }
 
-type Published = (
-    Arc<std::collections::BTreeMap<String, output::OutputFile>>,
-    Vec<String>,
-);
+type Published = (Arc<OutputMap>, Vec<String>);
 
-fn session_output(
-    published: &Published,
-) -> Arc<std::collections::BTreeMap<String, output::OutputFile>> {
+fn session_output(published: &Published) -> Arc<OutputMap> {
     Arc::clone(&published.0)
 }
 

@@ -44,16 +44,24 @@ pub struct Bodies {
 /// unchanged, and every `@/` link it contains still resolves to the same URL.
 #[derive(Default)]
 pub struct BodyCache {
-    entries: Mutex<HashMap<(String, Option<String>), CachedBody>>,
+    entries: Mutex<HashMap<u64, CachedBody>>,
     /// Template views (shout-out cards, post summaries) by (kind, content path): building
     /// them (sanitising quotes, serialising) is most of a rebuild otherwise.
-    views: Mutex<HashMap<ViewId, (u64, Value)>>,
+    views: Mutex<HashMap<u64, CachedView>>,
+    /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
+    summaries: Mutex<HashMap<(u64, u64), u64>>,
 }
 
-/// (kind of view, content path).
-type ViewId = (&'static str, String);
+/// A cached view; `id` guards against two ids with one hash.
+struct CachedView {
+    id: String,
+    key: u64,
+    value: Value,
+}
 
 struct CachedBody {
+    /// Content path and variant, checked on every hit.
+    id: (String, Option<String>),
     key: u64,
     link_urls: Vec<Option<String>>,
     rendered: Arc<Rendered>,
@@ -62,12 +70,14 @@ struct CachedBody {
 impl BodyCache {
     fn get(
         &self,
-        id: &(String, Option<String>),
+        id: (&str, Option<&str>),
         key: u64,
         resolve: &dyn Fn(&str) -> Option<String>,
     ) -> Option<Arc<Rendered>> {
         let entries = self.entries.lock().ok()?;
-        let cached = entries.get(id).filter(|c| c.key == key)?;
+        let cached = entries
+            .get(&fingerprint(&id))
+            .filter(|c| c.key == key && c.id.0 == id.0 && c.id.1.as_deref() == id.1)?;
         let same_links = cached
             .rendered
             .links
@@ -79,21 +89,20 @@ impl BodyCache {
 
     fn put(
         &self,
-        id: (String, Option<String>),
+        id: (&str, Option<&str>),
         key: u64,
         rendered: &Arc<Rendered>,
         resolve: &dyn Fn(&str) -> Option<String>,
     ) {
         let link_urls = rendered.links.iter().map(|l| resolve(&l.target)).collect();
+        let entry = CachedBody {
+            id: (id.0.to_string(), id.1.map(str::to_string)),
+            key,
+            link_urls,
+            rendered: Arc::clone(rendered),
+        };
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(
-                id,
-                CachedBody {
-                    key,
-                    link_urls,
-                    rendered: Arc::clone(rendered),
-                },
-            );
+            entries.insert(fingerprint(&id), entry);
         }
     }
 }
@@ -108,21 +117,44 @@ impl BodyCache {
         key: u64,
         make: impl FnOnce() -> Value,
     ) -> Value {
-        let cache_key = (kind, id.to_string());
-        if let Some((k, value)) = self
-            .views
-            .lock()
-            .ok()
-            .and_then(|v| v.get(&cache_key).cloned())
-            && k == key
-        {
+        let slot = fingerprint(&(kind, id));
+        if let Some(value) = self.views.lock().ok().and_then(|views| {
+            views
+                .get(&slot)
+                .filter(|v| v.key == key && v.id == id)
+                .map(|v| v.value.clone())
+        }) {
             return value;
         }
         let value = make();
         if let Ok(mut views) = self.views.lock() {
-            views.insert(cache_key, (key, value.clone()));
+            let cached = CachedView {
+                id: id.to_string(),
+                key,
+                value: value.clone(),
+            };
+            views.insert(slot, cached);
         }
         value
+    }
+}
+
+impl BodyCache {
+    /// `compute()` for the (source, body) revision pair, remembered.
+    pub fn summary_print(&self, revisions: (u64, u64), compute: impl FnOnce() -> u64) -> u64 {
+        if let Some(print) = self
+            .summaries
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&revisions).copied())
+        {
+            return print;
+        }
+        let print = compute();
+        if let Ok(mut summaries) = self.summaries.lock() {
+            summaries.insert(revisions, print);
+        }
+        print
     }
 }
 
@@ -172,13 +204,13 @@ pub fn render_quotes(site: &Site, cache: Option<&BodyCache>) -> Vec<Arc<Rendered
     site.shoutouts
         .par_iter()
         .map(|s| {
-            let id = (s.source.content_path.clone(), Some("(quote)".to_string()));
+            let id = (s.source.content_path.as_str(), Some("(quote)"));
             let key = fingerprint(&(
                 s.source.revision,
                 options.smart_punctuation,
                 options.heading_anchors,
             ));
-            if let Some(hit) = cache.and_then(|c| c.get(&id, key, &none)) {
+            if let Some(hit) = cache.and_then(|c| c.get(id, key, &none)) {
                 return hit;
             }
             let rendered = Arc::new(markdown::render(s.source.body(), options, &none));
@@ -372,8 +404,8 @@ fn render_body(
     let options = markdown_options(site);
     let has_shortcodes = source.has_shortcodes;
     let id = (
-        source.content_path.clone(),
-        segment.map(|i| site.segments[i].slug.clone()),
+        source.content_path.as_str(),
+        segment.map(|i| site.segments[i].slug.as_str()),
     );
     let key = fingerprint(&(
         source.revision,
@@ -382,7 +414,7 @@ fn render_body(
         options.heading_anchors,
         has_shortcodes.then_some(env.shortcode_inputs),
     ));
-    if let Some(hit) = env.cache.and_then(|c| c.get(&id, key, &resolve)) {
+    if let Some(hit) = env.cache.and_then(|c| c.get(id, key, &resolve)) {
         return Ok(hit);
     }
     let rendered = Arc::new(render_fresh(site, env, source, segment)?);

@@ -140,6 +140,8 @@ pub struct SiteFingerprints {
     all_segments: u64,
     ratings: u64,
     templates: HashMap<String, TemplateDeps>,
+    /// Per template: everything it reads (text, `site` parts, partials), hashed once.
+    template_prints: HashMap<String, u64>,
 }
 
 impl SiteFingerprints {
@@ -161,9 +163,15 @@ impl SiteFingerprints {
             .iter()
             .zip(&bodies.posts)
             .map(|(p, b)| {
-                let front = &p.source.text[..p.source.body_offset];
-                let minutes = super::context::reading_minutes(b.words);
-                fingerprint(&(front, &p.path, &b.summary, minutes))
+                let compute = || {
+                    let front = &p.source.text[..p.source.body_offset];
+                    let minutes = super::context::reading_minutes(b.words);
+                    fingerprint(&(front, &p.path, &b.summary, minutes))
+                };
+                match renderer.cache {
+                    Some(cache) => cache.summary_print((p.source.revision, b.revision), compute),
+                    None => compute(),
+                }
             })
             .collect();
         let pages: Vec<u64> = site
@@ -214,7 +222,30 @@ impl SiteFingerprints {
             segments,
             sections,
             templates: template_deps(theme),
+            template_prints: HashMap::new(),
         }
+        .with_template_prints()
+    }
+
+    fn with_template_prints(mut self) -> Self {
+        let prints = self
+            .templates
+            .keys()
+            .map(|name| {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                self.template_inputs(name, &mut hasher);
+                // Every page template reads partials for cards and post items.
+                for partial in ["partials/shoutout_card.html", "partials/post_item.html"] {
+                    self.templates
+                        .get(partial)
+                        .map(|d| d.text)
+                        .hash(&mut hasher);
+                }
+                (name.clone(), hasher.finish())
+            })
+            .collect();
+        self.template_prints = prints;
+        self
     }
 
     /// The fingerprint of what `template` reads from `site` and the listing functions.
@@ -249,16 +280,16 @@ impl SiteFingerprints {
 
 impl Renderer<'_> {
     /// The fingerprint of everything `job`'s output depends on.
-    pub fn job_fingerprint(&self, job: &Job, fp: &SiteFingerprints) -> u64 {
+    pub fn job_fingerprint(&self, job: &Job, output_path: &str, fp: &SiteFingerprints) -> u64 {
         let site = self.site;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         fp.config.hash(&mut hasher);
         job.hash(&mut hasher);
-        self.url_path(job).hash(&mut hasher);
-        fp.template_inputs(&self.template_of(job), &mut hasher);
-        // Every page template reads partials for cards and post items.
-        for partial in ["partials/shoutout_card.html", "partials/post_item.html"] {
-            fp.templates.get(partial).map(|d| d.text).hash(&mut hasher);
+        output_path.hash(&mut hasher);
+        let template = self.template_of(job);
+        match fp.template_prints.get(&template) {
+            Some(print) => print.hash(&mut hasher),
+            None => template.hash(&mut hasher),
         }
         // Listings show summaries; only the feed shows whole posts.
         let posts = |indices: &mut dyn Iterator<Item = usize>, h: &mut dyn Hasher| {

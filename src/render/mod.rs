@@ -86,12 +86,17 @@ pub struct Renderer<'a> {
     lists: Arc<Lists>,
     products: Vec<ProductStats>,
     filters: WallFilters,
+    cache: Option<&'a BodyCache>,
     base: Context,
 }
 
 impl<'a> Renderer<'a> {
     /// Renders every body and prepares the engine and the shared context for `site`.
-    pub fn new(site: &'a Site, theme: &Theme, cache: Option<&BodyCache>) -> Result<Renderer<'a>> {
+    pub fn new(
+        site: &'a Site,
+        theme: &Theme,
+        cache: Option<&'a BodyCache>,
+    ) -> Result<Renderer<'a>> {
         let urls = Urls::new(site);
         let filters = build_wall_filters(site, &urls);
         let quotes = render_quotes(site, cache);
@@ -124,6 +129,7 @@ impl<'a> Renderer<'a> {
             lists,
             products: ProductStats::all(site),
             filters,
+            cache,
             base,
         })
     }

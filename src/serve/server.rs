@@ -6,7 +6,6 @@
 //! listens to `/__kudos/events` (server-sent events) and reloads the page, swaps
 //! stylesheets, or shows the last build error over the page.
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 
@@ -21,6 +20,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast;
 
 use crate::output::OutputFile;
+use crate::serve::session::OutputMap;
 
 const LIVE_RELOAD_JS: &str = include_str!("livereload.js");
 const SCRIPT_TAG: &str = "<script src=\"/__kudos/live.js\"></script>";
@@ -39,7 +39,7 @@ pub enum Notice {
 /// Shared between the server and the rebuild loop.
 #[derive(Clone)]
 pub struct Live {
-    files: Arc<RwLock<Arc<BTreeMap<String, OutputFile>>>>,
+    files: Arc<RwLock<Arc<OutputMap>>>,
     error: Arc<RwLock<Option<String>>>,
     notices: broadcast::Sender<Notice>,
 }
@@ -56,7 +56,7 @@ impl Default for Live {
 
 impl Live {
     /// A successful rebuild: serve `files`, tell browsers.
-    pub fn publish(&self, files: Arc<BTreeMap<String, OutputFile>>, changed: &[String]) {
+    pub fn publish(&self, files: Arc<OutputMap>, changed: &[String]) {
         if let Ok(mut current) = self.files.write() {
             *current = files;
         }
@@ -174,10 +174,10 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
     } else {
         key.clone()
     };
-    if let Some(file) = files.get(&lookup) {
+    if let Some(file) = files.get(lookup.as_str()) {
         return respond(StatusCode::OK, &lookup, file, &method);
     }
-    if files.contains_key(&format!("{key}/index.html")) {
+    if files.contains_key(format!("{key}/index.html").as_str()) {
         let mut location = format!("{}/", uri.path());
         if let Some(query) = uri.query() {
             location.push('?');

@@ -6,7 +6,7 @@
 //! dependency fingerprint ([`crate::render::deps`]) is unchanged. Correctness over speed:
 //! the site is always fully resolved again, which keeps every cross-reference right.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,9 +46,13 @@ pub struct Session {
     config_override: Box<dyn Fn(&mut Config) + Send>,
     load_cache: LoadCache,
     bodies: BodyCache,
-    fingerprints: HashMap<String, u64>,
-    output: Arc<BTreeMap<String, OutputFile>>,
+    fingerprints: HashMap<Arc<str>, u64>,
+    output: Arc<OutputMap>,
 }
+
+/// The in-memory site: output path -> file. Shared with the server (cheap to clone: the
+/// keys and files are reference-counted).
+pub type OutputMap = HashMap<Arc<str>, Arc<OutputFile>>;
 
 impl Session {
     /// A session over `project`; nothing is built until [`Session::rebuild`].
@@ -74,7 +78,7 @@ impl Session {
     }
 
     /// The current output, by path below the output folder (a cheap shared snapshot).
-    pub fn output(&self) -> Arc<BTreeMap<String, OutputFile>> {
+    pub fn output(&self) -> Arc<OutputMap> {
         Arc::clone(&self.output)
     }
 
@@ -105,42 +109,68 @@ impl Session {
         let fingerprints = SiteFingerprints::new(&renderer, &theme);
 
         let jobs = renderer.jobs();
-        let mut next_prints = HashMap::with_capacity(jobs.len());
+        let mut next_prints: HashMap<Arc<str>, u64> = HashMap::with_capacity(jobs.len());
         let mut to_render = Vec::new();
         for job in &jobs {
             let path = renderer.output_path(job);
-            let print = renderer.job_fingerprint(job, &fingerprints);
-            if self.fingerprints.get(&path) != Some(&print) || !self.output.contains_key(&path) {
-                to_render.push(job.clone());
-            }
-            next_prints.insert(path, print);
+            let print = renderer.job_fingerprint(job, &path, &fingerprints);
+            let previous = self.fingerprints.get_key_value(path.as_str());
+            let key = match previous {
+                Some((key, old)) if *old == print && self.output.contains_key(path.as_str()) => {
+                    Arc::clone(key)
+                }
+                _ => {
+                    to_render.push(job.clone());
+                    Arc::from(path)
+                }
+            };
+            next_prints.insert(key, print);
         }
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
         let extras = extra_files(&site, &theme)?;
-        let pages: Vec<OutputFile> = next_prints
-            .keys()
-            .filter(|path| extras.iter().any(|e| &e.path == *path))
-            .map(|path| OutputFile::rendered(path.clone(), String::new()))
+        let clashing: Vec<OutputFile> = extras
+            .iter()
+            .filter(|e| next_prints.contains_key(e.path.as_str()))
+            .map(|e| OutputFile::rendered(e.path.clone(), String::new()))
             .collect();
         reject_collisions(
-            &pages
+            &clashing
                 .into_iter()
                 .chain(extras.iter().cloned())
                 .collect::<Vec<_>>(),
         )?;
         timings.lap("templates");
 
-        let mut next: BTreeMap<String, OutputFile> = BTreeMap::new();
-        for path in next_prints.keys() {
-            if let Some(file) = self.output.get(path) {
-                next.insert(path.clone(), file.clone());
+        // Start from the previous output: pages not re-rendered are unchanged by
+        // construction, so only re-rendered pages, extras and removals need comparing.
+        let mut next: OutputMap = (*self.output).clone();
+        let extra_paths: HashSet<&str> = extras.iter().map(|e| e.path.as_str()).collect();
+        let mut changed_paths: Vec<String> = Vec::new();
+        next.retain(|path, _| {
+            let keep = next_prints.contains_key(path) || extra_paths.contains(path.as_ref());
+            if !keep {
+                changed_paths.push(path.to_string());
             }
-        }
+            keep
+        });
         for file in rendered.into_iter().chain(extras) {
-            next.insert(file.path.clone(), file);
+            let differs = match self.output.get(file.path.as_str()) {
+                None => true,
+                Some(old) => {
+                    matches!(&file.contents, Contents::Copy(from) if changed.contains(from))
+                        || !same_contents(old, &file)
+                }
+            };
+            if differs {
+                changed_paths.push(file.path.clone());
+            }
+            let key: Arc<str> = next
+                .get_key_value(file.path.as_str())
+                .map_or_else(|| Arc::from(file.path.as_str()), |(k, _)| Arc::clone(k));
+            next.insert(key, Arc::new(file));
         }
-        let changed_paths = diff(&self.output, &next, &changed);
+        changed_paths.sort();
         self.output = Arc::new(next);
         self.fingerprints = next_prints;
         Ok(RebuildReport {
@@ -152,28 +182,6 @@ impl Session {
             timings,
         })
     }
-}
-
-/// Output paths that differ between two outputs. A copy of a source file that `sources`
-/// names counts as changed: its old bytes are gone from disk, so comparing cannot tell.
-fn diff(
-    before: &BTreeMap<String, OutputFile>,
-    after: &BTreeMap<String, OutputFile>,
-    sources: &HashSet<PathBuf>,
-) -> Vec<String> {
-    let mut changed: Vec<String> = after
-        .iter()
-        .filter(|(path, file)| {
-            matches!(&file.contents, Contents::Copy(from) if sources.contains(from))
-                || before
-                    .get(*path)
-                    .is_none_or(|old| !same_contents(old, file))
-        })
-        .map(|(path, _)| path.clone())
-        .collect();
-    changed.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
-    changed.sort();
-    changed
 }
 
 fn same_contents(a: &OutputFile, b: &OutputFile) -> bool {
