@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
@@ -68,15 +69,15 @@ pub struct Site {
     /// Settings.
     pub config: Config,
     /// Published posts, newest first.
-    pub posts: Vec<Page>,
+    pub posts: Vec<Arc<Page>>,
     /// Published plain pages, by path.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// Published shout-outs: featured first, then newest.
-    pub shoutouts: Vec<Shoutout>,
+    pub shoutouts: Vec<Arc<Shoutout>>,
     /// Segments by weight, then title.
-    pub segments: Vec<Segment>,
+    pub segments: Vec<Arc<Segment>>,
     /// `_index.md` copy by folder ("" is the home page).
-    pub sections: HashMap<String, Section>,
+    pub sections: HashMap<String, Arc<Section>>,
     /// Tags by slug.
     pub tags: Vec<Tag>,
     /// For each segment (same order as `segments`), its posts, newest first.
@@ -103,7 +104,7 @@ impl Site {
             options.drafts || (!draft && date.is_none_or(|d| d <= options.now))
         };
 
-        let mut segments: Vec<Segment> = content
+        let mut segments: Vec<Arc<Segment>> = content
             .segments
             .into_iter()
             .filter(|s| options.drafts || !s.meta.draft)
@@ -113,7 +114,7 @@ impl Site {
         });
         let known: Vec<&str> = segments.iter().map(|s| s.slug.as_str()).collect();
 
-        let (mut posts, mut pages): (Vec<Page>, Vec<Page>) = content
+        let (mut posts, mut pages): (Vec<Arc<Page>>, Vec<Arc<Page>>) = content
             .pages
             .into_iter()
             .filter(|p| published(p.meta.draft, p.meta.date))
@@ -142,7 +143,7 @@ impl Site {
         let mut hidden_shoutouts = Vec::new();
         for shoutout in content.shoutouts {
             if !published(shoutout.meta.draft, None) {
-                hidden_shoutouts.push(shoutout.slug);
+                hidden_shoutouts.push(shoutout.slug.clone());
                 continue;
             }
             check_segments(
@@ -185,7 +186,7 @@ impl Site {
                 } else {
                     warnings.push(problem);
                 }
-                hidden_shoutouts.push(shoutout.slug);
+                hidden_shoutouts.push(shoutout.slug.clone());
                 continue;
             }
             shoutouts.push(shoutout);
@@ -453,7 +454,7 @@ fn normalize_path(path: &str) -> String {
     }
 }
 
-fn collect_tags(posts: &[Page]) -> Vec<Tag> {
+fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, post) in posts.iter().enumerate() {
         for name in &post.meta.tags {
@@ -473,7 +474,7 @@ fn collect_tags(posts: &[Page]) -> Vec<Tag> {
 }
 
 /// A segment's shout-outs: the page's own featured list first, then the rest in wall order.
-fn segment_members(segment: &Segment, shoutouts: &[Shoutout]) -> Vec<usize> {
+fn segment_members(segment: &Segment, shoutouts: &[Arc<Shoutout>]) -> Vec<usize> {
     let belongs = |s: &Shoutout| {
         s.meta.segments.contains(&segment.slug)
             || s.meta.tags.iter().any(|t| segment.meta.tags.contains(t))

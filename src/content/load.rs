@@ -252,10 +252,10 @@ pub fn is_ignored(name: &str) -> bool {
 
 #[derive(Clone)]
 enum Loaded {
-    Page(Page),
-    Shoutout(Shoutout),
-    Segment(Segment),
-    Section(Section),
+    Page(Arc<Page>),
+    Shoutout(Arc<Shoutout>),
+    Segment(Arc<Segment>),
+    Section(Arc<Section>),
 }
 
 fn load_markdown(
@@ -281,7 +281,7 @@ fn load_markdown(
     if file_name == "_index.md" {
         let meta: SectionMeta = front_matter::parse(&shown, &text, &split)?;
         let dir = parts[..parts.len() - 1].join("/");
-        return Ok(Loaded::Section(Section { source, meta, dir }));
+        return Ok(Loaded::Section(Arc::new(Section { source, meta, dir })));
     }
     let stem = if file_name == "index.md" && parts.len() > 1 {
         parts[parts.len() - 2]
@@ -294,23 +294,23 @@ fn load_markdown(
             let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
             let public = public_shoutout_slug(config, &meta, &slug, &content_path);
             let path = format!("/{}/{public}/", config.shoutouts.wall_path);
-            Ok(Loaded::Shoutout(Shoutout {
+            Ok(Loaded::Shoutout(Arc::new(Shoutout {
                 source,
                 meta,
                 slug,
                 path,
-            }))
+            })))
         }
         "segments" if parts.len() > 1 => {
             let meta: SegmentMeta = front_matter::parse(&shown, &text, &split)?;
             let slug = slug_of(stem);
             let path = format!("/{}/{slug}/", config.segments.path);
-            Ok(Loaded::Segment(Segment {
+            Ok(Loaded::Segment(Arc::new(Segment {
                 source,
                 meta,
                 slug,
                 path,
-            }))
+            })))
         }
         first => {
             let meta: PageMeta = front_matter::parse(&shown, &text, &split)?;
@@ -327,13 +327,13 @@ fn load_markdown(
                 PageKind::Post => format!("/posts/{slug}/"),
                 PageKind::Page => page_path(&parts, &slug),
             };
-            Ok(Loaded::Page(Page {
+            Ok(Loaded::Page(Arc::new(Page {
                 source,
                 kind,
                 meta,
                 slug,
                 path,
-            }))
+            })))
         }
     }
 }
@@ -436,7 +436,7 @@ fn read_utf8(path: &Path, shown: &Path) -> std::result::Result<Arc<str>, SourceE
     }
 }
 
-fn asset(content_dir: &Path, path: &Path, bundles: &[PathBuf], pages: &[Page]) -> Asset {
+fn asset(content_dir: &Path, path: &Path, bundles: &[PathBuf], pages: &[Arc<Page>]) -> Asset {
     let bundle = bundles
         .iter()
         .filter(|b| path.starts_with(b) && b.as_path() != content_dir)

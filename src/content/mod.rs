@@ -86,14 +86,14 @@ pub struct Asset {
 /// Everything under `content/`.
 #[derive(Debug, Clone, Default)]
 pub struct Content {
-    /// Posts and plain pages.
-    pub pages: Vec<Page>,
+    /// Posts and plain pages (shared: a rebuild reuses unchanged ones without copying).
+    pub pages: Vec<Arc<Page>>,
     /// Customer shout-outs.
-    pub shoutouts: Vec<Shoutout>,
+    pub shoutouts: Vec<Arc<Shoutout>>,
     /// Segment landing pages.
-    pub segments: Vec<Segment>,
+    pub segments: Vec<Arc<Segment>>,
     /// `_index.md` files.
-    pub sections: Vec<Section>,
+    pub sections: Vec<Arc<Section>>,
     /// Files copied as they are (page bundle images and the like).
     pub assets: Vec<Asset>,
 }
