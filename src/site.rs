@@ -88,6 +88,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Content path -> item, for internal links.
     pub by_content_path: HashMap<String, ItemRef>,
+    /// Tags of published shout-outs as (slug, name), see [`Site::shoutout_tags`].
+    pub shoutout_tag_list: Vec<(String, String)>,
     /// Slugs of shout-outs that exist but are not published (no consent, draft): a
     /// shortcode naming one renders nothing instead of failing the build.
     pub hidden_shoutouts: Vec<String>,
@@ -112,7 +114,7 @@ impl Site {
         segments.sort_by(|a, b| {
             (a.meta.weight, &a.meta.title, &a.slug).cmp(&(b.meta.weight, &b.meta.title, &b.slug))
         });
-        let known: Vec<&str> = segments.iter().map(|s| s.slug.as_str()).collect();
+        let known = KnownSegments::new(&segments);
 
         let (mut posts, mut pages): (Vec<Arc<Page>>, Vec<Arc<Page>>) = content
             .pages
@@ -214,14 +216,7 @@ impl Site {
         }
 
         let tags = collect_tags(&posts);
-        let segment_posts = segments
-            .iter()
-            .map(|seg| {
-                (0..posts.len())
-                    .filter(|&i| posts[i].meta.segments.contains(&seg.slug))
-                    .collect()
-            })
-            .collect();
+        let segment_posts = segment_post_lists(&segments, &posts);
         let segment_shoutouts = segments
             .iter()
             .map(|seg| segment_members(seg, &shoutouts))
@@ -257,9 +252,11 @@ impl Site {
             segment_shoutouts,
             assets: content.assets,
             by_content_path,
+            shoutout_tag_list: Vec::new(),
             hidden_shoutouts,
             warnings,
         };
+        site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts);
         errors.extend(site.url_clashes());
         if site.config.origin().is_empty() {
             site.warnings.push(
@@ -302,12 +299,7 @@ impl Site {
     /// Tags used by published shout-outs, one per slug ("Gift Ideas" and "gift-ideas" are
     /// one tag), sorted by slug, as (slug, name as first written), for the wall's filters.
     pub fn shoutout_tags(&self) -> Vec<(String, String)> {
-        let mut tags: BTreeMap<String, String> = BTreeMap::new();
-        for tag in self.shoutouts.iter().flat_map(|s| &s.meta.tags) {
-            tags.entry(crate::content::load_slug(tag))
-                .or_insert_with(|| tag.clone());
-        }
-        tags.into_iter().collect()
+        self.shoutout_tag_list.clone()
     }
 
     /// Indices of the published shout-outs carrying the tag with slug `slug`.
@@ -454,6 +446,16 @@ fn normalize_path(path: &str) -> String {
     }
 }
 
+/// One entry per slug, sorted by slug, named as first written.
+fn collect_shoutout_tags(shoutouts: &[Arc<Shoutout>]) -> Vec<(String, String)> {
+    let mut tags: BTreeMap<String, String> = BTreeMap::new();
+    for tag in shoutouts.iter().flat_map(|s| &s.meta.tags) {
+        tags.entry(crate::content::load_slug(tag))
+            .or_insert_with(|| tag.clone());
+    }
+    tags.into_iter().collect()
+}
+
 fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, post) in posts.iter().enumerate() {
@@ -479,31 +481,64 @@ fn segment_members(segment: &Segment, shoutouts: &[Arc<Shoutout>]) -> Vec<usize>
         s.meta.segments.contains(&segment.slug)
             || s.meta.tags.iter().any(|t| segment.meta.tags.contains(t))
     };
-    let mut members: Vec<usize> = segment
+    let featured: Vec<usize> = segment
         .meta
         .featured_shoutouts
         .iter()
         .filter_map(|slug| shoutouts.iter().position(|s| &s.slug == slug))
         .collect();
-    for (i, s) in shoutouts.iter().enumerate() {
-        if belongs(s) && !members.contains(&i) {
-            members.push(i);
+    let mut members = featured.clone();
+    members
+        .extend((0..shoutouts.len()).filter(|i| belongs(&shoutouts[*i]) && !featured.contains(i)));
+    members
+}
+
+/// For each segment, its posts (newest first), in one pass over the posts.
+fn segment_post_lists(segments: &[Arc<Segment>], posts: &[Arc<Page>]) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
+    let mut lists = vec![Vec::new(); segments.len()];
+    for (i, post) in posts.iter().enumerate() {
+        for name in &post.meta.segments {
+            if let Some(&seg) = index.get(name.as_str())
+                && lists[seg].last() != Some(&i)
+            {
+                lists[seg].push(i);
+            }
         }
     }
-    members
+    lists
+}
+
+/// Segment slugs in site order (for messages) and as a set (for checking every file).
+struct KnownSegments<'s> {
+    ordered: Vec<&'s str>,
+    set: std::collections::HashSet<&'s str>,
+}
+
+impl<'s> KnownSegments<'s> {
+    fn new(segments: &'s [Arc<Segment>]) -> Self {
+        let ordered: Vec<&str> = segments.iter().map(|s| s.slug.as_str()).collect();
+        let set = ordered.iter().copied().collect();
+        KnownSegments { ordered, set }
+    }
 }
 
 fn check_segments(
     source: &Source,
     key: &str,
     named: &[String],
-    known: &[&str],
+    known: &KnownSegments,
     errors: &mut Vec<SourceError>,
 ) {
     for name in named {
-        if known.contains(&name.as_str()) {
+        if known.set.contains(name.as_str()) {
             continue;
         }
+        let known = &known.ordered;
         let help = match crate::suggest::nearest(name, known.iter().copied()) {
             Some(best) => format!(
                 "did you mean `{best}`? known segments: {}",
