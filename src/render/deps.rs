@@ -88,8 +88,10 @@ fn referenced_templates(text: &str) -> Vec<String> {
 }
 
 /// `site.<key>` uses and listing-function calls in one template's text.
-fn scan(text: &str) -> TemplateDeps {
+fn scan(template: &str) -> TemplateDeps {
     let mut deps = TemplateDeps::default();
+    // Only code reads data: HTML text like `class="site-header"` must not count.
+    let text = &template_code(template);
     for (at, _) in text.match_indices("site") {
         let before = text[..at].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
@@ -122,6 +124,25 @@ fn scan(text: &str) -> TemplateDeps {
         }
     }
     deps
+}
+
+/// The insides of a template's `{{ }}` and `{% %}` tags, joined by spaces.
+fn template_code(template: &str) -> String {
+    let mut code = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        let close = if rest[open..].starts_with("{{") {
+            "}}"
+        } else {
+            "%}"
+        };
+        let inner = &rest[open + 2..];
+        let end = inner.find(close).unwrap_or(inner.len());
+        code.push_str(&inner[..end]);
+        code.push(' ');
+        rest = &inner[(end + close.len()).min(inner.len())..];
+    }
+    code
 }
 
 /// Fingerprints of the site's items and collections, computed once per build.
@@ -463,6 +484,7 @@ mod tests {
         assert!(!deps.all_site);
         assert!(deps.functions.contains("shoutouts"));
         assert!(scan("{{ site | json_encode }}").all_site);
+        assert!(!scan("<header class=\"site-header\">{{ site.pages }}</header>").all_site);
         assert_eq!(
             referenced_templates("{% extends 'base.html' %}{% include \"partials/x.html\" %}"),
             ["base.html", "partials/x.html"]
