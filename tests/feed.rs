@@ -134,7 +134,6 @@ fn feed_leaves_out_drafts_and_future_posts_but_drafts_flag_brings_them() {
 }
 
 #[test]
-
 fn build_without_an_absolute_base_url_says_so() {
     // Atom ids and links, sitemap <loc>s and robots.txt's Sitemap line must be absolute
     // URLs. A site whose kudos.toml has no base_url (or a path-only one, "/shop") cannot

@@ -281,7 +281,6 @@ fn consent_that_does_not_cover_the_quote_publishes_nothing() {
 }
 
 #[test]
-
 fn withdrawing_consent_of_a_featured_shoutout_removes_it_from_its_segment_page() {
     let site = Site::fixture("honesty");
     site.edit(
@@ -451,7 +450,6 @@ fn consent_without_name_shows_no_name_company_or_role_anywhere() {
 }
 
 #[test]
-
 fn consent_without_name_keeps_the_name_out_of_urls_too() {
     let site = Site::fixture("honesty");
     // `kudos new shoutout "Bartholomew Secretname"` and `kudos import shoutouts` name
@@ -636,7 +634,6 @@ fn json_ld_parses_and_reviews_exactly_the_product_shoutouts() {
 }
 
 #[test]
-
 fn json_ld_cannot_swallow_the_page() {
     let site = Site::fixture("honesty");
     // The customer's words, shown as code; the quote's plain text (for JSON-LD) has the

@@ -6,19 +6,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use common::Site;
+use common::{Site, nu_html_errors};
 
 /// Every error the Nu Html Checker reports in the HTML pages of `sites` (built first).
 fn html_errors(sites: &[Site]) -> String {
-    let jar =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
-    assert!(
-        jar.is_file(),
-        "the Nu Html Checker is missing: run `npm ci` first (see README)"
-    );
     let mut files = Vec::new();
     for site in sites {
         site.build().success();
@@ -28,20 +19,7 @@ fn html_errors(sites: &[Site]) -> String {
                 .map(|page| site.path(&format!("public/{page}"))),
         );
     }
-    let result = Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--stdout"])
-        .args(&files)
-        .output()
-        .expect("java runs the Nu Html Checker");
-    let report = String::from_utf8_lossy(&result.stdout).to_string()
-        + &String::from_utf8_lossy(&result.stderr);
-    if result.status.success() && report.trim().is_empty() {
-        String::new()
-    } else {
-        format!("{report}(exit {})", result.status)
-    }
+    nu_html_errors(&files)
 }
 
 #[test]
@@ -64,14 +42,12 @@ fn shoutout_fixtures_are_valid_html5() {
 }
 
 #[test]
-
 fn a_quote_with_a_javascript_link_is_still_valid_html5() {
     let errors = html_errors(&[Site::fixture("honesty")]);
     assert!(errors.is_empty(), "HTML errors:\n{errors}");
 }
 
 #[test]
-
 fn a_shoutout_embedded_twice_on_a_page_is_still_valid_html5() {
     let site = Site::fixture("segments");
     site.write(

@@ -202,7 +202,6 @@ fn shoutouts_feed_is_atom_with_every_published_shoutout() {
 }
 
 #[test]
-
 fn shoutout_tags_that_share_a_slug_share_one_filter_page() {
     let site = Site::fixture("segments");
     site.edit(

@@ -396,3 +396,27 @@ fn read_tree(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
         }
     }
 }
+
+/// Every error the Nu Html Checker (vnu-jar from `npm ci`, run with Java) reports in
+/// `files`; empty when they are all valid HTML5.
+pub fn nu_html_errors(files: &[PathBuf]) -> String {
+    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.is_file(),
+        "the Nu Html Checker is missing: run `npm ci` first (see README)"
+    );
+    let result = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--stdout"])
+        .args(files)
+        .output()
+        .expect("java runs the Nu Html Checker");
+    let report = String::from_utf8_lossy(&result.stdout).to_string()
+        + &String::from_utf8_lossy(&result.stderr);
+    if result.status.success() && report.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{report}(exit {})", result.status)
+    }
+}
