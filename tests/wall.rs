@@ -179,11 +179,13 @@ fn shoutouts_feed_is_atom_with_every_published_shoutout() {
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     assert_eq!(feed.id, "https://example.com/shoutouts/atom.xml");
     let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
-    let expected: Vec<String> = WALL_ORDER
+    // A feed is newest first, whatever the wall features: dates are May .. January.
+    let newest_first = ["eve-east", "dan-dune", "cara-cole", "bea-bell", "amy-ash"];
+    let expected: Vec<String> = newest_first
         .iter()
         .map(|slug| format!("https://example.com/shoutouts/{slug}/"))
         .collect();
-    assert_eq!(ids, expected, "every shout-out, in wall order");
+    assert_eq!(ids, expected, "every shout-out, newest first");
     for entry in &feed.entries {
         assert!(entry.updated.is_some(), "{} has an <updated>", entry.id);
         let body = entry

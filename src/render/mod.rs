@@ -322,12 +322,18 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}atom.xml", site.wall_path());
                 ctx.insert("feed_url", &self.urls.permalink(&path));
                 ctx.insert("wall_permalink", &self.urls.permalink(&site.wall_path()));
-                let cards: Vec<Value> = self
-                    .lists
-                    .shoutouts
-                    .iter()
+                // A feed is newest first (the wall puts featured ones first); undated ones
+                // count by their consent date, as their `updated` does.
+                let when = |i: usize| {
+                    let meta = &site.shoutouts[i].meta;
+                    meta.date.or(meta.consent.as_ref().map(|c| c.date))
+                };
+                let mut order: Vec<usize> = (0..site.shoutouts.len()).collect();
+                order.sort_by(|&a, &b| when(b).cmp(&when(a)).then(a.cmp(&b)));
+                let cards: Vec<Value> = order
+                    .into_iter()
                     .take(site.config.feeds.limit)
-                    .cloned()
+                    .map(|i| self.lists.shoutouts[i].clone())
                     .collect();
                 ctx.insert_value("entries", Value::from(cards));
                 return self.render_template("shoutouts_atom.xml", &ctx, &path[1..]);
