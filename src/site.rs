@@ -477,9 +477,19 @@ fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
 
 /// A segment's shout-outs: the page's own featured list first, then the rest in wall order.
 fn segment_members(segment: &Segment, shoutouts: &[Arc<Shoutout>]) -> Vec<usize> {
+    // Tags match by slug everywhere ("Gift Ideas" is the tag `gift-ideas`).
+    let segment_tags: Vec<String> = segment
+        .meta
+        .tags
+        .iter()
+        .map(|t| crate::content::load_slug(t))
+        .collect();
     let belongs = |s: &Shoutout| {
         s.meta.segments.contains(&segment.slug)
-            || s.meta.tags.iter().any(|t| segment.meta.tags.contains(t))
+            || s.meta
+                .tags
+                .iter()
+                .any(|t| segment_tags.contains(&crate::content::load_slug(t)))
     };
     let featured: Vec<usize> = segment
         .meta

@@ -353,3 +353,43 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
     assert!(report.changed.iter().any(|c| c == "posts/hello/index.html"));
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
 }
+
+#[test]
+fn editing_a_component_file_rerenders_the_pages_that_use_it() {
+    // Tera 2 components are global: page.html uses one from a file it does not include.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    write(
+        &root,
+        "templates/components.html",
+        "{% component greeting(name) %}<p class=\"greeting\">Hello, {{ name }}</p>{% endcomponent greeting %}\n",
+    );
+    write(
+        &root,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ <greeting name=\"reader\"/> }}{{ page.content | safe }}{% endblock content %}\n",
+    );
+    let mut session = session(&root);
+    session
+        .rebuild(&[])
+        .expect("the fixture builds with a component");
+    assert!(
+        String::from_utf8(incremental(&session)["about/index.html"].clone())
+            .unwrap()
+            .contains("Hello, reader")
+    );
+    write(
+        &root,
+        "templates/components.html",
+        "{% component greeting(name) %}<p class=\"greeting\">Welcome, {{ name }}</p>{% endcomponent greeting %}\n",
+    );
+    session
+        .rebuild(&["templates/components.html".into()])
+        .unwrap();
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    assert!(
+        String::from_utf8(incremental(&session)["about/index.html"].clone())
+            .unwrap()
+            .contains("Welcome, reader")
+    );
+}

@@ -584,7 +584,7 @@ fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
         .into_iter()
         .filter(|&i| {
             tag.as_ref()
-                .is_none_or(|t| site.shoutouts[i].meta.tags.contains(t))
+                .is_none_or(|t| env.lists.shoutout_tags[i].contains(&crate::content::load_slug(t)))
         })
         .filter(|&i| featured.is_none_or(|f| site.shoutouts[i].meta.featured == f))
         .collect();

@@ -245,15 +245,24 @@ impl SiteFingerprints {
             templates: template_deps(theme),
             template_prints: HashMap::new(),
         }
-        .with_template_prints()
+        .with_template_prints(theme)
     }
 
-    fn with_template_prints(mut self) -> Self {
+    fn with_template_prints(mut self, theme: &Theme) -> Self {
+        // Tera 2 components are global: any template may use one defined in a file it
+        // neither extends nor includes, so every print covers every component file.
+        let components: Vec<u64> = theme
+            .templates
+            .iter()
+            .filter(|(_, t)| t.text.contains("{% component") || t.text.contains("{%component"))
+            .map(|(name, t)| fingerprint(&(name, &t.text)))
+            .collect();
         let prints = self
             .templates
             .keys()
             .map(|name| {
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                components.hash(&mut hasher);
                 self.template_inputs(name, &mut hasher);
                 // Every page template reads partials for cards and post items.
                 for partial in ["partials/shoutout_card.html", "partials/post_item.html"] {

@@ -873,7 +873,17 @@ fn build_lists(
     Lists {
         posts: Default::default(),
         shoutouts,
-        shoutout_tags: site.shoutouts.iter().map(|s| s.meta.tags.clone()).collect(),
+        shoutout_tags: site
+            .shoutouts
+            .iter()
+            .map(|s| {
+                s.meta
+                    .tags
+                    .iter()
+                    .map(|t| crate::content::load_slug(t))
+                    .collect()
+            })
+            .collect(),
         shoutout_featured: site.shoutouts.iter().map(|s| s.meta.featured).collect(),
         segment_shoutouts: site
             .segments

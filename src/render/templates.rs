@@ -33,7 +33,7 @@ pub struct Lists {
     pub posts: OnceLock<PostLists>,
     /// Shout-out cards, wall order.
     pub shoutouts: Vec<Value>,
-    /// Tags of each shout-out.
+    /// Tag slugs of each shout-out (tags match by slug everywhere).
     pub shoutout_tags: Vec<Vec<String>>,
     /// Featured flag of each shout-out.
     pub shoutout_featured: Vec<bool>,
@@ -145,7 +145,7 @@ fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
         "shoutouts",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let segment = kwargs.get::<&str>("segment")?;
-            let tag = kwargs.get::<&str>("tag")?;
+            let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
             let featured = kwargs.get::<bool>("featured")?;
             let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
             let order: Vec<usize> = match segment {
@@ -156,7 +156,7 @@ fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
             };
             let items: Vec<Value> = order
                 .into_iter()
-                .filter(|&i| tag.is_none_or(|t| l.shoutout_tags[i].iter().any(|x| x == t)))
+                .filter(|&i| tag.as_ref().is_none_or(|t| l.shoutout_tags[i].contains(t)))
                 .filter(|&i| featured.is_none_or(|f| l.shoutout_featured[i] == f))
                 .take(limit)
                 .map(|i| l.shoutouts[i].clone())
