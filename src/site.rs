@@ -486,10 +486,11 @@ fn segment_members(segment: &Segment, shoutouts: &[Arc<Shoutout>]) -> Vec<usize>
         .collect();
     let belongs = |s: &Shoutout| {
         s.meta.segments.contains(&segment.slug)
-            || s.meta
-                .tags
-                .iter()
-                .any(|t| segment_tags.contains(&crate::content::load_slug(t)))
+            || (!segment_tags.is_empty()
+                && s.meta
+                    .tags
+                    .iter()
+                    .any(|t| segment_tags.contains(&crate::content::load_slug(t))))
     };
     let featured: Vec<usize> = segment
         .meta
