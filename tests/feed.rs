@@ -6,13 +6,7 @@ use common::Site;
 use feed_rs::model::{Feed, FeedType};
 
 fn parse(site: &Site) -> Feed {
-    let xml = site.bytes("public/atom.xml");
-    feed_rs::parser::parse(xml.as_slice()).unwrap_or_else(|e| {
-        panic!(
-            "atom.xml does not parse: {e}\n{}",
-            String::from_utf8_lossy(&xml)
-        )
-    })
+    common::parse_feed(site, "public/atom.xml")
 }
 
 fn title(text: &Option<feed_rs::model::Text>) -> &str {

@@ -731,13 +731,7 @@ fn aggregates_are_the_mean_of_every_published_rating() {
 #[test]
 fn shoutouts_feed_holds_only_published_shoutouts() {
     let site = built();
-    let xml = site.bytes("public/shoutouts/atom.xml");
-    let feed = feed_rs::parser::parse(xml.as_slice()).unwrap_or_else(|e| {
-        panic!(
-            "shoutouts/atom.xml does not parse: {e}\n{}",
-            String::from_utf8_lossy(&xml)
-        )
-    });
+    let feed = common::parse_feed(&site, "public/shoutouts/atom.xml");
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     let ids: BTreeSet<String> = feed.entries.iter().map(|e| e.id.clone()).collect();
     let expected: BTreeSet<String> = published()

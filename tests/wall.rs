@@ -169,13 +169,7 @@ fn wall_filters_are_plain_links_to_pages_with_exactly_the_matching_cards() {
 #[test]
 fn shoutouts_feed_is_atom_with_every_published_shoutout() {
     let site = built();
-    let xml = site.bytes("public/shoutouts/atom.xml");
-    let feed = feed_rs::parser::parse(xml.as_slice()).unwrap_or_else(|e| {
-        panic!(
-            "shoutouts/atom.xml does not parse: {e}\n{}",
-            String::from_utf8_lossy(&xml)
-        )
-    });
+    let feed = common::parse_feed(&site, "public/shoutouts/atom.xml");
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     assert_eq!(feed.id, "https://example.com/shoutouts/atom.xml");
     let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();

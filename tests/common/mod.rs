@@ -420,3 +420,15 @@ pub fn nu_html_errors(files: &[PathBuf]) -> String {
         format!("{report}(exit {})", result.status)
     }
 }
+
+/// The feed at `relative` in `site`, parsed with a real feed parser; the test fails, showing
+/// the XML, if it does not parse.
+pub fn parse_feed(site: &Site, relative: &str) -> feed_rs::model::Feed {
+    let xml = site.bytes(relative);
+    feed_rs::parser::parse(xml.as_slice()).unwrap_or_else(|e| {
+        panic!(
+            "{relative} does not parse: {e}\n{}",
+            String::from_utf8_lossy(&xml)
+        )
+    })
+}
