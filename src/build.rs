@@ -4,6 +4,7 @@
 //! memory. They share [`render`] so they can never disagree about what a site is.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -49,7 +50,7 @@ impl Project {
 #[derive(Debug)]
 pub struct Rendered {
     /// The resolved site.
-    pub site: Site,
+    pub site: Arc<Site>,
     /// Every output file.
     pub files: Vec<OutputFile>,
     /// Time per stage.
@@ -72,9 +73,9 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     let theme = Theme::load(&project.root, &config)?;
     let content = content::load(&project.root, &config)?;
     timings.lap("load");
-    let site = Site::resolve(config, content, options)?;
+    let site = Arc::new(Site::resolve(config, content, options)?);
     timings.lap("resolve");
-    let renderer = Renderer::new(&site, &theme, None)?;
+    let renderer = Renderer::new(Arc::clone(&site), &theme, None)?;
     timings.lap("markdown");
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     files.extend(extra_files(&site, &theme)?);
@@ -150,7 +151,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     Ok(BuildReport {
         pages: rendered.page_count(),
         files: rendered.files.len(),
-        warnings: rendered.site.warnings,
+        warnings: rendered.site.warnings.clone(),
         elapsed: started.elapsed(),
         output,
         timings: rendered.timings,

@@ -568,7 +568,7 @@ fn check_segments(
 
 /// An error pointing at the line where `key` is set in a file's front matter.
 pub fn at_key(source: &Source, key: &str, message: String) -> SourceError {
-    let front = &source.text[..source.body_offset];
+    let front = source.front();
     let offset = front
         .match_indices(key)
         .find(|(i, _)| *i == 0 || front.as_bytes()[i - 1] == b'\n')

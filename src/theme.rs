@@ -74,6 +74,22 @@ impl Theme {
         Ok(theme)
     }
 
+    /// A hash of every template's text and every static file's source: equal prints mean
+    /// the same theme.
+    pub fn fingerprint(&self) -> u64 {
+        let templates: Vec<(&String, &String)> =
+            self.templates.iter().map(|(n, t)| (n, &t.text)).collect();
+        let statics: Vec<(&String, Option<&PathBuf>, usize)> = self
+            .static_files
+            .iter()
+            .map(|(path, source)| match source {
+                StaticSource::Embedded(bytes) => (path, None, bytes.as_ptr() as usize),
+                StaticSource::Disk(from) => (path, Some(from), 0),
+            })
+            .collect();
+        crate::render::bodies::fingerprint(&(templates, statics))
+    }
+
     fn add_embedded(&mut self, dir: &'static Dir<'static>) {
         for file in all_files(dir) {
             let path = file.path().to_string_lossy().replace('\\', "/");

@@ -71,7 +71,7 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             "+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\nsegments = [{segments}]\n+++\n\n{body}\n\n<!-- more -->\n\n## Part {step}\n\nMore.\n"
         )
     };
-    match rng.below(13) {
+    match rng.below(20) {
         0 if !posts.is_empty() => {
             let p = pick(&posts, rng);
             append(&root, &p, &format!("\nAn added line {step}.\n"));
@@ -198,6 +198,81 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             std::fs::rename(root.join(from), root.join(to)).unwrap();
             vec![from.into(), to.into()]
         }
+        13 if !posts.is_empty() => {
+            // Into the summary: every listing shows it.
+            let p = pick(&posts, rng);
+            replace_line(
+                &root,
+                &p,
+                "<!-- more -->",
+                &format!("Summary addition {step}.\n\n<!-- more -->"),
+            );
+            vec![p.into()]
+        }
+        14 if !posts.is_empty() => {
+            // A new anchor other pages could link to.
+            let p = pick(&posts, rng);
+            append(&root, &p, &format!("\n## Heading {step}\n"));
+            vec![p.into()]
+        }
+        15 => {
+            // Links from a body: one to an anchor, one broken (toggled, so the walk goes on).
+            let p = ["content/posts/hello.md", "content/about.md"][rng.below(2)];
+            if rng.below(2) == 0 {
+                append(
+                    &root,
+                    p,
+                    &format!("\nSee [the details {step}](@/posts/second.md#the-details).\n"),
+                );
+            } else {
+                toggle_line(&root, p, "A [broken link](@/posts/nowhere.md).");
+            }
+            vec![p.into()]
+        }
+        16 => {
+            // A plain page's body.
+            append(
+                &root,
+                "content/about.md",
+                &format!("\nA page edit {step}.\n"),
+            );
+            vec!["content/about.md".into()]
+        }
+        17 => {
+            // Segment variants (front matter), then segment blocks in the body.
+            let p = "content/posts/hello.md";
+            if rng.below(2) == 0 {
+                toggle_line(&root, p, "variants = [\"regulars\"]");
+            } else {
+                append(
+                    &root,
+                    p,
+                    &format!(
+                        "\n{{% segment(only=\"regulars\") %}}Only for regulars, {step}.{{% end %}}\n"
+                    ),
+                );
+            }
+            vec![p.into()]
+        }
+        18 => {
+            // The heading hello.md links to comes and goes.
+            let p = "content/posts/second.md";
+            toggle_line(&root, p, "## The details");
+            vec![p.into()]
+        }
+        19 => {
+            // A draft's body is on no page.
+            let p = "content/posts/unfinished.md";
+            if !root.join(p).exists() {
+                write(
+                    &root,
+                    p,
+                    "+++\ntitle = \"A draft\"\ndate = 2025-01-05\ndraft = true\n+++\n",
+                );
+            }
+            append(&root, p, &format!("\nStill drafting {step}.\n"));
+            vec![p.into()]
+        }
         _ => {
             let f = format!("static/file-{}.txt", rng.below(3));
             if rng.below(3) == 0 && root.join(&f).exists() {
@@ -239,6 +314,24 @@ fn append(root: &Path, relative: &str, text: &str) {
     write(root, relative, &current);
 }
 
+/// Removes `line` if the file has it; otherwise adds it (in the front matter when it
+/// is a `key = value` line, else at the end).
+fn toggle_line(root: &Path, relative: &str, line: &str) {
+    let current = std::fs::read_to_string(root.join(relative)).unwrap();
+    let text = if current.lines().any(|l| l == line) {
+        current
+            .lines()
+            .filter(|l| *l != line)
+            .map(|l| format!("{l}\n"))
+            .collect()
+    } else if line.contains(" = ") {
+        current.replacen("+++\n", &format!("+++\n{line}\n"), 1)
+    } else {
+        format!("{current}\n{line}\n")
+    };
+    write(root, relative, &text);
+}
+
 fn replace_line(root: &Path, relative: &str, prefix: &str, line: &str) {
     let current = std::fs::read_to_string(root.join(relative)).unwrap();
     let replaced: Vec<String> = current
@@ -254,8 +347,81 @@ fn replace_line(root: &Path, relative: &str, prefix: &str, line: &str) {
     write(root, relative, &(replaced.join("\n") + "\n"));
 }
 
+/// How each rebuild of the walk went.
+#[derive(Default, Debug)]
+struct Tally {
+    patched: usize,
+    full: usize,
+    failed: usize,
+}
+
+/// Rebuilds incrementally after `touched` and compares with a clean build: the same
+/// bytes, or both failing. Returns whether the site built.
+fn rebuild_and_compare(
+    session: &mut Session,
+    root: &Path,
+    touched: &[PathBuf],
+    tally: &mut Tally,
+    at: &str,
+) -> bool {
+    let incremental_result = session.rebuild(touched);
+    let clean = clean_build(root);
+    match (&incremental_result, &clean) {
+        (Ok(report), Ok(clean)) => {
+            if report.patched {
+                tally.patched += 1;
+            } else {
+                tally.full += 1;
+            }
+            let got = incremental(session);
+            let missing: Vec<_> = clean.keys().filter(|k| !got.contains_key(*k)).collect();
+            let extra: Vec<_> = got.keys().filter(|k| !clean.contains_key(*k)).collect();
+            let differ: Vec<_> = clean
+                .keys()
+                .filter(|k| got.get(*k).is_some_and(|g| g != &clean[*k]))
+                .collect();
+            assert!(
+                missing.is_empty() && extra.is_empty() && differ.is_empty(),
+                "{at} after {touched:?}: missing {missing:?}, extra {extra:?}, differ {differ:?}"
+            );
+            true
+        }
+        (Err(_), Err(_)) => {
+            tally.failed += 1;
+            false
+        }
+        (a, b) => panic!(
+            "{at}: incremental {:?} vs clean {:?}",
+            a.as_ref().err().map(ToString::to_string),
+            b.as_ref().err()
+        ),
+    }
+}
+
+/// Undoes the edits that break the build (a broken link, the heading a link needs).
+fn repair(root: &Path) -> Vec<PathBuf> {
+    let mut touched = Vec::new();
+    for p in ["content/posts/hello.md", "content/about.md"] {
+        let text = std::fs::read_to_string(root.join(p)).unwrap();
+        if text.contains("nowhere.md") {
+            toggle_line(root, p, "A [broken link](@/posts/nowhere.md).");
+            touched.push(p.into());
+        }
+    }
+    let second = "content/posts/second.md";
+    if !std::fs::read_to_string(root.join(second))
+        .unwrap()
+        .contains("## The details")
+    {
+        toggle_line(root, second, "## The details");
+        touched.push(second.into());
+    }
+    touched
+}
+
 #[test]
 fn random_edits_rebuild_to_the_same_bytes_as_a_clean_build() {
+    let mut tally = Tally::default();
     for seed in 1..=12u64 {
         let site = Site::fixture("basic");
         let root = site.root();
@@ -264,31 +430,19 @@ fn random_edits_rebuild_to_the_same_bytes_as_a_clean_build() {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         for step in 0..25 {
             let touched = random_edit(&site, &mut rng, step);
-            let incremental_result = session.rebuild(&touched);
-            let clean = clean_build(&root);
-            match (&incremental_result, &clean) {
-                (Ok(_), Ok(clean)) => {
-                    let got = incremental(&session);
-                    let missing: Vec<_> = clean.keys().filter(|k| !got.contains_key(*k)).collect();
-                    let extra: Vec<_> = got.keys().filter(|k| !clean.contains_key(*k)).collect();
-                    let differ: Vec<_> = clean
-                        .keys()
-                        .filter(|k| got.get(*k).is_some_and(|g| g != &clean[*k]))
-                        .collect();
-                    assert!(
-                        missing.is_empty() && extra.is_empty() && differ.is_empty(),
-                        "seed {seed} step {step} after {touched:?}: missing {missing:?}, extra {extra:?}, differ {differ:?}"
-                    );
-                }
-                (Err(_), Err(_)) => {}
-                (a, b) => panic!(
-                    "seed {seed} step {step}: incremental {:?} vs clean {:?}",
-                    a.as_ref().err().map(ToString::to_string),
-                    b.as_ref().err()
-                ),
+            let at = format!("seed {seed} step {step}");
+            if !rebuild_and_compare(&mut session, &root, &touched, &mut tally, &at) {
+                // Recovering from a failed build is a rebuild like any other.
+                let touched = repair(&root);
+                rebuild_and_compare(&mut session, &root, &touched, &mut tally, &at);
             }
         }
     }
+    // Both ways of rebuilding were exercised, and failures too.
+    assert!(
+        tally.patched >= 50 && tally.full >= 150 && tally.failed >= 10,
+        "{tally:?}"
+    );
 }
 
 #[test]
@@ -341,9 +495,13 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
     );
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
 
-    // A body-only edit changes the post and the full-content feed, not the listings.
+    assert!(!report.patched, "a title edit re-resolves the site");
+
+    // A body-only edit changes the post and the full-content feed, not the listings,
+    // and patches the kept site instead of resolving it again.
     append(&root, "content/posts/hello.md", "\nA new closing line.\n");
     let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert!(report.patched);
     assert!(
         report.rendered <= 3,
         "rendered {}: {:?}",

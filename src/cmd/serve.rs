@@ -178,7 +178,12 @@ fn rebuild(
                 }
             }
             ui.info(&log_line(session, changed, &report));
-            ui.detail(&format!("  stages: {}", report.timings.summary()));
+            let how = if report.patched {
+                " (body-only edit: the site was patched, not re-resolved)"
+            } else {
+                ""
+            };
+            ui.detail(&format!("  stages: {}{how}", report.timings.summary()));
             on_success(&(session.output(), report.changed));
         }
         Err(error) => {

@@ -174,6 +174,85 @@ pub fn load_cached(
     Ok(content)
 }
 
+/// A post or page whose file changed below its front matter only.
+#[derive(Debug, Clone)]
+pub struct BodyEdit {
+    /// As loaded before.
+    pub old: Arc<Page>,
+    /// As loaded now: same front matter text, new body.
+    pub new: Arc<Page>,
+}
+
+impl LoadCache {
+    /// Re-reads `changed` when every path is a post or page this cache already holds and
+    /// only its body changed (the front matter text is byte for byte the same), and keeps
+    /// the new versions. `None` (cache untouched) for anything else: a new, removed or
+    /// unreadable file, another kind of file, a front matter edit, another config.
+    ///
+    /// This is what lets `serve` patch a retained site instead of rebuilding it: a
+    /// body-only edit cannot change what resolving the site decides.
+    pub fn reread_bodies(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        changed: &HashSet<PathBuf>,
+    ) -> Option<Vec<BodyEdit>> {
+        let config_fp =
+            crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
+        if self.config != config_fp || self.entries.is_none() || changed.is_empty() {
+            return None;
+        }
+        let content_dir = root.join("content");
+        let mut fresh = Vec::with_capacity(changed.len());
+        for path in changed {
+            if !path.starts_with(&content_dir) || path.extension().is_none_or(|x| x != "md") {
+                return None;
+            }
+            let Some(CachedFile {
+                loaded: Ok(Loaded::Page(old)),
+                ..
+            }) = self.files.get(path)
+            else {
+                return None;
+            };
+            let stamp = stamp(path)?;
+            let Ok(Loaded::Page(new)) = load_markdown(root, &content_dir, path, config) else {
+                return None;
+            };
+            if new.source.text == old.source.text {
+                continue;
+            }
+            if new.source.front() != old.source.front()
+                || new.path != old.path
+                || new.kind != old.kind
+            {
+                return None;
+            }
+            fresh.push((
+                path.clone(),
+                stamp,
+                BodyEdit {
+                    old: Arc::clone(old),
+                    new,
+                },
+            ));
+        }
+        let mut edits = Vec::with_capacity(fresh.len());
+        for (path, stamp, edit) in fresh {
+            let loaded = Ok(Loaded::Page(Arc::clone(&edit.new)));
+            self.files.insert(
+                path,
+                CachedFile {
+                    stamp: Some(stamp),
+                    loaded,
+                },
+            );
+            edits.push(edit);
+        }
+        Some(edits)
+    }
+}
+
 /// The previous file list with `changed` applied, or `None` when that cannot be done
 /// safely (a folder was created, moved or deleted): then the caller walks.
 fn patch_entries(

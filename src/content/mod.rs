@@ -17,7 +17,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use date::Date;
-pub use load::{LoadCache, is_ignored, load, load_cached, slash_path, slug_of as load_slug};
+pub use load::{
+    BodyEdit, LoadCache, is_ignored, load, load_cached, slash_path, slug_of as load_slug,
+};
 pub use page::{Page, PageKind, PageMeta};
 pub use segment::{Cta, Segment, SegmentMeta};
 pub use shoutout::{Consent, ConsentScope, Relationship, Shoutout, ShoutoutMeta};
@@ -44,6 +46,11 @@ impl Source {
     /// The markdown after the front matter.
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
+    }
+
+    /// Everything before the body: the front matter with its fences.
+    pub fn front(&self) -> &str {
+        &self.text[..self.body_offset]
     }
 }
 

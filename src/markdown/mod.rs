@@ -70,6 +70,24 @@ impl Rendered {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.toc.iter().any(|h| h.id == id) || self.html.contains(&format!("id=\"{id}\""))
     }
+
+    /// Every id [`Rendered::has_anchor`] accepts, sorted: two bodies with the same list
+    /// answer every anchor check alike.
+    pub fn anchor_ids(&self) -> Vec<&str> {
+        let in_html = self.html.match_indices("id=\"").filter_map(|(at, _)| {
+            let value = &self.html[at + 4..];
+            value.find('"').map(|end| &value[..end])
+        });
+        let mut ids: Vec<&str> = self
+            .toc
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(in_html)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 /// A heading being collected: level, explicit id, classes, inner events.

@@ -315,6 +315,15 @@ impl Bodies {
                     .map(|(d, s)| (&s.source, &self.sections[d])),
             )
             .chain(variant_bodies);
+        self.link_errors_in(site, sources)
+    }
+
+    /// Broken `@/` links (no such published item, no such anchor) in `sources`' bodies.
+    pub(super) fn link_errors_in<'s>(
+        &self,
+        site: &Site,
+        sources: impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)>,
+    ) -> Vec<SourceError> {
         let mut errors = Vec::new();
         for (source, body) in sources {
             for link in &body.links {
@@ -373,7 +382,7 @@ pub fn variant_jobs(site: &Site) -> Vec<(ItemRef, usize)> {
     jobs
 }
 
-fn item_source(site: &Site, item: ItemRef) -> &Source {
+pub(super) fn item_source(site: &Site, item: ItemRef) -> &Source {
     match item {
         ItemRef::Post(i) => &site.posts[i].source,
         ItemRef::Page(i) => &site.pages[i].source,
@@ -394,7 +403,7 @@ pub fn item_path(site: &Site, path: &str) -> Option<String> {
 
 /// One body: shortcodes expanded for `segment` (an index into `site.segments`), then
 /// markdown; reused from the cache when nothing it depends on changed.
-fn render_body(
+pub(super) fn render_body(
     site: &Site,
     env: &ShortcodeEnv,
     source: &Source,

@@ -161,23 +161,28 @@ pub struct SiteFingerprints {
     all_segments: u64,
     ratings: u64,
     templates: HashMap<String, TemplateDeps>,
+    /// Tera 2 components are global: any template may use one defined in a file it
+    /// neither extends nor includes, so every template print covers every component file.
+    components: Vec<u64>,
     /// Per template: everything it reads (text, `site` parts, partials), hashed once.
     template_prints: HashMap<String, u64>,
+}
+
+/// An item's source revision, URL and rendered body revision.
+fn item_print(source: &crate::content::Source, path: &str, body_revision: u64) -> u64 {
+    fingerprint(&(source.revision, path, body_revision))
 }
 
 impl SiteFingerprints {
     /// For `renderer`'s site and bodies.
     pub fn new(renderer: &Renderer, theme: &Theme) -> SiteFingerprints {
-        let site = renderer.site;
+        let site = &*renderer.site;
         let bodies = &renderer.bodies;
-        let item = |source: &crate::content::Source, path: &str, revision: u64| {
-            fingerprint(&(source.revision, path, revision))
-        };
         let posts: Vec<u64> = site
             .posts
             .iter()
             .zip(&bodies.posts)
-            .map(|(p, b)| item(&p.source, &p.path, b.revision))
+            .map(|(p, b)| item_print(&p.source, &p.path, b.revision))
             .collect();
         let post_summaries: Vec<u64> = site
             .posts
@@ -185,11 +190,11 @@ impl SiteFingerprints {
             .zip(&bodies.posts)
             .map(|(p, b)| {
                 let compute = || {
-                    let front = &p.source.text[..p.source.body_offset];
+                    let front = p.source.front();
                     let minutes = super::context::reading_minutes(b.words);
                     fingerprint(&(front, &p.path, &b.summary, minutes))
                 };
-                match renderer.cache {
+                match renderer.cache.as_deref() {
                     Some(cache) => cache.summary_print((p.source.revision, b.revision), compute),
                     None => compute(),
                 }
@@ -199,19 +204,19 @@ impl SiteFingerprints {
             .pages
             .iter()
             .zip(&bodies.pages)
-            .map(|(p, b)| item(&p.source, &p.path, b.revision))
+            .map(|(p, b)| item_print(&p.source, &p.path, b.revision))
             .collect();
         let shoutouts: Vec<u64> = site
             .shoutouts
             .iter()
             .zip(&bodies.shoutouts)
-            .map(|(s, b)| item(&s.source, &s.path, b.revision))
+            .map(|(s, b)| item_print(&s.source, &s.path, b.revision))
             .collect();
         let segments: Vec<u64> = site
             .segments
             .iter()
             .zip(&bodies.segments)
-            .map(|(s, b)| item(&s.source, &s.path, b.revision))
+            .map(|(s, b)| item_print(&s.source, &s.path, b.revision))
             .collect();
         let sections = site
             .sections
@@ -219,7 +224,7 @@ impl SiteFingerprints {
             .map(|(dir, s)| {
                 (
                     dir.clone(),
-                    item(&s.source, dir, bodies.sections[dir].revision),
+                    item_print(&s.source, dir, bodies.sections[dir].revision),
                 )
             })
             .collect();
@@ -229,7 +234,13 @@ impl SiteFingerprints {
         ))
         .unwrap_or_default();
         let all_segments = fingerprint(&segments);
-        SiteFingerprints {
+        let components = theme
+            .templates
+            .iter()
+            .filter(|(_, t)| t.text.contains("{% component") || t.text.contains("{%component"))
+            .map(|(name, t)| fingerprint(&(name, &t.text)))
+            .collect();
+        let mut prints = SiteFingerprints {
             config: fingerprint(&serde_json::to_string(&site.config).unwrap_or_default()),
             all_posts: fingerprint(&(&post_summaries, all_segments)),
             all_pages: fingerprint(&pages),
@@ -243,26 +254,46 @@ impl SiteFingerprints {
             segments,
             sections,
             templates: template_deps(theme),
+            components,
             template_prints: HashMap::new(),
-        }
-        .with_template_prints(theme)
+        };
+        prints.update_template_prints();
+        prints
     }
 
-    fn with_template_prints(mut self, theme: &Theme) -> Self {
-        // Tera 2 components are global: any template may use one defined in a file it
-        // neither extends nor includes, so every print covers every component file.
-        let components: Vec<u64> = theme
-            .templates
-            .iter()
-            .filter(|(_, t)| t.text.contains("{% component") || t.text.contains("{%component"))
-            .map(|(name, t)| fingerprint(&(name, &t.text)))
-            .collect();
+    /// Brings the prints of edited posts and pages up to date after
+    /// [`Renderer::apply_body_edits`] (their summaries are unchanged by definition).
+    pub fn refresh_bodies(&mut self, renderer: &Renderer, items: &[ItemRef]) {
+        let site = &*renderer.site;
+        let bodies = &renderer.bodies;
+        let mut pages_changed = false;
+        for item in items {
+            match *item {
+                ItemRef::Post(i) => {
+                    let p = &site.posts[i];
+                    self.posts[i] = item_print(&p.source, &p.path, bodies.posts[i].revision);
+                }
+                ItemRef::Page(i) => {
+                    let p = &site.pages[i];
+                    self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
+                    pages_changed = true;
+                }
+                ItemRef::Shoutout(_) | ItemRef::Segment(_) => {}
+            }
+        }
+        if pages_changed {
+            self.all_pages = fingerprint(&self.pages);
+            self.update_template_prints();
+        }
+    }
+
+    fn update_template_prints(&mut self) {
         let prints = self
             .templates
             .keys()
             .map(|name| {
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                components.hash(&mut hasher);
+                self.components.hash(&mut hasher);
                 self.template_inputs(name, &mut hasher);
                 // Every page template reads partials for cards and post items.
                 for partial in ["partials/shoutout_card.html", "partials/post_item.html"] {
@@ -275,7 +306,6 @@ impl SiteFingerprints {
             })
             .collect();
         self.template_prints = prints;
-        self
     }
 
     /// The fingerprint of what `template` reads from `site` and the listing functions.
@@ -308,10 +338,10 @@ impl SiteFingerprints {
     }
 }
 
-impl Renderer<'_> {
+impl Renderer {
     /// The fingerprint of everything `job`'s output depends on.
     pub fn job_fingerprint(&self, job: &Job, output_path: &str, fp: &SiteFingerprints) -> u64 {
-        let site = self.site;
+        let site = &*self.site;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         fp.config.hash(&mut hasher);
         job.hash(&mut hasher);
@@ -399,7 +429,7 @@ impl Renderer<'_> {
 
     /// The URL path of `job`'s output: `/posts/x/`, `/atom.xml`.
     pub fn url_path(&self, job: &Job) -> String {
-        let site = self.site;
+        let site = &*self.site;
         let wall = site.wall_path();
         match job {
             Job::Home => "/".into(),
@@ -443,7 +473,7 @@ impl Renderer<'_> {
 
     /// The template `job` renders.
     pub fn template_of(&self, job: &Job) -> String {
-        let site = self.site;
+        let site = &*self.site;
         let page_template = |item: &ItemRef| {
             let (page, default) = match item {
                 ItemRef::Post(i) => (&site.posts[*i], "post.html"),

@@ -11,6 +11,7 @@ pub mod context;
 pub mod deps;
 mod jsonld;
 mod minify;
+mod patch;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -77,8 +78,8 @@ pub enum Job {
 }
 
 /// Everything a job needs, built once per build.
-pub struct Renderer<'a> {
-    site: &'a Site,
+pub struct Renderer {
+    site: Arc<Site>,
     bodies: Bodies,
     urls: Urls,
     tera: Tera,
@@ -86,52 +87,74 @@ pub struct Renderer<'a> {
     lists: Arc<Lists>,
     products: Vec<ProductStats>,
     filters: WallFilters,
-    cache: Option<&'a BodyCache>,
+    cache: Option<Arc<BodyCache>>,
+    /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
+    shortcode_inputs: u64,
+    config_value: Value,
     base: Context,
 }
 
-impl<'a> Renderer<'a> {
+impl Renderer {
     /// Renders every body and prepares the engine and the shared context for `site`.
-    pub fn new(
-        site: &'a Site,
-        theme: &Theme,
-        cache: Option<&'a BodyCache>,
-    ) -> Result<Renderer<'a>> {
-        let urls = Urls::new(site);
-        let filters = build_wall_filters(site, &urls);
-        let quotes = render_quotes(site, cache);
-        let lists = Arc::new(build_lists(site, &quotes, &urls, cache));
+    pub fn new(site: Arc<Site>, theme: &Theme, cache: Option<Arc<BodyCache>>) -> Result<Renderer> {
+        let urls = Urls::new(&site);
+        let filters = build_wall_filters(&site, &urls);
+        let quotes = render_quotes(&site, cache.as_deref());
+        let lists = Arc::new(build_lists(&site, &quotes, &urls, cache.as_deref()));
         let (tera, files) =
             templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
-        let config = Value::from_serializable(&site.config);
-        let env = ShortcodeEnv {
-            tera: &tera,
-            files: &files,
-            lists: &lists,
-            urls: &urls,
-            config: config.clone(),
-            shortcode_inputs: shortcode_inputs(site, theme),
-            cache,
-        };
-        let bodies = Bodies::render(site, quotes, &env)?;
-        let _ = lists.posts.set(post_lists(site, &bodies, &urls, cache));
-        let mut base = Context::new();
-        base.insert_value("config", config);
-        base.insert_value("site", site_value(site, &urls, &lists));
-        base.insert_value("segment", Value::none());
-        base.insert_value("jsonld", Value::none());
-        Ok(Renderer {
+        let config_value = Value::from_serializable(&site.config);
+        let shortcode_inputs = shortcode_inputs(&site, theme);
+        let mut renderer = Renderer {
+            products: ProductStats::all(&site),
             site,
-            bodies,
+            bodies: Bodies::default(),
             urls,
             tera,
             files,
             lists,
-            products: ProductStats::all(site),
             filters,
             cache,
-            base,
-        })
+            shortcode_inputs,
+            config_value,
+            base: Context::new(),
+        };
+        renderer.bodies = Bodies::render(&renderer.site, quotes, &renderer.shortcode_env())?;
+        let site = &*renderer.site;
+        let post_lists = post_lists(
+            site,
+            &renderer.bodies,
+            &renderer.urls,
+            renderer.cache.as_deref(),
+        );
+        let _ = renderer.lists.posts.set(post_lists);
+        renderer
+            .base
+            .insert_value("config", renderer.config_value.clone());
+        renderer
+            .base
+            .insert_value("site", site_value(site, &renderer.urls, &renderer.lists));
+        renderer.base.insert_value("segment", Value::none());
+        renderer.base.insert_value("jsonld", Value::none());
+        Ok(renderer)
+    }
+
+    /// What shortcodes in bodies render with.
+    fn shortcode_env(&self) -> ShortcodeEnv<'_> {
+        ShortcodeEnv {
+            tera: &self.tera,
+            files: &self.files,
+            lists: &self.lists,
+            urls: &self.urls,
+            config: self.config_value.clone(),
+            shortcode_inputs: self.shortcode_inputs,
+            cache: self.cache.as_deref(),
+        }
+    }
+
+    /// The site being rendered.
+    pub fn site(&self) -> &Site {
+        &self.site
     }
 
     /// The rendered bodies.
@@ -141,7 +164,7 @@ impl<'a> Renderer<'a> {
 
     /// Every job of the site.
     pub fn jobs(&self) -> Vec<Job> {
-        let site = self.site;
+        let site = &*self.site;
         let mut jobs = vec![
             Job::Home,
             Job::TagsIndex,
@@ -227,7 +250,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_one(&self, job: &Job) -> std::result::Result<OutputFile, SourceError> {
-        let site = self.site;
+        let site = &*self.site;
         let mut ctx = self.base.clone();
         let (template, path) = match job {
             Job::Home => {
@@ -368,7 +391,7 @@ impl<'a> Renderer<'a> {
         job: &Job,
         mut ctx: Context,
     ) -> std::result::Result<OutputFile, SourceError> {
-        let site = self.site;
+        let site = &*self.site;
         let (item, variant) = match job {
             Job::Post(i) => (ItemRef::Post(*i), None),
             Job::Page(i) => (ItemRef::Page(*i), None),
@@ -414,7 +437,7 @@ impl<'a> Renderer<'a> {
         i: usize,
         mut ctx: Context,
     ) -> std::result::Result<OutputFile, SourceError> {
-        let site = self.site;
+        let site = &*self.site;
         let segment = &site.segments[i];
         let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true);
         let description = segment
@@ -460,7 +483,7 @@ impl<'a> Renderer<'a> {
         job: &Job,
         mut ctx: Context,
     ) -> std::result::Result<OutputFile, SourceError> {
-        let site = self.site;
+        let site = &*self.site;
         let wall = site.wall_path();
         let all: Vec<usize> = (0..site.shoutouts.len()).collect();
         let (members, path, filter, page) = match job {
@@ -652,7 +675,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn posts_paginator(&self, current: usize) -> PaginatorView<'_> {
-        let site = self.site;
+        let site = &*self.site;
         let per = site.config.build.paginate;
         let total = site.post_pages();
         let items = site
@@ -680,7 +703,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn feed_entries(&self) -> Vec<PageView<'_>> {
-        let site = self.site;
+        let site = &*self.site;
         site.posts
             .iter()
             .zip(&self.bodies.posts)
@@ -690,7 +713,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn sitemap_entries(&self) -> Vec<SitemapEntry> {
-        let site = self.site;
+        let site = &*self.site;
         let urls = &self.urls;
         let entry = |path: &str, lastmod: Option<String>| SitemapEntry {
             permalink: urls.permalink(path),

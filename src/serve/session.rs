@@ -3,8 +3,13 @@
 //! Each rebuild goes through the same pipeline as `kudos build` (so the result is the
 //! same by construction) but reuses what did not change: parsed files
 //! ([`LoadCache`]), rendered markdown ([`BodyCache`]) and output files whose
-//! dependency fingerprint ([`crate::render::deps`]) is unchanged. Correctness over speed:
-//! the site is always fully resolved again, which keeps every cross-reference right.
+//! dependency fingerprint ([`crate::render::deps`]) is unchanged.
+//!
+//! The common case while writing, a save that changes only a post's or page's body,
+//! takes a shortcut: the last build's resolved site and renderer are kept, the new body
+//! is swapped in, and only the pages showing it are rendered (see
+//! [`crate::render::patch`] for why that is exact). Anything the shortcut cannot prove
+//! harmless goes through the full pipeline.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -17,8 +22,8 @@ use crate::content::{LoadCache, load_cached};
 use crate::error::{Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
-use crate::render::{BodyCache, Renderer, extra_files, reject_collisions};
-use crate::site::{BuildOptions, Site};
+use crate::render::{BodyCache, Job, Renderer, extra_files, reject_collisions};
+use crate::site::{BuildOptions, ItemRef, Site};
 use crate::theme::Theme;
 
 /// What one rebuild did.
@@ -36,6 +41,8 @@ pub struct RebuildReport {
     pub elapsed: Duration,
     /// Time per stage.
     pub timings: Timings,
+    /// Whether the body-only shortcut handled it (the site was patched, not re-resolved).
+    pub patched: bool,
 }
 
 /// The in-memory site.
@@ -45,9 +52,21 @@ pub struct Session {
     /// Applied to every config read (serve sets the local base URL).
     config_override: Box<dyn Fn(&mut Config) + Send>,
     load_cache: LoadCache,
-    bodies: BodyCache,
+    bodies: Arc<BodyCache>,
     fingerprints: HashMap<Arc<str>, u64>,
     output: Arc<OutputMap>,
+    /// What the last successful full rebuild prepared, for body-only edits to patch.
+    /// Dropped whenever a rebuild fails, so a patch never builds on a broken site.
+    retained: Option<Retained>,
+}
+
+/// The prepared renderer of the last good build and what it was prepared from.
+struct Retained {
+    renderer: Renderer,
+    prints: SiteFingerprints,
+    config: u64,
+    theme: u64,
+    jobs: usize,
 }
 
 /// The in-memory site: output path -> file. Shared with the server (cheap to clone: the
@@ -66,9 +85,10 @@ impl Session {
             options,
             config_override,
             load_cache: LoadCache::default(),
-            bodies: BodyCache::default(),
+            bodies: Arc::default(),
             fingerprints: HashMap::new(),
             output: Arc::default(),
+            retained: None,
         }
     }
 
@@ -100,20 +120,143 @@ impl Session {
         let mut config = self.project.config()?;
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
-        let content = load_cached(&self.project.root, &config, &mut self.load_cache, &changed)?;
+        timings.lap("config");
+        if let Some(patched) = self.patch_bodies(&config, &theme, &changed, &mut timings) {
+            if patched.is_err() {
+                self.retained = None;
+            }
+            return patched.map(|(rendered, jobs, changed_paths)| RebuildReport {
+                rendered,
+                jobs,
+                changed: changed_paths,
+                warnings: self.warnings(),
+                elapsed: started.elapsed(),
+                timings,
+                patched: true,
+            });
+        }
+        self.retained = None;
+        let (rendered, jobs, changed_paths) =
+            self.rebuild_fully(config, &theme, &changed, &mut timings)?;
+        Ok(RebuildReport {
+            rendered,
+            jobs,
+            changed: changed_paths,
+            warnings: self.warnings(),
+            elapsed: started.elapsed(),
+            timings,
+            patched: false,
+        })
+    }
+
+    fn warnings(&self) -> Vec<SourceError> {
+        self.retained
+            .as_ref()
+            .map(|r| r.renderer.site().warnings.clone())
+            .unwrap_or_default()
+    }
+
+    /// The shortcut for body-only edits of posts and pages; `None` when it does not
+    /// apply. Returns (pages rendered, pages in the site, changed output paths).
+    fn patch_bodies(
+        &mut self,
+        config: &Config,
+        theme: &Theme,
+        changed: &HashSet<PathBuf>,
+        timings: &mut Timings,
+    ) -> Option<Result<(usize, usize, Vec<String>)>> {
+        let retained = self.retained.as_mut()?;
+        if retained.config != config_print(config) || retained.theme != theme.fingerprint() {
+            return None;
+        }
+        let edits = self
+            .load_cache
+            .reread_bodies(&self.project.root, config, changed)?;
         timings.lap("load");
-        let site = Site::resolve(config, content, &self.options)?;
-        timings.lap("resolve");
-        let renderer = Renderer::new(&site, &theme, Some(&self.bodies))?;
+        let jobs = match retained.renderer.apply_body_edits(&edits) {
+            Ok(Some(jobs)) => jobs,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        let items: Vec<ItemRef> = jobs
+            .iter()
+            .filter_map(|job| match job {
+                Job::Post(i) => Some(ItemRef::Post(*i)),
+                Job::Page(i) => Some(ItemRef::Page(*i)),
+                _ => None,
+            })
+            .collect();
+        retained.prints.refresh_bodies(&retained.renderer, &items);
         timings.lap("markdown");
-        let fingerprints = SiteFingerprints::new(&renderer, &theme);
+        let prints: Vec<(String, u64)> = jobs
+            .iter()
+            .map(|job| {
+                let path = retained.renderer.output_path(job);
+                let print = retained
+                    .renderer
+                    .job_fingerprint(job, &path, &retained.prints);
+                (path, print)
+            })
+            .collect();
+        timings.lap("fingerprints");
+        let rendered = match retained.renderer.render_jobs(&jobs) {
+            Ok(files) => files,
+            Err(e) => return Some(Err(e)),
+        };
+        timings.lap("templates");
+        // Every job of a patch existed before: a missing output would mean the retained
+        // state is not what it should be, so the full pipeline takes over.
+        if rendered
+            .iter()
+            .any(|f| !self.output.contains_key(f.path.as_str()))
+        {
+            return None;
+        }
+        let total = retained.jobs;
+        let output = Arc::make_mut(&mut self.output);
+        let mut changed_paths = Vec::new();
+        for file in rendered {
+            if let Some((key, old)) = output.get_key_value(file.path.as_str()) {
+                let key = Arc::clone(key);
+                if !same_contents(old, &file) {
+                    changed_paths.push(file.path.clone());
+                }
+                output.insert(key, Arc::new(file));
+            }
+        }
+        for (path, print) in prints {
+            if let Some(slot) = self.fingerprints.get_mut(path.as_str()) {
+                *slot = print;
+            }
+        }
+        changed_paths.sort();
+        Some(Ok((jobs.len(), total, changed_paths)))
+    }
+
+    /// The whole pipeline, reusing caches. Returns (pages rendered, pages in the site,
+    /// changed output paths).
+    fn rebuild_fully(
+        &mut self,
+        config: Config,
+        theme: &Theme,
+        changed: &HashSet<PathBuf>,
+        timings: &mut Timings,
+    ) -> Result<(usize, usize, Vec<String>)> {
+        let config_print = config_print(&config);
+        let content = load_cached(&self.project.root, &config, &mut self.load_cache, changed)?;
+        timings.lap("load");
+        let site = Arc::new(Site::resolve(config, content, &self.options)?);
+        timings.lap("resolve");
+        let renderer = Renderer::new(site, theme, Some(Arc::clone(&self.bodies)))?;
+        timings.lap("markdown");
+        let prints = SiteFingerprints::new(&renderer, theme);
 
         let jobs = renderer.jobs();
         let mut next_prints: HashMap<Arc<str>, u64> = HashMap::with_capacity(jobs.len());
         let mut to_render = Vec::new();
         for job in &jobs {
             let path = renderer.output_path(job);
-            let print = renderer.job_fingerprint(job, &path, &fingerprints);
+            let print = renderer.job_fingerprint(job, &path, &prints);
             let previous = self.fingerprints.get_key_value(path.as_str());
             let key = match previous {
                 Some((key, old)) if *old == print && self.output.contains_key(path.as_str()) => {
@@ -128,7 +271,8 @@ impl Session {
         }
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
-        let extras = extra_files(&site, &theme)?;
+        let site = renderer.site();
+        let extras = extra_files(site, theme)?;
         let clashing: Vec<OutputFile> = extras
             .iter()
             .filter(|e| next_prints.contains_key(e.path.as_str()))
@@ -173,15 +317,21 @@ impl Session {
         changed_paths.sort();
         self.output = Arc::new(next);
         self.fingerprints = next_prints;
-        Ok(RebuildReport {
-            rendered: to_render.len(),
+        let counts = (to_render.len(), jobs.len());
+        self.retained = Some(Retained {
+            renderer,
+            prints,
+            config: config_print,
+            theme: theme.fingerprint(),
             jobs: jobs.len(),
-            changed: changed_paths,
-            warnings: site.warnings,
-            elapsed: started.elapsed(),
-            timings,
-        })
+        });
+        Ok((counts.0, counts.1, changed_paths))
     }
+}
+
+/// The config as a build sees it, hashed.
+fn config_print(config: &Config) -> u64 {
+    crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default())
 }
 
 fn same_contents(a: &OutputFile, b: &OutputFile) -> bool {
