@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Save-to-reload latency of `kudos serve` on a generated corpus.
 
-    benches/serve_latency.py KUDOS_BINARY CORPUS_DIR [--edits 20]
+    benches/serve_latency.py KUDOS_BINARY CORPUS_DIR [--edits 20] [--edit body|title|quote]
 
 Copies the corpus (a kudos site, e.g. from ../shared/bench/gen_corpus.py --format kudos)
 to a temporary folder, starts `kudos serve` on a free loopback port, listens to the
-live-reload event stream like a browser does, then edits one post at a time (a line
-appended to its body) and measures the time from the file being written to the `reload`
-event arriving. Also reads kudos's per-rebuild log line ("...: N pages in M ms") for the
+live-reload event stream like a browser does, then edits one file at a time and measures the time from the file being written to the `reload`
+event arriving. The edit is one of: `body` (a line appended to a post's body, the
+common case while writing), `title` (a post's title changed: every listing of it
+changes) or `quote` (a line appended to a shout-out: its card on the wall, its segments'
+pages). Also reads kudos's per-rebuild log line ("...: N pages in M ms") for the
 number of pages re-rendered and the rebuild time. Prints medians. Stdlib only.
 """
 import argparse
@@ -70,16 +72,19 @@ def main():
     parser.add_argument("kudos")
     parser.add_argument("corpus")
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--edit", choices=["body", "title", "quote"], default="body")
+    parser.add_argument("--stages", action="store_true", help="print kudos's per-stage times")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kudos-serve-bench-"))
     site = work / "site"
     shutil.copytree(args.corpus, site, ignore=shutil.ignore_patterns("public"))
-    posts = sorted((site / "content" / "posts").glob("*.md"))
+    folder = "shoutouts" if args.edit == "quote" else "posts"
+    posts = sorted((site / "content" / folder).glob("*.md"))
     port = free_port()
     started = time.perf_counter()
     server = subprocess.Popen(
-        [args.kudos, "--root", str(site), "serve", "--port", str(port)],
+        [args.kudos, *(["-v"] if args.stages else []), "--root", str(site), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -102,7 +107,11 @@ def main():
                 lines.get_nowait()
             while not events.empty():
                 events.get_nowait()
-            post.write_text(text + f"\nA benchmark edit, number {i}.\n")
+            if args.edit == "title":
+                edited = re.sub(r'^title = "(.*)"$', rf'title = "\1 (edit {i})"', text, count=1, flags=re.M)
+            else:
+                edited = text + f"\nA benchmark edit, number {i}.\n"
+            post.write_text(edited)
             written = time.perf_counter()
             while True:
                 at, event = events.get(timeout=30)
@@ -113,9 +122,12 @@ def main():
             match = re.search(r"changed: ([\d,]+) pages in (\d+) ms", line)
             pages.append(int(match.group(1).replace(",", "")))
             rebuilds.append(int(match.group(2)))
-            print(f"  edit {i:2}: {post.name}: reload after {latencies[-1]:.0f} ms; {line}")
+            stages = ""
+            if args.stages:
+                stages = " [" + wait_for(lines, r"stages:", 30).split("stages:", 1)[1].strip() + "]"
+            print(f"  edit {i:2}: {post.name}: reload after {latencies[-1]:.0f} ms; {line}{stages}")
             time.sleep(0.3)
-        print(f"edits: {args.edits} one-post saves, {len(posts)} posts in the corpus")
+        print(f"edits: {args.edits} saves ({args.edit}), {len(posts)} {folder} in the corpus")
         print(f"save -> reload event: median {statistics.median(latencies):.0f} ms "
               f"(min {min(latencies):.0f}, max {max(latencies):.0f})")
         print(f"rebuild (kudos's own log): median {statistics.median(rebuilds):.0f} ms "
