@@ -71,7 +71,7 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             "+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\nsegments = [{segments}]\n+++\n\n{body}\n\n<!-- more -->\n\n## Part {step}\n\nMore.\n"
         )
     };
-    match rng.below(20) {
+    match rng.below(22) {
         0 if !posts.is_empty() => {
             let p = pick(&posts, rng);
             append(&root, &p, &format!("\nAn added line {step}.\n"));
@@ -273,6 +273,20 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             append(&root, p, &format!("\nStill drafting {step}.\n"));
             vec![p.into()]
         }
+        20 if !posts.is_empty() => {
+            // Placement: tags.
+            let p = pick(&posts, rng);
+            let tags = ["[\"news\"]", "[\"fresh\", \"news\"]", "[]"][rng.below(3)];
+            replace_line(&root, &p, "tags = ", &format!("tags = {tags}"));
+            vec![p.into()]
+        }
+        21 if !posts.is_empty() => {
+            // Placement: the date, which orders every listing.
+            let p = pick(&posts, rng);
+            let date = ["2025-03-02", "2024-11-30", "2026-05-31"][rng.below(3)];
+            replace_line(&root, &p, "date = ", &format!("date = {date}"));
+            vec![p.into()]
+        }
         _ => {
             let f = format!("static/file-{}.txt", rng.below(3));
             if rng.below(3) == 0 && root.join(&f).exists() {
@@ -440,7 +454,7 @@ fn random_edits_rebuild_to_the_same_bytes_as_a_clean_build() {
     }
     // Both ways of rebuilding were exercised, and failures too.
     assert!(
-        tally.patched >= 50 && tally.full >= 150 && tally.failed >= 10,
+        tally.patched >= 60 && tally.full >= 150 && tally.failed >= 10,
         "{tally:?}"
     );
 }
@@ -495,7 +509,22 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
     );
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
 
-    assert!(!report.patched, "a title edit re-resolves the site");
+    assert!(
+        report.patched,
+        "a title edit leaves the post in place: the kept site is patched"
+    );
+
+    // A new tag moves the post into another listing: the site is resolved again.
+    replace_line(
+        &root,
+        "content/posts/hello.md",
+        "tags = ",
+        "tags = [\"news\", \"Workshop Life\", \"fresh\"]",
+    );
+    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert!(!report.patched);
+    assert!(report.changed.iter().any(|c| c == "tags/fresh/index.html"));
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
 
     // A body-only edit changes the post and the full-content feed, not the listings,
     // and patches the kept site instead of resolving it again.
@@ -550,4 +579,25 @@ fn editing_a_component_file_rerenders_the_pages_that_use_it() {
             .unwrap()
             .contains("Welcome, reader")
     );
+}
+
+#[test]
+fn a_patched_body_fails_like_a_clean_build_when_a_shortcode_lists_posts() {
+    // posts() is not available inside shortcodes (bodies render before the lists exist);
+    // the serve shortcut must not let an edited body get away with it.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    write(
+        &root,
+        "templates/shortcodes/latest.html",
+        "{% for p in posts(limit=1) %}{{ p.title }}{% endfor %}\n",
+    );
+    let mut session = session(&root);
+    session.rebuild(&[]).expect("the fixture builds");
+    append(&root, "content/posts/hello.md", "\n{{ latest() }}\n");
+    let patched = session.rebuild(&["content/posts/hello.md".into()]);
+    let clean = clean_build(&root);
+    let clean_error = clean.expect_err("a clean build fails");
+    assert!(clean_error.contains("problem"), "{clean_error}");
+    assert!(patched.is_err(), "the incremental rebuild fails too");
 }

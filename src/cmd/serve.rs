@@ -179,7 +179,7 @@ fn rebuild(
             }
             ui.info(&log_line(session, changed, &report));
             let how = if report.patched {
-                " (body-only edit: the site was patched, not re-resolved)"
+                " (pages stayed in place: the kept site was patched, not resolved again)"
             } else {
                 ""
             };

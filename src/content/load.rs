@@ -174,29 +174,31 @@ pub fn load_cached(
     Ok(content)
 }
 
-/// A post or page whose file changed below its front matter only.
+/// A post or page whose file changed without moving it in the site (see
+/// [`PageMeta::same_placement`](super::PageMeta::same_placement)).
 #[derive(Debug, Clone)]
-pub struct BodyEdit {
+pub struct PageEdit {
     /// As loaded before.
     pub old: Arc<Page>,
-    /// As loaded now: same front matter text, new body.
+    /// As loaded now.
     pub new: Arc<Page>,
 }
 
 impl LoadCache {
     /// Re-reads `changed` when every path is a post or page this cache already holds and
-    /// only its body changed (the front matter text is byte for byte the same), and keeps
-    /// the new versions. `None` (cache untouched) for anything else: a new, removed or
-    /// unreadable file, another kind of file, a front matter edit, another config.
+    /// the edit leaves it in the same place in the site (same URL, date, tags, segments:
+    /// see [`PageMeta::same_placement`](super::PageMeta::same_placement)), and keeps the
+    /// new versions. `None` (cache untouched) for anything else: a new, removed or
+    /// unreadable file, another kind of file, a moving edit, another config.
     ///
-    /// This is what lets `serve` patch a retained site instead of rebuilding it: a
-    /// body-only edit cannot change what resolving the site decides.
-    pub fn reread_bodies(
+    /// This is what lets `serve` patch a retained site instead of resolving it again:
+    /// such an edit cannot change what resolving decides.
+    pub fn reread_pages(
         &mut self,
         root: &Path,
         config: &Config,
         changed: &HashSet<PathBuf>,
-    ) -> Option<Vec<BodyEdit>> {
+    ) -> Option<Vec<PageEdit>> {
         let config_fp =
             crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
         if self.config != config_fp || self.entries.is_none() || changed.is_empty() {
@@ -222,16 +224,13 @@ impl LoadCache {
             if new.source.text == old.source.text {
                 continue;
             }
-            if new.source.front() != old.source.front()
-                || new.path != old.path
-                || new.kind != old.kind
-            {
+            if new.path != old.path || new.kind != old.kind || !new.meta.same_placement(&old.meta) {
                 return None;
             }
             fresh.push((
                 path.clone(),
                 stamp,
-                BodyEdit {
+                PageEdit {
                     old: Arc::clone(old),
                     new,
                 },

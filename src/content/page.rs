@@ -62,6 +62,22 @@ pub struct PageMeta {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PageMeta {
+    /// Whether `other` puts the page in the same place in the site: published or not,
+    /// the same URL, order, tags, segments, variants and redirects. These are the fields
+    /// resolving a site reads; the others (title, description, image...) only change how
+    /// the page and its listing entries look.
+    pub fn same_placement(&self, other: &PageMeta) -> bool {
+        self.date == other.date
+            && self.draft == other.draft
+            && self.slug == other.slug
+            && self.tags == other.tags
+            && self.segments == other.segments
+            && self.variants == other.variants
+            && self.aliases == other.aliases
+    }
+}
+
 /// A post or page as loaded from disk.
 #[derive(Debug, Clone)]
 pub struct Page {

@@ -13,6 +13,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
+use crate::content::Page;
+use crate::markdown::Rendered;
 use crate::render::bodies::fingerprint;
 use crate::render::{Job, Renderer};
 use crate::site::{ItemRef, Site};
@@ -168,6 +170,18 @@ pub struct SiteFingerprints {
     template_prints: HashMap<String, u64>,
 }
 
+/// What a post's listing entry shows: front matter, URL, summary, reading time.
+fn summary_print(renderer: &Renderer, post: &Page, body: &Rendered) -> u64 {
+    let compute = || {
+        let minutes = super::context::reading_minutes(body.words);
+        fingerprint(&(post.source.front(), &post.path, &body.summary, minutes))
+    };
+    match renderer.cache.as_deref() {
+        Some(cache) => cache.summary_print((post.source.revision, body.revision), compute),
+        None => compute(),
+    }
+}
+
 /// An item's source revision, URL and rendered body revision.
 fn item_print(source: &crate::content::Source, path: &str, body_revision: u64) -> u64 {
     fingerprint(&(source.revision, path, body_revision))
@@ -188,17 +202,7 @@ impl SiteFingerprints {
             .posts
             .iter()
             .zip(&bodies.posts)
-            .map(|(p, b)| {
-                let compute = || {
-                    let front = p.source.front();
-                    let minutes = super::context::reading_minutes(b.words);
-                    fingerprint(&(front, &p.path, &b.summary, minutes))
-                };
-                match renderer.cache.as_deref() {
-                    Some(cache) => cache.summary_print((p.source.revision, b.revision), compute),
-                    None => compute(),
-                }
-            })
+            .map(|(p, b)| summary_print(renderer, p, b))
             .collect();
         let pages: Vec<u64> = site
             .pages
@@ -262,29 +266,27 @@ impl SiteFingerprints {
     }
 
     /// Brings the prints of edited posts and pages up to date after
-    /// [`Renderer::apply_body_edits`] (their summaries are unchanged by definition).
-    pub fn refresh_bodies(&mut self, renderer: &Renderer, items: &[ItemRef]) {
+    /// [`Renderer::apply_page_edits`].
+    pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef]) {
         let site = &*renderer.site;
         let bodies = &renderer.bodies;
-        let mut pages_changed = false;
         for item in items {
             match *item {
                 ItemRef::Post(i) => {
-                    let p = &site.posts[i];
-                    self.posts[i] = item_print(&p.source, &p.path, bodies.posts[i].revision);
+                    let (p, b) = (&site.posts[i], &bodies.posts[i]);
+                    self.posts[i] = item_print(&p.source, &p.path, b.revision);
+                    self.post_summaries[i] = summary_print(renderer, p, b);
                 }
                 ItemRef::Page(i) => {
                     let p = &site.pages[i];
                     self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
-                    pages_changed = true;
                 }
                 ItemRef::Shoutout(_) | ItemRef::Segment(_) => {}
             }
         }
-        if pages_changed {
-            self.all_pages = fingerprint(&self.pages);
-            self.update_template_prints();
-        }
+        self.all_posts = fingerprint(&(&self.post_summaries, self.all_segments));
+        self.all_pages = fingerprint(&self.pages);
+        self.update_template_prints();
     }
 
     fn update_template_prints(&mut self) {

@@ -90,6 +90,9 @@ pub struct Renderer {
     cache: Option<Arc<BodyCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
+    /// Some template calls `posts()`, which shortcodes may not (bodies are rendered
+    /// before the post lists exist); a patch must not let a shortcode get away with it.
+    calls_posts: bool,
     config_value: Value,
     base: Context,
 }
@@ -105,6 +108,7 @@ impl Renderer {
             templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
         let config_value = Value::from_serializable(&site.config);
         let shortcode_inputs = shortcode_inputs(&site, theme);
+        let calls_posts = theme.templates.values().any(|t| t.text.contains("posts("));
         let mut renderer = Renderer {
             products: ProductStats::all(&site),
             site,
@@ -116,6 +120,7 @@ impl Renderer {
             filters,
             cache,
             shortcode_inputs,
+            calls_posts,
             config_value,
             base: Context::new(),
         };
@@ -936,12 +941,7 @@ fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls, cache: Option<&BodyCach
             .posts
             .par_iter()
             .zip(&bodies.posts)
-            .map(|(p, b)| {
-                let key = fingerprint(&(p.source.revision, b.revision, &p.path, context));
-                cached_view(cache, "summary", &p.source.content_path, key, || {
-                    Value::from_serializable(&PageView::new(site, urls, p, b, false))
-                })
-            })
+            .map(|(p, b)| summary_value(site, urls, cache, context, p, b))
             .collect(),
         tags: site
             .posts
@@ -953,9 +953,30 @@ fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls, cache: Option<&BodyCach
                     .map(|t| crate::content::load_slug(t))
                     .collect()
             })
-            .collect(),
-        segments: site.posts.iter().map(|p| p.meta.segments.clone()).collect(),
+            .collect::<Vec<_>>()
+            .into(),
+        segments: site
+            .posts
+            .iter()
+            .map(|p| p.meta.segments.clone())
+            .collect::<Vec<_>>()
+            .into(),
     }
+}
+
+/// A post's listing entry as a template value; `context` is [`view_context`].
+fn summary_value(
+    site: &Site,
+    urls: &Urls,
+    cache: Option<&BodyCache>,
+    context: u64,
+    post: &crate::content::Page,
+    body: &Rendered,
+) -> Value {
+    let key = fingerprint(&(post.source.revision, body.revision, &post.path, context));
+    cached_view(cache, "summary", &post.source.content_path, key, || {
+        Value::from_serializable(&PageView::new(site, urls, post, body, false))
+    })
 }
 
 /// `site` in every template: listings as shared values, plus tags and rating stats.

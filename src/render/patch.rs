@@ -1,32 +1,31 @@
-//! Patching a retained renderer after body-only edits, so `serve` can skip resolving and
-//! preparing the whole site again when someone is just writing.
+//! Patching a retained renderer after edits that leave pages in place, so `serve` can
+//! skip resolving and preparing the whole site again when someone is writing.
 //!
-//! A post's body is seen from outside its own page in exactly three ways: its summary and
-//! reading time (every listing), the anchors other pages link to, and its full text in
-//! the Atom feed. Front matter decides everything else (URL, date, tags, segments,
-//! variants), and a [`BodyEdit`] has the same front matter by definition. So when the new
-//! body's summary, reading time and anchors equal the old one's, only the page, its
-//! segment variants and (for recent posts) the feed can differ, and the rest of the site
-//! is provably unchanged. Anything else is left to a full rebuild; `tests/incremental.rs`
-//! checks both against clean builds.
+//! Resolving reads only a page's placement: whether it is published, its URL, date,
+//! tags, segments, variants and aliases. A [`PageEdit`] keeps all of those by definition,
+//! so the resolved site stays right with the new page swapped in. What the rest of the
+//! site shows of a page is its listing entry (rebuilt here), its anchors (which other
+//! pages' links are checked against: a patch requires them unchanged) and, for recent
+//! posts, its full text in the feed. Which outputs changed is then decided by the same
+//! fingerprints as a full rebuild. `tests/incremental.rs` checks the result against clean
+//! builds.
 
 use std::sync::Arc;
 
-use crate::content::BodyEdit;
+use crate::content::{Page, PageEdit};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::site::ItemRef;
 
-use super::bodies::render_body;
-use super::context::reading_minutes;
-use super::{Job, Renderer};
+use super::bodies::{item_source, render_body};
+use super::{Renderer, site_value, summary_value, templates, view_context};
 
 impl Renderer {
-    /// Swaps the edited pages and their bodies in and returns the jobs whose output may
-    /// have changed; `Ok(None)` (renderer untouched) when the edit is visible beyond
-    /// those jobs and the site needs a full rebuild. On `Err` (a broken link in a new
-    /// body) the renderer is left half-patched and must be discarded.
-    pub fn apply_body_edits(&mut self, edits: &[BodyEdit]) -> Result<Option<Vec<Job>>> {
+    /// Swaps the edited pages and their bodies in and returns the edited items;
+    /// `Ok(None)` (renderer untouched) when an edit is visible in a way only a full
+    /// rebuild handles. On `Err` (a broken link in a new body) the renderer is left
+    /// half-patched and must be discarded.
+    pub fn apply_page_edits(&mut self, edits: &[PageEdit]) -> Result<Option<Vec<ItemRef>>> {
         let mut patches = Vec::with_capacity(edits.len());
         for edit in edits {
             let item = self
@@ -35,7 +34,7 @@ impl Renderer {
                 .get(&edit.old.source.content_path)
                 .copied();
             let Some(item) = item else {
-                // Not published (a draft, a future post): its body is on no page.
+                // Not published (a draft, a future post): it is on no page.
                 continue;
             };
             let current = match item {
@@ -52,19 +51,16 @@ impl Renderer {
             patches.push(patch);
         }
 
-        let mut jobs = Vec::new();
-        for patch in &patches {
-            jobs.extend(self.jobs_showing_body(patch.item, &patch.variants));
-        }
+        let items: Vec<ItemRef> = patches.iter().map(|p| p.item).collect();
         for patch in patches {
             let site = Arc::make_mut(&mut self.site);
             match patch.item {
                 ItemRef::Post(i) => {
-                    site.posts[i] = Arc::clone(&patch.page);
+                    site.posts[i] = patch.page;
                     self.bodies.posts[i] = patch.body;
                 }
                 ItemRef::Page(i) => {
-                    site.pages[i] = Arc::clone(&patch.page);
+                    site.pages[i] = patch.page;
                     self.bodies.pages[i] = patch.body;
                 }
                 ItemRef::Shoutout(_) | ItemRef::Segment(_) => {}
@@ -73,20 +69,25 @@ impl Renderer {
                 self.bodies.variants.insert((patch.item, seg), body);
             }
         }
-        self.check_links_of(&jobs)?;
-        jobs.sort_by_key(|job| matches!(job, Job::Atom));
-        jobs.dedup();
-        Ok(Some(jobs))
+        self.check_links_of(&items)?;
+        if !items.is_empty() {
+            self.refresh_listings(&items);
+        }
+        Ok(Some(items))
     }
 
-    /// The new body (and variant bodies) of one edit, if the rest of the site cannot see
-    /// the difference.
-    fn render_patch(&self, item: ItemRef, edit: &BodyEdit) -> Result<Option<Patch>> {
-        let env = self.shortcode_env();
+    /// The new body (and variant bodies) of one edit, if other pages' links cannot
+    /// notice the difference.
+    fn render_patch(&self, item: ItemRef, edit: &PageEdit) -> Result<Option<Patch>> {
         let source = &edit.new.source;
+        if source.has_shortcodes && self.calls_posts {
+            // A shortcode calling posts() fails in a full build; leave it to one.
+            return Ok(None);
+        }
+        let env = self.shortcode_env();
         let body =
             render_body(&self.site, &env, source, None).map_err(|e| Error::Content(vec![e]))?;
-        if !OutwardView::of(&body).eq(&OutwardView::of(self.bodies.of(item))) {
+        if body.anchor_ids() != self.bodies.of(item).anchor_ids() {
             return Ok(None);
         }
         let mut variants = Vec::new();
@@ -105,37 +106,25 @@ impl Renderer {
         }))
     }
 
-    /// The outputs that show `item`'s whole body: its page, its variants, and the feed
-    /// when it is among the newest posts (the counterpart of what
-    /// [`Renderer::job_fingerprint`] hashes a body into).
-    fn jobs_showing_body(&self, item: ItemRef, variants: &[(usize, Arc<Rendered>)]) -> Vec<Job> {
-        let mut jobs = match item {
-            ItemRef::Post(i) => vec![Job::Post(i)],
-            ItemRef::Page(i) => vec![Job::Page(i)],
-            ItemRef::Shoutout(_) | ItemRef::Segment(_) => Vec::new(),
-        };
-        jobs.extend(variants.iter().map(|(seg, _)| Job::Variant(item, *seg)));
-        let feeds = &self.site.config.feeds;
-        if let ItemRef::Post(i) = item
-            && feeds.atom
-            && i < feeds.limit
-        {
-            jobs.push(Job::Atom);
-        }
-        jobs
-    }
-
-    /// Broken `@/` links in the bodies `jobs` show.
-    fn check_links_of(&self, jobs: &[Job]) -> Result<()> {
+    /// Broken `@/` links in the edited items' bodies and variants.
+    fn check_links_of(&self, items: &[ItemRef]) -> Result<()> {
         let site = &*self.site;
-        let bodies = jobs.iter().filter_map(|job| {
-            let (item, body) = match job {
-                Job::Post(i) => (ItemRef::Post(*i), &self.bodies.posts[*i]),
-                Job::Page(i) => (ItemRef::Page(*i), &self.bodies.pages[*i]),
-                Job::Variant(item, seg) => (*item, &self.bodies.variants[&(*item, *seg)]),
-                _ => return None,
+        let bodies = items.iter().flat_map(|&item| {
+            let main = match item {
+                ItemRef::Post(i) => &self.bodies.posts[i],
+                ItemRef::Page(i) => &self.bodies.pages[i],
+                ItemRef::Shoutout(i) => &self.bodies.shoutouts[i],
+                ItemRef::Segment(i) => &self.bodies.segments[i],
             };
-            Some((super::bodies::item_source(site, item), body))
+            let variants = self
+                .bodies
+                .variants
+                .iter()
+                .filter(move |((of, _), _)| *of == item)
+                .map(|(_, body)| body);
+            std::iter::once(main)
+                .chain(variants)
+                .map(move |body| (item_source(site, item), body))
         });
         let errors = self.bodies.link_errors_in(site, bodies);
         if errors.is_empty() {
@@ -144,31 +133,42 @@ impl Renderer {
             Err(Error::Content(errors))
         }
     }
+
+    /// New listing entries for edited posts, and a new `site` value (it lists pages
+    /// too). Templates still rendering from the old lists keep them: the lists are
+    /// replaced, not changed in place.
+    fn refresh_listings(&mut self, items: &[ItemRef]) {
+        let site = &*self.site;
+        let mut posts = self
+            .lists
+            .posts
+            .get()
+            .cloned()
+            .expect("post lists are set once bodies are rendered");
+        let context = view_context(site);
+        for item in items {
+            if let ItemRef::Post(i) = *item {
+                posts.values[i] = summary_value(
+                    site,
+                    &self.urls,
+                    self.cache.as_deref(),
+                    context,
+                    &site.posts[i],
+                    &self.bodies.posts[i],
+                );
+            }
+        }
+        self.lists = Arc::new(self.lists.with_posts(posts));
+        templates::register(&mut self.tera, &self.urls, Arc::clone(&self.lists));
+        self.base
+            .insert_value("site", site_value(site, &self.urls, &self.lists));
+    }
 }
 
 /// One edited item, rendered and checked, not yet swapped in.
 struct Patch {
     item: ItemRef,
-    page: Arc<crate::content::Page>,
+    page: Arc<Page>,
     body: Arc<Rendered>,
     variants: Vec<(usize, Arc<Rendered>)>,
-}
-
-/// What other pages see of a body: listings show its summary and reading time, links
-/// elsewhere may point at its anchors.
-#[derive(PartialEq)]
-struct OutwardView<'a> {
-    summary: Option<&'a str>,
-    reading_minutes: usize,
-    anchors: Vec<&'a str>,
-}
-
-impl<'a> OutwardView<'a> {
-    fn of(body: &'a Rendered) -> Self {
-        OutwardView {
-            summary: body.summary.as_deref(),
-            reading_minutes: reading_minutes(body.words),
-            anchors: body.anchor_ids(),
-        }
-    }
 }

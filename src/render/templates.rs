@@ -17,14 +17,14 @@ use crate::theme::Theme;
 use super::context::{Urls, reading_minutes};
 
 /// Post lists, known only once post bodies are rendered (after shortcodes ran).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct PostLists {
     /// Post summaries, newest first.
     pub values: Vec<Value>,
-    /// Tag slugs of each post.
-    pub tags: Vec<Vec<String>>,
+    /// Tag slugs of each post (shared: an edit in `serve` replaces only values).
+    pub tags: Arc<[Vec<String>]>,
     /// Segment slugs of each post.
-    pub segments: Vec<Vec<String>>,
+    pub segments: Arc<[Vec<String>]>,
 }
 
 /// Content lists shared by the template functions.
@@ -58,6 +58,23 @@ impl Default for Lists {
             segments: HashMap::new(),
             wall_path: "shoutouts".into(),
             ratings: Value::none(),
+        }
+    }
+}
+
+impl Lists {
+    /// The same lists with other post lists: after an edit in `serve`, the old lists stay
+    /// valid for pages still rendering from them.
+    pub fn with_posts(&self, posts: PostLists) -> Lists {
+        Lists {
+            posts: OnceLock::from(posts),
+            shoutouts: self.shoutouts.clone(),
+            shoutout_tags: self.shoutout_tags.clone(),
+            shoutout_featured: self.shoutout_featured.clone(),
+            segment_shoutouts: self.segment_shoutouts.clone(),
+            segments: self.segments.clone(),
+            wall_path: self.wall_path.clone(),
+            ratings: self.ratings.clone(),
         }
     }
 }
@@ -107,7 +124,8 @@ pub fn engine(
     }
 }
 
-fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
+/// Registers kudos's functions and filters; again with new lists replaces the old ones.
+pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
     let u = urls.clone();
     tera.register_function(
         "url",

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::build::{Project, Timings};
 use crate::config::Config;
 use crate::content::{LoadCache, load_cached};
@@ -23,7 +25,7 @@ use crate::error::{Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
 use crate::render::{BodyCache, Job, Renderer, extra_files, reject_collisions};
-use crate::site::{BuildOptions, ItemRef, Site};
+use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
 /// What one rebuild did.
@@ -66,7 +68,8 @@ struct Retained {
     prints: SiteFingerprints,
     config: u64,
     theme: u64,
-    jobs: usize,
+    /// Every job with its output path and current fingerprint.
+    jobs: Vec<(Job, Arc<str>, u64)>,
 }
 
 /// The in-memory site: output path -> file. Shared with the server (cheap to clone: the
@@ -121,7 +124,7 @@ impl Session {
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
         timings.lap("config");
-        if let Some(patched) = self.patch_bodies(&config, &theme, &changed, &mut timings) {
+        if let Some(patched) = self.patch_pages(&config, &theme, &changed, &mut timings) {
             if patched.is_err() {
                 self.retained = None;
             }
@@ -156,9 +159,10 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The shortcut for body-only edits of posts and pages; `None` when it does not
-    /// apply. Returns (pages rendered, pages in the site, changed output paths).
-    fn patch_bodies(
+    /// The shortcut for edits that leave posts and pages in place (see
+    /// [`crate::render::patch`]); `None` when it does not apply. Returns (pages
+    /// rendered, pages in the site, changed output paths).
+    fn patch_pages(
         &mut self,
         config: &Config,
         theme: &Theme,
@@ -171,66 +175,51 @@ impl Session {
         }
         let edits = self
             .load_cache
-            .reread_bodies(&self.project.root, config, changed)?;
+            .reread_pages(&self.project.root, config, changed)?;
         timings.lap("load");
-        let jobs = match retained.renderer.apply_body_edits(&edits) {
-            Ok(Some(jobs)) => jobs,
+        let items = match retained.renderer.apply_page_edits(&edits) {
+            Ok(Some(items)) => items,
             Ok(None) => return None,
             Err(e) => return Some(Err(e)),
         };
-        let items: Vec<ItemRef> = jobs
-            .iter()
-            .filter_map(|job| match job {
-                Job::Post(i) => Some(ItemRef::Post(*i)),
-                Job::Page(i) => Some(ItemRef::Page(*i)),
-                _ => None,
-            })
-            .collect();
-        retained.prints.refresh_bodies(&retained.renderer, &items);
+        retained.prints.refresh_items(&retained.renderer, &items);
         timings.lap("markdown");
-        let prints: Vec<(String, u64)> = jobs
-            .iter()
-            .map(|job| {
-                let path = retained.renderer.output_path(job);
-                let print = retained
-                    .renderer
-                    .job_fingerprint(job, &path, &retained.prints);
-                (path, print)
+        let (renderer, prints) = (&retained.renderer, &retained.prints);
+        let stale: Vec<(usize, u64)> = retained
+            .jobs
+            .par_iter()
+            .enumerate()
+            .filter_map(|(at, (job, path, old))| {
+                let print = renderer.job_fingerprint(job, path, prints);
+                (print != *old).then_some((at, print))
             })
             .collect();
         timings.lap("fingerprints");
-        let rendered = match retained.renderer.render_jobs(&jobs) {
+        let to_render: Vec<Job> = stale
+            .iter()
+            .map(|(at, _)| retained.jobs[*at].0.clone())
+            .collect();
+        let rendered = match renderer.render_jobs(&to_render) {
             Ok(files) => files,
             Err(e) => return Some(Err(e)),
         };
         timings.lap("templates");
-        // Every job of a patch existed before: a missing output would mean the retained
-        // state is not what it should be, so the full pipeline takes over.
-        if rendered
-            .iter()
-            .any(|f| !self.output.contains_key(f.path.as_str()))
-        {
-            return None;
-        }
-        let total = retained.jobs;
         let output = Arc::make_mut(&mut self.output);
         let mut changed_paths = Vec::new();
-        for file in rendered {
-            if let Some((key, old)) = output.get_key_value(file.path.as_str()) {
-                let key = Arc::clone(key);
-                if !same_contents(old, &file) {
-                    changed_paths.push(file.path.clone());
-                }
-                output.insert(key, Arc::new(file));
+        for ((at, print), file) in stale.into_iter().zip(rendered) {
+            let (_, path, old_print) = &mut retained.jobs[at];
+            if output
+                .get(&**path)
+                .is_none_or(|old| !same_contents(old, &file))
+            {
+                changed_paths.push(file.path.clone());
             }
-        }
-        for (path, print) in prints {
-            if let Some(slot) = self.fingerprints.get_mut(path.as_str()) {
-                *slot = print;
-            }
+            output.insert(Arc::clone(path), Arc::new(file));
+            *old_print = print;
+            self.fingerprints.insert(Arc::clone(path), print);
         }
         changed_paths.sort();
-        Some(Ok((jobs.len(), total, changed_paths)))
+        Some(Ok((to_render.len(), retained.jobs.len(), changed_paths)))
     }
 
     /// The whole pipeline, reusing caches. Returns (pages rendered, pages in the site,
@@ -254,9 +243,10 @@ impl Session {
         let jobs = renderer.jobs();
         let mut next_prints: HashMap<Arc<str>, u64> = HashMap::with_capacity(jobs.len());
         let mut to_render = Vec::new();
-        for job in &jobs {
-            let path = renderer.output_path(job);
-            let print = renderer.job_fingerprint(job, &path, &prints);
+        let mut job_paths = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let path = renderer.output_path(&job);
+            let print = renderer.job_fingerprint(&job, &path, &prints);
             let previous = self.fingerprints.get_key_value(path.as_str());
             let key = match previous {
                 Some((key, old)) if *old == print && self.output.contains_key(path.as_str()) => {
@@ -267,7 +257,8 @@ impl Session {
                     Arc::from(path)
                 }
             };
-            next_prints.insert(key, print);
+            next_prints.insert(Arc::clone(&key), print);
+            job_paths.push((job, key, print));
         }
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
@@ -317,13 +308,13 @@ impl Session {
         changed_paths.sort();
         self.output = Arc::new(next);
         self.fingerprints = next_prints;
-        let counts = (to_render.len(), jobs.len());
+        let counts = (to_render.len(), job_paths.len());
         self.retained = Some(Retained {
             renderer,
             prints,
             config: config_print,
             theme: theme.fingerprint(),
-            jobs: jobs.len(),
+            jobs: job_paths,
         });
         Ok((counts.0, counts.1, changed_paths))
     }
