@@ -71,7 +71,7 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             "+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\nsegments = [{segments}]\n+++\n\n{body}\n\n<!-- more -->\n\n## Part {step}\n\nMore.\n"
         )
     };
-    match rng.below(22) {
+    match rng.below(25) {
         0 if !posts.is_empty() => {
             let p = pick(&posts, rng);
             append(&root, &p, &format!("\nAn added line {step}.\n"));
@@ -287,6 +287,30 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             replace_line(&root, &p, "date = ", &format!("date = {date}"));
             vec![p.into()]
         }
+        22 if !shoutouts.is_empty() => {
+            // Only the quote: its card, wherever it is shown.
+            let s = pick(&shoutouts, rng);
+            append(&root, &s, &format!("\nKind words, again ({step}).\n"));
+            vec![s.into()]
+        }
+        23 if !shoutouts.is_empty() => {
+            // Featured or not: segments without their own shout-outs show the featured.
+            let s = pick(&shoutouts, rng);
+            toggle_line(&root, &s, "featured = true");
+            vec![s.into()]
+        }
+        24 if !shoutouts.is_empty() => {
+            // Tags: the wall's filters and their counts.
+            let s = pick(&shoutouts, rng);
+            let tags = ["[\"t0\"]", "[\"t1\", \"t2\"]", "[]"][rng.below(3)];
+            let text = std::fs::read_to_string(root.join(&s)).unwrap();
+            if text.contains("\ntags = ") {
+                replace_line(&root, &s, "tags = ", &format!("tags = {tags}"));
+            } else {
+                toggle_line(&root, &s, &format!("tags = {tags}"));
+            }
+            vec![s.into()]
+        }
         _ => {
             let f = format!("static/file-{}.txt", rng.below(3));
             if rng.below(3) == 0 && root.join(&f).exists() {
@@ -439,6 +463,14 @@ fn random_edits_rebuild_to_the_same_bytes_as_a_clean_build() {
     for seed in 1..=12u64 {
         let site = Site::fixture("basic");
         let root = site.root();
+        // Small wall pages, so cards move between pages, and a segment with no
+        // shout-outs of its own, which shows the featured ones instead.
+        append(&root, "kudos.toml", "\n[shoutouts]\nper_page = 2\n");
+        write(
+            &root,
+            "content/segments/newcomers.md",
+            "+++\ntitle = \"Newcomers\"\n+++\n\nWelcome.\n",
+        );
         let mut session = session(&root);
         session.rebuild(&[]).expect("the fixture builds");
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));

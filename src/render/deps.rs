@@ -160,6 +160,12 @@ pub struct SiteFingerprints {
     all_posts: u64,
     all_pages: u64,
     all_shoutouts: u64,
+    /// The featured shout-outs, which segments without their own show instead.
+    featured_shoutouts: u64,
+    /// Per shout-out tag slug, its shout-outs (a tag filter page of the wall).
+    tagged_shoutouts: HashMap<String, u64>,
+    /// The wall's filter links with their counts.
+    wall_filters: u64,
     all_segments: u64,
     ratings: u64,
     templates: HashMap<String, TemplateDeps>,
@@ -238,6 +244,23 @@ impl SiteFingerprints {
         ))
         .unwrap_or_default();
         let all_segments = fingerprint(&segments);
+        let featured: Vec<u64> = site
+            .shoutouts
+            .iter()
+            .zip(&shoutouts)
+            .filter(|(s, _)| s.meta.featured)
+            .map(|(_, print)| *print)
+            .collect();
+        let mut tagged: HashMap<&str, Vec<u64>> = HashMap::new();
+        for (slugs, print) in renderer.lists.shoutout_tags.iter().zip(&shoutouts) {
+            for slug in slugs {
+                let members = tagged.entry(slug.as_str()).or_default();
+                // A shout-out listing one tag twice is on its page once.
+                if members.last() != Some(print) {
+                    members.push(*print);
+                }
+            }
+        }
         let components = theme
             .templates
             .iter()
@@ -249,6 +272,14 @@ impl SiteFingerprints {
             all_posts: fingerprint(&(&post_summaries, all_segments)),
             all_pages: fingerprint(&pages),
             all_shoutouts: fingerprint(&(&shoutouts, &site.hidden_shoutouts)),
+            featured_shoutouts: fingerprint(&featured),
+            tagged_shoutouts: tagged
+                .into_iter()
+                .map(|(slug, prints)| (slug.to_string(), fingerprint(&prints)))
+                .collect(),
+            wall_filters: fingerprint(
+                &serde_json::to_string(&renderer.filters).unwrap_or_default(),
+            ),
             all_segments,
             ratings: fingerprint(&ratings),
             posts,
@@ -400,7 +431,25 @@ impl Renderer {
                 posts(&mut site.tags[*i].posts.iter().copied(), &mut hasher);
             }
             Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => {
-                fp.all_shoutouts.hash(&mut hasher);
+                // Its cards, plus what every wall page shows: filters with their counts,
+                // page links, product ratings, the section's copy.
+                match job {
+                    Job::Wall(n) => {
+                        let per = site.config.shoutouts.per_page;
+                        let end = (n * per).min(site.shoutouts.len());
+                        fp.shoutouts[((n - 1) * per).min(end)..end].hash(&mut hasher);
+                    }
+                    Job::WallSegment(i) => {
+                        for &s in &site.segment_shoutouts[*i] {
+                            fp.shoutouts[s].hash(&mut hasher);
+                        }
+                    }
+                    Job::WallTag(slug) => fp.tagged_shoutouts.get(slug).hash(&mut hasher),
+                    _ => {}
+                }
+                site.wall_pages().hash(&mut hasher);
+                fp.wall_filters.hash(&mut hasher);
+                fp.ratings.hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
                 fp.sections.get("shoutouts").hash(&mut hasher);
             }
@@ -414,8 +463,11 @@ impl Renderer {
                 for &s in &site.segment_shoutouts[*i] {
                     fp.shoutouts[s].hash(&mut hasher);
                 }
+                site.segment_shoutouts[*i].len().hash(&mut hasher);
+                if site.segment_shoutouts[*i].is_empty() {
+                    fp.featured_shoutouts.hash(&mut hasher);
+                }
                 posts(&mut site.segment_posts[*i].iter().copied(), &mut hasher);
-                fp.all_shoutouts.hash(&mut hasher);
                 fp.ratings.hash(&mut hasher);
             }
             Job::Alias(..) | Job::NotFound | Job::Robots => {}
