@@ -174,31 +174,41 @@ pub fn load_cached(
     Ok(content)
 }
 
-/// A post or page whose file changed without moving it in the site (see
-/// [`PageMeta::same_placement`](super::PageMeta::same_placement)).
+/// A file that changed without moving its item in the site, so the resolved site stays
+/// right with the new version swapped in.
 #[derive(Debug, Clone)]
-pub struct PageEdit {
-    /// As loaded before.
-    pub old: Arc<Page>,
-    /// As loaded now.
-    pub new: Arc<Page>,
+pub enum ContentEdit {
+    /// A post or page with the same placement (see
+    /// [`PageMeta::same_placement`](super::PageMeta::same_placement)).
+    Page {
+        /// As loaded before.
+        old: Arc<Page>,
+        /// As loaded now.
+        new: Arc<Page>,
+    },
+    /// A shout-out whose front matter is byte for byte the same: only the quote changed.
+    Shoutout {
+        /// As loaded before.
+        old: Arc<Shoutout>,
+        /// As loaded now.
+        new: Arc<Shoutout>,
+    },
 }
 
 impl LoadCache {
-    /// Re-reads `changed` when every path is a post or page this cache already holds and
-    /// the edit leaves it in the same place in the site (same URL, date, tags, segments:
-    /// see [`PageMeta::same_placement`](super::PageMeta::same_placement)), and keeps the
+    /// Re-reads `changed` when every path is a post, page or shout-out this cache
+    /// already holds and the edit leaves it in the same place in the site, and keeps the
     /// new versions. `None` (cache untouched) for anything else: a new, removed or
-    /// unreadable file, another kind of file, a moving edit, another config.
+    /// unreadable file, another kind of file, an edit that moves an item, another config.
     ///
     /// This is what lets `serve` patch a retained site instead of resolving it again:
     /// such an edit cannot change what resolving decides.
-    pub fn reread_pages(
+    pub fn reread_edits(
         &mut self,
         root: &Path,
         config: &Config,
         changed: &HashSet<PathBuf>,
-    ) -> Option<Vec<PageEdit>> {
+    ) -> Option<Vec<ContentEdit>> {
         let config_fp =
             crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
         if self.config != config_fp || self.entries.is_none() || changed.is_empty() {
@@ -210,40 +220,50 @@ impl LoadCache {
             if !path.starts_with(&content_dir) || path.extension().is_none_or(|x| x != "md") {
                 return None;
             }
-            let Some(CachedFile {
-                loaded: Ok(Loaded::Page(old)),
-                ..
-            }) = self.files.get(path)
-            else {
-                return None;
+            let old = match self.files.get(path) {
+                Some(CachedFile {
+                    loaded: Ok(old), ..
+                }) => old,
+                _ => return None,
             };
             let stamp = stamp(path)?;
-            let Ok(Loaded::Page(new)) = load_markdown(root, &content_dir, path, config) else {
-                return None;
-            };
-            if new.source.text == old.source.text {
-                continue;
-            }
-            if new.path != old.path || new.kind != old.kind || !new.meta.same_placement(&old.meta) {
-                return None;
-            }
-            fresh.push((
-                path.clone(),
-                stamp,
-                PageEdit {
-                    old: Arc::clone(old),
-                    new,
-                },
-            ));
+            let new = load_markdown(root, &content_dir, path, config).ok()?;
+            let edit = match (old, &new) {
+                (Loaded::Page(old), Loaded::Page(new)) => {
+                    if new.source.text == old.source.text {
+                        continue;
+                    }
+                    let in_place = new.path == old.path
+                        && new.kind == old.kind
+                        && new.meta.same_placement(&old.meta);
+                    in_place.then(|| ContentEdit::Page {
+                        old: Arc::clone(old),
+                        new: Arc::clone(new),
+                    })
+                }
+                (Loaded::Shoutout(old), Loaded::Shoutout(new)) => {
+                    if new.source.text == old.source.text {
+                        continue;
+                    }
+                    // An empty quote is an error only resolving reports.
+                    let in_place = new.source.front() == old.source.front()
+                        && !new.source.body().trim().is_empty();
+                    in_place.then(|| ContentEdit::Shoutout {
+                        old: Arc::clone(old),
+                        new: Arc::clone(new),
+                    })
+                }
+                _ => None,
+            }?;
+            fresh.push((path.clone(), stamp, new, edit));
         }
         let mut edits = Vec::with_capacity(fresh.len());
-        for (path, stamp, edit) in fresh {
-            let loaded = Ok(Loaded::Page(Arc::clone(&edit.new)));
+        for (path, stamp, loaded, edit) in fresh {
             self.files.insert(
                 path,
                 CachedFile {
                     stamp: Some(stamp),
-                    loaded,
+                    loaded: Ok(loaded),
                 },
             );
             edits.push(edit);

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use date::Date;
 pub use load::{
-    LoadCache, PageEdit, is_ignored, load, load_cached, slash_path, slug_of as load_slug,
+    ContentEdit, LoadCache, is_ignored, load, load_cached, slash_path, slug_of as load_slug,
 };
 pub use page::{Page, PageKind, PageMeta};
 pub use segment::{Cta, Segment, SegmentMeta};

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
-use crate::content::Source;
+use crate::content::{Shoutout, Source};
 use crate::error::{Error, Result, SourceError};
 use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeError};
 use crate::markdown::{self, MarkdownOptions, Rendered};
@@ -199,27 +199,35 @@ pub struct ShortcodeEnv<'a> {
 
 /// The shout-out quotes: plain markdown, no shortcodes.
 pub fn render_quotes(site: &Site, cache: Option<&BodyCache>) -> Vec<Arc<Rendered>> {
-    let options = markdown_options(site);
-    let none = |_: &str| None;
     site.shoutouts
         .par_iter()
-        .map(|s| {
-            let id = (s.source.content_path.as_str(), Some("(quote)"));
-            let key = fingerprint(&(
-                s.source.revision,
-                options.smart_punctuation,
-                options.heading_anchors,
-            ));
-            if let Some(hit) = cache.and_then(|c| c.get(id, key, &none)) {
-                return hit;
-            }
-            let rendered = Arc::new(markdown::render(s.source.body(), options, &none));
-            if let Some(cache) = cache {
-                cache.put(id, key, &rendered, &none);
-            }
-            rendered
-        })
+        .map(|s| render_quote(site, s, cache))
         .collect()
+}
+
+/// One shout-out's quote, from `cache` when its text is unchanged.
+pub(super) fn render_quote(
+    site: &Site,
+    shoutout: &Shoutout,
+    cache: Option<&BodyCache>,
+) -> Arc<Rendered> {
+    let options = markdown_options(site);
+    let none = |_: &str| None;
+    let source = &shoutout.source;
+    let id = (source.content_path.as_str(), Some("(quote)"));
+    let key = fingerprint(&(
+        source.revision,
+        options.smart_punctuation,
+        options.heading_anchors,
+    ));
+    if let Some(hit) = cache.and_then(|c| c.get(id, key, &none)) {
+        return hit;
+    }
+    let rendered = Arc::new(markdown::render(source.body(), options, &none));
+    if let Some(cache) = cache {
+        cache.put(id, key, &rendered, &none);
+    }
+    rendered
 }
 
 fn markdown_options(site: &Site) -> MarkdownOptions {
@@ -288,7 +296,7 @@ impl Bodies {
     }
 
     /// The body of `item`.
-    pub fn of(&self, item: ItemRef) -> &Rendered {
+    pub fn of(&self, item: ItemRef) -> &Arc<Rendered> {
         match item {
             ItemRef::Post(i) => &self.posts[i],
             ItemRef::Page(i) => &self.pages[i],

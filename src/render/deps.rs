@@ -244,23 +244,6 @@ impl SiteFingerprints {
         ))
         .unwrap_or_default();
         let all_segments = fingerprint(&segments);
-        let featured: Vec<u64> = site
-            .shoutouts
-            .iter()
-            .zip(&shoutouts)
-            .filter(|(s, _)| s.meta.featured)
-            .map(|(_, print)| *print)
-            .collect();
-        let mut tagged: HashMap<&str, Vec<u64>> = HashMap::new();
-        for (slugs, print) in renderer.lists.shoutout_tags.iter().zip(&shoutouts) {
-            for slug in slugs {
-                let members = tagged.entry(slug.as_str()).or_default();
-                // A shout-out listing one tag twice is on its page once.
-                if members.last() != Some(print) {
-                    members.push(*print);
-                }
-            }
-        }
         let components = theme
             .templates
             .iter()
@@ -271,12 +254,9 @@ impl SiteFingerprints {
             config: fingerprint(&serde_json::to_string(&site.config).unwrap_or_default()),
             all_posts: fingerprint(&(&post_summaries, all_segments)),
             all_pages: fingerprint(&pages),
-            all_shoutouts: fingerprint(&(&shoutouts, &site.hidden_shoutouts)),
-            featured_shoutouts: fingerprint(&featured),
-            tagged_shoutouts: tagged
-                .into_iter()
-                .map(|(slug, prints)| (slug.to_string(), fingerprint(&prints)))
-                .collect(),
+            all_shoutouts: 0,
+            featured_shoutouts: 0,
+            tagged_shoutouts: HashMap::new(),
             wall_filters: fingerprint(
                 &serde_json::to_string(&renderer.filters).unwrap_or_default(),
             ),
@@ -292,12 +272,40 @@ impl SiteFingerprints {
             components,
             template_prints: HashMap::new(),
         };
+        prints.update_shoutout_lists(renderer);
         prints.update_template_prints();
         prints
     }
 
-    /// Brings the prints of edited posts and pages up to date after
-    /// [`Renderer::apply_page_edits`].
+    /// The prints of lists of shout-outs: all, featured, per tag.
+    fn update_shoutout_lists(&mut self, renderer: &Renderer) {
+        let site = &*renderer.site;
+        self.all_shoutouts = fingerprint(&(&self.shoutouts, &site.hidden_shoutouts));
+        let featured: Vec<u64> = site
+            .shoutouts
+            .iter()
+            .zip(&self.shoutouts)
+            .filter(|(s, _)| s.meta.featured)
+            .map(|(_, print)| *print)
+            .collect();
+        self.featured_shoutouts = fingerprint(&featured);
+        let mut tagged: HashMap<&str, Vec<u64>> = HashMap::new();
+        for (slugs, print) in renderer.lists.shoutout_tags.iter().zip(&self.shoutouts) {
+            for slug in slugs {
+                let members = tagged.entry(slug.as_str()).or_default();
+                // A shout-out listing one tag twice is on its page once.
+                if members.last() != Some(print) {
+                    members.push(*print);
+                }
+            }
+        }
+        self.tagged_shoutouts = tagged
+            .into_iter()
+            .map(|(slug, prints)| (slug.to_string(), fingerprint(&prints)))
+            .collect();
+    }
+
+    /// Brings the prints of edited items up to date after [`Renderer::apply_edits`].
     pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef]) {
         let site = &*renderer.site;
         let bodies = &renderer.bodies;
@@ -312,9 +320,15 @@ impl SiteFingerprints {
                     let p = &site.pages[i];
                     self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
                 }
-                ItemRef::Shoutout(_) | ItemRef::Segment(_) => {}
+                ItemRef::Shoutout(i) => {
+                    let s = &site.shoutouts[i];
+                    self.shoutouts[i] =
+                        item_print(&s.source, &s.path, bodies.shoutouts[i].revision);
+                }
+                ItemRef::Segment(_) => {}
             }
         }
+        self.update_shoutout_lists(renderer);
         self.all_posts = fingerprint(&(&self.post_summaries, self.all_segments));
         self.all_pages = fingerprint(&self.pages);
         self.update_template_prints();

@@ -90,6 +90,8 @@ pub struct Renderer {
     cache: Option<Arc<BodyCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
+    /// The part of it that is templates, kept for patches.
+    shortcode_templates: u64,
     /// Some template calls `posts()`, which shortcodes may not (bodies are rendered
     /// before the post lists exist); a patch must not let a shortcode get away with it.
     calls_posts: bool,
@@ -107,7 +109,8 @@ impl Renderer {
         let (tera, files) =
             templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
         let config_value = Value::from_serializable(&site.config);
-        let shortcode_inputs = shortcode_inputs(&site, theme);
+        let shortcode_templates = shortcode_templates(theme);
+        let shortcode_inputs = shortcode_inputs(&site, shortcode_templates);
         let calls_posts = theme.templates.values().any(|t| t.text.contains("posts("));
         let mut renderer = Renderer {
             products: ProductStats::all(&site),
@@ -120,6 +123,7 @@ impl Renderer {
             filters,
             cache,
             shortcode_inputs,
+            shortcode_templates,
             calls_posts,
             config_value,
             base: Context::new(),
@@ -845,16 +849,10 @@ fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
 }
 
 /// Everything a shortcode can read: the shout-outs and segments (and whether each is
-/// published), the shortcode templates and the config.
-fn shortcode_inputs(site: &Site, theme: &Theme) -> u64 {
+/// published), the shortcode templates (see [`shortcode_templates`]) and the config.
+fn shortcode_inputs(site: &Site, templates: u64) -> u64 {
     let shoutouts: Vec<u64> = site.shoutouts.iter().map(|s| s.source.revision).collect();
     let segments: Vec<u64> = site.segments.iter().map(|s| s.source.revision).collect();
-    let templates: Vec<(&String, &str)> = theme
-        .templates
-        .iter()
-        .filter(|(name, _)| name.starts_with("shortcodes/") || name.starts_with("partials/"))
-        .map(|(name, t)| (name, t.text.as_str()))
-        .collect();
     let config = serde_json::to_string(&site.config).unwrap_or_default();
     fingerprint(&(
         shoutouts,
@@ -863,6 +861,17 @@ fn shortcode_inputs(site: &Site, theme: &Theme) -> u64 {
         templates,
         config,
     ))
+}
+
+/// The templates shortcodes render with, hashed.
+fn shortcode_templates(theme: &Theme) -> u64 {
+    let templates: Vec<(&String, &str)> = theme
+        .templates
+        .iter()
+        .filter(|(name, _)| name.starts_with("shortcodes/") || name.starts_with("partials/"))
+        .map(|(name, t)| (name, t.text.as_str()))
+        .collect();
+    fingerprint(&templates)
 }
 
 /// What every card and summary view also depends on besides its own item: the config
@@ -890,12 +899,7 @@ fn build_lists(
         .shoutouts
         .par_iter()
         .zip(quotes)
-        .map(|(s, b)| {
-            let key = fingerprint(&(s.source.revision, b.revision, &s.path, context));
-            cached_view(cache, "card", &s.source.content_path, key, || {
-                Value::from_serializable(&ShoutoutView::new(site, urls, s, b))
-            })
-        })
+        .map(|(s, b)| card_value(site, urls, cache, context, s, b))
         .collect();
     let empty = Rendered::default();
     Lists {
@@ -962,6 +966,26 @@ fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls, cache: Option<&BodyCach
             .collect::<Vec<_>>()
             .into(),
     }
+}
+
+/// A shout-out's card as a template value; `context` is [`view_context`].
+fn card_value(
+    site: &Site,
+    urls: &Urls,
+    cache: Option<&BodyCache>,
+    context: u64,
+    shoutout: &crate::content::Shoutout,
+    quote: &Rendered,
+) -> Value {
+    let key = fingerprint(&(
+        shoutout.source.revision,
+        quote.revision,
+        &shoutout.path,
+        context,
+    ));
+    cached_view(cache, "card", &shoutout.source.content_path, key, || {
+        Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, quote))
+    })
 }
 
 /// A post's listing entry as a template value; `context` is [`view_context`].

@@ -1,57 +1,80 @@
-//! Patching a retained renderer after edits that leave pages in place, so `serve` can
+//! Patching a retained renderer after edits that leave items in place, so `serve` can
 //! skip resolving and preparing the whole site again when someone is writing.
 //!
-//! Resolving reads only a page's placement: whether it is published, its URL, date,
-//! tags, segments, variants and aliases. A [`PageEdit`] keeps all of those by definition,
-//! so the resolved site stays right with the new page swapped in. What the rest of the
-//! site shows of a page is its listing entry (rebuilt here), its anchors (which other
-//! pages' links are checked against: a patch requires them unchanged) and, for recent
-//! posts, its full text in the feed. Which outputs changed is then decided by the same
-//! fingerprints as a full rebuild. `tests/incremental.rs` checks the result against clean
-//! builds.
+//! Resolving reads only an item's placement: for a post or page whether it is published,
+//! its URL, date, tags, segments, variants and aliases; for a shout-out its front matter
+//! and whether the quote is empty. A [`ContentEdit`] keeps those by definition, so the
+//! resolved site stays right with the new item swapped in. What the rest of the site
+//! shows of an item is rebuilt here: a post's listing entry, a shout-out's card, and
+//! every body whose shortcodes embed cards. Anchors must stay the same (other pages'
+//! links were checked against them). Which outputs changed is then decided by the same
+//! fingerprints as in a full rebuild. `tests/incremental.rs` checks the result against
+//! clean builds.
 
 use std::sync::Arc;
 
-use crate::content::{Page, PageEdit};
+use crate::content::{ContentEdit, Page};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::site::ItemRef;
 
-use super::bodies::{item_source, render_body};
-use super::{Renderer, site_value, summary_value, templates, view_context};
+use super::bodies::{item_source, render_body, render_quote};
+use super::{
+    Renderer, card_value, shortcode_inputs, site_value, summary_value, templates, view_context,
+};
 
 impl Renderer {
-    /// Swaps the edited pages and their bodies in and returns the edited items;
-    /// `Ok(None)` (renderer untouched) when an edit is visible in a way only a full
-    /// rebuild handles. On `Err` (a broken link in a new body) the renderer is left
-    /// half-patched and must be discarded.
-    pub fn apply_page_edits(&mut self, edits: &[PageEdit]) -> Result<Option<Vec<ItemRef>>> {
-        let mut patches = Vec::with_capacity(edits.len());
+    /// Swaps the edited items in, re-renders what shows them, and returns every item
+    /// whose body changed. `Ok(None)` when an edit needs a full rebuild. After `Ok(None)`
+    /// or `Err` (a broken link in a new body) the renderer may be half-patched and must
+    /// be discarded.
+    pub fn apply_edits(&mut self, edits: &[ContentEdit]) -> Result<Option<Vec<ItemRef>>> {
+        let mut items = Vec::new();
+        let mut pages: Vec<(ItemRef, Arc<Page>)> = Vec::new();
         for edit in edits {
-            let item = self
-                .site
-                .by_content_path
-                .get(&edit.old.source.content_path)
-                .copied();
-            let Some(item) = item else {
-                // Not published (a draft, a future post): it is on no page.
+            let (content_path, old_ptr) = match edit {
+                ContentEdit::Page { old, .. } => {
+                    (&old.source.content_path, Arc::as_ptr(old) as usize)
+                }
+                ContentEdit::Shoutout { old, .. } => {
+                    (&old.source.content_path, Arc::as_ptr(old) as usize)
+                }
+            };
+            // Not published (a draft, no consent): it is on no page.
+            let Some(&item) = self.site.by_content_path.get(content_path) else {
                 continue;
             };
             let current = match item {
-                ItemRef::Post(i) => &self.site.posts[i],
-                ItemRef::Page(i) => &self.site.pages[i],
-                ItemRef::Shoutout(_) | ItemRef::Segment(_) => return Ok(None),
+                ItemRef::Post(i) => Arc::as_ptr(&self.site.posts[i]) as usize,
+                ItemRef::Page(i) => Arc::as_ptr(&self.site.pages[i]) as usize,
+                ItemRef::Shoutout(i) => Arc::as_ptr(&self.site.shoutouts[i]) as usize,
+                ItemRef::Segment(_) => return Ok(None),
             };
-            if !Arc::ptr_eq(current, &edit.old) {
+            if current != old_ptr {
                 return Ok(None);
             }
-            let Some(patch) = self.render_patch(item, edit)? else {
+            match edit {
+                ContentEdit::Page { new, .. } => pages.push((item, Arc::clone(new))),
+                ContentEdit::Shoutout { new, .. } => {
+                    let ItemRef::Shoutout(i) = item else {
+                        return Ok(None);
+                    };
+                    Arc::make_mut(&mut self.site).shoutouts[i] = Arc::clone(new);
+                    items.push(item);
+                }
+            }
+        }
+        if !items.is_empty() && !self.refresh_quotes(&items, &mut pages) {
+            return Ok(None);
+        }
+
+        let mut patches = Vec::with_capacity(pages.len());
+        for (item, page) in pages {
+            let Some(patch) = self.render_patch(item, page)? else {
                 return Ok(None);
             };
             patches.push(patch);
         }
-
-        let items: Vec<ItemRef> = patches.iter().map(|p| p.item).collect();
         for patch in patches {
             let site = Arc::make_mut(&mut self.site);
             match patch.item {
@@ -68,6 +91,7 @@ impl Renderer {
             for (seg, body) in patch.variants {
                 self.bodies.variants.insert((patch.item, seg), body);
             }
+            items.push(patch.item);
         }
         self.check_links_of(&items)?;
         if !items.is_empty() {
@@ -76,10 +100,64 @@ impl Renderer {
         Ok(Some(items))
     }
 
-    /// The new body (and variant bodies) of one edit, if other pages' links cannot
-    /// notice the difference.
-    fn render_patch(&self, item: ItemRef, edit: &PageEdit) -> Result<Option<Patch>> {
-        let source = &edit.new.source;
+    /// New quotes and cards for the edited shout-outs, then the bodies whose shortcodes
+    /// may embed them join `pages` to be rendered again. `false` when such a body is one
+    /// a patch does not handle (a segment's or a section's).
+    fn refresh_quotes(
+        &mut self,
+        shoutouts: &[ItemRef],
+        pages: &mut Vec<(ItemRef, Arc<Page>)>,
+    ) -> bool {
+        let site = Arc::clone(&self.site);
+        let site = &*site;
+        let context = view_context(site);
+        let mut lists = (*self.lists).clone();
+        for item in shoutouts {
+            if let ItemRef::Shoutout(i) = *item {
+                let shoutout = &site.shoutouts[i];
+                let quote = render_quote(site, shoutout, self.cache.as_deref());
+                lists.shoutouts[i] = card_value(
+                    site,
+                    &self.urls,
+                    self.cache.as_deref(),
+                    context,
+                    shoutout,
+                    &quote,
+                );
+                self.bodies.shoutouts[i] = quote;
+            }
+        }
+        self.replace_lists(lists);
+        self.shortcode_inputs = shortcode_inputs(site, self.shortcode_templates);
+        let others = site.segments.iter().map(|s| &s.source);
+        let sections = site.sections.values().map(|s| &s.source);
+        if others.chain(sections).any(|s| s.has_shortcodes) {
+            return false;
+        }
+        let with_shortcodes = site
+            .posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (ItemRef::Post(i), p))
+            .chain(
+                site.pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (ItemRef::Page(i), p)),
+            )
+            .filter(|(_, p)| p.source.has_shortcodes);
+        for (item, page) in with_shortcodes {
+            if !pages.iter().any(|(edited, _)| *edited == item) {
+                pages.push((item, Arc::clone(page)));
+            }
+        }
+        true
+    }
+
+    /// The new body (and variant bodies) of one post or page, if other pages' links
+    /// cannot notice the difference.
+    fn render_patch(&self, item: ItemRef, page: Arc<Page>) -> Result<Option<Patch>> {
+        let source = &page.source;
         if source.has_shortcodes && self.calls_posts {
             // A shortcode calling posts() fails in a full build; leave it to one.
             return Ok(None);
@@ -91,7 +169,7 @@ impl Renderer {
             return Ok(None);
         }
         let mut variants = Vec::new();
-        for name in &edit.new.meta.variants {
+        for name in &page.meta.variants {
             if let Some(seg) = self.site.segments.iter().position(|s| &s.slug == name) {
                 let rendered = render_body(&self.site, &env, source, Some(seg))
                     .map_err(|e| Error::Content(vec![e]))?;
@@ -100,7 +178,7 @@ impl Renderer {
         }
         Ok(Some(Patch {
             item,
-            page: Arc::clone(&edit.new),
+            page,
             body,
             variants,
         }))
@@ -109,20 +187,18 @@ impl Renderer {
     /// Broken `@/` links in the edited items' bodies and variants.
     fn check_links_of(&self, items: &[ItemRef]) -> Result<()> {
         let site = &*self.site;
-        let bodies = items.iter().flat_map(|&item| {
-            let main = match item {
-                ItemRef::Post(i) => &self.bodies.posts[i],
-                ItemRef::Page(i) => &self.bodies.pages[i],
-                ItemRef::Shoutout(i) => &self.bodies.shoutouts[i],
-                ItemRef::Segment(i) => &self.bodies.segments[i],
-            };
+        // Quotes are never checked for links (they are the customer's words).
+        let pages = items
+            .iter()
+            .filter(|item| matches!(item, ItemRef::Post(_) | ItemRef::Page(_)));
+        let bodies = pages.flat_map(|&item| {
             let variants = self
                 .bodies
                 .variants
                 .iter()
                 .filter(move |((of, _), _)| *of == item)
                 .map(|(_, body)| body);
-            std::iter::once(main)
+            std::iter::once(self.bodies.of(item))
                 .chain(variants)
                 .map(move |body| (item_source(site, item), body))
         });
@@ -134,16 +210,15 @@ impl Renderer {
         }
     }
 
-    /// New listing entries for edited posts, and a new `site` value (it lists pages
-    /// too). Templates still rendering from the old lists keep them: the lists are
-    /// replaced, not changed in place.
+    /// New listing entries for edited posts, and a new `site` value (it lists pages and
+    /// shout-out cards too).
     fn refresh_listings(&mut self, items: &[ItemRef]) {
-        let site = &*self.site;
-        let mut posts = self
-            .lists
+        let site = Arc::clone(&self.site);
+        let site = &*site;
+        let mut lists = (*self.lists).clone();
+        let mut posts = lists
             .posts
-            .get()
-            .cloned()
+            .take()
             .expect("post lists are set once bodies are rendered");
         let context = view_context(site);
         for item in items {
@@ -158,10 +233,16 @@ impl Renderer {
                 );
             }
         }
-        self.lists = Arc::new(self.lists.with_posts(posts));
-        templates::register(&mut self.tera, &self.urls, Arc::clone(&self.lists));
+        let _ = lists.posts.set(posts);
+        self.replace_lists(lists);
         self.base
             .insert_value("site", site_value(site, &self.urls, &self.lists));
+    }
+
+    /// Templates still rendering keep the old lists: they are replaced, not changed.
+    fn replace_lists(&mut self, lists: templates::Lists) {
+        self.lists = Arc::new(lists);
+        templates::register(&mut self.tera, &self.urls, Arc::clone(&self.lists));
     }
 }
 

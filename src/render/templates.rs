@@ -27,7 +27,9 @@ pub struct PostLists {
     pub segments: Arc<[Vec<String>]>,
 }
 
-/// Content lists shared by the template functions.
+/// Content lists shared by the template functions (cloned and replaced, never changed in
+/// place, when `serve` patches a site: pages may be rendering from the old ones).
+#[derive(Clone)]
 pub struct Lists {
     /// Filled after post bodies are rendered; `posts()` is not available in shortcodes.
     pub posts: OnceLock<PostLists>,
@@ -58,23 +60,6 @@ impl Default for Lists {
             segments: HashMap::new(),
             wall_path: "shoutouts".into(),
             ratings: Value::none(),
-        }
-    }
-}
-
-impl Lists {
-    /// The same lists with other post lists: after an edit in `serve`, the old lists stay
-    /// valid for pages still rendering from them.
-    pub fn with_posts(&self, posts: PostLists) -> Lists {
-        Lists {
-            posts: OnceLock::from(posts),
-            shoutouts: self.shoutouts.clone(),
-            shoutout_tags: self.shoutout_tags.clone(),
-            shoutout_featured: self.shoutout_featured.clone(),
-            segment_shoutouts: self.segment_shoutouts.clone(),
-            segments: self.segments.clone(),
-            wall_path: self.wall_path.clone(),
-            ratings: self.ratings.clone(),
         }
     }
 }

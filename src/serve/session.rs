@@ -175,9 +175,9 @@ impl Session {
         }
         let edits = self
             .load_cache
-            .reread_pages(&self.project.root, config, changed)?;
+            .reread_edits(&self.project.root, config, changed)?;
         timings.lap("load");
-        let items = match retained.renderer.apply_page_edits(&edits) {
+        let items = match retained.renderer.apply_edits(&edits) {
             Ok(Some(items)) => items,
             Ok(None) => return None,
             Err(e) => return Some(Err(e)),
