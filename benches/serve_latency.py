@@ -8,7 +8,7 @@ to a temporary folder, starts `kudos serve` on a free loopback port, listens to 
 live-reload event stream like a browser does, then edits one file at a time and measures the time from the file being written to the `reload`
 event arriving. The edit is one of: `body` (a line appended to a post's body, the
 common case while writing), `title` (a post's title changed: every listing of it
-changes) or `quote` (a line appended to a shout-out: its card on the wall, its segments'
+changes), `tags` (a post moved to other tags: the site is resolved again) or `quote` (a line appended to a shout-out: its card on the wall, its segments'
 pages). Also reads kudos's per-rebuild log line ("...: N pages in M ms") for the
 number of pages re-rendered and the rebuild time. Prints medians. Stdlib only.
 """
@@ -72,7 +72,7 @@ def main():
     parser.add_argument("kudos")
     parser.add_argument("corpus")
     parser.add_argument("--edits", type=int, default=20)
-    parser.add_argument("--edit", choices=["body", "title", "quote"], default="body")
+    parser.add_argument("--edit", choices=["body", "title", "tags", "quote"], default="body")
     parser.add_argument("--stages", action="store_true", help="print kudos's per-stage times")
     args = parser.parse_args()
 
@@ -107,7 +107,10 @@ def main():
                 lines.get_nowait()
             while not events.empty():
                 events.get_nowait()
-            if args.edit == "title":
+            if args.edit == "tags":
+                tags = '["performance"]' if 'tags = ["performance"]' not in text else '["startups"]'
+                edited = re.sub(r'^tags = .*$', f'tags = {tags}', text, count=1, flags=re.M)
+            elif args.edit == "title":
                 edited = re.sub(r'^title = "(.*)"$', rf'title = "\1 (edit {i})"', text, count=1, flags=re.M)
             else:
                 edited = text + f"\nA benchmark edit, number {i}.\n"

@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -87,7 +89,7 @@ pub struct Site {
     /// Files under `content/` copied as they are.
     pub assets: Vec<Asset>,
     /// Content path -> item, for internal links.
-    pub by_content_path: HashMap<String, ItemRef>,
+    pub by_content_path: FxHashMap<String, ItemRef>,
     /// Tags of published shout-outs as (slug, name), see [`Site::shoutout_tags`].
     pub shoutout_tag_list: Vec<(String, String)>,
     /// Slugs of shout-outs that exist but are not published (no consent, draft): a
@@ -201,11 +203,12 @@ impl Site {
                 .then(a.slug.cmp(&b.slug))
         });
 
+        let shoutout_slugs: FxHashSet<&str> = shoutouts.iter().map(|s| s.slug.as_str()).collect();
         for segment in &segments {
             for slug in &segment.meta.featured_shoutouts {
                 // A hidden one (no consent, withdrawn, draft) is simply left out: its file
                 // was warned about, and failing would keep the old output showing it.
-                if !shoutouts.iter().any(|s| &s.slug == slug) && !hidden_shoutouts.contains(slug) {
+                if !shoutout_slugs.contains(slug.as_str()) && !hidden_shoutouts.contains(slug) {
                     errors.push(at_key(
                         &segment.source,
                         "featured_shoutouts",
@@ -217,12 +220,10 @@ impl Site {
 
         let tags = collect_tags(&posts);
         let segment_posts = segment_post_lists(&segments, &posts);
-        let segment_shoutouts = segments
-            .iter()
-            .map(|seg| segment_members(seg, &shoutouts))
-            .collect();
+        let segment_shoutouts = segment_shoutout_lists(&segments, &shoutouts);
 
-        let mut by_content_path = HashMap::new();
+        let mut by_content_path = FxHashMap::default();
+        by_content_path.reserve(posts.len() + pages.len() + shoutouts.len() + segments.len());
         for (i, p) in posts.iter().enumerate() {
             by_content_path.insert(p.source.content_path.clone(), ItemRef::Post(i));
         }
@@ -376,8 +377,8 @@ impl Site {
         let generated = self.generated_paths();
         let listing = Path::new("(generated listing)");
         let claims = self.claims();
-        let mut owners: HashMap<&str, &Path> =
-            HashMap::with_capacity(generated.len() + claims.len());
+        let mut owners: FxHashMap<&str, &Path> = FxHashMap::default();
+        owners.reserve(generated.len() + claims.len());
         for path in &generated {
             owners.insert(path, listing);
         }
@@ -457,56 +458,107 @@ fn collect_shoutout_tags(shoutouts: &[Arc<Shoutout>]) -> Vec<(String, String)> {
 }
 
 fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
+    // Most posts spell a tag the same way: slugify each spelling once.
+    let mut by_name: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, post) in posts.iter().enumerate() {
         for name in &post.meta.tags {
-            let slug = crate::content::load_slug(name);
-            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
-                name: name.clone(),
-                path: format!("/tags/{slug}/"),
-                slug,
-                posts: Vec::new(),
-            });
-            if tag.posts.last() != Some(&i) {
-                tag.posts.push(i);
+            let at = match by_name.get(name.as_str()) {
+                Some(&at) => at,
+                None => {
+                    let slug = crate::content::load_slug(name);
+                    let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        tags.push(Tag {
+                            name: name.clone(),
+                            path: format!("/tags/{slug}/"),
+                            slug,
+                            posts: Vec::new(),
+                        });
+                        tags.len() - 1
+                    });
+                    by_name.insert(name, at);
+                    at
+                }
+            };
+            if tags[at].posts.last() != Some(&i) {
+                tags[at].posts.push(i);
             }
         }
     }
-    tags.into_values().collect()
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    tags
 }
 
-/// A segment's shout-outs: the page's own featured list first, then the rest in wall order.
-fn segment_members(segment: &Segment, shoutouts: &[Arc<Shoutout>]) -> Vec<usize> {
+/// For each segment, its shout-outs: the page's own featured list first, then the rest
+/// (named the segment, or carry one of its tags) in wall order; one pass over them.
+fn segment_shoutout_lists(
+    segments: &[Arc<Segment>],
+    shoutouts: &[Arc<Shoutout>],
+) -> Vec<Vec<usize>> {
+    let index: FxHashMap<&str, usize> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
     // Tags match by slug everywhere ("Gift Ideas" is the tag `gift-ideas`).
-    let segment_tags: Vec<String> = segment
-        .meta
-        .tags
+    let mut by_tag: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (i, segment) in segments.iter().enumerate() {
+        for tag in &segment.meta.tags {
+            by_tag
+                .entry(crate::content::load_slug(tag))
+                .or_default()
+                .push(i);
+        }
+    }
+    let position: FxHashMap<&str, usize> = shoutouts
         .iter()
-        .map(|t| crate::content::load_slug(t))
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
         .collect();
-    let belongs = |s: &Shoutout| {
-        s.meta.segments.contains(&segment.slug)
-            || (!segment_tags.is_empty()
-                && s.meta
-                    .tags
-                    .iter()
-                    .any(|t| segment_tags.contains(&crate::content::load_slug(t))))
-    };
-    let featured: Vec<usize> = segment
-        .meta
-        .featured_shoutouts
+    let mut lists: Vec<Vec<usize>> = segments
         .iter()
-        .filter_map(|slug| shoutouts.iter().position(|s| &s.slug == slug))
+        .map(|segment| {
+            segment
+                .meta
+                .featured_shoutouts
+                .iter()
+                .filter_map(|slug| position.get(slug.as_str()).copied())
+                .collect()
+        })
         .collect();
-    let mut members = featured.clone();
-    members
-        .extend((0..shoutouts.len()).filter(|i| belongs(&shoutouts[*i]) && !featured.contains(i)));
-    members
+    let featured_counts: Vec<usize> = lists.iter().map(Vec::len).collect();
+    let mut member_of: Vec<usize> = Vec::new();
+    for (i, shoutout) in shoutouts.iter().enumerate() {
+        member_of.clear();
+        member_of.extend(
+            shoutout
+                .meta
+                .segments
+                .iter()
+                .filter_map(|name| index.get(name.as_str()).copied()),
+        );
+        if !by_tag.is_empty() {
+            for tag in &shoutout.meta.tags {
+                if let Some(tagged) = by_tag.get(&crate::content::load_slug(tag)) {
+                    member_of.extend(tagged);
+                }
+            }
+        }
+        member_of.sort_unstable();
+        member_of.dedup();
+        for &seg in &member_of {
+            if !lists[seg][..featured_counts[seg]].contains(&i) {
+                lists[seg].push(i);
+            }
+        }
+    }
+    lists
 }
 
 /// For each segment, its posts (newest first), in one pass over the posts.
 fn segment_post_lists(segments: &[Arc<Segment>], posts: &[Arc<Page>]) -> Vec<Vec<usize>> {
-    let index: HashMap<&str, usize> = segments
+    let index: FxHashMap<&str, usize> = segments
         .iter()
         .enumerate()
         .map(|(i, s)| (s.slug.as_str(), i))
@@ -527,7 +579,7 @@ fn segment_post_lists(segments: &[Arc<Segment>], posts: &[Arc<Page>]) -> Vec<Vec
 /// Segment slugs in site order (for messages) and as a set (for checking every file).
 struct KnownSegments<'s> {
     ordered: Vec<&'s str>,
-    set: std::collections::HashSet<&'s str>,
+    set: FxHashSet<&'s str>,
 }
 
 impl<'s> KnownSegments<'s> {
