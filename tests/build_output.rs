@@ -72,6 +72,48 @@ fn posts_are_paginated_newest_first() {
 }
 
 #[test]
+fn long_listings_link_the_first_last_and_nearby_pages() {
+    // Twelve posts one per page: page 6 links 1, 4-8 and 12, with ellipses between.
+    let site = Site::blank();
+    site.write(
+        "kudos.toml",
+        "title = \"Long\"\nbase_url = \"https://example.com\"\n\n[build]\npaginate = 1\n",
+    );
+    for n in 1..=12 {
+        site.write(
+            &format!("content/posts/p{n:02}.md"),
+            format!("+++\ntitle = \"Post {n}\"\ndate = 2025-01-{n:02}\n+++\n\nText {n}.\n"),
+        );
+    }
+    let page = site
+        .build()
+        .success()
+        .file("public/posts/page/6/index.html");
+    let text = page.text();
+    let linked: Vec<usize> = (1..=12)
+        .filter(|n| {
+            let url = if *n == 1 {
+                "href=\"/posts/\"".to_string()
+            } else {
+                format!("href=\"/posts/page/{n}/\"")
+            };
+            text.contains(&format!("{url}>{n}</a>"))
+        })
+        .collect();
+    assert_eq!(
+        linked,
+        [1, 4, 5, 7, 8, 12],
+        "6 is the current page, not a link"
+    );
+    assert_eq!(
+        text.matches("<li class=\"gap\" aria-hidden=\"true\">…</li>")
+            .count(),
+        2
+    );
+    page.contains("<span aria-current=\"page\">6</span>");
+}
+
+#[test]
 fn page_bundle_image_is_copied_beside_its_page() {
     let site = Site::fixture("basic");
     site.build()

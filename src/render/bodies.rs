@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
+
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
@@ -44,12 +46,12 @@ pub struct Bodies {
 /// unchanged, and every `@/` link it contains still resolves to the same URL.
 #[derive(Default)]
 pub struct BodyCache {
-    entries: Mutex<HashMap<u64, CachedBody>>,
+    entries: Mutex<FxHashMap<u64, CachedBody>>,
     /// Template views (shout-out cards, post summaries) by (kind, content path): building
     /// them (sanitising quotes, serialising) is most of a rebuild otherwise.
-    views: Mutex<HashMap<u64, CachedView>>,
+    views: Mutex<FxHashMap<u64, CachedView>>,
     /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
-    summaries: Mutex<HashMap<(u64, u64), u64>>,
+    summaries: Mutex<FxHashMap<(u64, u64), u64>>,
 }
 
 /// A cached view; `id` guards against two ids with one hash.
@@ -76,7 +78,7 @@ impl BodyCache {
     ) -> Option<Arc<Rendered>> {
         let entries = self.entries.lock().ok()?;
         let cached = entries
-            .get(&fingerprint(&id))
+            .get(&slot(&id))
             .filter(|c| c.key == key && c.id.0 == id.0 && c.id.1.as_deref() == id.1)?;
         let same_links = cached
             .rendered
@@ -102,7 +104,7 @@ impl BodyCache {
             rendered: Arc::clone(rendered),
         };
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(fingerprint(&id), entry);
+            entries.insert(slot(&id), entry);
         }
     }
 }
@@ -117,7 +119,7 @@ impl BodyCache {
         key: u64,
         make: impl FnOnce() -> Value,
     ) -> Value {
-        let slot = fingerprint(&(kind, id));
+        let slot = slot(&(kind, id));
         if let Some(value) = self.views.lock().ok().and_then(|views| {
             views
                 .get(&slot)
@@ -170,6 +172,14 @@ pub fn cached_view(
         Some(cache) => cache.view(kind, id, key, make),
         None => make(),
     }
+}
+
+/// Where a cache keeps an entry: a fast hash, as every entry also stores its id and is
+/// checked against it.
+fn slot(id: &impl Hash) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A stable-within-a-process hash of anything hashable.

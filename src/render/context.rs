@@ -571,22 +571,86 @@ pub struct PaginatorView<'a> {
     pub previous: Option<String>,
     /// URL of the next page.
     pub next: Option<String>,
-    /// Every page's number and URL.
+    /// A window of page links: see [`page_window`].
     pub pages: Vec<PageLink>,
 }
 
 /// A page number and its URL.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageLink {
     /// 1-based.
     pub number: usize,
     /// Site URL.
     pub url: String,
+    /// Pages between the previous link and this one are left out (show an ellipsis).
+    pub gap_before: bool,
+}
+
+/// How many pages on each side of the current one get a link.
+const PAGE_WINDOW: usize = 2;
+
+/// Links to the first and last page and to the pages around `current`: linking every
+/// page from every page would grow with the square of the post count (1,000 listing
+/// pages of 1,000 links each at 10k posts) and help no reader.
+pub fn page_window(current: usize, total: usize, url: impl Fn(usize) -> String) -> Vec<PageLink> {
+    let near = current.saturating_sub(PAGE_WINDOW).max(1)..=(current + PAGE_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .filter(|n| (1..=total).contains(n))
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut previous = 0;
+    numbers
+        .into_iter()
+        .map(|number| {
+            let link = PageLink {
+                number,
+                url: url(number),
+                gap_before: number > previous + 1,
+            };
+            previous = number;
+            link
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_window_links_the_ends_and_the_neighbourhood() {
+        let shown = |current, total| -> Vec<(usize, bool)> {
+            page_window(current, total, |n| format!("/p/{n}/"))
+                .into_iter()
+                .map(|l| (l.number, l.gap_before))
+                .collect()
+        };
+        assert_eq!(shown(1, 1), [(1, false)]);
+        assert_eq!(
+            shown(1, 4),
+            [(1, false), (2, false), (3, false), (4, false)]
+        );
+        assert_eq!(
+            shown(50, 1000),
+            [
+                (1, false),
+                (48, true),
+                (49, false),
+                (50, false),
+                (51, false),
+                (52, false),
+                (1000, true)
+            ]
+        );
+        assert_eq!(
+            shown(1000, 1000),
+            [(1, false), (998, true), (999, false), (1000, false)]
+        );
+        assert_eq!(page_window(2, 3, |n| n.to_string())[1].url, "2");
+    }
 
     #[test]
     fn urls_honour_the_base_path() {

@@ -32,7 +32,7 @@ pub use bodies::BodyCache;
 use bodies::{ShortcodeEnv, cached_view, fingerprint, item_path, render_quotes, variant_jobs};
 use context::{
     HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView,
-    ShoutoutView, TagView, Urls,
+    ShoutoutView, TagView, Urls, page_window,
 };
 use templates::{Lists, PostLists, TemplateFiles};
 
@@ -580,12 +580,7 @@ impl Renderer {
                 total: if filter.is_some() { 1 } else { pages },
                 previous: (filter.is_none() && page > 1).then(|| link(page - 1)),
                 next: (filter.is_none() && page < pages).then(|| link(page + 1)),
-                pages: (1..=pages)
-                    .map(|number| PageLink {
-                        number,
-                        url: link(number),
-                    })
-                    .collect(),
+                pages: page_window(page, pages, link),
             },
         );
         self.finish("shoutouts.html".to_string(), &path, ctx)
@@ -702,12 +697,7 @@ impl Renderer {
             items,
             previous: (current > 1).then(|| link(current - 1)),
             next: (current < total).then(|| link(current + 1)),
-            pages: (1..=total)
-                .map(|number| PageLink {
-                    number,
-                    url: link(number),
-                })
-                .collect(),
+            pages: page_window(current, total, link),
         }
     }
 
