@@ -114,6 +114,24 @@ fn long_listings_link_the_first_last_and_nearby_pages() {
 }
 
 #[test]
+fn site_pages_carry_each_pages_summary_and_reading_time() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "{% for p in site.pages %}[{{ p.title }}|{{ p.reading_time }}|{{ p.summary | safe }}]{% endfor %}",
+    );
+    site.edit(
+        "content/about.md",
+        "## Who we are",
+        "We sand things.\n\n<!-- more -->\n\n## Who we are",
+    );
+    site.build()
+        .success()
+        .file("public/404.html")
+        .contains("[About us|1|<p>We sand things.</p>");
+}
+
+#[test]
 fn page_bundle_image_is_copied_beside_its_page() {
     let site = Site::fixture("basic");
     site.build()

@@ -230,12 +230,16 @@ fn random_edit(site: &Site, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             vec![p.into()]
         }
         16 => {
-            // A plain page's body.
-            append(
-                &root,
-                "content/about.md",
-                &format!("\nA page edit {step}.\n"),
-            );
+            // A plain page's body, and its summary (shown in `site.pages`).
+            if rng.below(3) == 0 {
+                toggle_line(&root, "content/about.md", "<!-- more -->");
+            } else {
+                append(
+                    &root,
+                    "content/about.md",
+                    &format!("\nA page edit {step}.\n"),
+                );
+            }
             vec!["content/about.md".into()]
         }
         17 => {
@@ -499,6 +503,12 @@ fn random_edits_rebuild_to_the_same_bytes_as_a_clean_build() {
             &root,
             "content/segments/newcomers.md",
             "+++\ntitle = \"Newcomers\"\n+++\n\nWelcome.\n",
+        );
+        // A template showing what `site.pages` knows of each page.
+        write(
+            &root,
+            "templates/404.html",
+            "{% for p in site.pages %}{{ p.title }} {{ p.reading_time }} {{ p.summary }}\n{% endfor %}",
         );
         let mut session = session(&root);
         session.rebuild(&[]).expect("the fixture builds");

@@ -154,6 +154,8 @@ pub struct SiteFingerprints {
     /// What a post's listing entry shows: front matter, URL, summary, reading time.
     post_summaries: Vec<u64>,
     pages: Vec<u64>,
+    /// What a page's entry in `site.pages` shows (as for posts).
+    page_summaries: Vec<u64>,
     shoutouts: Vec<u64>,
     segments: Vec<u64>,
     sections: HashMap<String, u64>,
@@ -176,7 +178,7 @@ pub struct SiteFingerprints {
     template_prints: HashMap<String, u64>,
 }
 
-/// What a post's listing entry shows: front matter, URL, summary, reading time.
+/// What a post's or page's listing entry shows: front matter, URL, summary, reading time.
 fn summary_print(renderer: &Renderer, post: &Page, body: &Rendered) -> u64 {
     let compute = || {
         let minutes = super::context::reading_minutes(body.words);
@@ -253,7 +255,13 @@ impl SiteFingerprints {
         let mut prints = SiteFingerprints {
             config: fingerprint(&serde_json::to_string(&site.config).unwrap_or_default()),
             all_posts: fingerprint(&(&post_summaries, all_segments)),
-            all_pages: fingerprint(&pages),
+            all_pages: 0,
+            page_summaries: site
+                .pages
+                .iter()
+                .zip(&bodies.pages)
+                .map(|(p, b)| summary_print(renderer, p, b))
+                .collect(),
             all_shoutouts: 0,
             featured_shoutouts: 0,
             tagged_shoutouts: HashMap::new(),
@@ -272,6 +280,7 @@ impl SiteFingerprints {
             components,
             template_prints: HashMap::new(),
         };
+        prints.all_pages = fingerprint(&prints.page_summaries);
         prints.update_shoutout_lists(renderer);
         prints.update_template_prints();
         prints
@@ -319,6 +328,7 @@ impl SiteFingerprints {
                 ItemRef::Page(i) => {
                     let p = &site.pages[i];
                     self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
+                    self.page_summaries[i] = summary_print(renderer, p, &bodies.pages[i]);
                 }
                 ItemRef::Shoutout(i) => {
                     let s = &site.shoutouts[i];
@@ -330,7 +340,7 @@ impl SiteFingerprints {
         }
         self.update_shoutout_lists(renderer);
         self.all_posts = fingerprint(&(&self.post_summaries, self.all_segments));
-        self.all_pages = fingerprint(&self.pages);
+        self.all_pages = fingerprint(&self.page_summaries);
         self.update_template_prints();
     }
 

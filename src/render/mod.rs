@@ -140,9 +140,15 @@ impl Renderer {
         renderer
             .base
             .insert_value("config", renderer.config_value.clone());
-        renderer
-            .base
-            .insert_value("site", site_value(site, &renderer.urls, &renderer.lists));
+        renderer.base.insert_value(
+            "site",
+            site_value(
+                site,
+                &renderer.urls,
+                &renderer.lists,
+                &renderer.bodies.pages,
+            ),
+        );
         renderer.base.insert_value("segment", Value::none());
         renderer.base.insert_value("jsonld", Value::none());
         Ok(renderer)
@@ -994,7 +1000,7 @@ fn summary_value(
 }
 
 /// `site` in every template: listings as shared values, plus tags and rating stats.
-fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
+fn site_value(site: &Site, urls: &Urls, lists: &Lists, bodies: &[Arc<Rendered>]) -> Value {
     let mut map = tera::Map::new();
     let posts = lists
         .posts
@@ -1002,11 +1008,11 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists) -> Value {
         .map(|p| p.values.clone())
         .unwrap_or_default();
     map.insert("posts".into(), Value::from(posts));
-    let empty = Rendered::default();
     let pages: Vec<Value> = site
         .pages
         .iter()
-        .map(|p| Value::from_serializable(&PageView::new(site, urls, p, &empty, false)))
+        .zip(bodies)
+        .map(|(p, b)| Value::from_serializable(&PageView::new(site, urls, p, b, false)))
         .collect();
     map.insert("pages".into(), Value::from(pages));
     map.insert("shoutouts".into(), Value::from(lists.shoutouts.clone()));

@@ -235,8 +235,10 @@ impl Renderer {
         }
         let _ = lists.posts.set(posts);
         self.replace_lists(lists);
-        self.base
-            .insert_value("site", site_value(site, &self.urls, &self.lists));
+        self.base.insert_value(
+            "site",
+            site_value(site, &self.urls, &self.lists, &self.bodies.pages),
+        );
     }
 
     /// Templates still rendering keep the old lists: they are replaced, not changed.
