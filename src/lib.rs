@@ -13,7 +13,10 @@
 //!    everything succeeded.
 //!
 //! [`build`] strings the stages together; the binary in `main.rs` only parses arguments,
-//! calls into [`cmd`] and prints errors.
+//! calls into [`cmd`] and prints errors. [`serve`] keeps the last good build in memory
+//! (`serve::session`): a save that leaves every item in place patches it (`render::patch`),
+//! anything else goes through the pipeline again with caches, and fingerprints
+//! (`render::deps`) decide which pages to render either way.
 
 // Errors are the cold path and carry a whole diagnostic (file, position, snippet, help);
 // boxing them would only add noise to every signature.

@@ -5,11 +5,11 @@
 //! ([`LoadCache`]), rendered markdown ([`BodyCache`]) and output files whose
 //! dependency fingerprint ([`crate::render::deps`]) is unchanged.
 //!
-//! The common case while writing, a save that changes only a post's or page's body,
-//! takes a shortcut: the last build's resolved site and renderer are kept, the new body
-//! is swapped in, and only the pages showing it are rendered (see
-//! [`crate::render::patch`] for why that is exact). Anything the shortcut cannot prove
-//! harmless goes through the full pipeline.
+//! The common cases while writing, a save that changes a post's or page's text or title
+//! or a customer's quote, take a shortcut: the last good build's resolved site and
+//! renderer are kept, the new item is swapped in, and only the pages whose fingerprint
+//! changed are rendered (`src/render/patch.rs` says why that is exact). A save the
+//! shortcut cannot prove harmless goes through the full pipeline.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -124,7 +124,7 @@ impl Session {
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
         timings.lap("config");
-        if let Some(patched) = self.patch_pages(&config, &theme, &changed, &mut timings) {
+        if let Some(patched) = self.patch(&config, &theme, &changed, &mut timings) {
             if patched.is_err() {
                 self.retained = None;
             }
@@ -159,10 +159,10 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The shortcut for edits that leave posts and pages in place (see
-    /// [`crate::render::patch`]); `None` when it does not apply. Returns (pages
-    /// rendered, pages in the site, changed output paths).
-    fn patch_pages(
+    /// The shortcut for edits that leave items in place (`src/render/patch.rs`); `None`
+    /// when it does not apply. Returns (pages rendered, pages in the site, changed output
+    /// paths).
+    fn patch(
         &mut self,
         config: &Config,
         theme: &Theme,
