@@ -108,15 +108,14 @@ impl Site {
             options.drafts || (!draft && date.is_none_or(|d| d <= options.now))
         };
 
-        let mut segments: Vec<Arc<Segment>> = content
+        let (mut segments, drafts): (Vec<Arc<Segment>>, Vec<Arc<Segment>>) = content
             .segments
             .into_iter()
-            .filter(|s| options.drafts || !s.meta.draft)
-            .collect();
+            .partition(|s| options.drafts || !s.meta.draft);
         segments.sort_by(|a, b| {
             (a.meta.weight, &a.meta.title, &a.slug).cmp(&(b.meta.weight, &b.meta.title, &b.slug))
         });
-        let known = KnownSegments::new(&segments);
+        let known = KnownSegments::new(&segments, &drafts);
 
         let (mut posts, mut pages): (Vec<Arc<Page>>, Vec<Arc<Page>>) = content
             .pages
@@ -577,15 +576,21 @@ fn segment_post_lists(segments: &[Arc<Segment>], posts: &[Arc<Page>]) -> Vec<Vec
 }
 
 /// Segment slugs in site order (for messages) and as a set (for checking every file).
+/// Draft segments are known too: naming one before it is published is not a mistake, the
+/// post just is not listed anywhere for it yet.
 struct KnownSegments<'s> {
     ordered: Vec<&'s str>,
     set: FxHashSet<&'s str>,
 }
 
 impl<'s> KnownSegments<'s> {
-    fn new(segments: &'s [Arc<Segment>]) -> Self {
+    fn new(segments: &'s [Arc<Segment>], drafts: &'s [Arc<Segment>]) -> Self {
         let ordered: Vec<&str> = segments.iter().map(|s| s.slug.as_str()).collect();
-        let set = ordered.iter().copied().collect();
+        let set = ordered
+            .iter()
+            .copied()
+            .chain(drafts.iter().map(|s| s.slug.as_str()))
+            .collect();
         KnownSegments { ordered, set }
     }
 }

@@ -114,6 +114,38 @@ fn unknown_segment_in_a_post_is_an_error_listing_the_known_ones() {
 }
 
 #[test]
+fn naming_a_draft_segment_builds_and_lists_the_post_once_it_is_published() {
+    let site = Site::fixture("segments");
+    site.edit(
+        "content/segments/grandparents.md",
+        "weight = 3",
+        "weight = 3\ndraft = true",
+    );
+    site.edit(
+        "content/posts/general.md",
+        "date = 2025-04-01\n",
+        "date = 2025-04-01\nsegments = [\"grandparents\"]\nvariants = [\"grandparents\"]\n",
+    );
+    site.build().success();
+    assert!(!site.path("public/for/grandparents/index.html").exists());
+    assert!(
+        !site
+            .path("public/for/grandparents/posts/general/index.html")
+            .exists()
+    );
+    site.file("public/posts/general/index.html")
+        .lacks("/for/grandparents/");
+
+    site.run(&["build", "--drafts"]).success();
+    let page = site.read("public/for/grandparents/index.html");
+    assert_eq!(segment_posts(&page), ["/posts/general/"]);
+    assert!(
+        site.path("public/for/grandparents/posts/general/index.html")
+            .exists()
+    );
+}
+
+#[test]
 fn unknown_segment_in_a_shoutout_is_an_error_listing_the_known_ones() {
     let (site, before) = built();
     site.edit(
