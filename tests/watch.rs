@@ -100,6 +100,33 @@ fn a_vim_save_is_one_rebuild() {
 }
 
 #[test]
+fn a_templates_folder_created_while_watching_is_followed() {
+    let site = Site::fixture("basic");
+    assert!(!site.path("templates").exists());
+    let mut watcher = watch(&site);
+    let item = "templates/partials/post_item.html";
+    let before = watcher.lines_with(CHANGED).len();
+    site.write(
+        item,
+        "<article class=\"post-item\">First override: {{ post.title }}</article>\n",
+    );
+    rebuilds_after(&mut watcher, before);
+    site.file("public/posts/index.html")
+        .contains("First override: Second thoughts");
+
+    // Edits inside the new folder are seen too.
+    let before = watcher.lines_with(CHANGED).len();
+    site.write(
+        item,
+        "<article class=\"post-item\">Second override: {{ post.title }}</article>\n",
+    );
+    rebuilds_after(&mut watcher, before);
+    site.file("public/posts/index.html")
+        .contains("Second override: Second thoughts");
+    assert_public_is_a_clean_build(&site);
+}
+
+#[test]
 fn deleting_a_post_is_one_rebuild_that_removes_it_everywhere() {
     let site = Site::fixture("basic");
     site.write(

@@ -47,7 +47,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     );
     let live = Live::default();
     // Watch before the first build, so a save made while it runs is not lost.
-    let watcher = Watcher::new(&project.root, &output_dir)?;
+    let mut watcher = Watcher::new(&project.root, &output_dir)?;
     rebuild(
         &mut session,
         &[],
@@ -132,7 +132,7 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
         }
     };
     // Watch before the first build, so a save made while it runs is not lost.
-    let watcher = Watcher::new(&project.root, &output_dir)?;
+    let mut watcher = Watcher::new(&project.root, &output_dir)?;
     rebuild(&mut session, &[], ui, &write, &|_| {});
     ui.info(&format!(
         "Watching {} (Ctrl-C to stop)",

@@ -20,13 +20,20 @@ use crate::error::{Error, Result};
 /// How long a burst of events may last before it is handled.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
+/// The folders of a site that are watched recursively (the root itself is watched for
+/// `kudos.toml` and for these folders appearing).
+const SITE_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
+
 /// Watches a site and yields batches of changed paths.
 pub struct Watcher {
-    _debouncer: notify_debouncer_full::Debouncer<
+    debouncer: notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,
         notify_debouncer_full::RecommendedCache,
     >,
     batches: mpsc::Receiver<Vec<PathBuf>>,
+    root: PathBuf,
+    /// Site folders watched so far.
+    watched: Vec<PathBuf>,
 }
 
 impl Watcher {
@@ -54,23 +61,38 @@ impl Watcher {
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
-        for dir in ["content", "templates", "themes", "static"] {
-            let path = root.join(dir);
-            if path.is_dir() {
-                debouncer
+        let mut watcher = Watcher {
+            debouncer,
+            batches: rx,
+            root: root.to_path_buf(),
+            watched: Vec::new(),
+        };
+        watcher.watch_site_folders()?;
+        Ok(watcher)
+    }
+
+    /// Starts watching the site folders that exist and are not watched yet: a
+    /// `templates/` created while `serve` runs is followed from then on. (The rebuild its
+    /// creation triggers reads whatever was put in it before the watch started.)
+    fn watch_site_folders(&mut self) -> Result<()> {
+        // A folder deleted and created again needs a new watch.
+        self.watched.retain(|path| path.is_dir());
+        for dir in SITE_FOLDERS {
+            let path = self.root.join(dir);
+            if path.is_dir() && !self.watched.contains(&path) {
+                self.debouncer
                     .watch(&path, RecursiveMode::Recursive)
                     .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", path.display())))?;
+                self.watched.push(path);
             }
         }
-        Ok(Watcher {
-            _debouncer: debouncer,
-            batches: rx,
-        })
+        Ok(())
     }
 
     /// The next batch of changed paths, waiting at most `timeout`.
-    pub fn next(&self, timeout: Duration) -> Option<Vec<PathBuf>> {
+    pub fn next(&mut self, timeout: Duration) -> Option<Vec<PathBuf>> {
         let mut batch = self.batches.recv_timeout(timeout).ok()?;
+        let _ = self.watch_site_folders();
         // Anything that arrived meanwhile belongs to the same rebuild.
         while let Ok(more) = self.batches.try_recv() {
             batch.extend(more);
