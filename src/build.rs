@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content;
 use crate::error::{Error, Result, SourceError};
@@ -70,23 +72,33 @@ impl Rendered {
 /// Loads, resolves and renders a site in memory.
 pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Result<Rendered> {
     let mut timings = Timings::default();
+    let (theme, renderer) = prepare(project, config, options, &mut timings)?;
+    let mut files = renderer.render_jobs(&renderer.jobs())?;
+    files.extend(extra_files(renderer.site(), &theme)?);
+    reject_collisions(&files)?;
+    timings.lap("templates");
+    Ok(Rendered {
+        site: Arc::clone(renderer.site_shared()),
+        files,
+        timings,
+    })
+}
+
+/// The stages before templates: theme, load, resolve, and bodies with the engine.
+fn prepare(
+    project: &Project,
+    config: Config,
+    options: &BuildOptions,
+    timings: &mut Timings,
+) -> Result<(Theme, Renderer)> {
     let theme = Theme::load(&project.root, &config)?;
     let content = content::load(&project.root, &config)?;
     timings.lap("load");
     let site = Arc::new(Site::resolve(config, content, options)?);
     timings.lap("resolve");
-    let renderer = Renderer::new(Arc::clone(&site), &theme, None)?;
+    let renderer = Renderer::new(site, &theme, None)?;
     timings.lap("markdown");
-    let mut files = renderer.render_jobs(&renderer.jobs())?;
-    files.extend(extra_files(&site, &theme)?);
-    reject_collisions(&files)?;
-    timings.lap("templates");
-    drop(renderer);
-    Ok(Rendered {
-        site,
-        files,
-        timings,
-    })
+    Ok((theme, renderer))
 }
 
 /// Wall time per pipeline stage, shown with `--verbose`.
@@ -142,18 +154,36 @@ pub struct BuildReport {
 }
 
 /// Renders and writes the site; the output folder changes only if everything succeeded.
+/// Pages are written into the staging folder as they are rendered, so memory does not
+/// grow with the size of the output.
 pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Timings::default();
     let output = project.root.join(&config.build.output_dir);
-    let mut rendered = render(project, config, options)?;
-    output::write_atomically(&output, &rendered.files)?;
-    rendered.timings.lap("write");
+    let (theme, renderer) = prepare(project, config, options, &mut timings)?;
+    let jobs = renderer.jobs();
+    let extras = extra_files(renderer.site(), &theme)?;
+    // Every path is known before anything is rendered: check for clashes first.
+    let claimed: Vec<OutputFile> = jobs
+        .iter()
+        .map(|job| OutputFile::rendered(renderer.output_path(job), String::new()))
+        .chain(extras.iter().cloned())
+        .collect();
+    reject_collisions(&claimed)?;
+    let pages = claimed.iter().filter(|f| f.path.ends_with(".html")).count();
+    drop(claimed);
+    let staging = output::Staging::new(&output)?;
+    renderer.render_into(&jobs, |file| staging.write(&file))?;
+    timings.lap("templates+write");
+    extras.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.commit()?;
+    timings.lap("write");
     Ok(BuildReport {
-        pages: rendered.page_count(),
-        files: rendered.files.len(),
-        warnings: rendered.site.warnings.clone(),
+        pages,
+        files: jobs.len() + extras.len(),
+        warnings: renderer.site().warnings.clone(),
         elapsed: started.elapsed(),
         output,
-        timings: rendered.timings,
+        timings,
     })
 }

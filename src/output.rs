@@ -58,22 +58,46 @@ pub fn index_file(url_path: &str) -> String {
 
 /// Writes `files` into `output` atomically: staging first, then a swap of folders.
 pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".kudos-staging-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
-    write_all(staging.path(), files)?;
-    swap_into_place(staging, output)
+    let staging = Staging::new(output)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.commit()
 }
 
-/// Writes every file below `dir`, in parallel.
-pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    files.par_iter().try_for_each(|file| write_one(dir, file))
+/// A folder next to the output that files are written into as they are ready; only
+/// [`Staging::commit`] puts it in the output's place. Dropped without a commit (a failed
+/// build), it is deleted and the output stays as it was.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+}
+
+impl Staging {
+    /// A new, empty staging folder for `output`.
+    pub fn new(output: &Path) -> Result<Staging> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".kudos-staging-")
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+        })
+    }
+
+    /// Writes one file (safe to call from several threads).
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        write_one(self.dir.path(), file)
+    }
+
+    /// Swaps the staged folder into the output's place.
+    pub fn commit(self) -> Result<()> {
+        swap_into_place(self.dir, &self.output)
+    }
 }
 
 fn write_one(dir: &Path, file: &OutputFile) -> Result<()> {

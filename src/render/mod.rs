@@ -172,6 +172,11 @@ impl Renderer {
         &self.site
     }
 
+    /// The site being rendered, shared.
+    pub fn site_shared(&self) -> &Arc<Site> {
+        &self.site
+    }
+
     /// The rendered bodies.
     pub fn bodies(&self) -> &Bodies {
         &self.bodies
@@ -236,14 +241,7 @@ impl Renderer {
         for result in results {
             match result {
                 Ok(file) => files.push(file),
-                Err(e) => {
-                    if !errors
-                        .iter()
-                        .any(|x| x.location() == e.location() && x.message == e.message)
-                    {
-                        errors.push(e);
-                    }
-                }
+                Err(e) => add_error(&mut errors, e),
             }
         }
         if errors.is_empty() {
@@ -251,6 +249,33 @@ impl Renderer {
         } else {
             Err(Error::Content(errors))
         }
+    }
+
+    /// Renders `jobs` in parallel and hands each file to `sink` as soon as it is ready,
+    /// so a build need not hold the whole site in memory. Template errors are reported as
+    /// by [`Renderer::render_jobs`]; the first error of `sink` stops early.
+    pub fn render_into(
+        &self,
+        jobs: &[Job],
+        sink: impl Fn(OutputFile) -> Result<()> + Sync,
+    ) -> Result<()> {
+        let errors = std::sync::Mutex::new(Vec::new());
+        jobs.par_iter().try_for_each(|job| match self.render(job) {
+            Ok(file) => sink(file),
+            Err(e) => {
+                if let Ok(mut errors) = errors.lock() {
+                    add_error(&mut errors, e);
+                }
+                Ok(())
+            }
+        })?;
+        let mut errors = errors.into_inner().unwrap_or_default();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        // Parallel order is arbitrary; report in a stable one.
+        errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.position.cmp(&b.position)));
+        Err(Error::Content(errors))
     }
 
     /// Renders one job.
@@ -753,6 +778,17 @@ impl Renderer {
                 .map(|s| entry(&s.path, None)),
         );
         entries
+    }
+}
+
+/// Adds `error` unless the same message at the same place is already there (one broken
+/// partial fails every page that includes it).
+fn add_error(errors: &mut Vec<SourceError>, error: SourceError) {
+    if !errors
+        .iter()
+        .any(|x| x.location() == error.location() && x.message == error.message)
+    {
+        errors.push(error);
     }
 }
 
