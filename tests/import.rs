@@ -231,7 +231,7 @@ fn a_sheet_without_known_columns_asks_for_map() {
 fn map_to_an_unknown_field_lists_the_fields() {
     let site = site_with_export();
     site.run(&["import", "shoutouts", CSV, "--map", "Notes=nmae"])
-        .code(1)
+        .code(2)
         .stderr_has("there is no field `nmae`")
         .stderr_has("the fields are customer, quote, company, role, location, rating, date")
         .absent("content/shoutouts");

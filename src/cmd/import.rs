@@ -264,13 +264,13 @@ fn parse_overrides(args: &[String]) -> Result<Vec<Override>> {
     let mut overrides: Vec<Override> = Vec::new();
     for arg in args {
         let Some((column, field)) = arg.rsplit_once('=') else {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "--map {arg:?}: expected COLUMN=FIELD, e.g. --map \"Your words=quote\""
             )));
         };
         let key = normalise(column);
         if key.is_empty() {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "--map {arg:?}: no column name before `=`"
             )));
         }
@@ -285,7 +285,7 @@ fn parse_overrides(args: &[String]) -> Result<Vec<Override>> {
                     })
                     .map(|f| format!(" (did you mean `{}`?)", f.name()))
                     .unwrap_or_default();
-                return Err(Error::Refused(format!(
+                return Err(Error::Usage(format!(
                     "--map {arg:?}: there is no field `{}`{hint}; the fields are {} (or nothing after `=` to ignore the column)",
                     field.trim(),
                     Field::list()
@@ -294,7 +294,7 @@ fn parse_overrides(args: &[String]) -> Result<Vec<Override>> {
             Some(known)
         };
         if let Some(earlier) = overrides.iter().find(|o| o.column == key) {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "--map {arg:?} and --map {:?} name the same column",
                 earlier.given
             )));
@@ -506,7 +506,7 @@ fn resolve_columns(file: &Path, header: &[String], overrides: &[Override]) -> Re
             .map(|(i, _)| *i)
             .collect();
         if mapped.len() > 1 {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "--map gives the columns {:?} and {:?} the same field `{}`: a field takes one column",
                 header[mapped[0]],
                 header[mapped[1]],
