@@ -175,6 +175,22 @@ impl Site {
                 );
                 continue;
             }
+            if let Some(start) = shoutout.internal_link() {
+                let problems = if options.strict {
+                    &mut errors
+                } else {
+                    &mut warnings
+                };
+                problems.push(
+                    SourceError::at(
+                        &shoutout.source.path,
+                        &shoutout.source.text,
+                        start..start + 2,
+                        "an `@/` link in a quote is not resolved: quotes are shown as the customer wrote them, so it would link nowhere",
+                    )
+                    .with_help("write the page's full URL instead"),
+                );
+            }
             if let Some((why, help)) = unpublishable(&shoutout, &config) {
                 let problem = SourceError::new(
                     &shoutout.source.path,

@@ -253,6 +253,22 @@ fn shoutout_without_consent_appears_in_no_output_file() {
 }
 
 #[test]
+fn an_internal_link_in_a_quote_is_warned_about_with_its_line() {
+    let site = Site::fixture("honesty");
+    let quote = site.read("content/shoutouts/ada-quill.md");
+    let line = quote.lines().count() + 2;
+    site.write(
+        "content/shoutouts/ada-quill.md",
+        format!("{quote}\nSee [their shop](@/about.md).\n"),
+    );
+    site.build()
+        .success()
+        .stderr_has(&format!("content/shoutouts/ada-quill.md:{line}:"))
+        .stderr_has("an `@/` link in a quote is not resolved")
+        .stderr_has("write the page's full URL instead");
+}
+
+#[test]
 fn drafts_flag_does_not_publish_a_shoutout_without_consent() {
     let site = Site::fixture("honesty");
     site.run(&["build", "--drafts"])

@@ -245,9 +245,12 @@ impl LoadCache {
                     if new.source.text == old.source.text {
                         continue;
                     }
-                    // An empty quote is an error only resolving reports.
+                    // An empty quote, or one with an `@/` link, is something resolving
+                    // reports.
                     let in_place = new.source.front() == old.source.front()
-                        && !new.source.body().trim().is_empty();
+                        && !new.source.body().trim().is_empty()
+                        && new.internal_link().is_none()
+                        && old.internal_link().is_none();
                     in_place.then(|| ContentEdit::Shoutout {
                         old: Arc::clone(old),
                         new: Arc::clone(new),

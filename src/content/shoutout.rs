@@ -141,6 +141,15 @@ impl Shoutout {
             .next()
             .unwrap_or(&self.slug)
     }
+
+    /// Where the quote has an `@/` link, as a byte offset into the file. Quotes are never
+    /// interpreted, so such a link would point nowhere: resolving warns about it.
+    pub fn internal_link(&self) -> Option<usize> {
+        self.source
+            .body()
+            .find("](@/")
+            .map(|at| self.source.body_offset + at + 2)
+    }
 }
 
 impl ShoutoutMeta {
