@@ -127,6 +127,27 @@ fn a_templates_folder_created_while_watching_is_followed() {
 }
 
 #[test]
+fn a_config_file_outside_the_root_is_watched() {
+    let site = Site::fixture("basic");
+    let config = site.read("kudos.toml");
+    site.write("../settings.toml", &config);
+    site.remove("kudos.toml");
+    let mut watcher = site.spawn(&["--config", "settings.toml", "watch"]);
+    watcher.wait_for_line("Watching ", START);
+    site.file("public/posts/index.html")
+        .contains("· Fixture Shop</title>");
+
+    let before = watcher.lines_with(CHANGED).len();
+    site.write(
+        "../settings.toml",
+        config.replace("title = \"Fixture Shop\"", "title = \"Renamed Shop\""),
+    );
+    rebuilds_after(&mut watcher, before);
+    site.file("public/posts/index.html")
+        .contains("· Renamed Shop</title>");
+}
+
+#[test]
 fn deleting_a_post_is_one_rebuild_that_removes_it_everywhere() {
     let site = Site::fixture("basic");
     site.write(

@@ -47,7 +47,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     );
     let live = Live::default();
     // Watch before the first build, so a save made while it runs is not lost.
-    let mut watcher = Watcher::new(&project.root, &output_dir)?;
+    let mut watcher = Watcher::new(&project.root, &output_dir, &project.config_path)?;
     rebuild(
         &mut session,
         &[],
@@ -132,7 +132,7 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
         }
     };
     // Watch before the first build, so a save made while it runs is not lost.
-    let mut watcher = Watcher::new(&project.root, &output_dir)?;
+    let mut watcher = Watcher::new(&project.root, &output_dir, &project.config_path)?;
     rebuild(&mut session, &[], ui, &write, &|_| {});
     ui.info(&format!(
         "Watching {} (Ctrl-C to stop)",
@@ -147,13 +147,18 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     Ok(())
 }
 
-/// The project with an absolute root, so watcher events (absolute paths) match it.
+/// The project with an absolute root and config, so watcher events (absolute paths)
+/// match them.
 fn watched_project(cli: &Cli) -> Result<Project> {
     let root = cli
         .root
         .canonicalize()
         .map_err(|e| Error::io(&cli.root, e))?;
-    Ok(Project::new(&root, cli.config.as_deref()))
+    let config = cli
+        .config
+        .as_deref()
+        .map(|c| c.canonicalize().unwrap_or_else(|_| c.to_path_buf()));
+    Ok(Project::new(&root, config.as_deref()))
 }
 
 type Published = (Arc<OutputMap>, Vec<String>);

@@ -37,19 +37,20 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Watches `root`'s content, templates, themes, static files and config; `output` is
-    /// never reported.
-    pub fn new(root: &Path, output: &Path) -> Result<Watcher> {
+    /// Watches `root`'s content, templates, themes, static files and `kudos.toml`, and
+    /// `config` wherever it is; `output` is never reported.
+    pub fn new(root: &Path, output: &Path, config: &Path) -> Result<Watcher> {
         let (tx, rx) = mpsc::channel();
         let root_owned = root.to_path_buf();
         let output = output.to_path_buf();
+        let config_owned = config.to_path_buf();
         let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
             let mut paths: Vec<PathBuf> = events
                 .into_iter()
                 .filter(|e| changes_contents(&e.event.kind))
                 .flat_map(|e| e.event.paths)
-                .filter(|p| is_relevant(&root_owned, &output, p))
+                .filter(|p| *p == config_owned || is_relevant(&root_owned, &output, p))
                 .collect();
             paths.sort();
             paths.dedup();
@@ -61,6 +62,12 @@ impl Watcher {
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
+        // A config elsewhere: its folder, as editors replace the file rather than write it.
+        if let Some(folder) = config.parent().filter(|f| *f != root && f.is_dir()) {
+            debouncer
+                .watch(folder, RecursiveMode::NonRecursive)
+                .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", folder.display())))?;
+        }
         let mut watcher = Watcher {
             debouncer,
             batches: rx,
