@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{self, OutputFile};
-use crate::render::{Renderer, extra_files, reject_collisions};
+use crate::render::{Renderer, extra_files, reject_collisions, reject_page_collisions};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -164,14 +164,14 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     let jobs = renderer.jobs();
     let extras = extra_files(renderer.site(), &theme)?;
     // Every path is known before anything is rendered: check for clashes first.
-    let claimed: Vec<OutputFile> = jobs
+    let paths: Vec<String> = jobs.iter().map(|job| renderer.output_path(job)).collect();
+    reject_page_collisions(paths.iter().map(String::as_str), &extras)?;
+    let pages = paths
         .iter()
-        .map(|job| OutputFile::rendered(renderer.output_path(job), String::new()))
-        .chain(extras.iter().cloned())
-        .collect();
-    reject_collisions(&claimed)?;
-    let pages = claimed.iter().filter(|f| f.path.ends_with(".html")).count();
-    drop(claimed);
+        .chain(extras.iter().map(|e| &e.path))
+        .filter(|path| path.ends_with(".html"))
+        .count();
+    drop(paths);
     let staging = output::Staging::new(&output)?;
     renderer.render_into(&jobs, |file| staging.write(&file))?;
     timings.lap("templates+write");

@@ -166,6 +166,12 @@ impl Default for SegmentsConfig {
 }
 
 impl Config {
+    /// A hash of every setting: caches kept between rebuilds compare it to know whether
+    /// the config changed.
+    pub fn fingerprint(&self) -> u64 {
+        crate::render::bodies::fingerprint(&serde_json::to_string(self).unwrap_or_default())
+    }
+
     /// Reads and validates the config file at `path`; `shown_as` is the name used in errors.
     pub fn load(path: &Path, shown_as: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(shown_as, e))?;

@@ -218,12 +218,16 @@ impl Site {
                 .then(a.slug.cmp(&b.slug))
         });
 
-        let shoutout_slugs: FxHashSet<&str> = shoutouts.iter().map(|s| s.slug.as_str()).collect();
+        // The first shout-out with each slug (two with one slug are a URL clash anyway).
+        let mut shoutout_at: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, s) in shoutouts.iter().enumerate() {
+            shoutout_at.entry(s.slug.as_str()).or_insert(i);
+        }
         for segment in &segments {
             for slug in &segment.meta.featured_shoutouts {
                 // A hidden one (no consent, withdrawn, draft) is simply left out: its file
                 // was warned about, and failing would keep the old output showing it.
-                if !shoutout_slugs.contains(slug.as_str()) && !hidden_shoutouts.contains(slug) {
+                if !shoutout_at.contains_key(slug.as_str()) && !hidden_shoutouts.contains(slug) {
                     errors.push(at_key(
                         &segment.source,
                         "featured_shoutouts",
@@ -235,7 +239,7 @@ impl Site {
 
         let tags = collect_tags(&posts);
         let segment_posts = segment_post_lists(&segments, &posts);
-        let segment_shoutouts = segment_shoutout_lists(&segments, &shoutouts);
+        let segment_shoutouts = segment_shoutout_lists(&segments, &shoutouts, &shoutout_at);
 
         let mut by_content_path = FxHashMap::default();
         by_content_path.reserve(posts.len() + pages.len() + shoutouts.len() + segments.len());
@@ -292,6 +296,29 @@ impl Site {
             errors.sort_by(|a, b| a.path.cmp(&b.path));
             Err(Error::Content(errors))
         }
+    }
+
+    /// Every post, then every page, with the reference that names it.
+    pub fn posts_and_pages(&self) -> impl Iterator<Item = (ItemRef, &Arc<Page>)> {
+        let posts = self
+            .posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (ItemRef::Post(i), p));
+        let pages = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (ItemRef::Page(i), p));
+        posts.chain(pages)
+    }
+
+    /// Indices into [`Site::segments`] of the published segments `page` asks variants of.
+    pub fn variant_segments<'s>(&'s self, page: &'s Page) -> impl Iterator<Item = usize> + 's {
+        page.meta
+            .variants
+            .iter()
+            .filter_map(|name| self.segments.iter().position(|s| &s.slug == name))
     }
 
     /// How many listing pages the posts need.
@@ -507,9 +534,11 @@ fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
 
 /// For each segment, its shout-outs: the page's own featured list first, then the rest
 /// (named the segment, or carry one of its tags) in wall order; one pass over them.
+/// `position` maps a shout-out's slug to its index.
 fn segment_shoutout_lists(
     segments: &[Arc<Segment>],
     shoutouts: &[Arc<Shoutout>],
+    position: &FxHashMap<&str, usize>,
 ) -> Vec<Vec<usize>> {
     let index: FxHashMap<&str, usize> = segments
         .iter()
@@ -526,11 +555,6 @@ fn segment_shoutout_lists(
                 .push(i);
         }
     }
-    let position: FxHashMap<&str, usize> = shoutouts
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.slug.as_str(), i))
-        .collect();
     let mut lists: Vec<Vec<usize>> = segments
         .iter()
         .map(|segment| {

@@ -66,8 +66,7 @@ pub fn load_cached(
     cache: &mut LoadCache,
     changed: &HashSet<PathBuf>,
 ) -> Result<Content> {
-    let config_fp =
-        crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
+    let config_fp = config.fingerprint();
     if cache.config != config_fp {
         cache.files.clear();
         cache.entries = None;
@@ -209,9 +208,7 @@ impl LoadCache {
         config: &Config,
         changed: &HashSet<PathBuf>,
     ) -> Option<Vec<ContentEdit>> {
-        let config_fp =
-            crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default());
-        if self.config != config_fp || self.entries.is_none() || changed.is_empty() {
+        if self.config != config.fingerprint() || self.entries.is_none() || changed.is_empty() {
             return None;
         }
         let content_dir = root.join("content");

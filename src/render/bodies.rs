@@ -378,26 +378,9 @@ impl Bodies {
 
 /// Every (item, segment) pair a `variants` list asks for.
 pub fn variant_jobs(site: &Site) -> Vec<(ItemRef, usize)> {
-    let mut jobs = Vec::new();
-    let pages = site
-        .posts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (ItemRef::Post(i), p))
-        .chain(
-            site.pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (ItemRef::Page(i), p)),
-        );
-    for (item, page) in pages {
-        for name in &page.meta.variants {
-            if let Some(seg) = site.segments.iter().position(|s| &s.slug == name) {
-                jobs.push((item, seg));
-            }
-        }
-    }
-    jobs
+    site.posts_and_pages()
+        .flat_map(|(item, page)| site.variant_segments(page).map(move |seg| (item, seg)))
+        .collect()
 }
 
 pub(super) fn item_source(site: &Site, item: ItemRef) -> &Source {

@@ -73,6 +73,14 @@ pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
         .collect()
 }
 
+/// Whether any template of `theme` calls the listing function `function` (`posts`...).
+pub fn any_template_calls(theme: &Theme, function: &str) -> bool {
+    theme
+        .templates
+        .values()
+        .any(|t| scan(&t.text).functions.contains(function))
+}
+
 /// Templates named in `extends`, `include` and `import` tags.
 fn referenced_templates(text: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -253,7 +261,7 @@ impl SiteFingerprints {
             .map(|(name, t)| fingerprint(&(name, &t.text)))
             .collect();
         let mut prints = SiteFingerprints {
-            config: fingerprint(&serde_json::to_string(&site.config).unwrap_or_default()),
+            config: site.config.fingerprint(),
             all_posts: fingerprint(&(&post_summaries, all_segments)),
             all_pages: 0,
             page_summaries: site

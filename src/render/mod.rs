@@ -111,7 +111,7 @@ impl Renderer {
         let config_value = Value::from_serializable(&site.config);
         let shortcode_templates = shortcode_templates(theme);
         let shortcode_inputs = shortcode_inputs(&site, shortcode_templates);
-        let calls_posts = theme.templates.values().any(|t| t.text.contains("posts("));
+        let calls_posts = deps::any_template_calls(theme, "posts");
         let mut renderer = Renderer {
             products: ProductStats::all(&site),
             site,
@@ -885,13 +885,12 @@ fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
 fn shortcode_inputs(site: &Site, templates: u64) -> u64 {
     let shoutouts: Vec<u64> = site.shoutouts.iter().map(|s| s.source.revision).collect();
     let segments: Vec<u64> = site.segments.iter().map(|s| s.source.revision).collect();
-    let config = serde_json::to_string(&site.config).unwrap_or_default();
     fingerprint(&(
         shoutouts,
         segments,
         &site.hidden_shoutouts,
         templates,
-        config,
+        site.config.fingerprint(),
     ))
 }
 
@@ -914,10 +913,7 @@ fn view_context(site: &Site) -> u64 {
         .iter()
         .map(|s| (s.slug.as_str(), s.meta.title.as_str(), s.path.as_str()))
         .collect();
-    fingerprint(&(
-        serde_json::to_string(&site.config).unwrap_or_default(),
-        segments,
-    ))
+    fingerprint(&(site.config.fingerprint(), segments))
 }
 
 fn build_lists(
@@ -1009,15 +1005,16 @@ fn card_value(
     shoutout: &crate::content::Shoutout,
     quote: &Rendered,
 ) -> Value {
-    let key = fingerprint(&(
-        shoutout.source.revision,
-        quote.revision,
+    let view = || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, quote));
+    item_view(
+        cache,
+        "card",
+        &shoutout.source,
         &shoutout.path,
+        quote,
         context,
-    ));
-    cached_view(cache, "card", &shoutout.source.content_path, key, || {
-        Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, quote))
-    })
+        view,
+    )
 }
 
 /// A post's listing entry as a template value; `context` is [`view_context`].
@@ -1029,10 +1026,31 @@ fn summary_value(
     post: &crate::content::Page,
     body: &Rendered,
 ) -> Value {
-    let key = fingerprint(&(post.source.revision, body.revision, &post.path, context));
-    cached_view(cache, "summary", &post.source.content_path, key, || {
-        Value::from_serializable(&PageView::new(site, urls, post, body, false))
-    })
+    let view = || Value::from_serializable(&PageView::new(site, urls, post, body, false));
+    item_view(
+        cache,
+        "summary",
+        &post.source,
+        &post.path,
+        body,
+        context,
+        view,
+    )
+}
+
+/// A view of one item, from `cache` while the item's file, URL, rendered body and the
+/// shared view context are the same.
+fn item_view(
+    cache: Option<&BodyCache>,
+    kind: &'static str,
+    source: &crate::content::Source,
+    path: &str,
+    body: &Rendered,
+    context: u64,
+    make: impl FnOnce() -> Value,
+) -> Value {
+    let key = fingerprint(&(source.revision, body.revision, path, context));
+    cached_view(cache, kind, &source.content_path, key, make)
 }
 
 /// `site` in every template: listings as shared values, plus tags and rating stats.
@@ -1071,6 +1089,22 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists, bodies: &[Arc<Rendered>])
         Value::from(urls.url(&format!("{}atom.xml", site.wall_path()))),
     );
     Value::from(map)
+}
+
+/// [`reject_collisions`] for generated pages known by their output paths (not rendered
+/// yet) and the extra files.
+pub fn reject_page_collisions<'p>(
+    pages: impl IntoIterator<Item = &'p str>,
+    extras: &[OutputFile],
+) -> Result<()> {
+    let placeholders = pages
+        .into_iter()
+        .map(|path| OutputFile::rendered(path, String::new()));
+    reject_collisions(
+        &placeholders
+            .chain(extras.iter().cloned())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Two outputs at one path (a file in `static/` named like a generated page, a content

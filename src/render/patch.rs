@@ -135,16 +135,7 @@ impl Renderer {
             return false;
         }
         let with_shortcodes = site
-            .posts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (ItemRef::Post(i), p))
-            .chain(
-                site.pages
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (ItemRef::Page(i), p)),
-            )
+            .posts_and_pages()
             .filter(|(_, p)| p.source.has_shortcodes);
         for (item, page) in with_shortcodes {
             if !pages.iter().any(|(edited, _)| *edited == item) {
@@ -169,12 +160,10 @@ impl Renderer {
             return Ok(None);
         }
         let mut variants = Vec::new();
-        for name in &page.meta.variants {
-            if let Some(seg) = self.site.segments.iter().position(|s| &s.slug == name) {
-                let rendered = render_body(&self.site, &env, source, Some(seg))
-                    .map_err(|e| Error::Content(vec![e]))?;
-                variants.push((seg, rendered));
-            }
+        for seg in self.site.variant_segments(&page) {
+            let rendered = render_body(&self.site, &env, source, Some(seg))
+                .map_err(|e| Error::Content(vec![e]))?;
+            variants.push((seg, rendered));
         }
         Ok(Some(Patch {
             item,

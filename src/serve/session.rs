@@ -24,7 +24,7 @@ use crate::content::{LoadCache, load_cached};
 use crate::error::{Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
-use crate::render::{BodyCache, Job, Renderer, extra_files, reject_collisions};
+use crate::render::{BodyCache, Job, Renderer, extra_files, reject_page_collisions};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -68,8 +68,8 @@ struct Retained {
     prints: SiteFingerprints,
     config: u64,
     theme: u64,
-    /// Every job with its output path and current fingerprint.
-    jobs: Vec<(Job, Arc<str>, u64)>,
+    /// Every job with its output path (its fingerprint is in `Session::fingerprints`).
+    jobs: Vec<(Job, Arc<str>)>,
 }
 
 /// The in-memory site: output path -> file. Shared with the server (cheap to clone: the
@@ -124,23 +124,20 @@ impl Session {
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
         timings.lap("config");
-        if let Some(patched) = self.patch(&config, &theme, &changed, &mut timings) {
-            if patched.is_err() {
+        let patched = self.patch(&config, &theme, &changed, &mut timings);
+        let was_patched = patched.is_some();
+        let outcome = match patched {
+            Some(outcome) => outcome,
+            None => {
                 self.retained = None;
+                self.rebuild_fully(config, &theme, &changed, &mut timings)
             }
-            return patched.map(|(rendered, jobs, changed_paths)| RebuildReport {
-                rendered,
-                jobs,
-                changed: changed_paths,
-                warnings: self.warnings(),
-                elapsed: started.elapsed(),
-                timings,
-                patched: true,
-            });
+        };
+        if outcome.is_err() {
+            // A patch never builds on a broken site.
+            self.retained = None;
         }
-        self.retained = None;
-        let (rendered, jobs, changed_paths) =
-            self.rebuild_fully(config, &theme, &changed, &mut timings)?;
+        let (rendered, jobs, changed_paths) = outcome?;
         Ok(RebuildReport {
             rendered,
             jobs,
@@ -148,7 +145,7 @@ impl Session {
             warnings: self.warnings(),
             elapsed: started.elapsed(),
             timings,
-            patched: false,
+            patched: was_patched,
         })
     }
 
@@ -170,7 +167,7 @@ impl Session {
         timings: &mut Timings,
     ) -> Option<Result<(usize, usize, Vec<String>)>> {
         let retained = self.retained.as_mut()?;
-        if retained.config != config_print(config) || retained.theme != theme.fingerprint() {
+        if retained.config != config.fingerprint() || retained.theme != theme.fingerprint() {
             return None;
         }
         let edits = self
@@ -185,13 +182,14 @@ impl Session {
         retained.prints.refresh_items(&retained.renderer, &items);
         timings.lap("markdown");
         let (renderer, prints) = (&retained.renderer, &retained.prints);
+        let previous = &self.fingerprints;
         let stale: Vec<(usize, u64)> = retained
             .jobs
             .par_iter()
             .enumerate()
-            .filter_map(|(at, (job, path, old))| {
+            .filter_map(|(at, (job, path))| {
                 let print = renderer.job_fingerprint(job, path, prints);
-                (print != *old).then_some((at, print))
+                (previous.get(path) != Some(&print)).then_some((at, print))
             })
             .collect();
         timings.lap("fingerprints");
@@ -207,7 +205,7 @@ impl Session {
         let output = Arc::make_mut(&mut self.output);
         let mut changed_paths = Vec::new();
         for ((at, print), file) in stale.into_iter().zip(rendered) {
-            let (_, path, old_print) = &mut retained.jobs[at];
+            let path = &retained.jobs[at].1;
             if output
                 .get(&**path)
                 .is_none_or(|old| !same_contents(old, &file))
@@ -215,7 +213,6 @@ impl Session {
                 changed_paths.push(file.path.clone());
             }
             output.insert(Arc::clone(path), Arc::new(file));
-            *old_print = print;
             self.fingerprints.insert(Arc::clone(path), print);
         }
         changed_paths.sort();
@@ -231,7 +228,7 @@ impl Session {
         changed: &HashSet<PathBuf>,
         timings: &mut Timings,
     ) -> Result<(usize, usize, Vec<String>)> {
-        let config_print = config_print(&config);
+        let config_print = config.fingerprint();
         let content = load_cached(&self.project.root, &config, &mut self.load_cache, changed)?;
         timings.lap("load");
         let site = Arc::new(Site::resolve(config, content, &self.options)?);
@@ -258,23 +255,18 @@ impl Session {
                 }
             };
             next_prints.insert(Arc::clone(&key), print);
-            job_paths.push((job, key, print));
+            job_paths.push((job, key));
         }
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
         let site = renderer.site();
         let extras = extra_files(site, theme)?;
-        let clashing: Vec<OutputFile> = extras
+        // Only pages at an extra's path can clash (resolving rules out page-page clashes).
+        let clashing = extras
             .iter()
-            .filter(|e| next_prints.contains_key(e.path.as_str()))
-            .map(|e| OutputFile::rendered(e.path.clone(), String::new()))
-            .collect();
-        reject_collisions(
-            &clashing
-                .into_iter()
-                .chain(extras.iter().cloned())
-                .collect::<Vec<_>>(),
-        )?;
+            .map(|e| e.path.as_str())
+            .filter(|path| next_prints.contains_key(*path));
+        reject_page_collisions(clashing, &extras)?;
         timings.lap("templates");
 
         // Start from the previous output: pages not re-rendered are unchanged by
@@ -318,11 +310,6 @@ impl Session {
         });
         Ok((counts.0, counts.1, changed_paths))
     }
-}
-
-/// The config as a build sees it, hashed.
-fn config_print(config: &Config) -> u64 {
-    crate::render::bodies::fingerprint(&serde_json::to_string(config).unwrap_or_default())
 }
 
 fn same_contents(a: &OutputFile, b: &OutputFile) -> bool {
