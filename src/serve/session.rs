@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::build::{Project, Timings};
 use crate::config::Config;
@@ -55,7 +56,9 @@ pub struct Session {
     config_override: Box<dyn Fn(&mut Config) + Send>,
     load_cache: LoadCache,
     bodies: Arc<BodyCache>,
-    fingerprints: HashMap<Arc<str>, u64>,
+    /// Output path -> fingerprint of what it was rendered from (looked up for every
+    /// page on every rebuild, hence the fast hasher).
+    fingerprints: FxHashMap<Arc<str>, u64>,
     output: Arc<OutputMap>,
     /// What the last successful full rebuild prepared, for body-only edits to patch.
     /// Dropped whenever a rebuild fails, so a patch never builds on a broken site.
@@ -89,7 +92,7 @@ impl Session {
             config_override,
             load_cache: LoadCache::default(),
             bodies: Arc::default(),
-            fingerprints: HashMap::new(),
+            fingerprints: FxHashMap::default(),
             output: Arc::default(),
             retained: None,
         }
@@ -238,7 +241,8 @@ impl Session {
         let prints = SiteFingerprints::new(&renderer, theme);
 
         let jobs = renderer.jobs();
-        let mut next_prints: HashMap<Arc<str>, u64> = HashMap::with_capacity(jobs.len());
+        let mut next_prints: FxHashMap<Arc<str>, u64> = FxHashMap::default();
+        next_prints.reserve(jobs.len());
         let mut to_render = Vec::new();
         let mut job_paths = Vec::with_capacity(jobs.len());
         for job in jobs {
