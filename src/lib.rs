@@ -31,6 +31,7 @@ pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod output;
+pub mod photo;
 pub mod render;
 pub mod serve;
 pub mod site;
