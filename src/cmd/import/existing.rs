@@ -1,0 +1,98 @@
+//! The shout-outs already in the folder, so an import can be repeated without duplicates.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use super::SHOUTOUTS;
+use crate::content::{front_matter, is_ignored, load_slug};
+use crate::error::{Error, Result};
+
+/// What makes two shout-outs the same: the customer (case aside) and the quote, both with
+/// whitespace collapsed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Key(String, String);
+
+impl Key {
+    pub(super) fn new(customer: &str, quote: &str) -> Key {
+        Key(collapse(customer).to_lowercase(), collapse(quote))
+    }
+}
+
+pub(super) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The shout-outs already in the folder.
+#[derive(Debug, Default)]
+pub(super) struct Existing {
+    /// Who said what, and in which file (as shown to the user).
+    pub(super) keys: HashMap<Key, String>,
+    /// Slugs in use, by file name or `slug` key.
+    pub(super) slugs: HashSet<String>,
+}
+
+/// Just the keys of an existing shout-out the import needs; a file this cannot read still
+/// claims its slug.
+#[derive(Deserialize)]
+pub(super) struct Who {
+    #[serde(default)]
+    pub(super) customer: Option<String>,
+    #[serde(default)]
+    pub(super) slug: Option<String>,
+}
+
+pub(super) fn scan_existing(dir: &Path) -> Result<Existing> {
+    let mut existing = Existing::default();
+    if !dir.is_dir() {
+        return Ok(existing);
+    }
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let stem = if path.file_name().is_some_and(|n| n == "index.md") {
+            path.parent().and_then(Path::file_name)
+        } else {
+            path.file_stem()
+        };
+        if let Some(stem) = stem {
+            existing.slugs.insert(load_slug(&stem.to_string_lossy()));
+        }
+        let relative = path.strip_prefix(dir).unwrap_or(path);
+        let shown = Path::new(SHOUTOUTS).join(relative);
+        let shown = crate::content::slash_path(&shown);
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let text: Arc<str> = Arc::from(text);
+        let Ok(split) = front_matter::split(Path::new(&shown), &text) else {
+            continue;
+        };
+        let Ok(who) = front_matter::parse::<Who>(Path::new(&shown), &text, &split) else {
+            continue;
+        };
+        if let Some(slug) = &who.slug {
+            existing.slugs.insert(load_slug(slug));
+        }
+        if let Some(customer) = &who.customer {
+            existing
+                .keys
+                .entry(Key::new(customer, split.body))
+                .or_insert(shown);
+        }
+    }
+    Ok(existing)
+}
