@@ -90,7 +90,7 @@ impl Field {
 
 /// Column names recognised without `--map`, as [`normalise`] leaves them. The help of
 /// `kudos import shoutouts` lists the same names (a test keeps the two in step).
-pub(super) const KNOWN_COLUMNS: &[(&str, Field)] = &[
+const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("customer", Field::Customer),
     ("name", Field::Customer),
     ("full name", Field::Customer),
@@ -163,7 +163,7 @@ pub(super) fn normalise(name: &str) -> String {
 }
 
 /// The field a column header means, if kudos recognises it.
-pub(super) fn known_column(header: &str) -> Option<Field> {
+fn known_column(header: &str) -> Option<Field> {
     let key = normalise(header);
     KNOWN_COLUMNS
         .iter()

@@ -22,7 +22,8 @@ impl Key {
     }
 }
 
-pub(super) fn collapse(text: &str) -> String {
+/// Whitespace runs folded to one space, ends trimmed.
+fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -45,6 +46,7 @@ pub(super) struct Who {
     pub(super) slug: Option<String>,
 }
 
+/// Reads every shout-out file in `dir` (none if it does not exist yet) for its key and slug.
 pub(super) fn scan_existing(dir: &Path) -> Result<Existing> {
     let mut existing = Existing::default();
     if !dir.is_dir() {

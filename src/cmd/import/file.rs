@@ -93,8 +93,6 @@ pub(super) fn toml_date(date: Date) -> String {
     }
 }
 
-/// Prints the column notes, each skipped row and the summary.
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use super::row::{Answer, Parsed, parse_row};
 use super::sheet::Sheet;
 use crate::content::{Date, load_slug};
 
+/// What every file of one import shares.
 pub(super) struct Context<'a> {
     /// `<root>/content/shoutouts`.
     pub(super) dir: &'a Path,
@@ -50,6 +51,7 @@ pub(super) struct Outcome {
     pub(super) segments: bool,
 }
 
+/// Decides every row: parsed, checked against what exists and the rows above, given a free slug.
 pub(super) fn plan(
     sheet: &Sheet,
     columns: &Columns,
@@ -119,7 +121,7 @@ pub(super) fn plan(
 }
 
 /// `base`, or `base-2`, `base-3`, ... whichever no file or earlier row uses.
-pub(super) fn free_slug(base: &str, taken: &HashSet<String>, dir: &Path) -> String {
+fn free_slug(base: &str, taken: &HashSet<String>, dir: &Path) -> String {
     let free = |slug: &str| {
         !taken.contains(slug)
             && !dir.join(format!("{slug}.md")).exists()

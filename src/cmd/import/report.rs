@@ -5,6 +5,7 @@ use super::columns::Columns;
 use super::plan::{Outcome, Skip};
 use crate::cmd::Ui;
 
+/// Prints the column notes, each skipped row and the summary.
 pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: bool) {
     for note in &columns.notes {
         ui.info(note);
@@ -63,7 +64,7 @@ pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: boo
 }
 
 /// The closing sentence.
-pub(super) fn summary(outcome: &Outcome, dry_run: bool) -> String {
+fn summary(outcome: &Outcome, dry_run: bool) -> String {
     let imported = outcome.planned.len();
     let mut text = format!(
         "{} {imported} shout-out{} into {SHOUTOUTS}/",
@@ -126,12 +127,13 @@ pub(super) fn summary(outcome: &Outcome, dry_run: bool) -> String {
     text
 }
 
-pub(super) fn plural(n: usize) -> &'static str {
+/// "s" unless there is one.
+fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 /// "a", "a and b", "a, b and c".
-pub(super) fn join_and(items: &[String]) -> String {
+fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -140,7 +142,7 @@ pub(super) fn join_and(items: &[String]) -> String {
 }
 
 /// "row 5", "rows 2, 4", "rows 2-6, 9": runs of three or more shortened.
-pub(super) fn rows_list(rows: &[usize]) -> String {
+fn rows_list(rows: &[usize]) -> String {
     let mut parts = Vec::new();
     let mut i = 0;
     while i < rows.len() {

@@ -18,7 +18,7 @@ pub(super) enum Answer {
 }
 
 /// Reads a consent cell. Only a clear yes counts.
-pub(super) fn parse_consent(cell: &str) -> Answer {
+fn parse_consent(cell: &str) -> Answer {
     match cell.trim().to_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "x" | "agreed" | "granted" => Answer::Yes,
         "" | "no" | "n" | "false" | "0" | "declined" | "denied" => Answer::No,
@@ -28,7 +28,7 @@ pub(super) fn parse_consent(cell: &str) -> Answer {
 
 /// Reads a rating cell: a whole number from 1 to 5, optionally written `N/5`; empty is
 /// no rating.
-pub(super) fn parse_rating(cell: &str) -> Result<Option<u8>, String> {
+fn parse_rating(cell: &str) -> Result<Option<u8>, String> {
     let text = cell.trim();
     if text.is_empty() {
         return Ok(None);
@@ -50,7 +50,7 @@ pub(super) fn parse_rating(cell: &str) -> Result<Option<u8>, String> {
 
 /// Reads a date cell: ISO dates and datetimes only (2026-03-14, 2026-03-14T09:30:00Z),
 /// because 03/04/2026 means different days in different countries.
-pub(super) fn parse_date(cell: &str) -> Result<Option<Date>, String> {
+fn parse_date(cell: &str) -> Result<Option<Date>, String> {
     if cell.trim().is_empty() {
         return Ok(None);
     }
@@ -63,7 +63,7 @@ pub(super) fn parse_date(cell: &str) -> Result<Option<Date>, String> {
 }
 
 /// Reads a relationship cell ("free product", "Free-Product" and "free_product" alike).
-pub(super) fn parse_relationship(cell: &str) -> Result<Option<String>, String> {
+fn parse_relationship(cell: &str) -> Result<Option<String>, String> {
     let key = normalise(cell).replace(' ', "_");
     if key.is_empty() {
         return Ok(None);
@@ -80,7 +80,7 @@ pub(super) fn parse_relationship(cell: &str) -> Result<Option<String>, String> {
 }
 
 /// A list cell split on `,` or `;`.
-pub(super) fn split_list(cell: &str) -> Vec<String> {
+fn split_list(cell: &str) -> Vec<String> {
     cell.split([',', ';'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -89,7 +89,7 @@ pub(super) fn split_list(cell: &str) -> Vec<String> {
 }
 
 /// A cell's value quoted for a message, cut short if long.
-pub(super) fn shown_value(text: &str) -> String {
+fn shown_value(text: &str) -> String {
     let short: String = text.chars().take(40).collect();
     if short.len() < text.len() {
         format!("{:?}", short + "…")
@@ -129,6 +129,7 @@ pub(super) enum Parsed {
     Good(Box<Row>),
 }
 
+/// Reads one record through the columns; a bad cell makes the row bad, with the reason.
 pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed {
     if record.iter().all(|c| c.trim().is_empty()) {
         return Parsed::Blank;
@@ -184,8 +185,6 @@ pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed
             .then(|| parse_consent(cell(Field::Consent))),
     }))
 }
-
-/// What every file of one import shares.
 
 #[cfg(test)]
 mod tests {

@@ -58,7 +58,7 @@ pub(super) fn read_sheet(file: &Path) -> Result<Sheet> {
 
 /// Commas unless the first line has more semicolons (spreadsheets in many European
 /// locales) or tabs (TSV).
-pub(super) fn sniff_delimiter(text: &str) -> u8 {
+fn sniff_delimiter(text: &str) -> u8 {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let count = |c: char| first.matches(c).count();
     let (commas, semicolons, tabs) = (count(','), count(';'), count('\t'));
@@ -77,7 +77,7 @@ pub(super) fn sniff_delimiter(text: &str) -> u8 {
 /// spans lines stays in one row. The csv crate skips blank lines and treats `\r`, `\n` and
 /// `\r\n` alike; a quote opens a quoted cell only at the start of a cell, and `""` inside
 /// one is a literal quote. This follows the same rules, counting instead of parsing.
-pub(super) fn spreadsheet_rows(text: &str, delimiter: u8) -> Vec<usize> {
+fn spreadsheet_rows(text: &str, delimiter: u8) -> Vec<usize> {
     let delimiter = char::from(delimiter);
     let mut rows = Vec::new();
     let mut row = 1;
