@@ -36,5 +36,6 @@ pub mod serve;
 pub mod site;
 mod suggest;
 pub mod theme;
+pub mod visibility;
 
 pub use error::{Error, Result, SourceError};
