@@ -183,6 +183,13 @@ impl Site {
             }
             shoutouts.push(with_public_path(shoutout, &config));
         }
+        shoutouts.sort_by(|a, b| {
+            b.meta
+                .featured
+                .cmp(&a.meta.featured)
+                .then(b.meta.date.cmp(&a.meta.date))
+                .then(a.slug.cmp(&b.slug))
+        });
         // The first shout-out with each slug (two with one slug are a URL clash anyway).
         let mut shoutout_at: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, s) in shoutouts.iter().enumerate() {
@@ -521,8 +528,14 @@ fn check_shoutout(
 fn check_customer_urls(shoutout: &Shoutout, errors: &mut Vec<SourceError>) {
     let meta = &shoutout.meta;
     let checks = [
-        ("source_url", meta.source_url.as_deref().map(crate::content::check_link)),
-        ("avatar", meta.avatar.as_deref().map(crate::content::check_avatar)),
+        (
+            "source_url",
+            meta.source_url.as_deref().map(crate::content::check_link),
+        ),
+        (
+            "avatar",
+            meta.avatar.as_deref().map(crate::content::check_avatar),
+        ),
     ];
     for (key, result) in checks {
         if let Some(Err(message)) = result {
@@ -552,10 +565,8 @@ fn decide_photos(
 ) -> (Photos, Vec<SourceError>) {
     let published: Vec<(&Shoutout, &Visibility)> =
         shoutouts.iter().map(|s| &**s).zip(shown).collect();
-    let hidden: Vec<(&Shoutout, &str)> = hidden
-        .iter()
-        .map(|(s, why)| (&**s, why.as_str()))
-        .collect();
+    let hidden: Vec<(&Shoutout, &str)> =
+        hidden.iter().map(|(s, why)| (&**s, why.as_str())).collect();
     Photos::decide(&published, &hidden, assets)
 }
 

@@ -222,7 +222,9 @@ impl Photos {
                     "avatar",
                     format!("the photo /{path} is left out of the output: {why}"),
                 )
-                .with_help("it is published again once a published shout-out's consent covers \"photo\""),
+                .with_help(
+                    "it is published again once a published shout-out's consent covers \"photo\"",
+                ),
             );
             withheld.insert(path);
         }
@@ -241,7 +243,10 @@ mod tests {
 
     #[test]
     fn the_quote_hash_ignores_spacing_and_is_stable() {
-        assert_eq!(quote_hash("Great  toys,\nreally."), quote_hash("Great toys, really.\n"));
+        assert_eq!(
+            quote_hash("Great  toys,\nreally."),
+            quote_hash("Great toys, really.\n")
+        );
         assert_ne!(quote_hash("Great toys."), quote_hash("Great toys!"));
         // Pinned: a neutral URL must not move between versions of kudos.
         assert_eq!(quote_hash("Great toys."), "9fa93de89218");

@@ -247,7 +247,11 @@ mod tests {
 
     #[test]
     fn only_http_links_with_a_host_are_links() {
-        for good in ["https://example.com/r/1", "http://x.org", "HTTPS://Example.com"] {
+        for good in [
+            "https://example.com/r/1",
+            "http://x.org",
+            "HTTPS://Example.com",
+        ] {
             assert_eq!(check_link(good), Ok(()), "{good}");
         }
         for bad in [
@@ -267,7 +271,12 @@ mod tests {
 
     #[test]
     fn avatars_are_links_site_paths_or_files() {
-        for good in ["/img/ada.jpg", "ada.jpg", "photos/ada.png", "https://cdn.example/a.jpg"] {
+        for good in [
+            "/img/ada.jpg",
+            "ada.jpg",
+            "photos/ada.png",
+            "https://cdn.example/a.jpg",
+        ] {
             assert_eq!(check_avatar(good), Ok(()), "{good}");
         }
         for bad in [

@@ -1012,8 +1012,7 @@ fn card_value(
     (shoutout, shown): (&crate::content::Shoutout, &crate::visibility::Visibility),
     quote: &Rendered,
 ) -> Value {
-    let view =
-        || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, shown, quote));
+    let view = || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, shown, quote));
     item_view(
         cache,
         "card",
