@@ -39,7 +39,9 @@ use walkdir::WalkDir;
 use super::Ui;
 use super::new::create_new;
 use crate::cli::{Cli, ImportCommand};
-use crate::content::{Date, Relationship, ShoutoutMeta, front_matter, is_ignored, load_slug};
+use crate::content::{
+    Date, Relationship, ShoutoutMeta, check_avatar, check_link, front_matter, is_ignored, load_slug,
+};
 use crate::error::{Error, Result};
 use crate::suggest::nearest;
 
@@ -797,6 +799,7 @@ fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed {
         problems.push(e);
         None
     });
+    problems.extend(url_problems(&text(Field::SourceUrl), &text(Field::Avatar)));
     if !problems.is_empty() {
         return Parsed::Bad(problems);
     }
@@ -824,6 +827,20 @@ fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed {
             .contains_key(&Field::Consent)
             .then(|| parse_consent(cell(Field::Consent))),
     }))
+}
+
+/// A `source_url` that is not an http(s) link, or an `avatar` that is neither a link nor
+/// a file of the site: `kudos build` would refuse the file, and a `javascript:` link
+/// from a spreadsheet must never reach a page.
+fn url_problems(source_url: &Option<String>, avatar: &Option<String>) -> Vec<String> {
+    let checks = [
+        ("source_url", source_url.as_deref().map(check_link)),
+        ("avatar", avatar.as_deref().map(check_avatar)),
+    ];
+    checks
+        .into_iter()
+        .filter_map(|(field, result)| Some(format!("{field} {}", result?.err()?)))
+        .collect()
 }
 
 /// What every file of one import shares.
@@ -1203,6 +1220,17 @@ mod tests {
 
     fn field_of(columns: &Columns, field: Field) -> Option<usize> {
         columns.index.get(&field).copied()
+    }
+
+    #[test]
+    fn rows_with_unsafe_customer_urls_are_bad() {
+        let some = |s: &str| Some(s.to_string());
+        let problems = url_problems(&some("javascript:alert(1)"), &some("data:image/png,x"));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("source_url `javascript:alert(1)` is not a web link"));
+        assert!(problems[1].starts_with("avatar `data:image/png,x`"));
+        assert!(url_problems(&some("https://g.co/r/1"), &some("/img/a.jpg")).is_empty());
+        assert!(url_problems(&None, &None).is_empty());
     }
 
     #[test]
