@@ -396,10 +396,10 @@ impl World {
         for (path, page) in text {
             for prefix in ["rated ", "we average "] {
                 for (value, rest) in numbers_after(page, prefix) {
-                    if !rest.starts_with(" out of 5 on average, from all")
-                        && !rest.starts_with(" out of 5 on average across all")
-                        && !(prefix == "we average " && rest.starts_with(" out of 5"))
-                    {
+                    let site_wide = rest.starts_with(" out of 5 on average, from all")
+                        || rest.starts_with(" out of 5 on average across all")
+                        || (prefix == "we average " && rest.starts_with(" out of 5"));
+                    if !site_wide {
                         continue;
                     }
                     assert_eq!(Some(value), site.mean(), "{at}: {path}: site average");
