@@ -16,7 +16,7 @@ use crate::error::SourceError;
 
 /// What may be shown of one published shout-out. The quote itself is always shown: a
 /// shout-out whose consent does not cover it is not published at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Visibility {
     /// Who said it, as it may be shown: the name, "A customer in Leeds" or "A customer".
     pub display_name: String,
@@ -36,7 +36,7 @@ pub struct Visibility {
 
 /// The person behind a shout-out, shown only when the consent covers "name": a source
 /// link (a review-site profile) names them as surely as their name does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Identity {
     /// Their name.
     pub customer: String,
@@ -51,7 +51,7 @@ pub struct Identity {
 }
 
 /// Where a shout-out's photo is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Photo {
     /// An http(s) URL, shown as it is.
     External(String),

@@ -886,13 +886,14 @@ fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
     site.sections.get(dir).and_then(|s| s.meta.title.as_deref())
 }
 
-/// Everything a shortcode can read: the shout-outs and segments (and whether each is
-/// published), the shortcode templates (see [`shortcode_templates`]) and the config.
+/// Everything a shortcode can read: the shout-outs (with their visibility decisions) and
+/// segments (and whether each is published), the shortcode templates (see [`shortcode_templates`]) and the config.
 fn shortcode_inputs(site: &Site, templates: u64) -> u64 {
     let shoutouts: Vec<u64> = site.shoutouts.iter().map(|s| s.source.revision).collect();
     let segments: Vec<u64> = site.segments.iter().map(|s| s.source.revision).collect();
     fingerprint(&(
         shoutouts,
+        &site.shown,
         segments,
         &site.hidden_shoutouts,
         templates,
@@ -1013,6 +1014,8 @@ fn card_value(
     quote: &Rendered,
 ) -> Value {
     let view = || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, shown, quote));
+    // The decision can change while the file does not (a photo file appearing beside it).
+    let context = fingerprint(&(context, shown));
     item_view(
         cache,
         "card",
