@@ -2,8 +2,9 @@
 //!
 //! Everything that depends on more than one file is decided here, once: which items are
 //! published (drafts, future dates, consent), the URL each one claims (and clashes
-//! between them), tags, which posts and shout-outs belong to which segment, and whether
-//! every segment a file names exists. Rendering then only reads this structure, which is
+//! between them), tags, which posts and shout-outs belong to which segment, whether
+//! every segment a file names exists, and what of each shout-out may be shown
+//! ([`crate::visibility`]). Rendering then only reads this structure, which is
 //! what lets it run in parallel and, later, re-render a single page.
 
 use std::borrow::Cow;

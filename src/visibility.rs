@@ -228,6 +228,7 @@ impl Photos {
             );
             withheld.insert(path);
         }
+        warnings.extend(published.iter().filter_map(|(s, v)| name_in_photo(s, v)));
         (Photos { withheld }, warnings)
     }
 
@@ -235,6 +236,31 @@ impl Photos {
     pub fn may_copy(&self, path: &str) -> bool {
         !self.withheld.contains(path)
     }
+}
+
+/// A warning when a shout-out shown without its name shows a photo whose URL carries a
+/// word of the name (`/img/ada-lovelace.jpg`): files are often named after the person.
+fn name_in_photo(shoutout: &Shoutout, shown: &Visibility) -> Option<SourceError> {
+    if shown.identity.is_some() {
+        return None;
+    }
+    let url = match shown.photo.as_ref()? {
+        Photo::External(url) | Photo::Site(url) => url.to_lowercase(),
+    };
+    let name = shoutout.meta.customer.to_lowercase();
+    let word = name
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|word| word.chars().count() >= 3 && url.contains(word))?;
+    Some(
+        crate::site::at_key(
+            &shoutout.source,
+            "avatar",
+            format!(
+                "the photo's URL contains `{word}` from the customer's name, which its consent does not cover"
+            ),
+        )
+        .with_help("rename the photo file to something neutral, like photo-1.jpg"),
+    )
 }
 
 #[cfg(test)]

@@ -415,3 +415,34 @@ fn javascript_source_url_came_in_through_kudos_import() {
         "only the good row is written"
     );
 }
+
+#[test]
+fn photo_file_named_after_the_customer_showed_the_withheld_name() {
+    let site = site_with(&[
+        (
+            "content/shoutouts/one.md",
+            &shoutout(
+                "Ada Lovelace",
+                "avatar = \"/img/ada-lovelace.jpg\"\n",
+                "\"quote\", \"photo\"",
+                "Lovely horse.",
+            ),
+        ),
+        ("static/img/ada-lovelace.jpg", CONTENT_PHOTO),
+    ]);
+    site.build()
+        .success()
+        .stderr_has("warning: content/shoutouts/one.md:3:1: the photo's URL contains `ada` from the customer's name, which its consent does not cover")
+        .stderr_has("help: rename the photo file to something neutral, like photo-1.jpg");
+    site.rename("static/img/ada-lovelace.jpg", "static/img/photo-1.jpg");
+    site.edit(
+        "content/shoutouts/one.md",
+        "ada-lovelace.jpg",
+        "photo-1.jpg",
+    );
+    site.build().success().stderr_lacks("warning");
+    for needle in ["Ada", "Lovelace", "lovelace", "ada-lovelace"] {
+        assert_nowhere(&site, needle);
+    }
+    assert_eq!(site.read("public/img/photo-1.jpg"), CONTENT_PHOTO);
+}
