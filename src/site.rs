@@ -191,6 +191,7 @@ impl Site {
                 .then(b.meta.date.cmp(&a.meta.date))
                 .then(a.slug.cmp(&b.slug))
         });
+
         // The first shout-out with each slug (two with one slug are a URL clash anyway).
         let mut shoutout_at: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, s) in shoutouts.iter().enumerate() {

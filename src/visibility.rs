@@ -266,6 +266,115 @@ fn name_in_photo(shoutout: &Shoutout, shown: &Visibility) -> Option<SourceError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::{Consent, ShoutoutMeta, Source};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// `content/shoutouts/ada.md` with `meta`, quoting "Great toys.".
+    fn shoutout(meta: ShoutoutMeta) -> Shoutout {
+        let text: Arc<str> = Arc::from("+++\n+++\nGreat toys.\n");
+        Shoutout {
+            source: Source {
+                path: PathBuf::from("content/shoutouts/ada.md"),
+                content_path: "shoutouts/ada.md".into(),
+                text,
+                body_offset: 8,
+                revision: 1,
+                has_shortcodes: false,
+            },
+            meta,
+            slug: "ada".into(),
+            path: "/shoutouts/ada/".into(),
+        }
+    }
+
+    fn meta(scope: &[ConsentScope], relationship: Relationship) -> ShoutoutMeta {
+        ShoutoutMeta {
+            customer: "Ada Quill".into(),
+            company: Some("Quills".into()),
+            source_url: Some("https://reviews.example/ada".into()),
+            location: Some("Leeds".into()),
+            rating: Some(4),
+            product: Some("Horse".into()),
+            avatar: Some("ada.jpg".into()),
+            relationship,
+            consent: Some(Consent {
+                date: crate::content::Date::parse("2025-01-01").unwrap(),
+                scope: scope.to_vec(),
+                proof: None,
+            }),
+            ..ShoutoutMeta::default()
+        }
+    }
+
+    fn asset(to: &str) -> Asset {
+        Asset {
+            from: PathBuf::from(format!("/site/content/{to}")),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn without_name_nothing_that_identifies_is_shown() {
+        let ada = shoutout(meta(&[ConsentScope::Quote], Relationship::Customer));
+        let shown = Visibility::decide(&ada, &Config::default(), &[]);
+        assert_eq!(shown.display_name, "A customer in Leeds");
+        assert_eq!(shown.initials, "?");
+        assert_eq!(shown.identity, None);
+        assert_eq!(shown.photo, None);
+        assert_eq!(
+            public_path(&ada, &Config::default()),
+            "/shoutouts/customer-9fa93de89218/"
+        );
+    }
+
+    #[test]
+    fn with_name_and_photo_everything_is_shown() {
+        use ConsentScope::{Name, Photo as P, Quote};
+        let ada = shoutout(meta(&[Quote, Name, P], Relationship::Customer));
+        let shown = Visibility::decide(&ada, &Config::default(), &[asset("shoutouts/ada.jpg")]);
+        let identity = shown.identity.expect("the name is in scope");
+        assert_eq!(
+            identity.source_url.as_deref(),
+            Some("https://reviews.example/ada")
+        );
+        assert_eq!(shown.photo, Some(Photo::Site("shoutouts/ada.jpg".into())));
+        assert_eq!(public_path(&ada, &Config::default()), "/shoutouts/ada/");
+        // Without a file beside the shout-out, a relative avatar is a site path.
+        let shown = Visibility::decide(&ada, &Config::default(), &[]);
+        assert_eq!(shown.photo, Some(Photo::Site("ada.jpg".into())));
+    }
+
+    #[test]
+    fn only_rated_customers_count_and_become_reviews() {
+        let scope = [ConsentScope::Quote];
+        let customer = Visibility::decide(
+            &shoutout(meta(&scope, Relationship::Customer)),
+            &Config::default(),
+            &[],
+        );
+        assert_eq!((customer.counted_rating, customer.review), (Some(4), true));
+        for insider in [
+            Relationship::Employee,
+            Relationship::Family,
+            Relationship::Paid,
+            Relationship::Affiliate,
+            Relationship::FreeProduct,
+        ] {
+            let shown =
+                Visibility::decide(&shoutout(meta(&scope, insider)), &Config::default(), &[]);
+            assert_eq!(shown.rating, Some(4), "{insider:?} keeps its stars");
+            assert_eq!(
+                (shown.counted_rating, shown.review),
+                (None, false),
+                "{insider:?}"
+            );
+        }
+        let mut about_us = meta(&scope, Relationship::Customer);
+        about_us.product = None;
+        let shown = Visibility::decide(&shoutout(about_us), &Config::default(), &[]);
+        assert_eq!((shown.counted_rating, shown.review), (Some(4), false));
+    }
 
     #[test]
     fn the_quote_hash_ignores_spacing_and_is_stable() {
