@@ -281,6 +281,12 @@ impl Site {
         }
     }
 
+    /// Each published shout-out with its visibility decision, in wall order: what any
+    /// output that shows shout-outs should iterate.
+    pub fn published_shoutouts(&self) -> impl Iterator<Item = (&Arc<Shoutout>, &Visibility)> {
+        self.shoutouts.iter().zip(&self.shown)
+    }
+
     /// Every post, then every page, with the reference that names it.
     pub fn posts_and_pages(&self) -> impl Iterator<Item = (ItemRef, &Arc<Page>)> {
         let posts = self

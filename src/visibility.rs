@@ -32,6 +32,8 @@ pub struct Visibility {
     pub counted_rating: Option<u8>,
     /// Whether it becomes `Review` markup: a rated customer shout-out about a product.
     pub review: bool,
+    /// Whether a share image of the quote may be made: the consent covers "social".
+    pub share_image: bool,
 }
 
 /// The person behind a shout-out, shown only when the consent covers "name": a source
@@ -90,6 +92,7 @@ impl Visibility {
             rating: meta.rating,
             review: counted_rating.is_some() && meta.product.is_some(),
             counted_rating,
+            share_image: may_show(shoutout, config, ConsentScope::Social),
         }
     }
 }

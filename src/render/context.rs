@@ -511,7 +511,7 @@ impl ProductStats {
     /// One entry per product, in order of first appearance on the wall.
     pub fn all(site: &Site) -> Vec<ProductStats> {
         let mut products: Vec<(&str, Vec<&Visibility>)> = Vec::new();
-        for (shoutout, shown) in site.shoutouts.iter().zip(&site.shown) {
+        for (shoutout, shown) in site.published_shoutouts() {
             let Some(name) = &shoutout.meta.product else {
                 continue;
             };
