@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
 use crate::content::{ConsentScope, Source};
 use crate::error::{Error, Result, SourceError};
-use crate::visibility::{Photos, Visibility};
+use crate::visibility::{AssetPaths, Photos, Visibility};
 
 /// Choices that change what a build publishes.
 #[derive(Debug, Clone)]
@@ -211,11 +211,12 @@ impl Site {
             }
         }
 
+        let asset_paths = AssetPaths::new(&content.assets);
         let shown: Vec<Visibility> = shoutouts
             .iter()
-            .map(|s| Visibility::decide(s, &config, &content.assets))
+            .map(|s| Visibility::decide(s, &config, &asset_paths))
             .collect();
-        let (photos, photo_warnings) = decide_photos(&shoutouts, &shown, &hidden, &content.assets);
+        let (photos, photo_warnings) = decide_photos(&shoutouts, &shown, &hidden, &asset_paths);
         warnings.extend(photo_warnings);
 
         let tags = collect_tags(&posts);
@@ -569,7 +570,7 @@ fn decide_photos(
     shoutouts: &[Arc<Shoutout>],
     shown: &[Visibility],
     hidden: &[(Arc<Shoutout>, String)],
-    assets: &[Asset],
+    assets: &AssetPaths,
 ) -> (Photos, Vec<SourceError>) {
     let published: Vec<(&Shoutout, &Visibility)> =
         shoutouts.iter().map(|s| &**s).zip(shown).collect();

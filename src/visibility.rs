@@ -10,6 +10,8 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashSet;
+
 use crate::config::Config;
 use crate::content::{Asset, ConsentScope, Relationship, Shoutout};
 use crate::error::SourceError;
@@ -64,7 +66,7 @@ pub enum Photo {
 impl Visibility {
     /// The decision for a published `shoutout`. With `require_consent` off, everything
     /// is shown and every customer rating counts.
-    pub fn decide(shoutout: &Shoutout, config: &Config, assets: &[Asset]) -> Visibility {
+    pub fn decide(shoutout: &Shoutout, config: &Config, assets: &AssetPaths) -> Visibility {
         let meta = &shoutout.meta;
         let named = may_show(shoutout, config, ConsentScope::Name);
         let identity = named.then(|| Identity {
@@ -152,10 +154,22 @@ fn quote_hash(quote: &str) -> String {
     format!("{:012x}", hash >> 16)
 }
 
+/// The output paths of the files under `content/`, to find a photo beside its shout-out
+/// without a scan per shout-out.
+#[derive(Debug, Default)]
+pub struct AssetPaths<'a>(FxHashSet<&'a str>);
+
+impl<'a> AssetPaths<'a> {
+    /// Of `assets`.
+    pub fn new(assets: &'a [Asset]) -> Self {
+        AssetPaths(assets.iter().map(|a| a.to.as_str()).collect())
+    }
+}
+
 /// The photo `shoutout.meta.avatar` names, whether or not it may be shown. A relative
 /// name is a file beside the shout-out when there is one (`content/shoutouts/ada.jpg`),
 /// else a site path (as `/ada.jpg`).
-pub fn photo_of(shoutout: &Shoutout, assets: &[Asset]) -> Option<Photo> {
+pub fn photo_of(shoutout: &Shoutout, assets: &AssetPaths) -> Option<Photo> {
     let avatar = shoutout.meta.avatar.as_deref()?;
     if avatar.contains("://") {
         return Some(Photo::External(avatar.to_string()));
@@ -174,7 +188,7 @@ pub fn photo_of(shoutout: &Shoutout, assets: &[Asset]) -> Option<Photo> {
         .rsplit_once('/')
         .map_or("", |(dir, _)| dir);
     let beside = format!("{dir}/{clean}");
-    if assets.iter().any(|a| a.to == beside) {
+    if assets.0.contains(beside.as_str()) {
         Some(Photo::Site(beside))
     } else {
         Some(Photo::Site(clean))
@@ -197,7 +211,7 @@ impl Photos {
     pub fn decide(
         published: &[(&Shoutout, &Visibility)],
         hidden: &[(&Shoutout, &str)],
-        assets: &[Asset],
+        assets: &AssetPaths,
     ) -> (Photos, Vec<SourceError>) {
         let allowed: BTreeSet<&str> = published
             .iter()
@@ -310,17 +324,21 @@ mod tests {
         }
     }
 
-    fn asset(to: &str) -> Asset {
-        Asset {
+    fn asset(to: &str) -> Vec<Asset> {
+        vec![Asset {
             from: PathBuf::from(format!("/site/content/{to}")),
             to: to.into(),
-        }
+        }]
+    }
+
+    fn none() -> AssetPaths<'static> {
+        AssetPaths::default()
     }
 
     #[test]
     fn without_name_nothing_that_identifies_is_shown() {
         let ada = shoutout(meta(&[ConsentScope::Quote], Relationship::Customer));
-        let shown = Visibility::decide(&ada, &Config::default(), &[]);
+        let shown = Visibility::decide(&ada, &Config::default(), &none());
         assert_eq!(shown.display_name, "A customer in Leeds");
         assert_eq!(shown.initials, "?");
         assert_eq!(shown.identity, None);
@@ -335,7 +353,11 @@ mod tests {
     fn with_name_and_photo_everything_is_shown() {
         use ConsentScope::{Name, Photo as P, Quote};
         let ada = shoutout(meta(&[Quote, Name, P], Relationship::Customer));
-        let shown = Visibility::decide(&ada, &Config::default(), &[asset("shoutouts/ada.jpg")]);
+        let shown = Visibility::decide(
+            &ada,
+            &Config::default(),
+            &AssetPaths::new(&asset("shoutouts/ada.jpg")),
+        );
         let identity = shown.identity.expect("the name is in scope");
         assert_eq!(
             identity.source_url.as_deref(),
@@ -344,7 +366,7 @@ mod tests {
         assert_eq!(shown.photo, Some(Photo::Site("shoutouts/ada.jpg".into())));
         assert_eq!(public_path(&ada, &Config::default()), "/shoutouts/ada/");
         // Without a file beside the shout-out, a relative avatar is a site path.
-        let shown = Visibility::decide(&ada, &Config::default(), &[]);
+        let shown = Visibility::decide(&ada, &Config::default(), &none());
         assert_eq!(shown.photo, Some(Photo::Site("ada.jpg".into())));
     }
 
@@ -354,7 +376,7 @@ mod tests {
         let customer = Visibility::decide(
             &shoutout(meta(&scope, Relationship::Customer)),
             &Config::default(),
-            &[],
+            &none(),
         );
         assert_eq!((customer.counted_rating, customer.review), (Some(4), true));
         for insider in [
@@ -364,8 +386,11 @@ mod tests {
             Relationship::Affiliate,
             Relationship::FreeProduct,
         ] {
-            let shown =
-                Visibility::decide(&shoutout(meta(&scope, insider)), &Config::default(), &[]);
+            let shown = Visibility::decide(
+                &shoutout(meta(&scope, insider)),
+                &Config::default(),
+                &none(),
+            );
             assert_eq!(shown.rating, Some(4), "{insider:?} keeps its stars");
             assert_eq!(
                 (shown.counted_rating, shown.review),
@@ -375,7 +400,7 @@ mod tests {
         }
         let mut about_us = meta(&scope, Relationship::Customer);
         about_us.product = None;
-        let shown = Visibility::decide(&shoutout(about_us), &Config::default(), &[]);
+        let shown = Visibility::decide(&shoutout(about_us), &Config::default(), &none());
         assert_eq!((shown.counted_rating, shown.review), (Some(4), false));
     }
 
