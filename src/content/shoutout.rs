@@ -13,8 +13,11 @@ pub enum ConsentScope {
     Quote,
     /// Their name (and company and role).
     Name,
-    /// Their photo.
+    /// Their photo (the avatar, and any file used as it).
     Photo,
+    /// A share image of the quote (no output makes one yet; accepted so consent records
+    /// can say it).
+    Social,
 }
 
 /// Recorded permission to publish a shout-out.
@@ -126,9 +129,11 @@ pub struct Shoutout {
     pub source: Source,
     /// Its front matter.
     pub meta: ShoutoutMeta,
-    /// Last URL segment, also the card's anchor on the wall.
+    /// From the file name or `slug`: what `shoutout(slug=...)` and `featured_shoutouts`
+    /// name. Not necessarily public: see [`Shoutout::public_slug`].
     pub slug: String,
-    /// URL path below the base URL.
+    /// URL path below the base URL. Loading sets `/<wall>/<slug>/`; resolving replaces it
+    /// with a neutral one when the name may not be shown.
     pub path: String,
 }
 
@@ -158,10 +163,140 @@ impl ShoutoutMeta {
         self.consent.is_some() && self.withdrawn.is_none()
     }
 
-    /// Whether the consent covers `scope`.
+    /// Whether the consent covers `scope`. Only the visibility decision
+    /// (`crate::visibility`) should ask: everything else reads the decision.
     pub fn allows(&self, scope: ConsentScope) -> bool {
         self.consent
             .as_ref()
             .is_some_and(|c| c.scope.contains(&scope))
+    }
+}
+
+/// Checks a link taken from customer data (`source_url`): only `http://` and `https://`
+/// URLs with a host are links; anything else (`javascript:`, `data:`, `//host`, a bare
+/// word) could run code or go somewhere unexpected when clicked. `Err` says what was
+/// expected.
+pub fn check_link(url: &str) -> Result<(), String> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return Err(format!(
+            "`{}` is not a web link: expected an http:// or https:// URL",
+            shorten(url)
+        ));
+    };
+    if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
+        return Err(format!(
+            "`{}` has no host: expected an http:// or https:// URL like https://example.com/review",
+            shorten(url)
+        ));
+    }
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{}` contains {c:?}: expected a URL without spaces or control characters",
+            shorten(url)
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an `avatar`: an http(s) link, a site path (`/img/ada.jpg`) or a file beside the
+/// shout-out (`ada.jpg`). No other scheme, no `//host`, no `..`, so a photo is either
+/// clearly elsewhere or clearly one file of this site.
+pub fn check_avatar(value: &str) -> Result<(), String> {
+    let first = value.split('/').next().unwrap_or("");
+    if first.contains(':') {
+        return check_link(value);
+    }
+    let expected = "expected an http(s) URL, a site path like /img/ada.jpg or a file name beside the shout-out";
+    let problem = if value.is_empty() {
+        Some("is empty")
+    } else if value.starts_with("//") {
+        Some("names another host without a scheme")
+    } else if value.contains('\\') {
+        Some("contains a backslash")
+    } else if value.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if value.split('/').any(|part| part == "..") {
+        Some("climbs out with `..`")
+    } else if value.ends_with('/') {
+        Some("names a folder, not a file")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => Err(format!("`{}` {why}: {expected}", shorten(value))),
+        None => Ok(()),
+    }
+}
+
+/// At most 80 characters of `text`, for messages about a value that may be huge.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_links_with_a_host_are_links() {
+        for good in [
+            "https://example.com/r/1",
+            "http://x.org",
+            "HTTPS://Example.com",
+        ] {
+            assert_eq!(check_link(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>",
+            "//evil.example/x",
+            "https://",
+            "https:///path",
+            "www.example.com",
+            "https://exa mple.com",
+            "vbscript:x",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn avatars_are_links_site_paths_or_files() {
+        for good in [
+            "/img/ada.jpg",
+            "ada.jpg",
+            "photos/ada.png",
+            "https://cdn.example/a.jpg",
+        ] {
+            assert_eq!(check_avatar(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "//evil.example/a.jpg",
+            "../secret.jpg",
+            "/img/../../x.jpg",
+            "img\\a.jpg",
+            "",
+            "/img/",
+        ] {
+            assert!(check_avatar(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let long = format!("javascript:{}", "a".repeat(10_000));
+        let message = check_link(&long).unwrap_err();
+        assert!(message.len() < 200, "{message}");
     }
 }

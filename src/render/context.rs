@@ -1,15 +1,16 @@
 //! The template context: plain serde views of the resolved site.
 //!
-//! Templates see views, not the model: URLs already joined with the base URL, consent
-//! already applied (a shout-out's name is simply absent when it may not be shown), the
-//! quote already sanitised. So a theme cannot leak what the honesty rules hide, and a
+//! Templates see views, not the model: URLs already joined with the base URL, the
+//! visibility decision already applied (a shout-out's name is simply absent when it may
+//! not be shown, see [`crate::visibility`]), the quote already sanitised. So a theme cannot leak what the honesty rules hide, and a
 //! theme author can dump any view as JSON to see what is there.
 
 use serde::Serialize;
 
-use crate::content::{ConsentScope, Page, Relationship, Segment, Shoutout};
+use crate::content::{Page, Relationship, Segment, Shoutout};
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Site, Tag};
+use crate::visibility::{Photo, Visibility};
 
 /// Joins site paths with the base URL.
 #[derive(Debug, Clone)]
@@ -194,7 +195,7 @@ pub fn reading_minutes(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
-/// A shout-out as a card, with consent applied.
+/// A shout-out as a card: everything consent governs comes from its [`Visibility`].
 #[derive(Debug, Clone, Serialize)]
 pub struct ShoutoutView<'a> {
     /// Slug; the card's anchor is `shoutout-<slug>`.
@@ -206,7 +207,7 @@ pub struct ShoutoutView<'a> {
     /// Absolute URL of its own page.
     pub permalink: String,
     /// Who said it, as it may be shown: the name, or "A customer in Leeds".
-    pub display_name: String,
+    pub display_name: &'a str,
     /// The name, only if the consent covers it.
     pub customer: Option<&'a str>,
     /// Only with the name in scope.
@@ -216,11 +217,15 @@ pub struct ShoutoutView<'a> {
     /// Location.
     pub location: Option<&'a str>,
     /// Initials (or "?" without a name), for the avatar placeholder.
-    pub initials: String,
+    pub initials: &'a str,
     /// Photo URL, only with "photo" in scope.
     pub avatar: Option<String>,
-    /// 1-5.
+    /// 1-5, shown on the card whoever gave it.
     pub rating: Option<u8>,
+    /// Whether the rating counts in averages (a customer's).
+    pub rating_counts: bool,
+    /// Whether it is `Review` markup: a rated customer shout-out about a product.
+    pub review: bool,
     /// RFC 3339.
     pub date: Option<String>,
     /// For feeds: the date given, else the consent date (RFC 3339).
@@ -231,9 +236,9 @@ pub struct ShoutoutView<'a> {
     pub quote_text: String,
     /// Product it is about.
     pub product: Option<&'a str>,
-    /// Original source name.
+    /// Original source name, only with the name in scope.
     pub source_name: Option<&'a str>,
-    /// Original source URL.
+    /// Original source URL (http or https), only with the name in scope.
     pub source_url: Option<&'a str>,
     /// Featured.
     pub featured: bool,
@@ -250,41 +255,35 @@ pub struct ShoutoutView<'a> {
 }
 
 impl<'a> ShoutoutView<'a> {
-    /// A card for `shoutout`, whose body rendered to `body`.
-    pub fn new(site: &Site, urls: &Urls, shoutout: &'a Shoutout, body: &Rendered) -> Self {
+    /// A card for `shoutout`, shown as `shown` decides, whose body rendered to `body`.
+    pub fn new(
+        site: &Site,
+        urls: &Urls,
+        shoutout: &'a Shoutout,
+        shown: &'a Visibility,
+        body: &Rendered,
+    ) -> Self {
         let meta = &shoutout.meta;
-        let named = !site.config.shoutouts.require_consent || meta.allows(ConsentScope::Name);
-        let photo = !site.config.shoutouts.require_consent || meta.allows(ConsentScope::Photo);
-        let display_name = if named {
-            meta.customer.clone()
-        } else {
-            match &meta.location {
-                Some(place) => format!("A customer in {place}"),
-                None => "A customer".to_string(),
-            }
-        };
+        let identity = shown.identity.as_ref();
         let quote = sanitize_quote(&body.html);
         ShoutoutView {
             slug: shoutout.public_slug(),
             anchor: format!("shoutout-{}", shoutout.public_slug()),
             url: urls.url(&shoutout.path),
             permalink: urls.permalink(&shoutout.path),
-            display_name,
-            initials: if named {
-                initials(&meta.customer)
-            } else {
-                "?".into()
-            },
-            customer: named.then_some(meta.customer.as_str()),
-            company: meta.company.as_deref().filter(|_| named),
-            role: meta.role.as_deref().filter(|_| named),
+            display_name: &shown.display_name,
+            initials: &shown.initials,
+            customer: identity.map(|i| i.customer.as_str()),
+            company: identity.and_then(|i| i.company.as_deref()),
+            role: identity.and_then(|i| i.role.as_deref()),
             location: meta.location.as_deref(),
-            avatar: meta
-                .avatar
-                .as_deref()
-                .filter(|_| photo)
-                .map(|a| urls.url(a)),
-            rating: meta.rating,
+            avatar: shown.photo.as_ref().map(|photo| match photo {
+                Photo::External(url) => url.clone(),
+                Photo::Site(path) => urls.url(path),
+            }),
+            rating: shown.rating,
+            rating_counts: shown.counted_rating.is_some(),
+            review: shown.review,
             date: meta.date.map(|d| d.rfc3339()),
             updated: meta
                 .date
@@ -293,8 +292,8 @@ impl<'a> ShoutoutView<'a> {
             quote_text: plain_text(&quote),
             quote,
             product: meta.product.as_deref(),
-            source_name: meta.source_name.as_deref(),
-            source_url: meta.source_url.as_deref(),
+            source_name: identity.and_then(|i| i.source_name.as_deref()),
+            source_url: identity.and_then(|i| i.source_url.as_deref()),
             featured: meta.featured,
             relationship: meta.relationship,
             disclosure: disclosure(site, shoutout),
@@ -327,15 +326,6 @@ fn disclosure(site: &Site, shoutout: &Shoutout) -> Option<String> {
         Relationship::Paid => format!("Paid by {business} for this review"),
         Relationship::Affiliate => format!("Earns a commission from {business}"),
     })
-}
-
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .filter(|c| c.is_alphabetic())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 /// Customer words are untrusted: keep formatting, drop scripts, handlers, frames and
@@ -460,30 +450,44 @@ impl TagView {
     }
 }
 
-/// Ratings over every published shout-out, for honest aggregates.
+/// Ratings for honest aggregates: only customers' ratings count (FTC 16 CFR 465,
+/// Google's review-snippet rules); the others are counted apart so a page can say how
+/// many were left out and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct RatingStats {
     /// Published shout-outs.
     pub count: usize,
-    /// Of which rated.
+    /// Of which rated by a customer: the ratings the average is over.
     pub rated: usize,
-    /// Mean rating, rounded to one decimal (0 without ratings).
+    /// Mean of the customers' ratings, rounded to one decimal (0 without any).
     pub average: f64,
+    /// Rated, but not counted: insiders' and free-product ratings.
+    pub left_out: usize,
 }
 
 impl RatingStats {
     /// Over all of `site`'s published shout-outs.
     pub fn new(site: &Site) -> Self {
-        let ratings: Vec<f64> = site
-            .shoutouts
-            .iter()
-            .filter_map(|s| s.meta.rating)
-            .map(f64::from)
-            .collect();
+        RatingStats::over(&site.shown)
+    }
+
+    fn over<'v>(shown: impl IntoIterator<Item = &'v Visibility>) -> Self {
+        let mut count = 0;
+        let mut left_out = 0;
+        let mut counted = Vec::new();
+        for v in shown {
+            count += 1;
+            match (v.counted_rating, v.rating) {
+                (Some(r), _) => counted.push(f64::from(r)),
+                (None, Some(_)) => left_out += 1,
+                (None, None) => {}
+            }
+        }
         RatingStats {
-            count: site.shoutouts.len(),
-            rated: ratings.len(),
-            average: mean(ratings.into_iter()),
+            count,
+            rated: counted.len(),
+            average: mean(counted.into_iter()),
+            left_out,
         }
     }
 }
@@ -495,37 +499,38 @@ pub struct ProductStats {
     pub name: String,
     /// Published shout-outs about it.
     pub count: usize,
-    /// Of which rated.
+    /// Of which rated by a customer.
     pub rated: usize,
-    /// Mean rating, one decimal (0 without ratings).
+    /// Mean of the customers' ratings, one decimal (0 without any).
     pub average: f64,
+    /// Rated, but not counted: insiders' and free-product ratings.
+    pub left_out: usize,
 }
 
 impl ProductStats {
     /// One entry per product, in order of first appearance on the wall.
     pub fn all(site: &Site) -> Vec<ProductStats> {
-        let mut products: Vec<(String, Vec<u8>, usize)> = Vec::new();
-        for shoutout in &site.shoutouts {
+        let mut products: Vec<(&str, Vec<&Visibility>)> = Vec::new();
+        for (shoutout, shown) in site.published_shoutouts() {
             let Some(name) = &shoutout.meta.product else {
                 continue;
             };
-            let index = match products.iter().position(|(n, _, _)| n == name) {
-                Some(i) => i,
-                None => {
-                    products.push((name.clone(), Vec::new(), 0));
-                    products.len() - 1
-                }
-            };
-            products[index].2 += 1;
-            products[index].1.extend(shoutout.meta.rating);
+            match products.iter_mut().find(|(n, _)| n == name) {
+                Some((_, of)) => of.push(shown),
+                None => products.push((name, vec![shown])),
+            }
         }
         products
             .into_iter()
-            .map(|(name, ratings, count)| ProductStats {
-                name,
-                count,
-                rated: ratings.len(),
-                average: mean(ratings.iter().map(|r| f64::from(*r))),
+            .map(|(name, of)| {
+                let stats = RatingStats::over(of);
+                ProductStats {
+                    name: name.to_string(),
+                    count: stats.count,
+                    rated: stats.rated,
+                    average: stats.average,
+                    left_out: stats.left_out,
+                }
             })
             .collect()
     }
@@ -675,8 +680,7 @@ mod tests {
     }
 
     #[test]
-    fn initials_and_plain_text() {
-        assert_eq!(initials("ada lovelace king"), "AL");
+    fn plain_text_drops_tags_and_entities() {
         assert_eq!(plain_text("<p>Good &amp; <em>kind</em></p>"), "Good & kind");
     }
 }

@@ -203,6 +203,14 @@ fn item_print(source: &crate::content::Source, path: &str, body_revision: u64) -
     fingerprint(&(source.revision, path, body_revision))
 }
 
+/// A shout-out's [`item_print`] and its visibility decision, which can change without
+/// its file changing (a photo file appearing beside it changes where its avatar is).
+fn shoutout_print(site: &Site, bodies: &super::Bodies, i: usize) -> u64 {
+    let s = &site.shoutouts[i];
+    let item = item_print(&s.source, &s.path, bodies.shoutouts[i].revision);
+    fingerprint(&(item, &site.shown[i]))
+}
+
 impl SiteFingerprints {
     /// For `renderer`'s site and bodies.
     pub fn new(renderer: &Renderer, theme: &Theme) -> SiteFingerprints {
@@ -226,11 +234,8 @@ impl SiteFingerprints {
             .zip(&bodies.pages)
             .map(|(p, b)| item_print(&p.source, &p.path, b.revision))
             .collect();
-        let shoutouts: Vec<u64> = site
-            .shoutouts
-            .iter()
-            .zip(&bodies.shoutouts)
-            .map(|(s, b)| item_print(&s.source, &s.path, b.revision))
+        let shoutouts: Vec<u64> = (0..site.shoutouts.len())
+            .map(|i| shoutout_print(site, bodies, i))
             .collect();
         let segments: Vec<u64> = site
             .segments
@@ -338,11 +343,7 @@ impl SiteFingerprints {
                     self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
                     self.page_summaries[i] = summary_print(renderer, p, &bodies.pages[i]);
                 }
-                ItemRef::Shoutout(i) => {
-                    let s = &site.shoutouts[i];
-                    self.shoutouts[i] =
-                        item_print(&s.source, &s.path, bodies.shoutouts[i].revision);
-                }
+                ItemRef::Shoutout(i) => self.shoutouts[i] = shoutout_print(site, bodies, i),
                 ItemRef::Segment(_) => {}
             }
         }

@@ -1,7 +1,8 @@
 //! schema.org JSON-LD for shout-outs about a product.
 //!
-//! Only shout-outs with a `product` get review markup: search engines treat reviews of the
-//! business itself as self-serving. Every value comes from the same view the page shows
+//! Only rated customer shout-outs with a `product` get review markup (the visibility
+//! decision's `review`): search engines treat reviews of the business itself as
+//! self-serving, and insiders' ratings are not reviews (FTC 16 CFR 465). Every value comes from the same view the page shows
 //! (display name after consent, sanitised quote text), so the markup can never say more
 //! than the visible page.
 
@@ -26,7 +27,7 @@ fn review(card: &ShoutoutView) -> Value {
     review
 }
 
-/// A `Product` with its aggregate rating (over every published rating of it) and the
+/// A `Product` with its aggregate rating (over its published customer ratings) and the
 /// reviews among `cards` that are about it.
 fn product(stats: &ProductStats, cards: &[&ShoutoutView]) -> Value {
     let mut product = json!({ "@type": "Product", "name": stats.name });
@@ -41,7 +42,7 @@ fn product(stats: &ProductStats, cards: &[&ShoutoutView]) -> Value {
     }
     let reviews: Vec<Value> = cards
         .iter()
-        .filter(|c| c.product == Some(stats.name.as_str()))
+        .filter(|c| c.review && c.product == Some(stats.name.as_str()))
         .map(|c| review(c))
         .collect();
     if !reviews.is_empty() {
@@ -50,12 +51,19 @@ fn product(stats: &ProductStats, cards: &[&ShoutoutView]) -> Value {
     product
 }
 
-/// The JSON-LD for a page showing `cards`: one `Product` per product among them, or
-/// nothing when none is about a product. Safe to embed in a `<script>` element.
+/// The JSON-LD for a page showing `cards`: one `Product` per product that some card
+/// reviews, or nothing when none does. Only the cards the visibility decision makes
+/// reviews count (rated, by a customer, about a product): insiders' words and
+/// shout-outs about the business itself never become markup. Safe to embed in a
+/// `<script>` element.
 pub fn for_cards(cards: &[&ShoutoutView], products: &[ProductStats]) -> Option<String> {
     let shown: Vec<Value> = products
         .iter()
-        .filter(|p| cards.iter().any(|c| c.product == Some(p.name.as_str())))
+        .filter(|p| {
+            cards
+                .iter()
+                .any(|c| c.review && c.product == Some(p.name.as_str()))
+        })
         .map(|p| product(p, cards))
         .collect();
     let document = match shown.len() {

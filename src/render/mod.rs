@@ -336,8 +336,13 @@ impl Renderer {
             }
             Job::Shoutout(i) => {
                 let shoutout = &site.shoutouts[*i];
-                let view =
-                    ShoutoutView::new(site, &self.urls, shoutout, &self.bodies.shoutouts[*i]);
+                let view = ShoutoutView::new(
+                    site,
+                    &self.urls,
+                    shoutout,
+                    &site.shown[*i],
+                    &self.bodies.shoutouts[*i],
+                );
                 let title = format!("What {} said", view.display_name);
                 ctx.insert(
                     "head",
@@ -578,6 +583,7 @@ impl Renderer {
                     site,
                     &self.urls,
                     &site.shoutouts[s],
+                    &site.shown[s],
                     &self.bodies.shoutouts[s],
                 )
             })
@@ -880,13 +886,14 @@ fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
     site.sections.get(dir).and_then(|s| s.meta.title.as_deref())
 }
 
-/// Everything a shortcode can read: the shout-outs and segments (and whether each is
-/// published), the shortcode templates (see [`shortcode_templates`]) and the config.
+/// Everything a shortcode can read: the shout-outs (with their visibility decisions) and
+/// segments (and whether each is published), the shortcode templates (see [`shortcode_templates`]) and the config.
 fn shortcode_inputs(site: &Site, templates: u64) -> u64 {
     let shoutouts: Vec<u64> = site.shoutouts.iter().map(|s| s.source.revision).collect();
     let segments: Vec<u64> = site.segments.iter().map(|s| s.source.revision).collect();
     fingerprint(&(
         shoutouts,
+        &site.shown,
         segments,
         &site.hidden_shoutouts,
         templates,
@@ -926,8 +933,9 @@ fn build_lists(
     let shoutouts: Vec<Value> = site
         .shoutouts
         .par_iter()
+        .zip(&site.shown)
         .zip(quotes)
-        .map(|(s, b)| card_value(site, urls, cache, context, s, b))
+        .map(|((s, v), b)| card_value(site, urls, cache, context, (s, v), b))
         .collect();
     let empty = Rendered::default();
     Lists {
@@ -1002,10 +1010,12 @@ fn card_value(
     urls: &Urls,
     cache: Option<&BodyCache>,
     context: u64,
-    shoutout: &crate::content::Shoutout,
+    (shoutout, shown): (&crate::content::Shoutout, &crate::visibility::Visibility),
     quote: &Rendered,
 ) -> Value {
-    let view = || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, quote));
+    let view = || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, shown, quote));
+    // The decision can change while the file does not (a photo file appearing beside it).
+    let context = fingerprint(&(context, shown));
     item_view(
         cache,
         "card",
@@ -1141,7 +1151,8 @@ pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {
 }
 
 /// The files that are not rendered from templates: `syntax.css`, the theme's and the
-/// site's static files, and content assets.
+/// site's static files, and content assets, less the photo files the visibility decision
+/// withholds ([`crate::visibility::Photos`]).
 pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let markdown = &site.config.markdown;
     let css =
@@ -1166,7 +1177,9 @@ pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
             contents,
         });
     }
-    for asset in &site.assets {
+    // Photo files stay out unless a published shout-out's consent covers them.
+    files.retain(|file| site.photos.may_copy(&file.path));
+    for asset in site.assets.iter().filter(|a| site.photos.may_copy(&a.to)) {
         files.push(OutputFile {
             path: asset.to.clone(),
             contents: Contents::Copy(asset.from.clone()),

@@ -121,7 +121,7 @@ impl Renderer {
                     &self.urls,
                     self.cache.as_deref(),
                     context,
-                    shoutout,
+                    (shoutout, &site.shown[i]),
                     &quote,
                 );
                 self.bodies.shoutouts[i] = quote;

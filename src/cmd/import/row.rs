@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use super::columns::{Columns, Field, normalise};
-use crate::content::{Date, Relationship, load_slug};
+use crate::content::{Date, Relationship, check_avatar, check_link, load_slug};
 
 /// What the consent column says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,6 +157,7 @@ pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed
         problems.push(e);
         None
     });
+    problems.extend(url_problems(&text(Field::SourceUrl), &text(Field::Avatar)));
     if !problems.is_empty() {
         return Parsed::Bad(problems);
     }
@@ -186,10 +187,35 @@ pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed
     }))
 }
 
+/// A `source_url` that is not an http(s) link, or an `avatar` that is neither a link nor
+/// a file of the site: `kudos build` would refuse the file, and a `javascript:` link
+/// from a spreadsheet must never reach a page.
+fn url_problems(source_url: &Option<String>, avatar: &Option<String>) -> Vec<String> {
+    let checks = [
+        ("source_url", source_url.as_deref().map(check_link)),
+        ("avatar", avatar.as_deref().map(check_avatar)),
+    ];
+    checks
+        .into_iter()
+        .filter_map(|(field, result)| Some(format!("{field} {}", result?.err()?)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cmd::import::file::toml_date;
+
+    #[test]
+    fn rows_with_unsafe_customer_urls_are_bad() {
+        let some = |s: &str| Some(s.to_string());
+        let problems = url_problems(&some("javascript:alert(1)"), &some("data:image/png,x"));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("source_url `javascript:alert(1)` is not a web link"));
+        assert!(problems[1].starts_with("avatar `data:image/png,x`"));
+        assert!(url_problems(&some("https://g.co/r/1"), &some("/img/a.jpg")).is_empty());
+        assert!(url_problems(&None, &None).is_empty());
+    }
 
     #[test]
     fn ratings_are_whole_numbers_from_one_to_five() {
