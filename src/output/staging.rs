@@ -30,7 +30,7 @@ const MARKER_TEXT: &str =
 /// [`Staging::commit`] moves them into the output. Dropped without a commit (a failed
 /// build), it is deleted and the output stays as it was.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
     files: PathBuf,
     /// Held (and locked) for as long as the staging folder is in use.
     _marker: std::fs::File,
@@ -49,10 +49,20 @@ impl Staging {
         let dir = tempfile::Builder::new()
             .prefix(PREFIXES[0])
             .tempdir_in(parent)
-            .map_err(|e| Error::io(parent, e))?;
-        let marker = lock_marker(dir.path())?;
-        let files = dir.path().join("site");
-        std::fs::create_dir(&files).map_err(|e| Error::io(&files, e))?;
+            .map_err(|e| Error::io(parent, e))?
+            .keep();
+        let marker = match lock_marker(&dir) {
+            Ok(marker) => marker,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
+        let files = dir.join("site");
+        if let Err(e) = std::fs::create_dir(&files) {
+            remove_staging(&dir);
+            return Err(Error::io(&files, e));
+        }
         Ok(Staging {
             dir,
             files,
@@ -94,13 +104,14 @@ impl Staging {
     /// Moves every staged file into the output (see [`swap_in`]), then removes the
     /// staging folder.
     pub fn commit(self) -> Result<()> {
-        let written = self
-            .written
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        swap_in(&self.target, &self.files, written)?;
-        let _ = self.dir.close();
-        Ok(())
+        let written = std::mem::take(
+            &mut *self
+                .written
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        swap_in(&self.target, &self.files, written)
+        // Dropping removes the staging folder.
     }
 
     fn write_error(&self, file: &OutputFile, e: std::io::Error) -> Error {
@@ -110,6 +121,20 @@ impl Staging {
             std::io::Error::new(e.kind(), why),
         )
     }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        remove_staging(&self.dir);
+    }
+}
+
+/// Removes a staging folder with its marker last, so a build killed while removing it
+/// leaves a folder the next build still recognises.
+fn remove_staging(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir.join("site"));
+    let _ = std::fs::remove_file(dir.join(MARKER));
+    let _ = std::fs::remove_dir(dir);
 }
 
 /// Creates the marker, locks it, and only then writes its text.
@@ -132,10 +157,40 @@ fn remove_abandoned(parent: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if PREFIXES.iter().any(|p| name.starts_with(p)) && is_abandoned(&entry.path()) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if !PREFIXES.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        let dir = entry.path();
+        if is_abandoned(&dir) {
+            remove_staging(&dir);
+        } else if holds_nothing(&dir) && is_older_than(&dir, UNFINISHED_GRACE) {
+            // A build killed while it made the folder, before its marker was complete.
+            let _ = std::fs::remove_file(dir.join(MARKER));
+            let _ = std::fs::remove_dir(&dir);
         }
     }
+}
+
+/// How long a staging folder may stay without a complete marker: making one takes
+/// microseconds, so an older one belongs to a build that was killed while making it.
+const UNFINISHED_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The folder is empty, or holds only an empty marker: removing it loses nothing.
+fn holds_nothing(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.into_iter().all(|entry| {
+        entry.is_ok_and(|e| {
+            e.file_name() == MARKER && e.metadata().is_ok_and(|m| m.is_file() && m.len() == 0)
+        })
+    })
+}
+
+fn is_older_than(path: &Path, age: std::time::Duration) -> bool {
+    std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|elapsed| elapsed > age))
 }
 
 /// A real folder (not a symlink) with a complete marker that no process holds locked.
@@ -196,22 +251,37 @@ mod tests {
         let running = Staging::new(&target).unwrap();
         let running_name = running
             .dir
-            .path()
             .file_name()
             .unwrap()
             .to_string_lossy()
             .into_owned();
         let next = Staging::new(&target).unwrap();
-        let next_name = next
-            .dir
-            .path()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let next_name = next.dir.file_name().unwrap().to_string_lossy().into_owned();
         let mut expected = vec![".kudos-old-unmarked".to_string(), running_name, next_name];
         expected.sort();
         assert_eq!(leftovers(&site), expected);
+    }
+
+    #[test]
+    fn a_folder_left_while_it_was_made_is_removed_once_it_is_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let target = target(dir.path());
+        let unfinished = site.join(".kudos-staging-unfinished");
+        std::fs::create_dir(&unfinished).unwrap();
+        std::fs::write(unfinished.join(MARKER), "").unwrap();
+        drop(Staging::new(&target).unwrap());
+        assert!(
+            unfinished.exists(),
+            "a young one may be a build starting up"
+        );
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::open(&unfinished)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        drop(Staging::new(&target).unwrap());
+        assert!(!unfinished.exists());
     }
 
     #[test]
