@@ -9,7 +9,7 @@
 //!    consent, URLs, tags, segment membership and every cross-reference are settled here;
 //! 4. [`markdown`] and [`render`] turn the site into files (in parallel): markdown with
 //!    highlighting and checked internal links, then Tera templates, feeds and sitemaps;
-//! 5. [`output`] writes the files into a staging folder and swaps it into place only when
+//! 5. [`output`] writes the files into a staging folder and moves them into place only when
 //!    everything succeeded.
 //!
 //! [`build`] strings the stages together; the binary in `main.rs` only parses arguments,
