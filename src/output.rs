@@ -143,6 +143,16 @@ mod tests {
     }
 
     #[test]
+    fn the_first_build_into_an_empty_folder_moves_it_whole() {
+        let (dir, target) = site();
+        std::fs::create_dir(dir.path().join("site/public")).unwrap();
+        write_atomically(&target, &[page("a/index.html", "a")]).unwrap();
+        assert_eq!(read(&dir, "a/index.html"), "a");
+        assert_eq!(read(&dir, MANIFEST), "kudos-manifest 1\na/\na/index.html\n");
+        assert_eq!(beside(&dir), ["public"]);
+    }
+
+    #[test]
     fn a_kudos_folder_with_a_foreign_file_stays_until_it_is_empty() {
         let (dir, target) = site();
         write_atomically(&target, &[page("old/index.html", "old")]).unwrap();

@@ -12,6 +12,9 @@
 //! 4. remove what the previous build wrote and this one did not (and folders kudos made
 //!    that are now empty);
 //! 5. write the final manifest.
+//!
+//! The first build into a missing or empty folder skips all that: it renames the staged
+//! folder into place whole.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -35,8 +38,13 @@ pub struct Staged {
 /// Moves the files staged in `staged` into `target`'s folder.
 pub fn swap_in(target: &Target, staged: &Path, written: Vec<Staged>) -> Result<()> {
     let out = target.real();
-    let previous = Manifest::read(out)?.unwrap_or_default();
+    let previous = Manifest::read(out)?;
+    let fresh = previous.is_none() && is_missing_or_empty(out);
+    let previous = previous.unwrap_or_default();
     let plan = Plan::make(target, &previous, &written)?;
+    if fresh && move_whole(&plan, staged, out)? {
+        return Ok(());
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(target.shown(), e))?;
     plan.union(&previous).write(out)?;
     plan.clear_way(out)?;
@@ -48,6 +56,32 @@ pub fn swap_in(target: &Target, staged: &Path, written: Vec<Staged>) -> Result<(
     let mut finished = plan.remove_stale(out, &previous);
     finished.files.extend(plan.files.iter().cloned());
     finished.write(out)
+}
+
+/// Nothing is there yet, so there is nothing a reader could miss.
+fn is_missing_or_empty(out: &Path) -> bool {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
+/// The first build into a missing or empty folder: the staged folder, manifest
+/// included, is renamed into place whole (one atomic rename; `rename` replaces an empty
+/// folder). `false` if that was not possible (another filesystem, the folder filled up
+/// meanwhile): the caller then moves file by file.
+fn move_whole(plan: &Plan, staged: &Path, out: &Path) -> Result<bool> {
+    let manifest = Manifest {
+        files: plan.files.clone(),
+        dirs: plan.needed_dirs.clone(),
+    };
+    manifest.write(staged)?;
+    if std::fs::rename(staged, out).is_ok() {
+        return Ok(true);
+    }
+    let staged_manifest = staged.join(super::MANIFEST);
+    std::fs::remove_file(&staged_manifest).map_err(|e| Error::io(&staged_manifest, e))?;
+    Ok(false)
 }
 
 /// What a swap will do, worked out before anything is changed.
@@ -168,10 +202,10 @@ impl Plan {
         Ok(())
     }
 
-    /// Makes the folders that are missing, parents first (a parent sorts before its
-    /// children). Cleared ones count as missing.
+    /// Makes the folders that were missing, parents first (a parent sorts before its
+    /// children). Cleared ones count as missing; existing ones are not asked again.
     fn make_dirs(&self, target: &Target) -> Result<()> {
-        for dir in self.needed_dirs.iter() {
+        for dir in &self.new_dirs {
             let full = target.real().join(dir);
             match std::fs::create_dir(&full) {
                 Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
