@@ -523,3 +523,23 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
         "the manifest lists exactly the files of the build"
     );
 }
+
+#[test]
+fn an_output_that_is_a_symlink_to_a_web_root_is_built_through_it() {
+    let site = Site::fixture("basic");
+    std::fs::create_dir_all(site.path("../www/shop")).unwrap();
+    std::os::unix::fs::symlink(site.path("../www/shop"), site.path("public")).unwrap();
+    site.build().success();
+    site.build().success();
+    assert!(site.path("public").is_symlink(), "the link stays a link");
+    assert!(site.read("../www/shop/index.html").contains("Fixture Shop"));
+    let beside: Vec<_> = std::fs::read_dir(site.path("../www"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        beside,
+        ["shop"],
+        "no staging folder left beside the real folder"
+    );
+}

@@ -41,16 +41,7 @@ pub struct Staging {
 impl Staging {
     /// A new, empty staging folder for `target`, after removing what killed builds left.
     pub fn new(target: &Target) -> Result<Staging> {
-        let parent = target.real().parent().ok_or_else(|| {
-            Error::Usage(format!("{} has no parent folder", target.shown().display()))
-        })?;
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        remove_abandoned(parent);
-        let dir = tempfile::Builder::new()
-            .prefix(PREFIXES[0])
-            .tempdir_in(parent)
-            .map_err(|e| Error::io(parent, e))?
-            .keep();
+        let dir = make_staging_dir(target)?;
         let marker = match lock_marker(&dir) {
             Ok(marker) => marker,
             Err(e) => {
@@ -121,6 +112,37 @@ impl Staging {
             std::io::Error::new(e.kind(), why),
         )
     }
+}
+
+/// A new staging folder beside the real output folder (the same filesystem, so files
+/// move with a rename). If that parent is not writable (an output that is a symlink
+/// into a web server's tree), beside the output as the user named it instead; moving
+/// then copies across filesystems, just as atomically for readers.
+fn make_staging_dir(target: &Target) -> Result<PathBuf> {
+    let parents = [target.real().parent(), target.shown().parent()];
+    let mut last_error = None;
+    for parent in parents.into_iter().flatten() {
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            last_error = Some(Error::io(parent, e));
+            continue;
+        }
+        remove_abandoned(parent);
+        match tempfile::Builder::new()
+            .prefix(PREFIXES[0])
+            .tempdir_in(parent)
+        {
+            Ok(dir) => return Ok(dir.keep()),
+            Err(e) => last_error = Some(Error::io(parent, e)),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        Error::Usage(format!("{} has no parent folder", target.shown().display()))
+    }))
 }
 
 impl Drop for Staging {
