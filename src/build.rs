@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{self, OutputFile};
-use crate::render::{Renderer, extra_files, reject_collisions, reject_page_collisions};
+use crate::render::{Renderer, extra_files, reject_collisions};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -76,6 +76,7 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     let mut files = renderer.render_jobs(&renderer.jobs())?;
     files.extend(extra_files(renderer.site(), &theme)?);
     reject_collisions(&files)?;
+    output::check_layout(&files)?;
     timings.lap("templates");
     Ok(Rendered {
         site: Arc::clone(renderer.site_shared()),
@@ -153,26 +154,32 @@ pub struct BuildReport {
     pub output: PathBuf,
 }
 
-/// Renders and writes the site; the output folder changes only if everything succeeded.
+/// Renders and writes the site; the output folder changes only if everything succeeded,
+/// and only where kudos wrote it (see [`output`]): the folder is checked first.
 /// Pages are written into the staging folder as they are rendered, so memory does not
 /// grow with the size of the output.
 pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let output = project.root.join(&config.build.output_dir);
+    let target = output::Target::check(&project.root, &project.config_path, &output)?;
     let (theme, renderer) = prepare(project, config, options, &mut timings)?;
     let jobs = renderer.jobs();
     let extras = extra_files(renderer.site(), &theme)?;
     // Every path is known before anything is rendered: check for clashes first.
-    let paths: Vec<String> = jobs.iter().map(|job| renderer.output_path(job)).collect();
-    reject_page_collisions(paths.iter().map(String::as_str), &extras)?;
-    let pages = paths
+    let planned: Vec<OutputFile> = jobs
         .iter()
-        .chain(extras.iter().map(|e| &e.path))
-        .filter(|path| path.ends_with(".html"))
+        .map(|job| OutputFile::rendered(renderer.output_path(job), String::new()))
+        .chain(extras.iter().cloned())
+        .collect();
+    reject_collisions(&planned)?;
+    output::check_layout(&planned)?;
+    let pages = planned
+        .iter()
+        .filter(|file| file.path.ends_with(".html"))
         .count();
-    drop(paths);
-    let staging = output::Staging::new(&output)?;
+    drop(planned);
+    let staging = output::Staging::new(&target)?;
     renderer.render_into(&jobs, |file| staging.write(&file))?;
     timings.lap("templates+write");
     extras.par_iter().try_for_each(|file| staging.write(file))?;

@@ -195,7 +195,7 @@ impl Config {
 
     fn validate(&mut self, shown_as: &Path, source: &Arc<str>) -> Result<()> {
         let at_key = |key: &str, message: String| {
-            let offset = source.find(key).unwrap_or(0);
+            let offset = key_offset(source, key);
             SourceError::at(shown_as, source, offset..offset + key.len(), message)
         };
         let mut errors = Vec::new();
@@ -208,8 +208,30 @@ impl Config {
         if let Err(message) = check_base_url(&self.base_url) {
             errors.push(at_key("base_url", message));
         }
+        let url_paths = [
+            (
+                "[shoutouts] wall_path",
+                "wall_path",
+                &self.shoutouts.wall_path,
+            ),
+            ("[segments] path", "path", &self.segments.path),
+        ];
+        for (name, key, value) in url_paths {
+            if let Some(why) = url_path_problem(value) {
+                errors.push(
+                    at_key(
+                        key,
+                        format!("`{name}` = \"{value}\" is not a URL path below the site: {why}"),
+                    )
+                    .with_help("use plain path segments, like \"shoutouts\" or \"customers/love\""),
+                );
+            }
+        }
         self.shoutouts.wall_path = self.shoutouts.wall_path.trim_matches('/').to_string();
         self.segments.path = self.segments.path.trim_matches('/').to_string();
+        if let Some(why) = output_dir_problem(&self.build.output_dir) {
+            errors.push(at_key("output_dir", format!("`[build] output_dir` {why}")));
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -233,6 +255,62 @@ impl Config {
     pub fn origin(&self) -> &str {
         let url = self.base_url.trim_end_matches('/');
         &url[..url.len() - self.base_path().len()]
+    }
+}
+
+/// Where `key` is set: the first line that starts with it (so `path` does not find
+/// `wall_path`), or the start of the file.
+fn key_offset(source: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key).unwrap_or("x");
+        if rest.starts_with([' ', '\t', '=']) {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
+/// Why `path` (without its surrounding slashes) cannot be a URL path below the site:
+/// every segment must be a plain name, so the path can neither climb out of the output
+/// folder (`..`) nor name another page (`.`, `//`) nor be a URL elsewhere. The same
+/// rule serves `wall_path`, `[segments] path` and aliases.
+pub fn url_path_problem(path: &str) -> Option<&'static str> {
+    if path.trim_matches('/').is_empty() {
+        return Some("it is empty");
+    }
+    if path.contains("://") || path.starts_with("//") {
+        return Some("it is an absolute URL, not a path on this site");
+    }
+    if path.contains('\\') {
+        return Some("it contains a backslash");
+    }
+    if path.contains(['?', '#']) {
+        return Some("it contains `?` or `#`, which a path of a static file cannot have");
+    }
+    if path.chars().any(char::is_control) {
+        return Some("it contains a control character");
+    }
+    path.trim_matches('/')
+        .split('/')
+        .find_map(|segment| match segment {
+            "" => Some("it has an empty segment (`//`)"),
+            "." | ".." => Some("it has a `.` or `..` segment: write the path it leads to instead"),
+            _ => None,
+        })
+}
+
+/// What is wrong with an `output_dir` before the file system is asked (that part is
+/// [`crate::output::Target::check`]'s).
+fn output_dir_problem(dir: &str) -> Option<&'static str> {
+    if dir.trim().is_empty() {
+        Some("is empty: it would be the site's own folder; the default is \"public\"")
+    } else if dir.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else {
+        None
     }
 }
 
@@ -275,6 +353,53 @@ mod tests {
         assert_eq!(config.origin(), "https://example.com");
         let config = parse("base_url = \"https://example.com\"").unwrap();
         assert_eq!(config.base_path(), "");
+    }
+
+    fn config_error(text: &str) -> String {
+        match parse(text) {
+            Err(Error::Content(errors)) => errors[0].to_string(),
+            other => panic!("{text:?} was accepted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn url_paths_that_climb_out_or_leave_the_site_are_refused() {
+        let error = config_error("title = \"x\"\n[shoutouts]\nwall_path = \"../../x\"\n");
+        assert!(
+            error.starts_with("kudos.toml:3:1: `[shoutouts] wall_path` = \"../../x\""),
+            "{error}"
+        );
+        let error =
+            config_error("[shoutouts]\nwall_path = \"love\"\n[segments]\npath = \"a/./b\"\n");
+        assert!(
+            error.starts_with("kudos.toml:4:1: `[segments] path`"),
+            "{error}"
+        );
+        for bad in [
+            "https://evil.example/x",
+            "//host/y",
+            "a\\b",
+            "",
+            "/",
+            "a//b",
+            "x?y",
+        ] {
+            assert!(url_path_problem(bad).is_some(), "{bad:?} was accepted");
+        }
+        assert!(url_path_problem("customers/love").is_none());
+        assert!(
+            url_path_problem("/shoutouts/").is_none(),
+            "surrounding slashes are fine"
+        );
+    }
+
+    #[test]
+    fn an_empty_output_dir_is_refused() {
+        let error = config_error("[build]\noutput_dir = \"\"\n");
+        assert!(
+            error.starts_with("kudos.toml:2:1: `[build] output_dir` is empty"),
+            "{error}"
+        );
     }
 
     #[test]

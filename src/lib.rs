@@ -10,7 +10,7 @@
 //!    and [`visibility`] decides, once per shout-out, what of it every output may show;
 //! 4. [`markdown`] and [`render`] turn the site into files (in parallel): markdown with
 //!    highlighting and checked internal links, then Tera templates, feeds and sitemaps;
-//! 5. [`output`] writes the files into a staging folder and swaps it into place only when
+//! 5. [`output`] writes the files into a staging folder and moves them into place only when
 //!    everything succeeded.
 //!
 //! [`build`] strings the stages together; the binary in `main.rs` only parses arguments,

@@ -1,11 +1,30 @@
-//! Writing a rendered site: into a staging folder next to the output, then swapped into
-//! place, so a failed or interrupted build never leaves a half-written `public/`.
+//! Writing a rendered site into its output folder, safely.
+//!
+//! The output folder is kudos's, but only as far as kudos can prove it: [`Target`]
+//! refuses folders that are (or hold, or sit in) the site's sources and non-empty folders
+//! kudos did not write; the [`Manifest`] inside the output lists what kudos wrote, so a
+//! build replaces or deletes only those files; every written path is checked to stay
+//! inside the output ([`paths`]). A build writes into a [`Staging`] folder beside the
+//! output and, only when everything succeeded, moves each file over its old version with
+//! an atomic rename ([`swap`]): a failed build leaves the output byte-identical, a killed
+//! one leaves every file whole, and a reader never finds a file missing.
 
-use std::path::{Path, PathBuf};
+mod manifest;
+pub mod paths;
+mod staging;
+mod swap;
+mod target;
+
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+
+pub use manifest::{MANIFEST, Manifest};
+pub use paths::check_layout;
+pub use staging::Staging;
+pub use target::{Target, normalise};
 
 /// Where an output file's bytes come from.
 #[derive(Debug, Clone)]
@@ -56,87 +75,13 @@ pub fn index_file(url_path: &str) -> String {
     }
 }
 
-/// Writes `files` into `output` atomically: staging first, then a swap of folders.
-pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let staging = Staging::new(output)?;
+/// Writes `files` into `target` atomically (see the module docs): `watch` writes each
+/// rebuild this way; `build` streams pages into a [`Staging`] itself.
+pub fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<()> {
+    check_layout(files)?;
+    let staging = Staging::new(target)?;
     files.par_iter().try_for_each(|file| staging.write(file))?;
     staging.commit()
-}
-
-/// A folder next to the output that files are written into as they are ready; only
-/// [`Staging::commit`] puts it in the output's place. Dropped without a commit (a failed
-/// build), it is deleted and the output stays as it was.
-pub struct Staging {
-    dir: tempfile::TempDir,
-    output: PathBuf,
-}
-
-impl Staging {
-    /// A new, empty staging folder for `output`.
-    pub fn new(output: &Path) -> Result<Staging> {
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let dir = tempfile::Builder::new()
-            .prefix(".kudos-staging-")
-            .tempdir_in(parent)
-            .map_err(|e| Error::io(parent, e))?;
-        Ok(Staging {
-            dir,
-            output: output.to_path_buf(),
-        })
-    }
-
-    /// Writes one file (safe to call from several threads).
-    pub fn write(&self, file: &OutputFile) -> Result<()> {
-        write_one(self.dir.path(), file)
-    }
-
-    /// Swaps the staged folder into the output's place.
-    pub fn commit(self) -> Result<()> {
-        swap_into_place(self.dir, &self.output)
-    }
-}
-
-fn write_one(dir: &Path, file: &OutputFile) -> Result<()> {
-    let target = dir.join(&file.path);
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    match &file.contents {
-        Contents::Bytes(b) => std::fs::write(&target, &**b),
-        Contents::Static(b) => std::fs::write(&target, b),
-        Contents::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
-    }
-    .map_err(|e| Error::io(&target, e))
-}
-
-fn swap_into_place(staging: tempfile::TempDir, output: &Path) -> Result<()> {
-    let staged = staging.keep();
-    if output.exists() {
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let old = tempfile::Builder::new()
-            .prefix(".kudos-old-")
-            .tempdir_in(parent)
-            .map_err(|e| Error::io(parent, e))?;
-        let old_path = old.path().join("previous");
-        std::fs::rename(output, &old_path).map_err(|e| Error::io(output, e))?;
-        if let Err(e) = std::fs::rename(&staged, output) {
-            let _ = std::fs::rename(&old_path, output);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(Error::io(output, e));
-        }
-        drop(old);
-    } else if let Err(e) = std::fs::rename(&staged, output) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(Error::io(output, e));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -149,19 +94,128 @@ mod tests {
         assert_eq!(index_file("/posts/a/"), "posts/a/index.html");
     }
 
+    fn site() -> (tempfile::TempDir, Target) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let target = Target::check(&root, &root.join("kudos.toml"), &root.join("public")).unwrap();
+        (dir, target)
+    }
+
+    fn page(path: &str, text: &str) -> OutputFile {
+        OutputFile::rendered(path, text.to_string())
+    }
+
+    fn read(dir: &tempfile::TempDir, path: &str) -> String {
+        std::fs::read_to_string(dir.path().join("site/public").join(path)).unwrap()
+    }
+
+    fn beside(dir: &tempfile::TempDir) -> Vec<String> {
+        std::fs::read_dir(dir.path().join("site"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
     #[test]
     fn swap_replaces_the_whole_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        std::fs::create_dir_all(out.join("stale")).unwrap();
-        std::fs::write(out.join("stale/x.html"), "old").unwrap();
-        write_atomically(&out, &[OutputFile::rendered("index.html", "new".into())]).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "new"
+        // What kudos wrote is replaced or removed; what it did not write stays.
+        let (dir, target) = site();
+        let first = [page("index.html", "old"), page("stale/x.html", "old")];
+        write_atomically(&target, &first).unwrap();
+        let public = dir.path().join("site/public");
+        std::fs::write(public.join("mine.txt"), "mine").unwrap();
+        std::fs::create_dir(public.join("empty-of-mine")).unwrap();
+        write_atomically(&target, &[page("index.html", "new"), page("a/b.html", "b")]).unwrap();
+        assert_eq!(read(&dir, "index.html"), "new");
+        assert_eq!(read(&dir, "a/b.html"), "b");
+        assert!(
+            !public.join("stale").exists(),
+            "kudos's emptied folder is removed"
         );
-        assert!(!out.join("stale").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging and old folders are cleaned up");
+        assert_eq!(read(&dir, "mine.txt"), "mine");
+        assert!(public.join("empty-of-mine").is_dir(), "not kudos's folder");
+        assert_eq!(
+            read(&dir, MANIFEST),
+            "kudos-manifest 1\na/\na/b.html\nindex.html\n"
+        );
+        assert_eq!(beside(&dir), ["public"], "staging folders are cleaned up");
+    }
+
+    #[test]
+    fn the_first_build_into_an_empty_folder_moves_it_whole() {
+        let (dir, target) = site();
+        std::fs::create_dir(dir.path().join("site/public")).unwrap();
+        write_atomically(&target, &[page("a/index.html", "a")]).unwrap();
+        assert_eq!(read(&dir, "a/index.html"), "a");
+        assert_eq!(read(&dir, MANIFEST), "kudos-manifest 1\na/\na/index.html\n");
+        assert_eq!(beside(&dir), ["public"]);
+    }
+
+    #[test]
+    fn a_kudos_folder_with_a_foreign_file_stays_until_it_is_empty() {
+        let (dir, target) = site();
+        write_atomically(&target, &[page("old/index.html", "old")]).unwrap();
+        let public = dir.path().join("site/public");
+        std::fs::write(public.join("old/notes.txt"), "mine").unwrap();
+        write_atomically(&target, &[page("index.html", "new")]).unwrap();
+        assert_eq!(read(&dir, "old/notes.txt"), "mine");
+        assert!(!public.join("old/index.html").exists());
+        std::fs::remove_file(public.join("old/notes.txt")).unwrap();
+        write_atomically(&target, &[page("index.html", "new")]).unwrap();
+        assert!(!public.join("old").exists(), "removed once empty");
+    }
+
+    #[test]
+    fn a_foreign_file_in_the_way_stops_the_build_before_any_change() {
+        let (dir, target) = site();
+        write_atomically(&target, &[page("index.html", "old")]).unwrap();
+        let public = dir.path().join("site/public");
+        std::fs::write(public.join("about.html"), "mine").unwrap();
+        let manifest = read(&dir, MANIFEST);
+        let error = write_atomically(
+            &target,
+            &[page("index.html", "new"), page("about.html", "x")],
+        )
+        .unwrap_err();
+        assert!(matches!(error, crate::Error::Usage(_)));
+        let message = error.to_string();
+        assert!(
+            message.contains("site/public/about.html: this build would overwrite it"),
+            "{message}"
+        );
+        assert_eq!(read(&dir, "index.html"), "old");
+        assert_eq!(read(&dir, "about.html"), "mine");
+        assert_eq!(read(&dir, MANIFEST), manifest);
+        assert_eq!(beside(&dir), ["public"]);
+    }
+
+    #[test]
+    fn a_file_may_become_a_folder_and_back() {
+        let (dir, target) = site();
+        write_atomically(&target, &[page("a", "file")]).unwrap();
+        write_atomically(&target, &[page("a/index.html", "in a folder")]).unwrap();
+        assert_eq!(read(&dir, "a/index.html"), "in a folder");
+        write_atomically(&target, &[page("a", "file again")]).unwrap();
+        assert_eq!(read(&dir, "a"), "file again");
+        assert_eq!(read(&dir, MANIFEST), "kudos-manifest 1\na\n");
+    }
+
+    #[test]
+    fn removal_never_follows_a_symlink_out_of_the_output() {
+        let (dir, target) = site();
+        write_atomically(&target, &[page("posts/a.html", "a")]).unwrap();
+        let public = dir.path().join("site/public");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("a.html"), "precious").unwrap();
+        std::fs::remove_file(public.join("posts/a.html")).unwrap();
+        std::fs::remove_dir(public.join("posts")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, public.join("posts")).unwrap();
+        write_atomically(&target, &[page("index.html", "x")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("a.html")).unwrap(),
+            "precious"
+        );
     }
 }

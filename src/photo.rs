@@ -220,10 +220,10 @@ fn with_orientation_jpeg(stripped: Vec<u8>, turn: u16) -> Vec<u8> {
 
 /// After SOI and a JFIF APP0 segment, if there is one (EXIF must not come before JFIF).
 fn jfif_end(jpeg: &[u8]) -> usize {
-    if jpeg.get(2..4) == Some(&[0xFF, APP0]) {
-        if let Ok(end) = segment_end(jpeg, 4) {
-            return end;
-        }
+    if jpeg.get(2..4) == Some(&[0xFF, APP0])
+        && let Ok(end) = segment_end(jpeg, 4)
+    {
+        return end;
     }
     2
 }

@@ -134,6 +134,7 @@ impl Site {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
 
         for page in posts.iter().chain(&pages) {
+            check_aliases(page, &mut errors);
             check_segments(
                 &page.source,
                 "segments",
@@ -577,6 +578,48 @@ fn decide_photos(
     let hidden: Vec<(&Shoutout, &str)> =
         hidden.iter().map(|(s, why)| (&**s, why.as_str())).collect();
     Photos::decide(&published, &hidden, assets)
+}
+
+/// Every alias of `page` must be a plain path on this site: one that climbs out
+/// (`/../../x/`), names another page by a detour (`/posts/../` is the home page) or is an
+/// absolute URL would write a redirect page outside the output or over another page.
+fn check_aliases(page: &Page, errors: &mut Vec<SourceError>) {
+    for alias in &page.meta.aliases {
+        let Some(why) = crate::config::url_path_problem(alias) else {
+            continue;
+        };
+        let why = if why.starts_with("it is empty") {
+            "it is the home page's URL"
+        } else {
+            why
+        };
+        errors.push(
+            at_value(&page.source, "aliases", alias, format!("alias \"{alias}\" cannot be used: {why}"))
+                .with_help("an alias is an old URL path of this page on this site, like \"/old-post/\"; it becomes a redirect page there"),
+        );
+    }
+}
+
+/// An error pointing at `value` where it is written in the front matter (after `key`),
+/// or at `key` if it cannot be found as written (escaped, for example).
+fn at_value(source: &Source, key: &str, value: &str, message: String) -> SourceError {
+    let front = source.front();
+    let after_key = front
+        .match_indices(key)
+        .find(|(i, _)| *i == 0 || front.as_bytes()[i - 1] == b'\n')
+        .map_or(0, |(i, _)| i);
+    match front[after_key..].find(value) {
+        Some(at) if !value.is_empty() => {
+            let start = after_key + at;
+            SourceError::at(
+                &source.path,
+                &source.text,
+                start..start + value.len(),
+                message,
+            )
+        }
+        _ => at_key(source, key, message),
+    }
 }
 
 /// `/old-path` -> `/old-path/`.

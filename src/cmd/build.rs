@@ -7,7 +7,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{Ui, thousands};
 use crate::build::{self, Project};
 use crate::cli::{BuildArgs, Cli};
-use crate::error::Result;
+use crate::config::BuildConfig;
+use crate::error::{Error, Result};
+use crate::output::Target;
 use crate::site::BuildOptions;
 
 /// Whether the output is written.
@@ -29,6 +31,11 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
     }
     if let Some(output) = &args.output {
         config.build.output_dir = output.to_string_lossy().into_owned();
+    }
+    if mode == Mode::Write {
+        let output = project.root.join(&config.build.output_dir);
+        Target::check(&project.root, &project.config_path, &output)
+            .map_err(|e| with_origin(e, args, &config.build.output_dir))?;
     }
     let options = BuildOptions {
         drafts: args.drafts || config.build.drafts,
@@ -72,6 +79,22 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
         )),
     }
     Ok(())
+}
+
+/// A refused output folder, with where that folder was chosen, so the user knows what
+/// to change.
+fn with_origin(error: Error, args: &BuildArgs, output_dir: &str) -> Error {
+    let origin = if args.output.is_some() {
+        "it was given with --output"
+    } else if output_dir == BuildConfig::default().output_dir {
+        "it is the default; choose another with --output or `[build] output_dir` in kudos.toml"
+    } else {
+        "it is set by `[build] output_dir` in kudos.toml"
+    };
+    match error {
+        Error::Usage(message) => Error::Usage(format!("{message}\n  ({origin})")),
+        other => other,
+    }
 }
 
 fn progress(ui: &Ui, mode: Mode) -> Option<ProgressBar> {

@@ -4,14 +4,19 @@
 use std::path::{Path, PathBuf};
 
 use super::Ui;
+use crate::build::Project;
 use crate::cli::{Cli, NewCommand};
 use crate::content::{Date, load_slug};
 use crate::error::{Error, Result};
 
-/// Runs `kudos new`.
+/// Runs `kudos new`: only inside a site, and only below its `content/`.
 pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
+    let project = Project::new(&cli.root, cli.config.as_deref());
+    if !project.config_path.is_file() {
+        return Err(Error::NoConfig(cli.root.clone()));
+    }
     let today = Date::now().format("%Y-%m-%d").unwrap_or_default();
-    let (relative, text) = file_for(what, &today);
+    let (relative, text) = file_for(what, &today)?;
     let path = cli.root.join("content").join(&relative);
     create_new(&path, &text)?;
     ui.info(&format!(
@@ -21,25 +26,28 @@ pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
     Ok(())
 }
 
-/// The file a `new` command creates: path below `content/`, and its text.
-pub fn file_for(what: &NewCommand, today: &str) -> (PathBuf, String) {
-    match what {
+/// The file a `new` command creates: path below `content/`, and its text. A page path
+/// that would leave `content/` is a usage error.
+pub fn file_for(what: &NewCommand, today: &str) -> Result<(PathBuf, String)> {
+    let named =
+        |name: &str, folder: &str| PathBuf::from(format!("{folder}/{}.md", load_slug(name)));
+    Ok(match what {
         NewCommand::Post { title } => (
-            PathBuf::from(format!("posts/{}.md", load_slug(title))),
+            named(title, "posts"),
             format!(
                 "+++\ntitle = {}\ndate = {today}\ndescription = \"\"\ntags = []\ndraft = true\n+++\n\nWrite the first paragraph here; it becomes the summary.\n\n<!-- more -->\n\nThe rest of the post.\n",
                 toml_string(title)
             ),
         ),
         NewCommand::Shoutout { customer } => (
-            PathBuf::from(format!("shoutouts/{}.md", load_slug(customer))),
+            named(customer, "shoutouts"),
             format!(
                 "+++\ncustomer = {}\ncompany = \"\"\nrating = 5\ndate = {today}\nsegments = []\n# Fill in once the customer has agreed, then remove `draft`.\n# scope: \"quote\" (their words), \"name\" (their name), \"photo\" (their avatar).\n# consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"email\" }}\ndraft = true\n+++\n\nThe customer's own words, exactly as they gave them.\n",
                 toml_string(customer)
             ),
         ),
         NewCommand::Segment { name } => (
-            PathBuf::from(format!("segments/{}.md", load_slug(name))),
+            named(name, "segments"),
             format!(
                 "+++\ntitle = {}\nheadline = \"\"\nlede = \"\"\ncta = {{ label = \"See the shop\", url = \"/\" }}\nshoutout_limit = 6\nfeatured_shoutouts = []\n+++\n\nWhat this page says to {name}: why you care about them in particular.\n",
                 toml_string(name)
@@ -47,6 +55,11 @@ pub fn file_for(what: &NewCommand, today: &str) -> (PathBuf, String) {
         ),
         NewCommand::Page { path } => {
             let clean = path.trim_matches('/').trim_end_matches(".md");
+            if let Some(why) = page_path_problem(clean) {
+                return Err(Error::Usage(format!(
+                    "cannot create the page \"{path}\": {why}; a page path is a path below content/, like \"legal/privacy\""
+                )));
+            }
             let title = clean
                 .rsplit('/')
                 .next()
@@ -61,7 +74,19 @@ pub fn file_for(what: &NewCommand, today: &str) -> (PathBuf, String) {
                 ),
             )
         }
-    }
+    })
+}
+
+/// Why a `new page` path cannot be a file below `content/`: the same rule as every path
+/// kudos writes (no `..`, `.`, empty segments, backslashes or control characters).
+fn page_path_problem(clean: &str) -> Option<&'static str> {
+    crate::output::paths::path_problem(clean).map(|why| {
+        if why.starts_with("it has a `..`") {
+            "it has a `..` segment, which would leave content/"
+        } else {
+            why
+        }
+    })
 }
 
 /// Creates `path` with `text`; refuses if anything is already there.
@@ -108,7 +133,8 @@ mod tests {
                 title: "Say \"thanks\" well".into(),
             },
             "2026-01-02",
-        );
+        )
+        .unwrap();
         assert_eq!(path, PathBuf::from("posts/say-thanks-well.md"));
         let front = text.split("+++").nth(1).unwrap();
         let parsed: toml::Table = toml::from_str(front).unwrap();
@@ -123,8 +149,20 @@ mod tests {
                 path: "legal/privacy-policy".into(),
             },
             "x",
-        );
+        )
+        .unwrap();
         assert_eq!(path, PathBuf::from("legal/privacy-policy.md"));
         assert!(text.contains("title = \"Privacy policy\""));
+    }
+
+    #[test]
+    fn page_paths_that_leave_content_are_refused() {
+        for bad in ["../escape", "a/../../b", "a//b", "./x", "a\\..\\b", ".."] {
+            let what = NewCommand::Page { path: bad.into() };
+            assert!(
+                matches!(file_for(&what, "x"), Err(Error::Usage(_))),
+                "{bad:?} was accepted"
+            );
+        }
     }
 }

@@ -108,6 +108,7 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     let project = watched_project(cli)?;
     let config = project.config()?;
     let output_dir = project.root.join(&config.build.output_dir);
+    let target = output::Target::check(&project.root, &project.config_path, &output_dir)?;
     let options = BuildOptions {
         drafts: args.drafts || config.build.drafts,
         ..BuildOptions::default()
@@ -127,7 +128,7 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     ctrlc_flag(handler_stop);
     let write = |report: &(Arc<OutputMap>, Vec<String>)| {
         let files: Vec<output::OutputFile> = report.0.values().map(|f| (**f).clone()).collect();
-        if let Err(e) = output::write_atomically(&output_dir, &files) {
+        if let Err(e) = output::write_atomically(&target, &files) {
             ui.info(&format!("error: {e}"));
         }
     };

@@ -124,10 +124,10 @@ impl Running {
         self.address = Some(address);
         let deadline = Instant::now() + START;
         loop {
-            if let Ok(reply) = try_request(address, "GET", "/") {
-                if reply.status == 200 {
-                    return url;
-                }
+            if let Ok(reply) = try_request(address, "GET", "/")
+                && reply.status == 200
+            {
+                return url;
             }
             assert!(
                 Instant::now() < deadline,

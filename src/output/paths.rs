@@ -1,0 +1,164 @@
+//! The one rule every written path obeys: it names a place *inside* the output folder.
+//!
+//! Paths below the output are plain relative paths with forward slashes. Anything that
+//! could climb out (`..`), jump elsewhere (an absolute path, a backslash on Windows) or
+//! alias another path (`.`, empty segments) is refused before a byte is written, and so
+//! are control characters, which would also break the one-path-per-line manifest.
+
+use rustc_hash::FxHashSet;
+
+use super::{Contents, MANIFEST, OutputFile};
+use crate::error::{Error, Result, SourceError};
+
+/// Why `path` cannot be written below the output folder, or `None` if it can.
+pub fn path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        return Some("the path is empty");
+    }
+    if path.starts_with('/') {
+        return Some("it is an absolute path");
+    }
+    if path.contains('\\') {
+        return Some("it contains a backslash");
+    }
+    if path.chars().any(char::is_control) {
+        return Some("it contains a control character");
+    }
+    path.split('/').find_map(|part| match part {
+        "" => Some("it has an empty segment (`//` or a trailing `/`)"),
+        "." => Some("it has a `.` segment"),
+        ".." => Some("it has a `..` segment, which would climb out of the output folder"),
+        _ => None,
+    })
+}
+
+/// Checks one path, naming the source that produced it when the path is refused.
+pub fn check_path(file: &OutputFile) -> Result<()> {
+    match path_problem(&file.path) {
+        None => Ok(()),
+        Some(why) => Err(Error::from(SourceError::new(
+            describe(file),
+            format!("refusing to write the output `{}`: {why}", file.path),
+        ))),
+    }
+}
+
+/// What produced an output file, for messages: the copied file, or "a page kudos generates".
+pub fn describe(file: &OutputFile) -> String {
+    match &file.contents {
+        Contents::Copy(from) => from.display().to_string(),
+        Contents::Static(_) => format!("the built-in theme's static/{}", file.path),
+        Contents::Bytes(_) => "a page kudos generates".to_string(),
+    }
+}
+
+/// Every path is safe, none is the manifest's name, and no path is both a file and a
+/// folder (a `static/atom.xml/` folder against the generated feed): checked before
+/// anything is written, so the error names the sources instead of a staging path.
+pub fn check_layout(files: &[OutputFile]) -> Result<()> {
+    let mut errors = Vec::new();
+    let paths: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let owners: rustc_hash::FxHashMap<&str, &OutputFile> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    for file in files {
+        if let Err(Error::Content(mut found)) = check_path(file) {
+            errors.append(&mut found);
+            continue;
+        }
+        if file.path == MANIFEST {
+            errors.push(SourceError::new(
+                describe(file),
+                format!("the output name `{MANIFEST}` is reserved for kudos's list of the files it wrote"),
+            ).with_help("rename the file"));
+        }
+        if let Some(folder) = ancestors(&file.path).find(|a| paths.contains(a)) {
+            let owner = owners[folder];
+            errors.push(
+                SourceError::new(
+                    describe(file),
+                    format!(
+                        "the output {folder} would be both a file (from {}) and a folder (holding {}, from {})",
+                        describe(owner),
+                        file.path,
+                        describe(file)
+                    ),
+                )
+                .with_help("rename or remove one of them"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(errors))
+    }
+}
+
+/// The folders `path` lies in, nearest first: `a/b/c` -> `a/b`, `a`.
+pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').rev().map(move |(i, _)| &path[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_relative_paths_pass() {
+        for ok in [
+            "index.html",
+            "posts/a/index.html",
+            "a b/ü.svg",
+            ".well-known/x",
+        ] {
+            assert_eq!(path_problem(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn paths_that_could_leave_the_output_are_refused() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a/./b",
+            "a//b",
+            "a/",
+            "a\\..\\b",
+            "a\nb",
+        ] {
+            assert!(path_problem(bad).is_some(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_also_a_folder_names_both_sources() {
+        let files = [
+            OutputFile::rendered("atom.xml", String::new()),
+            OutputFile {
+                path: "atom.xml/x.txt".into(),
+                contents: Contents::Copy("static/atom.xml/x.txt".into()),
+            },
+        ];
+        let Err(Error::Content(errors)) = check_layout(&files) else {
+            panic!("the clash was not found");
+        };
+        assert_eq!(
+            errors[0].to_string(),
+            "static/atom.xml/x.txt: the output atom.xml would be both a file (from a page kudos generates) and a folder (holding atom.xml/x.txt, from static/atom.xml/x.txt)"
+        );
+    }
+
+    #[test]
+    fn the_manifest_name_is_reserved() {
+        let files = [OutputFile::rendered(MANIFEST, String::new())];
+        assert!(check_layout(&files).is_err());
+    }
+
+    #[test]
+    fn ancestors_nearest_first() {
+        assert_eq!(ancestors("a/b/c").collect::<Vec<_>>(), ["a/b", "a"]);
+        assert_eq!(ancestors("a").count(), 0);
+    }
+}

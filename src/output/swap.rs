@@ -1,0 +1,300 @@
+//! Moving a staged build into the output folder so that a reader never notices.
+//!
+//! Each staged file is `rename`d over its place in the output: atomic per file, so a web
+//! server reading `public/` sees the old file or the new one, never a missing or
+//! half-written one. The order makes every moment safe:
+//!
+//! 1. plan: every file that would be replaced, and every folder in the way, must be
+//!    kudos's (listed in the previous manifest); otherwise nothing is changed at all;
+//! 2. write a manifest listing the old files *and* the new ones, so a build killed from
+//!    here on leaves an output whose every file kudos can still recognise;
+//! 3. make missing folders, move every file into place;
+//! 4. remove what the previous build wrote and this one did not (and folders kudos made
+//!    that are now empty);
+//! 5. write the final manifest.
+//!
+//! The first build into a missing or empty folder skips all that: it renames the staged
+//! folder into place whole.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::manifest::Manifest;
+use super::paths::ancestors;
+use super::target::Target;
+use crate::error::{Error, Result};
+
+/// One file in the staging folder.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    /// Its path below the output folder.
+    pub path: String,
+    /// The file it was copied from, for messages.
+    pub copied_from: Option<PathBuf>,
+}
+
+/// Moves the files staged in `staged` into `target`'s folder.
+pub fn swap_in(target: &Target, staged: &Path, written: Vec<Staged>) -> Result<()> {
+    let out = target.real();
+    let previous = Manifest::read(out)?;
+    let fresh = previous.is_none() && is_missing_or_empty(out);
+    let previous = previous.unwrap_or_default();
+    let plan = Plan::make(target, &previous, &written)?;
+    if fresh && move_whole(&plan, staged, out)? {
+        return Ok(());
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io(target.shown(), e))?;
+    plan.union(&previous).write(out)?;
+    plan.clear_way(out)?;
+    plan.make_dirs(target)?;
+    plan.files.par_iter().try_for_each(|path| {
+        place(&staged.join(path), &out.join(path))
+            .map_err(|e| Error::io(target.shown().join(path), e))
+    })?;
+    let mut finished = plan.remove_stale(out, &previous);
+    finished.files.extend(plan.files.iter().cloned());
+    finished.write(out)
+}
+
+/// Nothing is there yet, so there is nothing a reader could miss.
+fn is_missing_or_empty(out: &Path) -> bool {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
+/// The first build into a missing or empty folder: the staged folder, manifest
+/// included, is renamed into place whole (one atomic rename; `rename` replaces an empty
+/// folder). `false` if that was not possible (another filesystem, the folder filled up
+/// meanwhile): the caller then moves file by file.
+fn move_whole(plan: &Plan, staged: &Path, out: &Path) -> Result<bool> {
+    let manifest = Manifest {
+        files: plan.files.clone(),
+        dirs: plan.needed_dirs.clone(),
+    };
+    manifest.write(staged)?;
+    if std::fs::rename(staged, out).is_ok() {
+        return Ok(true);
+    }
+    let staged_manifest = staged.join(super::MANIFEST);
+    std::fs::remove_file(&staged_manifest).map_err(|e| Error::io(&staged_manifest, e))?;
+    Ok(false)
+}
+
+/// What a swap will do, worked out before anything is changed.
+struct Plan {
+    /// Every file of the new build.
+    files: BTreeSet<String>,
+    /// The folders the new files are in.
+    needed_dirs: BTreeSet<String>,
+    /// Needed folders that do not exist yet (kudos makes them, and records them).
+    new_dirs: BTreeSet<String>,
+    /// Previous kudos files and folders standing where the new build needs a folder or
+    /// a file: removed just before the move.
+    in_the_way: Vec<String>,
+}
+
+/// What is at a path in the output.
+enum Found {
+    Nothing,
+    Folder,
+    /// A file, a symlink, anything else that is not a real folder.
+    Other,
+}
+
+fn found_at(path: &Path) -> Found {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Found::Folder,
+        Ok(_) => Found::Other,
+        Err(_) => Found::Nothing,
+    }
+}
+
+impl Plan {
+    /// Checks every new file against what is in the output; lists every conflict.
+    fn make(target: &Target, previous: &Manifest, written: &[Staged]) -> Result<Plan> {
+        let out = target.real();
+        let files: BTreeSet<String> = written.iter().map(|s| s.path.clone()).collect();
+        let needed_dirs: BTreeSet<String> = files
+            .iter()
+            .flat_map(|f| ancestors(f))
+            .map(str::to_string)
+            .collect();
+        let mut plan = Plan {
+            files,
+            needed_dirs,
+            new_dirs: BTreeSet::new(),
+            in_the_way: Vec::new(),
+        };
+        let mut conflicts = Vec::new();
+        for dir in &plan.needed_dirs {
+            match found_at(&out.join(dir)) {
+                Found::Nothing => {
+                    plan.new_dirs.insert(dir.clone());
+                }
+                Found::Folder => {}
+                Found::Other if previous.files.contains(dir) => {
+                    plan.in_the_way.push(dir.clone());
+                    plan.new_dirs.insert(dir.clone());
+                }
+                Found::Other => conflicts.push(format!(
+                    "{}: this build needs a folder there (it is not a folder, and kudos did not write it)",
+                    target.shown().join(dir).display()
+                )),
+            }
+        }
+        for staged in written {
+            let path = &staged.path;
+            let source = match &staged.copied_from {
+                Some(from) => format!("copied from {}", from.display()),
+                None => "a page kudos generates".into(),
+            };
+            let shown = target.shown().join(path);
+            match found_at(&out.join(path)) {
+                Found::Nothing => {}
+                Found::Other if previous.files.contains(path) => {}
+                Found::Other => conflicts.push(format!(
+                    "{}: this build would overwrite it with {source}, and kudos did not write it",
+                    shown.display()
+                )),
+                Found::Folder if only_kudos_entries(out, path, previous) => {
+                    plan.in_the_way.push(path.clone())
+                }
+                Found::Folder => conflicts.push(format!(
+                    "{}: this build writes a file there ({source}), but it is a folder that holds files kudos did not write",
+                    shown.display()
+                )),
+            }
+        }
+        if conflicts.is_empty() {
+            return Ok(plan);
+        }
+        Err(Error::Usage(format!(
+            "the output folder {} holds files that kudos did not write and this build would replace:\n  {}\nkudos never overwrites or deletes a file it did not write: move them out of the output folder (or delete them) and build again; nothing was changed",
+            target.shown().display(),
+            conflicts.join("\n  ")
+        )))
+    }
+
+    /// The previous manifest plus everything this build is about to write or make.
+    fn union(&self, previous: &Manifest) -> Manifest {
+        let mut union = previous.clone();
+        union.files.extend(self.files.iter().cloned());
+        union.dirs.extend(self.new_dirs.iter().cloned());
+        union
+    }
+
+    /// Removes the previous build's files and folders that stand where this one needs
+    /// something else (a file that became a folder, or the other way round).
+    fn clear_way(&self, out: &Path) -> Result<()> {
+        for path in &self.in_the_way {
+            let full = out.join(path);
+            let removed = match found_at(&full) {
+                Found::Folder => std::fs::remove_dir_all(&full),
+                Found::Other => std::fs::remove_file(&full),
+                Found::Nothing => Ok(()),
+            };
+            removed.map_err(|e| Error::io(&full, e))?;
+        }
+        Ok(())
+    }
+
+    /// Makes the folders that were missing, parents first (a parent sorts before its
+    /// children). Cleared ones count as missing; existing ones are not asked again.
+    fn make_dirs(&self, target: &Target) -> Result<()> {
+        for dir in &self.new_dirs {
+            let full = target.real().join(dir);
+            match std::fs::create_dir(&full) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(target.shown().join(dir), e));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the previous build's files that this one did not write, then the folders
+    /// kudos made that are no longer needed and are empty. Returns the manifest of what
+    /// remains kudos's besides the new files: folders in use, and anything that could
+    /// not be removed (a later build tries again).
+    fn remove_stale(&self, out: &Path, previous: &Manifest) -> Manifest {
+        let mut kept = Manifest::default();
+        for path in previous.files.difference(&self.files) {
+            let full = out.join(path);
+            let inside = real_folders_all_the_way(out, path);
+            if inside && remove_if_file(&full).is_err() {
+                kept.files.insert(path.clone());
+            }
+        }
+        let made: BTreeSet<&String> = previous.dirs.iter().chain(&self.new_dirs).collect();
+        // Reverse order visits children before their parents.
+        for dir in made.into_iter().rev() {
+            let full = out.join(dir);
+            let still_ours =
+                real_folders_all_the_way(out, dir) && matches!(found_at(&full), Found::Folder);
+            let in_use = self.needed_dirs.contains(dir);
+            // A folder that still holds something (files kudos did not write) stays, and
+            // stays kudos's, to be removed once it is empty.
+            if still_ours && (in_use || std::fs::remove_dir(&full).is_err()) {
+                kept.dirs.insert(dir.clone());
+            }
+        }
+        kept
+    }
+}
+
+/// Removes `path` if it is a file or a symlink; a missing file is already removed.
+fn remove_if_file(path: &Path) -> std::io::Result<()> {
+    match found_at(path) {
+        Found::Other => std::fs::remove_file(path),
+        Found::Nothing => Ok(()),
+        // Not kudos's file any more: a folder stands there now (this build's, or someone's).
+        Found::Folder => Ok(()),
+    }
+}
+
+/// Every folder `path` lies in below `out` is a real folder, not a symlink: removing
+/// through a symlink could delete a file outside the output.
+fn real_folders_all_the_way(out: &Path, path: &str) -> bool {
+    ancestors(path).all(|dir| matches!(found_at(&out.join(dir)), Found::Folder))
+}
+
+/// The folder `dir` holds only what the previous build wrote or made.
+fn only_kudos_entries(out: &Path, dir: &str, previous: &Manifest) -> bool {
+    if !previous.dirs.contains(dir) {
+        return false;
+    }
+    walkdir::WalkDir::new(out.join(dir))
+        .min_depth(1)
+        .into_iter()
+        .all(|entry| {
+            let Ok(entry) = entry else { return false };
+            let Ok(relative) = entry.path().strip_prefix(out) else {
+                return false;
+            };
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            if entry.file_type().is_dir() {
+                previous.dirs.contains(&relative)
+            } else {
+                previous.files.contains(&relative)
+            }
+        })
+}
+
+/// Moves `from` over `to` atomically. Across filesystems (an output that is a mount
+/// point), copies beside `to` first and renames that, which is just as atomic for readers.
+fn place(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::rename(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+            let name = to.file_name().unwrap_or_default().to_string_lossy();
+            let beside = to.with_file_name(format!(".{name}.kudos-new"));
+            std::fs::copy(from, &beside)?;
+            std::fs::rename(&beside, to)
+        }
+        other => other,
+    }
+}
