@@ -60,9 +60,18 @@ impl OutputFile {
         Ok(match &self.contents {
             Contents::Bytes(b) => (**b).into(),
             Contents::Static(b) => (*b).into(),
-            Contents::Copy(p) => std::fs::read(p)?.into(),
+            Contents::Copy(p) => published_copy(p)?.into(),
         })
     }
+}
+
+/// The bytes a copied file is published with: a photo (JPEG, PNG, WebP) without its
+/// metadata (see [`crate::photo`]), anything else as it is. Build and serve both read
+/// copies through this, so neither can publish a camera's GPS position.
+pub fn published_copy(from: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let bytes = std::fs::read(from)?;
+    crate::photo::strip_metadata(bytes)
+        .map_err(|damaged| std::io::Error::new(std::io::ErrorKind::InvalidData, damaged))
 }
 
 /// The output path of a page's URL path: `/posts/x/` -> `posts/x/index.html`.

@@ -51,6 +51,15 @@ pub fn strip_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, DamagedImage> {
     }
 }
 
+/// Whether the file at `path` starts like a JPEG, PNG or WebP, whatever its name:
+/// reads only its first bytes, so other files can be copied without being read.
+pub fn starts_like_photo(path: &std::path::Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(12);
+    std::fs::File::open(path)?.take(12).read_to_end(&mut head)?;
+    Ok(Format::of(&head).is_some())
+}
+
 /// Whether `bytes` are an image format [`strip_metadata`] rewrites.
 pub fn is_strippable(bytes: &[u8]) -> bool {
     Format::of(bytes).is_some()

@@ -446,3 +446,90 @@ fn photo_file_named_after_the_customer_showed_the_withheld_name() {
     }
     assert_eq!(site.read("public/img/photo-1.jpg"), CONTENT_PHOTO);
 }
+
+const PHONE_JPEG: &[u8] = include_bytes!("fixtures/photos/phone.jpg");
+const PHONE_PNG: &[u8] = include_bytes!("fixtures/photos/phone.png");
+
+fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The same photo without metadata, as Pillow decodes it: the first image's scans are
+/// the same bytes (the picture is untouched), and the EXIF block holds only the turn.
+#[test]
+fn published_photos_kept_their_gps_position_and_camera_serial() {
+    let all = "\"quote\", \"name\", \"photo\"";
+    let site = site_with(&[
+        (
+            "content/shoutouts/ada.md",
+            &shoutout("Ada Quill", "avatar = \"ada.jpg\"\n", all, "Lovely horse."),
+        ),
+        (
+            "content/shoutouts/bea.md",
+            &shoutout(
+                "Bea Bell",
+                "avatar = \"/img/bea.png\"\n",
+                all,
+                "Lovely blocks.",
+            ),
+        ),
+        // A photo in static/ under a name that does not say it is one.
+        (
+            "content/about.md",
+            "+++\ntitle = \"About\"\n+++\n\n![Our shop](/img/shop)\n",
+        ),
+    ]);
+    site.write("content/shoutouts/ada.jpg", PHONE_JPEG);
+    site.write("static/img/bea.png", PHONE_PNG);
+    site.write("static/img/shop", PHONE_JPEG);
+    assert!(has(PHONE_JPEG, b"SECRET") && has(PHONE_PNG, b"SECRET"));
+    site.build().success();
+    for published in [
+        "public/shoutouts/ada.jpg",
+        "public/img/bea.png",
+        "public/img/shop",
+    ] {
+        let bytes = site.bytes(published);
+        assert!(!has(&bytes, b"SECRET"), "{published} keeps metadata");
+        // GPS IFD tag 0x8825 and the serial's tag 0xA431, little-endian as Pillow writes.
+        assert!(
+            !has(&bytes, &[0x25, 0x88]) && !has(&bytes, &[0x31, 0xA4]),
+            "{published}"
+        );
+        assert!(bytes.len() < PHONE_JPEG.len().max(PHONE_PNG.len()));
+    }
+    let jpeg = site.bytes("public/shoutouts/ada.jpg");
+    let scans = |b: &[u8]| {
+        let sos = b.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        b[sos..].to_vec()
+    };
+    assert_eq!(scans(&jpeg), scans(PHONE_JPEG), "the picture is untouched");
+    // The orientation (6: turned 90°) is the one tag kept, in a block of its own.
+    assert!(has(
+        &jpeg,
+        b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0"
+    ));
+    // Files that are not photos are copied byte for byte.
+    site.write("static/notes.txt", "SECRET is fine in a text file");
+    site.build().success();
+    assert_eq!(
+        site.read("public/notes.txt"),
+        "SECRET is fine in a text file"
+    );
+}
+
+#[test]
+fn a_damaged_photo_is_an_error_naming_it_and_nothing_is_published() {
+    let site = site_with(&[("content/about.md", "+++\ntitle = \"About\"\n+++\n\nHi.\n")]);
+    site.build().success();
+    let before = site.tree("public");
+    site.write(
+        "static/img/broken.jpg",
+        [0xFF, 0xD8, 0xFF, 0xE1, 0x40, 0x00, b'E'],
+    );
+    site.build()
+        .code(1)
+        .stderr_has("static/img/broken.jpg")
+        .stderr_has("damaged")
+        .unchanged(&before);
+}

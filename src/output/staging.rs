@@ -75,7 +75,7 @@ impl Staging {
         match &file.contents {
             Contents::Bytes(b) => std::fs::write(&staged, &**b),
             Contents::Static(b) => std::fs::write(&staged, b),
-            Contents::Copy(from) => std::fs::copy(from, &staged).map(|_| ()),
+            Contents::Copy(from) => copy_published(from, &staged),
         }
         .map_err(fail)?;
         let copied_from = match &file.contents {
@@ -111,6 +111,16 @@ impl Staging {
             self.target.shown().join(&file.path),
             std::io::Error::new(e.kind(), why),
         )
+    }
+}
+
+/// Copies `from` as it is published: photos (by their first bytes, not their name) are
+/// rewritten without their metadata, every other file is copied by the filesystem.
+fn copy_published(from: &Path, to: &Path) -> std::io::Result<()> {
+    if crate::photo::starts_like_photo(from)? {
+        std::fs::write(to, super::published_copy(from)?)
+    } else {
+        std::fs::copy(from, to).map(|_| ())
     }
 }
 
