@@ -169,7 +169,7 @@ impl Config {
     /// A hash of every setting: caches kept between rebuilds compare it to know whether
     /// the config changed.
     pub fn fingerprint(&self) -> u64 {
-        crate::render::bodies::fingerprint(&serde_json::to_string(self).unwrap_or_default())
+        crate::fingerprint::fingerprint(&serde_json::to_string(self).unwrap_or_default())
     }
 
     /// Reads and validates the config file at `path`; `shown_as` is the name used in errors.

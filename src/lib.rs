@@ -30,6 +30,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod photo;

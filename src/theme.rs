@@ -87,7 +87,7 @@ impl Theme {
                 StaticSource::Disk(from) => (path, Some(from), 0),
             })
             .collect();
-        crate::render::bodies::fingerprint(&(templates, statics))
+        crate::fingerprint::fingerprint(&(templates, statics))
     }
 
     fn add_embedded(&mut self, dir: &'static Dir<'static>) {

@@ -140,18 +140,14 @@ pub fn public_path(shoutout: &Shoutout, config: &Config) -> String {
     )
 }
 
-/// FNV-1a (64 bits, stable across builds and Rust versions) over the quote's words, so
+/// A stable id (the same in every build and Rust version) of the quote's words, so
 /// re-wrapping lines or trailing spaces do not move the URL; 12 hex digits.
 fn quote_hash(quote: &str) -> String {
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    let mut feed = |b: u8| hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    for (i, word) in quote.split_whitespace().enumerate() {
-        if i > 0 {
-            feed(b' ');
-        }
-        word.bytes().for_each(&mut feed);
-    }
-    format!("{:012x}", hash >> 16)
+    let words = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!(
+        "{:012x}",
+        crate::fingerprint::stable_id(words.as_bytes()) >> 16
+    )
 }
 
 /// The output paths of the files under `content/`, to find a photo beside its shout-out

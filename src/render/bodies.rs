@@ -6,7 +6,7 @@
 //! `{% segment(...) %}` blocks and name.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
@@ -16,6 +16,7 @@ use tera::{Context, Tera, Value};
 
 use crate::content::{Shoutout, Source};
 use crate::error::{Error, Result, SourceError};
+use crate::fingerprint::fingerprint;
 use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeError};
 use crate::markdown::{self, MarkdownOptions, Rendered};
 use crate::site::{ItemRef, Site};
@@ -174,19 +175,10 @@ pub fn cached_view(
     }
 }
 
-/// Where a cache keeps an entry: a fast hash, as every entry also stores its id and is
-/// checked against it.
+/// Where a cache keeps an entry (every entry also stores its id and is checked against
+/// it, so a shared slot costs a render, never a wrong page).
 fn slot(id: &impl Hash) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    id.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// A stable-within-a-process hash of anything hashable.
-pub fn fingerprint(value: &impl Hash) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+    fingerprint(id)
 }
 
 /// What shortcodes need to render: the engine and the shared lists.

@@ -14,8 +14,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use crate::content::Page;
+use crate::fingerprint::{Fingerprint, fingerprint};
 use crate::markdown::Rendered;
-use crate::render::bodies::fingerprint;
 use crate::render::{Job, Renderer};
 use crate::site::{ItemRef, Site};
 use crate::theme::Theme;
@@ -52,7 +52,7 @@ pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
             let mut seen = BTreeSet::new();
             let mut stack = vec![name.clone()];
             let mut deps = TemplateDeps::default();
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            let mut hasher = Fingerprint::new();
             while let Some(current) = stack.pop() {
                 if !seen.insert(current.clone()) {
                     continue;
@@ -358,7 +358,7 @@ impl SiteFingerprints {
             .templates
             .keys()
             .map(|name| {
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                let mut hasher = Fingerprint::new();
                 self.components.hash(&mut hasher);
                 self.template_inputs(name, &mut hasher);
                 // Every page template reads partials for cards and post items.
@@ -408,7 +408,7 @@ impl Renderer {
     /// The fingerprint of everything `job`'s output depends on.
     pub fn job_fingerprint(&self, job: &Job, output_path: &str, fp: &SiteFingerprints) -> u64 {
         let site = &*self.site;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = Fingerprint::new();
         fp.config.hash(&mut hasher);
         job.hash(&mut hasher);
         output_path.hash(&mut hasher);

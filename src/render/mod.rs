@@ -27,9 +27,10 @@ use crate::output::{Contents, OutputFile, index_file};
 use crate::site::{ItemRef, Site};
 use crate::theme::{StaticSource, Theme};
 
+use crate::fingerprint::fingerprint;
 pub use bodies::Bodies;
 pub use bodies::BodyCache;
-use bodies::{ShortcodeEnv, cached_view, fingerprint, item_path, render_quotes, variant_jobs};
+use bodies::{ShortcodeEnv, cached_view, item_path, render_quotes, variant_jobs};
 use context::{
     HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView,
     ShoutoutView, TagView, Urls, page_window,
