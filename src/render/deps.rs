@@ -8,7 +8,7 @@
 //! job itself shows (its post, the posts on a listing page, a segment's members...).
 //! Items are fingerprinted by their source text, URL and rendered body revision, so an
 //! edit that changes nothing a page shows leaves the page alone. The property test in
-//! `tests/incremental.rs` checks that this always equals a clean build.
+//! `tests/cli/incremental.rs` checks that this always equals a clean build.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};

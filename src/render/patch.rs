@@ -8,7 +8,7 @@
 //! shows of an item is rebuilt here: a post's listing entry, a shout-out's card, and
 //! every body whose shortcodes embed cards. Anchors must stay the same (other pages'
 //! links were checked against them). Which outputs changed is then decided by the same
-//! fingerprints as in a full rebuild. `tests/incremental.rs` checks the result against
+//! fingerprints as in a full rebuild. `tests/cli/incremental.rs` checks the result against
 //! clean builds.
 
 use std::sync::Arc;

@@ -1,0 +1,29 @@
+//! kudos's command-line tests: one binary over small fixture sites (`tests/fixtures/`),
+//! each module a subject, every test through the helpers in [`common`]. One binary links
+//! the library once, instead of once per file.
+
+mod common;
+
+mod bad_input;
+mod base_url;
+mod build_output;
+mod check;
+mod collisions;
+mod consent_property;
+mod demo_site;
+mod feed;
+mod import;
+mod incremental;
+mod init_new;
+mod output_safety;
+mod segments;
+mod serve_browser;
+mod serve_http;
+mod shortcodes;
+mod shoutouts;
+mod tags;
+mod theme_snapshots;
+mod valid_html;
+mod visibility;
+mod wall;
+mod watch;
