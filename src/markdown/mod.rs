@@ -7,6 +7,7 @@
 //! the `<!-- more -->` summary cut, and a word count for reading time.
 
 pub mod highlight;
+pub mod nesting;
 pub mod shortcodes;
 
 use std::collections::HashSet;
