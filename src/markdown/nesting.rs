@@ -97,11 +97,17 @@ impl<'a> OpenElements<'a> {
     }
 }
 
+fn is_void(name: &str) -> bool {
+    VOID.iter().any(|v| name.eq_ignore_ascii_case(v))
+}
+
 /// The name in `<name ...>` or `</name ...>`.
 fn tag_name(tag: &str) -> &str {
-    let inner = tag.trim_start_matches('<').trim_start_matches('/');
+    let inner = tag.strip_prefix('<').unwrap_or(tag);
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
     let end = inner
-        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        .bytes()
+        .position(|b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
         .unwrap_or(inner.len());
     &inner[..end]
 }
@@ -216,9 +222,7 @@ impl<'a> Iterator for Pieces<'a> {
         self.at = end;
         let text = &self.html[start..end];
         Some(match kind(text) {
-            Piece::Open(tag) if VOID.iter().any(|v| tag_name(tag).eq_ignore_ascii_case(v)) => {
-                Piece::Other(tag)
-            }
+            Piece::Open(tag) if is_void(tag_name(tag)) => Piece::Other(tag),
             piece => piece,
         })
     }
