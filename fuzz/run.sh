@@ -25,6 +25,8 @@ cargo build --release --locked --bin inputs --target "$target"
 mkdir -p corpus/inputs artifacts/inputs
 # Seed the corpus with the demo site's content and the test fixtures (real-looking files).
 find ../content ../tests/fixtures -name '*.md' -size -64k -exec cp -n {} corpus/inputs/ \; 2>/dev/null || true
+# ...and with recipes for big inputs (see fuzz_targets/inputs.rs): deep nesting, long lines.
+cp -n seeds/* corpus/inputs/
 
 # 2 MiB of stack, like the rayon worker threads that render pages in a real build: a
 # recursion that fits in 8 MiB but not there is a crash here too.

@@ -1,8 +1,14 @@
 //! One fuzz target over every kudos entry point that takes untrusted text: front matter
 //! (split, parse into each kind of item, and the diagnostic printed for a bad one),
 //! shortcode expansion followed by the markdown render, and a customer quote's render
-//! and sanitising. The first byte picks nothing: every input goes through all three, so
-//! a crash in any of them is found from the same corpus.
+//! and sanitising. Every input goes through all three, so a crash in any of them is
+//! found from the same corpus.
+//!
+//! Blow-ups (deep nesting, quadratic scans) need big inputs that libFuzzer's mutations
+//! reach slowly, so an input starting with `R` is a recipe instead: its second byte times
+//! 64 is a count, and the rest, split at the first NUL, is a unit repeated that many times
+//! and a tail (`R`, 200, `{% segment(except="a") %}`, NUL, `x` is 12,800 nested blocks).
+//! libFuzzer's `-timeout` and `-rss_limit_mb` turn a blow-up into a reported crash.
 
 #![no_main]
 
@@ -20,12 +26,28 @@ const OPTIONS: MarkdownOptions = MarkdownOptions {
 };
 
 fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
+    let data = expand_recipe(data);
+    let text = String::from_utf8_lossy(&data);
     let text: Arc<str> = Arc::from(text.as_ref());
     front_matter_and_report(&text);
     body_with_shortcodes(&text);
     quote(&text);
 });
+
+/// The input itself, or for `R<count><unit>\0<tail>` the unit repeated `count * 64` times
+/// then the tail.
+fn expand_recipe(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let [b'R', count, rest @ ..] = data else {
+        return data.into();
+    };
+    let (unit, tail) = match rest.iter().position(|&b| b == 0) {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, &[][..]),
+    };
+    let mut text = unit.repeat(usize::from(*count) * 64);
+    text.extend_from_slice(tail);
+    text.into()
+}
 
 /// Splits and parses `text` as each kind of content file; every error is rendered the way
 /// the CLI prints it, so a panicking report is a crash here too.
