@@ -69,7 +69,11 @@ fn front_matter_and_report(text: &Arc<str>) {
 
 fn report(error: &kudos::SourceError) {
     let printed = kudos::cmd::render_diagnostic(error, false, "error");
-    assert!(printed.len() < 64 * 1024, "a diagnostic of {} bytes", printed.len());
+    assert!(
+        printed.len() < 64 * 1024,
+        "a diagnostic of {} bytes",
+        printed.len()
+    );
 }
 
 /// Expands shortcodes like the build does (blocks keep their body, calls become HTML),
@@ -91,7 +95,12 @@ fn body_with_shortcodes(text: &Arc<str>) {
         }
         Err(error) => {
             let at = error.offset.min(text.len());
-            report(&kudos::SourceError::at("content/fuzz.md", text, at..at + 2, error.message));
+            report(&kudos::SourceError::at(
+                "content/fuzz.md",
+                text,
+                at..at + 2,
+                error.message,
+            ));
         }
     }
 }
