@@ -27,6 +27,8 @@ mkdir -p corpus/inputs artifacts/inputs
 find ../content ../tests/fixtures -name '*.md' -size -64k -exec cp -n {} corpus/inputs/ \; 2>/dev/null || true
 # ...and with recipes for big inputs (see fuzz_targets/inputs.rs): deep nesting, long lines.
 cp -n seeds/* corpus/inputs/
+# Every input the fuzzer once failed on runs first: a regression stops the run at once.
+cp -n regressions/* corpus/inputs/
 
 # 2 MiB of stack, like the rayon worker threads that render pages in a real build: a
 # recursion that fits in 8 MiB but not there is a crash here too.

@@ -612,6 +612,11 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(find(&body).unwrap().len(), 20_000);
         assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        // The fuzzer's case: many `{%` that open nothing, and no `{{`.
+        let body = "{%# segment(except=\"a\")\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        assert!(find(&body).unwrap().is_empty());
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
         let body = "{ {{ b() }} {%x".repeat(3);
         assert_eq!(find(&body).unwrap().len(), 3);
     }
