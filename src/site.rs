@@ -155,6 +155,8 @@ impl Site {
         let mut hidden_shoutouts = Vec::new();
         // Every shout-out not published, with why: their photo files stay out too.
         let mut hidden: Vec<(Arc<Shoutout>, String)> = Vec::new();
+        // Which shout-outs got a neutral URL (their name may not be shown).
+        let mut neutral = Vec::new();
         for shoutout in content.shoutouts {
             if !published(shoutout.meta.draft, None) {
                 hidden_shoutouts.push(shoutout.slug.clone());
@@ -183,8 +185,11 @@ impl Site {
                 hidden.push((shoutout, why));
                 continue;
             }
-            shoutouts.push(with_public_path(shoutout, &config));
+            let public = with_public_path(Arc::clone(&shoutout), &config);
+            neutral.push(!Arc::ptr_eq(&public, &shoutout));
+            shoutouts.push(public);
         }
+        separate_equal_neutral_paths(&mut shoutouts, &neutral);
         shoutouts.sort_by(|a, b| {
             b.meta
                 .featured
@@ -564,6 +569,29 @@ fn with_public_path(shoutout: Arc<Shoutout>, config: &Config) -> Arc<Shoutout> {
     let mut public = (*shoutout).clone();
     public.path = path;
     Arc::new(public)
+}
+
+/// Two anonymous shout-outs with the same words (a short "Great toys!") get the same
+/// neutral URL. The first, in file order, keeps it; the others get `-2`, `-3`, ... in
+/// file order, which says nothing about who they are and stays put across builds.
+fn separate_equal_neutral_paths(shoutouts: &mut [Arc<Shoutout>], neutral: &[bool]) {
+    let mut by_path: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (i, shoutout) in shoutouts.iter().enumerate() {
+        if neutral[i] {
+            by_path.entry(shoutout.path.clone()).or_default().push(i);
+        }
+    }
+    for (path, mut sharing) in by_path {
+        if sharing.len() < 2 {
+            continue;
+        }
+        sharing.sort_by(|&a, &b| shoutouts[a].source.path.cmp(&shoutouts[b].source.path));
+        for (n, &i) in sharing.iter().enumerate().skip(1) {
+            let mut apart = (*shoutouts[i]).clone();
+            apart.path = format!("{}-{}/", path.trim_end_matches('/'), n + 1);
+            shoutouts[i] = Arc::new(apart);
+        }
+    }
 }
 
 /// The photo decision over every shout-out, published or not.

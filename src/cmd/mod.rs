@@ -2,6 +2,7 @@
 //! `--quiet`, `--verbose` and `--color` mean the same everywhere.
 
 mod build;
+mod diagnostic;
 mod import;
 mod init;
 mod new;
@@ -11,6 +12,8 @@ use std::io::IsTerminal;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::error::{Result, SourceError};
+
+pub use diagnostic::render_diagnostic;
 
 /// How commands talk to the user.
 #[derive(Debug, Clone, Copy)]
@@ -77,48 +80,6 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Watch(args) => serve::watch(cli, args, &ui),
         Command::New(what) => new::run(cli, what, &ui),
         Command::Import(what) => import::run(cli, what, &ui),
-    }
-}
-
-/// A diagnostic as text: "severity: path:line:col: message", then the snippet and help.
-pub fn render_diagnostic(error: &SourceError, color: bool, severity: &str) -> String {
-    use miette::{GraphicalReportHandler, GraphicalTheme};
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-    let mut out = format!("{severity}: {error}\n");
-    if error.snippet.is_some() {
-        let _ = handler.render_report(&mut out, &Snippet(error));
-    } else if let Some(help) = &error.help {
-        out.push_str(&format!("  help: {help}\n"));
-    }
-    out.trim_end().to_string()
-}
-
-/// The snippet part of a diagnostic (the headline is printed by us, with its location).
-#[derive(Debug)]
-struct Snippet<'a>(&'a SourceError);
-
-impl std::fmt::Display for Snippet<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.location())
-    }
-}
-
-impl std::error::Error for Snippet<'_> {}
-
-impl miette::Diagnostic for Snippet<'_> {
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        miette::Diagnostic::help(self.0)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        miette::Diagnostic::source_code(self.0)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        miette::Diagnostic::labels(self.0)
     }
 }
 

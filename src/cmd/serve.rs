@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::{Ui, render_diagnostic, thousands};
 use crate::build::Project;
 use crate::cli::{Cli, ServeArgs, WatchArgs};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SourceError};
 use crate::output;
 use crate::serve::server::{self, Live};
 use crate::serve::session::{OutputMap, RebuildReport, Session};
@@ -48,10 +48,12 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     let live = Live::default();
     // Watch before the first build, so a save made while it runs is not lost.
     let mut watcher = Watcher::new(&project.root, &output_dir, &project.config_path)?;
+    let mut shown = ShownWarnings::default();
     rebuild(
         &mut session,
         &[],
         ui,
+        &mut shown,
         &|report| live.publish(session_output(report), &report.1),
         &|m| live.fail(m),
     );
@@ -74,6 +76,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
                     &mut session,
                     &changed,
                     &ui_copy,
+                    &mut shown,
                     &|report| rebuild_live.publish(session_output(report), &report.1),
                     &|m| rebuild_live.fail(m),
                 );
@@ -134,14 +137,15 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     };
     // Watch before the first build, so a save made while it runs is not lost.
     let mut watcher = Watcher::new(&project.root, &output_dir, &project.config_path)?;
-    rebuild(&mut session, &[], ui, &write, &|_| {});
+    let mut shown = ShownWarnings::default();
+    rebuild(&mut session, &[], ui, &mut shown, &write, &|_| {});
     ui.info(&format!(
         "Watching {} (Ctrl-C to stop)",
         project.root.display()
     ));
     while !stop.load(Ordering::Relaxed) {
         if let Some(changed) = watcher.next(Duration::from_millis(200)) {
-            rebuild(&mut session, &changed, ui, &write, &|_| {});
+            rebuild(&mut session, &changed, ui, &mut shown, &write, &|_| {});
         }
     }
     ui.info("Stopped.");
@@ -168,21 +172,77 @@ fn session_output(published: &Published) -> Arc<OutputMap> {
     Arc::clone(&published.0)
 }
 
-/// One rebuild with its log line: "content/posts/a.md changed: 9 pages in 14 ms".
+/// What the terminal was last told about warnings: a rebuild prints its warnings only
+/// when they differ from these (the first build always prints them).
+#[derive(Debug, Default)]
+struct ShownWarnings(Option<Vec<String>>);
+
+impl ShownWarnings {
+    /// Prints `warnings` if they are not the ones shown last.
+    fn show(&mut self, warnings: &[SourceError], ui: &Ui) {
+        let plain: Vec<String> = warnings
+            .iter()
+            .map(|w| render_diagnostic(w, false, "warning"))
+            .collect();
+        if self.0.as_ref() == Some(&plain) {
+            return;
+        }
+        for warning in warnings {
+            ui.warn(warning);
+        }
+        if warnings.is_empty() && self.0.is_some() {
+            ui.info("No warnings left.");
+        }
+        self.0 = Some(plain);
+    }
+}
+
+/// One rebuild with its log line: "content/posts/a.md changed: 9 pages in 14 ms". A
+/// panic anywhere in it (a bug) is reported like a failed build, the session forgets its
+/// caches, and the loop goes on: the next save rebuilds from the files.
 fn rebuild(
     session: &mut Session,
     changed: &[PathBuf],
     ui: &Ui,
+    shown: &mut ShownWarnings,
+    on_success: &dyn Fn(&Published),
+    on_error: &dyn Fn(String),
+) {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rebuild_and_report(session, changed, ui, shown, on_success, on_error)
+    }));
+    if let Err(panic) = attempt {
+        session.reset();
+        let message = format!(
+            "error: kudos crashed while rebuilding (this is a bug in kudos: please report it): {}",
+            panic_message(panic.as_ref())
+        );
+        eprintln!("{message}");
+        ui.info("Rebuild failed; still serving the last good version.");
+        on_error(message);
+    }
+}
+
+/// The text a panic was raised with.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
+fn rebuild_and_report(
+    session: &mut Session,
+    changed: &[PathBuf],
+    ui: &Ui,
+    shown: &mut ShownWarnings,
     on_success: &dyn Fn(&Published),
     on_error: &dyn Fn(String),
 ) {
     match session.rebuild(changed) {
         Ok(report) => {
-            for warning in &report.warnings {
-                if changed.is_empty() {
-                    ui.warn(warning);
-                }
-            }
+            shown.show(&report.warnings, ui);
             ui.info(&log_line(session, changed, &report));
             let how = if report.patched {
                 " (pages stayed in place: the kept site was patched, not resolved again)"
@@ -289,4 +349,96 @@ fn ctrlc_flag(flag: Arc<AtomicBool>) {
             flag.store(true, Ordering::Relaxed);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    const QUIET: Ui = Ui {
+        quiet: true,
+        verbose: false,
+        color: false,
+        interactive: false,
+    };
+
+    /// A session over a one-post site whose config read panics on the `panic_on`-th call.
+    fn session(root: &Path, panic_on: usize) -> Session {
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        std::fs::write(root.join("kudos.toml"), "title = \"T\"\n").unwrap();
+        std::fs::write(
+            root.join("content/posts/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\n+++\nHello.\n",
+        )
+        .unwrap();
+        let calls = AtomicUsize::new(0);
+        Session::new(
+            Project::new(root, None),
+            BuildOptions::default(),
+            Box::new(move |_| {
+                if calls.fetch_add(1, Ordering::Relaxed) + 1 == panic_on {
+                    panic!("injected for the test");
+                }
+            }),
+        )
+    }
+
+    #[test]
+    fn a_panicking_rebuild_is_reported_and_the_next_one_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = session(dir.path(), 2);
+        let errors = RefCell::new(Vec::new());
+        let built = RefCell::new(0);
+        let mut shown = ShownWarnings::default();
+        let mut once = |session: &mut Session| {
+            rebuild(
+                session,
+                &[],
+                &QUIET,
+                &mut shown,
+                &|_| *built.borrow_mut() += 1,
+                &|m| errors.borrow_mut().push(m),
+            )
+        };
+        once(&mut session);
+        once(&mut session);
+        assert_eq!(*built.borrow(), 1);
+        assert_eq!(
+            *errors.borrow(),
+            [
+                "error: kudos crashed while rebuilding (this is a bug in kudos: please report it): injected for the test"
+            ]
+        );
+        std::fs::write(
+            dir.path().join("content/posts/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\n+++\nHello again.\n",
+        )
+        .unwrap();
+        once(&mut session);
+        assert_eq!(*built.borrow(), 2);
+        let page = session.output()["posts/a/index.html"]
+            .bytes()
+            .unwrap()
+            .into_owned();
+        assert!(String::from_utf8(page).unwrap().contains("Hello again."));
+    }
+
+    #[test]
+    fn warnings_are_shown_again_only_when_they_change() {
+        let text: Arc<str> = Arc::from("x");
+        let one = SourceError::at("content/shoutouts/a.md", &text, 0..1, "no consent");
+        let two = SourceError::at("content/shoutouts/b.md", &text, 0..1, "no consent");
+        let mut shown = ShownWarnings::default();
+        shown.show(std::slice::from_ref(&one), &QUIET);
+        let first = shown.0.clone();
+        shown.show(std::slice::from_ref(&one), &QUIET);
+        assert_eq!(shown.0, first);
+        shown.show(&[one.clone(), two], &QUIET);
+        assert_eq!(shown.0.as_ref().map(Vec::len), Some(2));
+        shown.show(&[], &QUIET);
+        assert_eq!(shown.0, Some(Vec::new()));
+    }
 }

@@ -388,7 +388,10 @@ fn load_markdown(
     };
     match parts[0] {
         "shoutouts" if parts.len() > 1 => {
-            let meta: ShoutoutMeta = front_matter::parse(&shown, &text, &split)?;
+            let mut meta: ShoutoutMeta = front_matter::parse(&shown, &text, &split)?;
+            for list in [&mut meta.tags, &mut meta.segments] {
+                dedup_keep_order(list);
+            }
             let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
             // Resolving makes it neutral when the consent does not cover the name.
             let path = format!("/{}/{slug}/", config.shoutouts.wall_path);
@@ -400,7 +403,10 @@ fn load_markdown(
             })))
         }
         "segments" if parts.len() > 1 => {
-            let meta: SegmentMeta = front_matter::parse(&shown, &text, &split)?;
+            let mut meta: SegmentMeta = front_matter::parse(&shown, &text, &split)?;
+            for list in [&mut meta.tags, &mut meta.featured_shoutouts] {
+                dedup_keep_order(list);
+            }
             let slug = slug_of(stem);
             let path = format!("/{}/{slug}/", config.segments.path);
             Ok(Loaded::Segment(Arc::new(Segment {
@@ -411,7 +417,10 @@ fn load_markdown(
             })))
         }
         first => {
-            let meta: PageMeta = front_matter::parse(&shown, &text, &split)?;
+            let mut meta: PageMeta = front_matter::parse(&shown, &text, &split)?;
+            for list in [&mut meta.tags, &mut meta.segments, &mut meta.variants] {
+                dedup_keep_order(list);
+            }
             let kind = if first == "posts" && parts.len() > 1 {
                 PageKind::Post
             } else {
@@ -434,6 +443,23 @@ fn load_markdown(
             })))
         }
     }
+}
+
+/// Drops repeated entries of a front matter list, keeping the first of each in order:
+/// `tags = ["news", "news", ...]` a million times is one tag, and costs one tag's work
+/// (and memory) in every later stage.
+fn dedup_keep_order(list: &mut Vec<String>) {
+    if list.len() < 2 {
+        return;
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    list.retain(|item| {
+        if seen.contains(item) {
+            return false;
+        }
+        seen.insert(item.clone());
+        true
+    });
 }
 
 fn missing_date(shown: &Path, text: &Arc<str>, split: &front_matter::Split) -> SourceError {
@@ -580,5 +606,49 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("hello.md"));
+    }
+
+    #[test]
+    fn repeated_list_entries_keep_their_first_place() {
+        let mut tags: Vec<String> = ["b", "a", "b", "c", "a", "B"].map(String::from).to_vec();
+        dedup_keep_order(&mut tags);
+        assert_eq!(tags, ["b", "a", "c", "B"]);
+    }
+
+    #[test]
+    fn every_list_of_names_is_deduplicated_at_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            (
+                "posts/p.md",
+                "+++\ntitle = \"P\"\ndate = 2026-01-01\ntags = [\"x\", \"y\", \"x\"]\nsegments = [\"s\", \"s\"]\nvariants = [\"s\", \"s\"]\n+++\n",
+            ),
+            (
+                "shoutouts/q.md",
+                "+++\ncustomer = \"Q\"\ntags = [\"t\", \"t\"]\nsegments = [\"s\", \"s\"]\n+++\nHi\n",
+            ),
+            (
+                "segments/s.md",
+                "+++\ntitle = \"S\"\ntags = [\"t\", \"t\"]\nfeatured_shoutouts = [\"q\", \"q\"]\n+++\n",
+            ),
+        ];
+        for (path, text) in files {
+            let path = root.join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config: Config = toml::from_str("title = \"T\"").unwrap();
+        let content = load(root, &config).unwrap();
+        let post = &content.pages[0].meta;
+        assert_eq!(post.tags, ["x", "y"]);
+        assert_eq!(post.segments, ["s"]);
+        assert_eq!(post.variants, ["s"]);
+        let shoutout = &content.shoutouts[0].meta;
+        assert_eq!(shoutout.tags, ["t"]);
+        assert_eq!(shoutout.segments, ["s"]);
+        let segment = &content.segments[0].meta;
+        assert_eq!(segment.tags, ["t"]);
+        assert_eq!(segment.featured_shoutouts, ["q"]);
     }
 }

@@ -7,9 +7,10 @@
 //! the `<!-- more -->` summary cut, and a word count for reading time.
 
 pub mod highlight;
+pub mod nesting;
 pub mod shortcodes;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -63,12 +64,18 @@ pub struct Rendered {
     /// Unique per rendering in this process: pages built from an unchanged body need
     /// not be re-rendered (see `serve`).
     pub revision: u64,
+    /// [`Rendered::anchor_ids`], owned, built on the first anchor check (once `html` is
+    /// final): checking many `#anchor` links against a long page stays fast.
+    anchors: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Rendered {
     /// Whether `id` is an anchor in this body (a heading or footnote).
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.toc.iter().any(|h| h.id == id) || self.html.contains(&format!("id=\"{id}\""))
+        self.anchors
+            .get_or_init(|| self.anchor_ids().into_iter().map(String::from).collect())
+            .binary_search_by(|anchor| anchor.as_str().cmp(id))
+            .is_ok()
     }
 
     /// Every id [`Rendered::has_anchor`] accepts, sorted: two bodies with the same list
@@ -140,7 +147,7 @@ fn transform<'a>(
     rendered: &mut Rendered,
 ) -> Vec<Event<'a>> {
     let mut out = Vec::new();
-    let mut used_ids = HashSet::new();
+    let mut used_ids = HeadingIds::default();
     let mut heading: Option<OpenHeading<'a>> = None;
     let mut code: Option<(Option<String>, String)> = None;
 
@@ -216,7 +223,7 @@ fn emit_heading<'a>(
     classes: Vec<CowStr<'a>>,
     inner: Vec<Event<'a>>,
     options: MarkdownOptions,
-    used_ids: &mut HashSet<String>,
+    used_ids: &mut HeadingIds,
     rendered: &mut Rendered,
     out: &mut Vec<Event<'a>>,
 ) {
@@ -228,12 +235,7 @@ fn emit_heading<'a>(
         })
         .collect();
     let base = id.map_or_else(|| heading_id(&title), |i| i.to_string());
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used_ids.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
+    let id = used_ids.unique(base);
     let level_num = level as u8;
     let mut open = format!("<h{level_num} id=\"");
     pulldown_cmark_escape::escape_html(&mut open, &id).ok();
@@ -259,6 +261,32 @@ fn emit_heading<'a>(
         id,
         title,
     });
+}
+
+/// The ids given to a body's headings so far.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// For each base id, the suffix to try next: a thousand headings with one title cost
+    /// a thousand tries in all, not half a million.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// `base`, or the first of `base-1`, `base-2`, ... not used yet.
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
 }
 
 fn next_revision() -> u64 {
@@ -346,6 +374,26 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"why-it-matters\">Why it matters <a class=\"heading-anchor\" href=\"#why-it-matters\""), "{}", r.html);
         assert!(r.html.contains("id=\"why-it-matters-1\""));
         assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn many_headings_with_one_title_get_numbered_ids_quickly() {
+        let body = "## Same\n\n## Same-1\n\n".to_string() + &"## Same\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let r = md(&body);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).take(5).collect();
+        assert_eq!(ids, ["same", "same-1", "same-2", "same-3", "same-4"]);
+        assert_eq!(r.toc.last().unwrap().id, "same-20001");
+    }
+
+    #[test]
+    fn anchors_are_headings_and_ids_in_the_html() {
+        let r = md("## Title\n\nA note[^n].\n\n[^n]: Foot.\n\n<span id=\"raw\"></span>\n");
+        for id in ["title", "n", "raw"] {
+            assert!(r.has_anchor(id), "{id} in {}", r.html);
+        }
+        assert!(!r.has_anchor("missing"));
     }
 
     #[test]

@@ -8,10 +8,22 @@
 //! Expansion is a pre-pass: text results (the `segment` blocks, `segment_name`) are spliced
 //! into the markdown, HTML results become placeholder tokens that are swapped in after
 //! markdown rendering, so a card never gets wrapped or escaped by the markdown renderer.
+//!
+//! Bodies are untrusted (a quote may arrive by CSV), so every step is linear in the size of
+//! the body, and block shortcodes nest at most [`MAX_NESTING`] deep: deeper nesting is a
+//! located error, not a stack overflow or a quadratic pile of copies.
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// How deep block shortcodes (and expansions that contain shortcodes again) may nest.
+/// Real bodies nest two or three levels; the limit bounds the recursion of [`expand`] and
+/// the copies it makes (at most this many of the body).
+pub const MAX_NESTING: usize = 32;
+
+/// The text between a placeholder's prefix and its `x`: `kudosshortcode12x`.
+const TOKEN_PREFIX: &str = "kudosshortcode";
 
 /// A literal argument value.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,29 +89,64 @@ pub struct Expanded {
 impl Expanded {
     /// The offset in the original body of an offset in the expanded markdown.
     pub fn original_offset(&self, offset: usize) -> usize {
-        match self
+        // `offsets` grows with the expanded markdown, so it is sorted: a binary search
+        // keeps checking many links in a long body linear-logarithmic.
+        let after = self
             .offsets
-            .iter()
-            .rev()
-            .find(|(expanded, _)| *expanded <= offset)
-        {
+            .partition_point(|(expanded, _)| *expanded <= offset);
+        match after.checked_sub(1).map(|at| self.offsets[at]) {
             Some((expanded, original)) => original + (offset - expanded),
             None => offset,
         }
     }
 
     /// Swaps the HTML results into rendered output; a placeholder alone in a paragraph
-    /// replaces the paragraph.
+    /// replaces the paragraph. One pass over `html`: inserted HTML is never searched for
+    /// placeholders again (a customer's quote inside a card cannot pull in another card).
     pub fn insert_html(&self, html: &mut String) {
-        for (token, replacement) in &self.html {
-            let paragraph = format!("<p>{token}</p>");
-            if html.contains(&paragraph) {
-                *html = html.replace(&paragraph, replacement);
-            } else {
-                *html = html.replace(token, replacement);
-            }
+        if self.html.is_empty() {
+            return;
         }
+        let mut out = String::with_capacity(html.len());
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some(found) = html[from..].find(TOKEN_PREFIX).map(|i| i + from) {
+            from = found + TOKEN_PREFIX.len();
+            let Some((index, end)) = placeholder_at(html, found) else {
+                continue;
+            };
+            let Some((_, replacement)) = self.html.get(index) else {
+                continue;
+            };
+            let paragraph = html[..found].ends_with("<p>") && html[end..].starts_with("</p>");
+            let (start, end) = if paragraph {
+                (found - "<p>".len(), end + "</p>".len())
+            } else {
+                (found, end)
+            };
+            out.push_str(&html[copied..start]);
+            out.push_str(replacement);
+            copied = end;
+            from = end;
+        }
+        out.push_str(&html[copied..]);
+        *html = out;
     }
+}
+
+/// The index and end of the placeholder `kudosshortcode<digits>x` starting at `at`.
+fn placeholder_at(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = &text[at + TOKEN_PREFIX.len()..];
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || !rest[digits..].starts_with('x') {
+        return None;
+    }
+    let index = rest[..digits].parse().ok()?;
+    Some((index, at + TOKEN_PREFIX.len() + digits + 1))
+}
+
+fn placeholder(index: usize) -> String {
+    format!("{TOKEN_PREFIX}{index}x")
 }
 
 /// Byte ranges of code (fenced, indented and inline) in `body`.
@@ -121,6 +168,13 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// Whether `at` is inside one of `ranges` (sorted by start, not overlapping), in
+/// logarithmic time: a body may hold many code spans and many `{{`.
+fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= at);
+    after > 0 && ranges[after - 1].contains(&at)
+}
+
 /// Whether `body` may contain shortcodes at all (a cheap check before parsing).
 pub fn may_contain(body: &str) -> bool {
     body.contains("{{") || body.contains("{%")
@@ -132,7 +186,7 @@ pub fn find(body: &str) -> Result<Vec<Call>, ShortcodeError> {
         return Ok(Vec::new());
     }
     let code = code_ranges(body);
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let in_code = |at: usize| in_ranges(&code, at);
     let mut calls = Vec::new();
     let mut at = 0;
     while let Some(found) = next_open(body, at) {
@@ -151,13 +205,19 @@ pub fn find(body: &str) -> Result<Vec<Call>, ShortcodeError> {
     Ok(calls)
 }
 
+/// The next `{{` or `{%` at or after `from`. One scan up to it: looking for each of the
+/// two separately went to the end of the body for the one that was not there, on every
+/// call (a body of many `{{ ... }}` and no `{%` was quadratic; found by `fuzz/`).
 fn next_open(body: &str, from: usize) -> Option<usize> {
-    let a = body[from..].find("{{").map(|i| i + from);
-    let b = body[from..].find("{%").map(|i| i + from);
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    let bytes = body.as_bytes();
+    let mut at = from;
+    while let Some(brace) = body[at..].find('{').map(|i| i + at) {
+        if matches!(bytes.get(brace + 1), Some(b'{' | b'%')) {
+            return Some(brace);
+        }
+        at = brace + 1;
     }
+    None
 }
 
 /// Parses a call starting at `start` (`{{` or `{%`); `None` if it is not shortcode-shaped.
@@ -352,13 +412,15 @@ pub fn expand(
     expand: &dyn Fn(&Call) -> Result<Expansion, ShortcodeError>,
 ) -> Result<Expanded, ShortcodeError> {
     let mut out = Expanded::default();
-    expand_into(body, 0, expand, &mut out)?;
+    expand_into(body, 0, 1, expand, &mut out)?;
     Ok(out)
 }
 
+/// Expands `body` (at `base` in the original, `depth` levels down) into `out`.
 fn expand_into(
     body: &str,
     base: usize,
+    depth: usize,
     expand: &dyn Fn(&Call) -> Result<Expansion, ShortcodeError>,
     out: &mut Expanded,
 ) -> Result<(), ShortcodeError> {
@@ -367,6 +429,9 @@ fn expand_into(
         e
     };
     let calls = find(body).map_err(shift)?;
+    if let Some(first) = calls.first().filter(|_| depth > MAX_NESTING) {
+        return Err(too_deep(base + first.range.start));
+    }
     let mut copied = 0;
     for call in calls {
         out.offsets.push((out.markdown.len(), base + copied));
@@ -384,10 +449,10 @@ fn expand_into(
                     }
                     _ => base + call.range.start,
                 };
-                expand_into(&text, inner_base, expand, out)?;
+                expand_into(&text, inner_base, depth + 1, expand, out)?;
             }
             Expansion::Html(html) => {
-                let token = format!("kudosshortcode{}x", out.html.len());
+                let token = placeholder(out.html.len());
                 out.markdown.push_str(&token);
                 out.html.push((token, html));
             }
@@ -397,6 +462,15 @@ fn expand_into(
     out.offsets.push((out.markdown.len(), base + copied));
     out.markdown.push_str(&body[copied..]);
     Ok(())
+}
+
+fn too_deep(offset: usize) -> ShortcodeError {
+    ShortcodeError {
+        offset,
+        message: format!(
+            "shortcodes nested more than {MAX_NESTING} deep: expected at most {MAX_NESTING} levels of `{{% ... %}}` blocks inside each other"
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -456,5 +530,102 @@ mod tests {
             expanded.original_offset(in_expanded),
             body.find("[l]").unwrap()
         );
+    }
+
+    /// Blocks keep their body, anything else becomes a card: how the build expands.
+    fn like_the_build(call: &Call) -> Result<Expansion, ShortcodeError> {
+        Ok(match &call.body {
+            Some(body) => Expansion::Markdown(body.clone()),
+            None => Expansion::Html(format!("<div>{}</div>", call.name)),
+        })
+    }
+
+    fn nested(depth: usize) -> String {
+        let open = "{% segment(except=\"w\") %}";
+        format!("{}x{}", open.repeat(depth), "{% end %}".repeat(depth))
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_expands() {
+        let expanded = expand(&nested(MAX_NESTING), &like_the_build).unwrap();
+        assert_eq!(expanded.markdown, "x");
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_at_the_first_block_too_deep() {
+        let body = nested(5_000);
+        // On a small stack, like a render thread's: no overflow, an error.
+        let err = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || expand(&body, &like_the_build).unwrap_err())
+            .unwrap()
+            .join()
+            .unwrap();
+        let open_len = "{% segment(except=\"w\") %}".len();
+        assert_eq!(err.offset, MAX_NESTING * open_len);
+        assert!(
+            err.message
+                .starts_with("shortcodes nested more than 32 deep: expected at most 32 levels"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn an_expansion_that_expands_to_itself_stops_at_the_limit() {
+        let err = expand("a {{ me() }}", &|_| {
+            Ok(Expansion::Markdown("{{ me() }}".into()))
+        })
+        .unwrap_err();
+        assert!(err.message.contains("nested more than"), "{err:?}");
+    }
+
+    #[test]
+    fn inserted_html_is_not_searched_for_placeholders_again() {
+        let body = "{{ a() }}\n\n{{ b() }} and text";
+        let expanded = expand(body, &|call| {
+            Ok(Expansion::Html(match call.name.as_str() {
+                "a" => "<q>kudosshortcode1x</q>".into(),
+                _ => "<b>card</b>".into(),
+            }))
+        })
+        .unwrap();
+        let mut html = "<p>kudosshortcode0x</p>\n<p>kudosshortcode1x and text</p>\n".to_string();
+        expanded.insert_html(&mut html);
+        assert_eq!(
+            html,
+            "<q>kudosshortcode1x</q>\n<p><b>card</b> and text</p>\n"
+        );
+    }
+
+    #[test]
+    fn lookalike_placeholders_are_left_alone() {
+        let expanded = expand("{{ a() }}", &|_| Ok(Expansion::Html("A".into()))).unwrap();
+        let mut html =
+            "kudosshortcode kudosshortcode9x kudosshortcode0 <p>kudosshortcode0x</p>".to_string();
+        expanded.insert_html(&mut html);
+        assert_eq!(html, "kudosshortcode kudosshortcode9x kudosshortcode0 A");
+    }
+
+    #[test]
+    fn many_calls_without_a_block_are_found_in_linear_time() {
+        let body = "{{ a() }}".repeat(20_000);
+        let started = std::time::Instant::now();
+        assert_eq!(find(&body).unwrap().len(), 20_000);
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        // The fuzzer's case: many `{%` that open nothing, and no `{{`.
+        let body = "{%# segment(except=\"a\")\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        assert!(find(&body).unwrap().is_empty());
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        let body = "{ {{ b() }} {%x".repeat(3);
+        assert_eq!(find(&body).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn calls_between_many_code_spans_are_found() {
+        let body = "`{{ a() }}` {{ b() }} ".repeat(2_000);
+        let calls = find(&body).unwrap();
+        assert_eq!(calls.len(), 2_000);
+        assert!(calls.iter().all(|c| c.name == "b"));
     }
 }

@@ -329,8 +329,10 @@ fn disclosure(site: &Site, shoutout: &Shoutout) -> Option<String> {
 }
 
 /// Customer words are untrusted: keep formatting, drop scripts, handlers, frames and
-/// `javascript:` URLs, and make links safe to follow.
+/// `javascript:` URLs, and make links safe to follow. Linear in the quote's size: elements
+/// nested deeper than [`MAX_HTML_DEPTH`] are unwrapped first.
 pub fn sanitize_quote(html: &str) -> String {
+    use crate::markdown::nesting::MAX_HTML_DEPTH;
     // Building the sanitiser's tables once, not per quote.
     static SANITISER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
     let sanitiser = SANITISER.get_or_init(|| {
@@ -338,8 +340,11 @@ pub fn sanitize_quote(html: &str) -> String {
         builder.rm_tags(&["img"]).link_rel(None);
         builder
     });
+    // The sanitiser's parser is quadratic in nesting depth: bound it first (a no-op for
+    // any quote that nests less than 64 levels).
+    let html = crate::markdown::nesting::limit_html_nesting(html, MAX_HTML_DEPTH);
     // `rel` is added only to links that kept an `href` (a bare `<a rel>` is invalid HTML).
-    sanitiser.clean(html).to_string().replace(
+    sanitiser.clean(&html).to_string().replace(
         "<a href=\"",
         "<a rel=\"nofollow noopener noreferrer\" href=\"",
     )
@@ -677,6 +682,20 @@ mod tests {
             assert!(!clean.contains(bad), "{bad} in {clean}");
         }
         assert!(clean.contains("Hi"));
+    }
+
+    #[test]
+    fn a_deeply_nested_quote_is_flattened_past_the_depth_limit() {
+        let options = crate::markdown::MarkdownOptions {
+            smart_punctuation: true,
+            heading_anchors: true,
+        };
+        let body = format!("{} deep", ">".repeat(20_000));
+        let html = crate::markdown::render(&body, options, &|_| None).html;
+        let clean = sanitize_quote(&html);
+        assert_eq!(clean.matches("<blockquote>").count(), 64);
+        assert_eq!(clean.matches("</blockquote>").count(), 64);
+        assert!(clean.contains("deep"), "{clean}");
     }
 
     #[test]

@@ -10,11 +10,16 @@
 //! renderer are kept, the new item is swapped in, and only the pages whose fingerprint
 //! changed are rendered (`src/render/patch.rs` says why that is exact). A save the
 //! shortcut cannot prove harmless goes through the full pipeline.
+//!
+//! Files copied as they are (`static/`, assets beside content) are read when the rebuild
+//! happens and kept as bytes: what is served is the last build's output, never whatever
+//! sits at that path when a request comes (a file swapped for a symlink to a secret after
+//! the build is not followed). An unchanged file's bytes are reused, not read again.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -22,7 +27,7 @@ use rustc_hash::FxHashMap;
 use crate::build::{Project, Timings};
 use crate::config::Config;
 use crate::content::{LoadCache, load_cached};
-use crate::error::{Result, SourceError};
+use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
 use crate::render::{BodyCache, Job, Renderer, extra_files, reject_page_collisions};
@@ -63,6 +68,14 @@ pub struct Session {
     /// What the last successful full rebuild prepared, for body-only edits to patch.
     /// Dropped whenever a rebuild fails, so a patch never builds on a broken site.
     retained: Option<Retained>,
+    /// Copied files as read by the last rebuild, by source path.
+    copies: FxHashMap<PathBuf, Snapshot>,
+}
+
+/// A copied file's bytes as read at a rebuild, with what its metadata said then.
+struct Snapshot {
+    stamp: (u64, Option<SystemTime>),
+    bytes: Arc<[u8]>,
 }
 
 /// The prepared renderer of the last good build and what it was prepared from.
@@ -95,6 +108,7 @@ impl Session {
             fingerprints: FxHashMap::default(),
             output: Arc::default(),
             retained: None,
+            copies: FxHashMap::default(),
         }
     }
 
@@ -106,6 +120,17 @@ impl Session {
     /// The current output, by path below the output folder (a cheap shared snapshot).
     pub fn output(&self) -> Arc<OutputMap> {
         Arc::clone(&self.output)
+    }
+
+    /// Forgets everything kept between rebuilds except the last good output, so the next
+    /// rebuild starts from the files alone. After a rebuild panicked (a bug), the caches
+    /// may be half-updated; this is what makes the next save rebuild correctly anyway.
+    pub fn reset(&mut self) {
+        self.load_cache = LoadCache::default();
+        self.bodies = Arc::default();
+        self.fingerprints = FxHashMap::default();
+        self.retained = None;
+        self.copies = FxHashMap::default();
     }
 
     /// Rebuilds after `changed` paths (absolute or relative to the root) changed. On error
@@ -264,7 +289,8 @@ impl Session {
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
         let site = renderer.site();
-        let extras = extra_files(site, theme)?;
+        let mut extras = extra_files(site, theme)?;
+        self.read_copies(&mut extras, changed)?;
         // Only pages at an extra's path can clash (resolving rules out page-page clashes).
         let clashing = extras
             .iter()
@@ -286,13 +312,10 @@ impl Session {
             keep
         });
         for file in rendered.into_iter().chain(extras) {
-            let differs = match self.output.get(file.path.as_str()) {
-                None => true,
-                Some(old) => {
-                    matches!(&file.contents, Contents::Copy(from) if changed.contains(from))
-                        || !same_contents(old, &file)
-                }
-            };
+            let differs = self
+                .output
+                .get(file.path.as_str())
+                .is_none_or(|old| !same_contents(old, &file));
             if differs {
                 changed_paths.push(file.path.clone());
             }
@@ -314,6 +337,37 @@ impl Session {
         });
         Ok((counts.0, counts.1, changed_paths))
     }
+}
+
+impl Session {
+    /// Turns every copied file of `files` into its bytes, read now: from the last rebuild's
+    /// snapshot when the file is not among `changed` and its size and time are the same.
+    fn read_copies(&mut self, files: &mut [OutputFile], changed: &HashSet<PathBuf>) -> Result<()> {
+        let mut next = FxHashMap::default();
+        for file in files {
+            let Contents::Copy(from) = &file.contents else {
+                continue;
+            };
+            let from = from.clone();
+            let stamp = stamp_of(&from)?;
+            let bytes = match self.copies.remove(&from) {
+                Some(old) if old.stamp == stamp && !changed.contains(&from) => old.bytes,
+                _ => std::fs::read(&from)
+                    .map_err(|e| Error::io(&from, e))?
+                    .into(),
+            };
+            file.contents = Contents::Bytes(Arc::clone(&bytes));
+            next.insert(from, Snapshot { stamp, bytes });
+        }
+        self.copies = next;
+        Ok(())
+    }
+}
+
+/// Size and modification time of `path` (through symlinks, as a copy reads it).
+fn stamp_of(path: &Path) -> Result<(u64, Option<SystemTime>)> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    Ok((meta.len(), meta.modified().ok()))
 }
 
 fn same_contents(a: &OutputFile, b: &OutputFile) -> bool {

@@ -12,6 +12,7 @@ mod collisions;
 mod consent_property;
 mod demo_site;
 mod feed;
+mod hostile_input;
 mod import;
 mod incremental;
 mod init_new;

@@ -244,6 +244,38 @@ fn neutral_url_was_derivable_from_the_customers_file_name() {
 }
 
 #[test]
+fn two_anonymous_shoutouts_with_the_same_words_clashed_on_one_neutral_url() {
+    let quote = "Great toys!";
+    let site = site_with(&[
+        (
+            "content/shoutouts/a.md",
+            &shoutout("Ann Onymous", "", "\"quote\"", quote),
+        ),
+        (
+            "content/shoutouts/b.md",
+            &shoutout("Bea Onymous", "", "\"quote\"", quote),
+        ),
+    ]);
+    site.build().success();
+    let mut slugs: Vec<String> = site
+        .files_ending("public/shoutouts", "index.html")
+        .into_iter()
+        .filter_map(|p| {
+            let dir = p
+                .trim_end_matches("/index.html")
+                .rsplit('/')
+                .next()?
+                .to_string();
+            dir.starts_with("customer-").then_some(dir)
+        })
+        .collect();
+    slugs.sort();
+    assert_eq!(slugs.len(), 2, "{slugs:?}");
+    assert_eq!(slugs[1], format!("{}-2", slugs[0]));
+    assert_nowhere(&site, "Onymous");
+}
+
+#[test]
 fn consent_dated_in_the_future_was_published_at_once() {
     let site = site_with(&[(
         "content/shoutouts/ada.md",
