@@ -336,6 +336,7 @@ impl Bodies {
     ) -> Vec<SourceError> {
         let mut errors = Vec::new();
         for (source, body) in sources {
+            let mut in_file = 0;
             for link in &body.links {
                 let at = source.body_offset + link.offset;
                 let problem = match site.by_content_path.get(&link.target) {
@@ -355,18 +356,34 @@ impl Bodies {
                         }),
                 };
                 if let Some(message) = problem {
-                    errors.push(SourceError::at(
-                        &source.path,
-                        &source.text,
-                        at..at + 2,
-                        message,
-                    ));
+                    in_file += 1;
+                    if in_file <= MAX_LINK_ERRORS_PER_FILE {
+                        errors.push(SourceError::at(
+                            &source.path,
+                            &source.text,
+                            at..at + 2,
+                            message,
+                        ));
+                    }
                 }
+            }
+            if let Some(more) = in_file
+                .checked_sub(MAX_LINK_ERRORS_PER_FILE)
+                .filter(|n| *n > 0)
+            {
+                errors.push(SourceError::new(
+                    &source.path,
+                    format!("{more} more broken links in this file are not listed (fix the ones above first)"),
+                ));
             }
         }
         errors
     }
 }
+
+/// Broken links listed per file: each costs a scan of the file for its line and column,
+/// so a file of 100,000 broken links is reported in bounded time (and a readable length).
+pub const MAX_LINK_ERRORS_PER_FILE: usize = 100;
 
 /// Every (item, segment) pair a `variants` list asks for.
 pub fn variant_jobs(site: &Site) -> Vec<(ItemRef, usize)> {
