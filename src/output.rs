@@ -74,10 +74,13 @@ pub fn published_copy(from: &std::path::Path) -> std::io::Result<Vec<u8>> {
         .map_err(|damaged| std::io::Error::new(std::io::ErrorKind::InvalidData, damaged))
 }
 
-/// The output path of a page's URL path: `/posts/x/` -> `posts/x/index.html`.
+/// The output path of a page's URL path: `/posts/x/` -> `posts/x/index.html`; a path that
+/// names a file (`/old/hello.html`) is that file.
 pub fn index_file(url_path: &str) -> String {
     let trimmed = url_path.trim_matches('/');
-    if trimmed.is_empty() {
+    if !url_path.ends_with('/') && !trimmed.is_empty() {
+        trimmed.into()
+    } else if trimmed.is_empty() {
         "index.html".into()
     } else {
         format!("{trimmed}/index.html")
@@ -101,6 +104,7 @@ mod tests {
     fn index_files() {
         assert_eq!(index_file("/"), "index.html");
         assert_eq!(index_file("/posts/a/"), "posts/a/index.html");
+        assert_eq!(index_file("/old/hello.html"), "old/hello.html");
     }
 
     fn site() -> (tempfile::TempDir, Target) {

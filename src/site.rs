@@ -363,6 +363,18 @@ impl Site {
         }
     }
 
+    /// URL path of the redirect page for `alias`: `/old-post` -> `/old-post/`, but an old
+    /// URL that names a file (`/blog/2019/hello.html`, the usual shape of old blogs' URLs)
+    /// stays that file, so the old link keeps working on any static host.
+    pub fn alias_path(alias: &str) -> String {
+        let trimmed = alias.trim_matches('/');
+        if names_html_file(trimmed) {
+            format!("/{trimmed}")
+        } else {
+            normalize_path(alias)
+        }
+    }
+
     /// Every URL path a source file claims, with the file.
     fn claims(&self) -> Vec<(Cow<'_, str>, &Path)> {
         let mut claims =
@@ -371,7 +383,7 @@ impl Site {
             let file = page.source.path.as_path();
             claims.push((Cow::Borrowed(page.path.as_str()), file));
             for alias in &page.meta.aliases {
-                claims.push((Cow::Owned(normalize_path(alias)), file));
+                claims.push((Cow::Owned(Site::alias_path(alias)), file));
             }
             for segment in &page.meta.variants {
                 let path = format!("/{}/{segment}{}", self.config.segments.path, page.path);
@@ -648,6 +660,12 @@ fn at_value(source: &Source, key: &str, value: &str, message: String) -> SourceE
         }
         _ => at_key(source, key, message),
     }
+}
+
+/// Whether a URL path's last segment is an HTML file name (`hello.html`, `old.htm`).
+fn names_html_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    last.len() > ".html".len() && (last.ends_with(".html") || last.ends_with(".htm"))
 }
 
 /// `/old-path` -> `/old-path/`.

@@ -99,6 +99,26 @@ impl Visibility {
     }
 }
 
+impl Visibility {
+    /// The page title of the shout-out: "What Ada Lovelace said", and with the neutral
+    /// name mid-sentence "What a customer in Leeds said", not "What A customer ...".
+    pub fn page_title(&self) -> String {
+        let who = if self.identity.is_some() {
+            self.display_name.clone()
+        } else {
+            lowercase_first(&self.display_name)
+        };
+        format!("What {who} said")
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
 /// Whether the consent (or `require_consent = false`) lets `scope` be shown.
 fn may_show(shoutout: &Shoutout, config: &Config, scope: ConsentScope) -> bool {
     !config.shoutouts.require_consent || shoutout.meta.allows(scope)
@@ -336,6 +356,7 @@ mod tests {
         let ada = shoutout(meta(&[ConsentScope::Quote], Relationship::Customer));
         let shown = Visibility::decide(&ada, &Config::default(), &none());
         assert_eq!(shown.display_name, "A customer in Leeds");
+        assert_eq!(shown.page_title(), "What a customer in Leeds said");
         assert_eq!(shown.initials, "?");
         assert_eq!(shown.identity, None);
         assert_eq!(shown.photo, None);

@@ -539,7 +539,7 @@ impl Renderer {
             Job::WallTag(slug) => format!("{wall}tagged/{slug}/"),
             Job::Shoutout(i) => site.shoutouts[*i].path.clone(),
             Job::Segment(i) => site.segments[*i].path.clone(),
-            Job::Alias(_, alias) => format!("/{}/", alias.trim_matches('/')),
+            Job::Alias(_, alias) => Site::alias_path(alias),
             Job::NotFound => "/404.html".into(),
             Job::Atom => "/atom.xml".into(),
             Job::ShoutoutsAtom => format!("{wall}atom.xml"),
@@ -550,12 +550,7 @@ impl Renderer {
 
     /// The file below the output folder that `job` writes.
     pub fn output_path(&self, job: &Job) -> String {
-        let path = self.url_path(job);
-        if path.ends_with('/') {
-            crate::output::index_file(&path)
-        } else {
-            path[1..].to_string()
-        }
+        crate::output::index_file(&self.url_path(job))
     }
 
     /// The template `job` renders.

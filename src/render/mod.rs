@@ -344,7 +344,7 @@ impl Renderer {
                     &site.shown[*i],
                     &self.bodies.shoutouts[*i],
                 );
-                let title = format!("What {} said", view.display_name);
+                let title = site.shown[*i].page_title();
                 ctx.insert(
                     "head",
                     &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
@@ -369,10 +369,7 @@ impl Renderer {
                 };
                 let target = item_path(site, source).unwrap_or_default();
                 ctx.insert("target", &self.urls.permalink(&target));
-                (
-                    "alias.html".to_string(),
-                    format!("/{}/", alias.trim_matches('/')),
-                )
+                ("alias.html".to_string(), Site::alias_path(alias))
             }
             Job::NotFound => {
                 let head = HeadView {
@@ -464,6 +461,8 @@ impl Renderer {
         if let Some(seg) = variant {
             let segment = &site.segments[seg];
             path = format!("{}{}", segment.path.trim_end_matches('/'), page.path);
+            // A hidden segment's audience must not find it through its variants either.
+            head.noindex = segment.meta.noindex;
             ctx.insert_value("segment", self.lists.segments[&segment.slug].clone());
         }
         ctx.insert("head", &head);
