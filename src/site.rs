@@ -319,7 +319,27 @@ impl Site {
 
     /// How many listing pages the posts need.
     pub fn post_pages(&self) -> usize {
-        self.posts.len().div_ceil(self.config.build.paginate).max(1)
+        page_count(self.posts.len(), self.config.build.paginate)
+    }
+
+    /// How many pages tag `tag`'s listing needs (posts per page as on `/posts/`).
+    pub fn tag_pages(&self, tag: usize) -> usize {
+        page_count(self.tags[tag].posts.len(), self.config.build.paginate)
+    }
+
+    /// How many pages the wall filtered to `members` needs.
+    pub fn wall_filter_pages(&self, members: usize) -> usize {
+        page_count(members, self.config.shoutouts.per_page)
+    }
+
+    /// URL path of the wall filtered to segment `segment`: `/shoutouts/for/<slug>/`.
+    pub fn wall_segment_path(&self, segment: usize) -> String {
+        format!("{}for/{}/", self.wall_path(), self.segments[segment].slug)
+    }
+
+    /// URL path of the wall filtered to the shout-out tag `slug`: `/shoutouts/tagged/<slug>/`.
+    pub fn wall_tag_path(&self, slug: &str) -> String {
+        format!("{}tagged/{slug}/", self.wall_path())
     }
 
     /// URL path of the wall, with slashes: `/shoutouts/`.
@@ -329,10 +349,7 @@ impl Site {
 
     /// How many pages the wall needs.
     pub fn wall_pages(&self) -> usize {
-        self.shoutouts
-            .len()
-            .div_ceil(self.config.shoutouts.per_page)
-            .max(1)
+        self.wall_filter_pages(self.shoutouts.len())
     }
 
     /// Tags used by published shout-outs, one per slug ("Gift Ideas" and "gift-ideas" are
@@ -356,10 +373,16 @@ impl Site {
 
     /// URL path of the `n`th (1-based) posts listing page.
     pub fn posts_page_path(n: usize) -> String {
+        Site::listing_page_path("/posts/", n)
+    }
+
+    /// URL path of page `n` (1-based) of the listing whose first page is `first`:
+    /// `/tags/a/`, `/tags/a/page/2/`. Every paginated listing is spelled this way.
+    pub fn listing_page_path(first: &str, n: usize) -> String {
         if n <= 1 {
-            "/posts/".into()
+            first.to_string()
         } else {
-            format!("/posts/page/{n}/")
+            format!("{first}page/{n}/")
         }
     }
 
@@ -408,18 +431,30 @@ impl Site {
         ];
         paths.extend((1..=self.post_pages()).map(Site::posts_page_path));
         let wall = self.wall_path();
-        paths.extend((2..=self.wall_pages()).map(|n| format!("{wall}page/{n}/")));
-        paths.extend(
-            self.segments
-                .iter()
-                .map(|s| format!("{wall}for/{}/", s.slug)),
-        );
-        paths.extend(
-            self.shoutout_tags()
-                .iter()
-                .map(|(slug, _)| format!("{wall}tagged/{slug}/")),
-        );
-        paths.extend(self.tags.iter().map(|t| t.path.clone()));
+        let pages = |first: &str, count: usize| -> Vec<String> {
+            (2..=count)
+                .map(|n| Site::listing_page_path(first, n))
+                .collect()
+        };
+        paths.extend(pages(&wall, self.wall_pages()));
+        for (i, segment_shoutouts) in self.segment_shoutouts.iter().enumerate() {
+            let first = self.wall_segment_path(i);
+            paths.extend(pages(
+                &first,
+                self.wall_filter_pages(segment_shoutouts.len()),
+            ));
+            paths.push(first);
+        }
+        for (slug, _) in self.shoutout_tags() {
+            let first = self.wall_tag_path(&slug);
+            let count = self.wall_filter_pages(self.shoutouts_tagged(&slug).len());
+            paths.extend(pages(&first, count));
+            paths.push(first);
+        }
+        for (i, tag) in self.tags.iter().enumerate() {
+            paths.extend(pages(&tag.path, self.tag_pages(i)));
+            paths.push(tag.path.clone());
+        }
         paths
     }
 
@@ -660,6 +695,12 @@ fn at_value(source: &Source, key: &str, value: &str, message: String) -> SourceE
         }
         _ => at_key(source, key, message),
     }
+}
+
+/// How many pages `count` items fill at `per` a page: at least one, since an empty
+/// listing still has its page.
+fn page_count(count: usize, per: usize) -> usize {
+    count.div_ceil(per.max(1)).max(1)
 }
 
 /// Whether a URL path's last segment is an HTML file name (`hello.html`, `old.htm`).

@@ -459,11 +459,13 @@ impl Renderer {
                 fp.all_shoutouts.hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Job::Tag(i) => {
+            Job::Tag(i, _) => {
+                // Every page of the tag: a post added anywhere moves the others along.
                 site.tags[*i].name.hash(&mut hasher);
+                site.tags[*i].posts.len().hash(&mut hasher);
                 posts(&mut site.tags[*i].posts.iter().copied(), &mut hasher);
             }
-            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => {
+            Job::Wall(_) | Job::WallSegment(..) | Job::WallTag(..) => {
                 // Its cards, plus what every wall page shows: filters with their counts,
                 // page links, product ratings, the section's copy.
                 match job {
@@ -472,12 +474,13 @@ impl Renderer {
                         let end = (n * per).min(site.shoutouts.len());
                         fp.shoutouts[((n - 1) * per).min(end)..end].hash(&mut hasher);
                     }
-                    Job::WallSegment(i) => {
+                    Job::WallSegment(i, _) => {
+                        site.segment_shoutouts[*i].len().hash(&mut hasher);
                         for &s in &site.segment_shoutouts[*i] {
                             fp.shoutouts[s].hash(&mut hasher);
                         }
                     }
-                    Job::WallTag(slug) => fp.tagged_shoutouts.get(slug).hash(&mut hasher),
+                    Job::WallTag(slug, _) => fp.tagged_shoutouts.get(slug).hash(&mut hasher),
                     _ => {}
                 }
                 site.wall_pages().hash(&mut hasher);
@@ -532,11 +535,10 @@ impl Renderer {
                 format!("{}{page}", site.segments[*seg].path.trim_end_matches('/'))
             }
             Job::TagsIndex => "/tags/".into(),
-            Job::Tag(i) => site.tags[*i].path.clone(),
-            Job::Wall(n) if *n <= 1 => wall,
-            Job::Wall(n) => format!("{wall}page/{n}/"),
-            Job::WallSegment(i) => format!("{wall}for/{}/", site.segments[*i].slug),
-            Job::WallTag(slug) => format!("{wall}tagged/{slug}/"),
+            Job::Tag(i, n) => Site::listing_page_path(&site.tags[*i].path, *n),
+            Job::Wall(n) => Site::listing_page_path(&wall, *n),
+            Job::WallSegment(i, n) => Site::listing_page_path(&site.wall_segment_path(*i), *n),
+            Job::WallTag(slug, n) => Site::listing_page_path(&site.wall_tag_path(slug), *n),
             Job::Shoutout(i) => site.shoutouts[*i].path.clone(),
             Job::Segment(i) => site.segments[*i].path.clone(),
             Job::Alias(_, alias) => Site::alias_path(alias),
@@ -574,8 +576,8 @@ impl Renderer {
             Job::Page(i) => page_template(&ItemRef::Page(*i)),
             Job::Variant(item, _) => page_template(item),
             Job::TagsIndex => "tags.html".into(),
-            Job::Tag(_) => "tag.html".into(),
-            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => "shoutouts.html".into(),
+            Job::Tag(..) => "tag.html".into(),
+            Job::Wall(_) | Job::WallSegment(..) | Job::WallTag(..) => "shoutouts.html".into(),
             Job::Shoutout(_) => "shoutout.html".into(),
             Job::Segment(i) => site.segments[*i]
                 .meta

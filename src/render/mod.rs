@@ -52,14 +52,15 @@ pub enum Job {
     Variant(ItemRef, usize),
     /// `/tags/`
     TagsIndex,
-    /// `/tags/<slug>/`, by index into `site.tags`.
-    Tag(usize),
+    /// `/tags/<slug>/`, page N (1-based): by index into `site.tags`, page.
+    Tag(usize, usize),
     /// The wall, page N (1-based): `/shoutouts/`, `/shoutouts/page/N/`.
     Wall(usize),
-    /// The wall filtered to one segment: `/shoutouts/for/<segment>/`.
-    WallSegment(usize),
-    /// The wall filtered to one shout-out tag (by slug): `/shoutouts/tagged/<slug>/`.
-    WallTag(String),
+    /// The wall filtered to one segment, page N: `/shoutouts/for/<segment>/page/N/`.
+    WallSegment(usize, usize),
+    /// The wall filtered to one shout-out tag (by slug), page N:
+    /// `/shoutouts/tagged/<slug>/page/N/`.
+    WallTag(String, usize),
     /// A shout-out's own page.
     Shoutout(usize),
     /// A segment landing page.
@@ -198,12 +199,14 @@ impl Renderer {
         }
         jobs.extend((1..=site.post_pages()).map(Job::PostsPage));
         jobs.extend((1..=site.wall_pages()).map(Job::Wall));
-        jobs.extend((0..site.segments.len()).map(Job::WallSegment));
-        jobs.extend(
-            site.shoutout_tags()
-                .into_iter()
-                .map(|(slug, _)| Job::WallTag(slug)),
-        );
+        for (i, members) in site.segment_shoutouts.iter().enumerate() {
+            let pages = site.wall_filter_pages(members.len());
+            jobs.extend((1..=pages).map(|n| Job::WallSegment(i, n)));
+        }
+        for (slug, _) in site.shoutout_tags() {
+            let pages = site.wall_filter_pages(site.shoutouts_tagged(&slug).len());
+            jobs.extend((1..=pages).map(|n| Job::WallTag(slug.clone(), n)));
+        }
         jobs.extend((0..site.posts.len()).map(Job::Post));
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.extend(
@@ -211,7 +214,9 @@ impl Renderer {
                 .into_iter()
                 .map(|(item, seg)| Job::Variant(item, seg)),
         );
-        jobs.extend((0..site.tags.len()).map(Job::Tag));
+        for i in 0..site.tags.len() {
+            jobs.extend((1..=site.tag_pages(i)).map(|n| Job::Tag(i, n)));
+        }
         jobs.extend((0..site.shoutouts.len()).map(Job::Shoutout));
         jobs.extend((0..site.segments.len()).map(Job::Segment));
         for (i, p) in site.posts.iter().enumerate() {
@@ -308,11 +313,7 @@ impl Renderer {
             }
             Job::PostsPage(n) => {
                 let title = section_title(site, "posts").unwrap_or("Posts");
-                let shown = if *n > 1 {
-                    format!("{title}, page {n}")
-                } else {
-                    title.to_string()
-                };
+                let shown = paged_title(title.to_string(), *n);
                 let path = Site::posts_page_path(*n);
                 ctx.insert("head", &self.head(&shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
@@ -324,15 +325,28 @@ impl Renderer {
                 ctx.insert("head", &self.head("Tags", None, "/tags/", "website"));
                 ("tags.html".to_string(), "/tags/".to_string())
             }
-            Job::Tag(i) => {
+            Job::Tag(i, n) => {
                 let tag = &site.tags[*i];
-                let title = format!("Posts tagged “{}”", tag.name);
-                ctx.insert("head", &self.head(&title, None, &tag.path, "website"));
+                let title = paged_title(format!("Posts tagged “{}”", tag.name), *n);
+                let path = Site::listing_page_path(&tag.path, *n);
+                ctx.insert("head", &self.head(&title, None, &path, "website"));
                 ctx.insert("tag", &TagView::new(&self.urls, tag));
-                ctx.insert_value("posts", self.post_values(&tag.posts));
-                ("tag.html".to_string(), tag.path.clone())
+                let per = site.config.build.paginate;
+                let shown: Vec<usize> = tag
+                    .posts
+                    .iter()
+                    .copied()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .collect();
+                ctx.insert_value("posts", self.post_values(&shown));
+                ctx.insert(
+                    "paginator",
+                    &self.listing_paginator(&tag.path, *n, site.tag_pages(*i)),
+                );
+                ("tag.html".to_string(), path)
             }
-            Job::Wall(_) | Job::WallSegment(_) | Job::WallTag(_) => {
+            Job::Wall(_) | Job::WallSegment(..) | Job::WallTag(..) => {
                 return self.render_wall(job, ctx);
             }
             Job::Shoutout(i) => {
@@ -529,31 +543,20 @@ impl Renderer {
         mut ctx: Context,
     ) -> std::result::Result<OutputFile, SourceError> {
         let site = &*self.site;
-        let wall = site.wall_path();
-        let all: Vec<usize> = (0..site.shoutouts.len()).collect();
-        let (members, path, filter, page) = match job {
-            Job::Wall(n) => {
-                let per = site.config.shoutouts.per_page;
-                let members: Vec<usize> =
-                    all.iter().copied().skip((n - 1) * per).take(per).collect();
-                let path = if *n <= 1 {
-                    wall.clone()
-                } else {
-                    format!("{wall}page/{n}/")
-                };
-                (members, path, None, *n)
-            }
-            Job::WallSegment(i) => {
-                let segment = &site.segments[*i];
-                let members = site.segment_shoutouts[*i].clone();
-                (
-                    members,
-                    format!("{wall}for/{}/", segment.slug),
-                    Some(segment.meta.title.clone()),
-                    1,
-                )
-            }
-            Job::WallTag(slug) => {
+        let (members, first, filter, page) = match job {
+            Job::Wall(n) => (
+                (0..site.shoutouts.len()).collect(),
+                site.wall_path(),
+                None,
+                *n,
+            ),
+            Job::WallSegment(i, n) => (
+                site.segment_shoutouts[*i].clone(),
+                site.wall_segment_path(*i),
+                Some(site.segments[*i].meta.title.clone()),
+                *n,
+            ),
+            Job::WallTag(slug, n) => {
                 let name = site
                     .shoutout_tags()
                     .into_iter()
@@ -561,18 +564,25 @@ impl Renderer {
                     .map_or_else(|| slug.clone(), |(_, name)| name);
                 (
                     site.shoutouts_tagged(slug),
-                    format!("{wall}tagged/{slug}/"),
+                    site.wall_tag_path(slug),
                     Some(format!("#{name}")),
-                    1,
+                    *n,
                 )
             }
             _ => unreachable!("render_wall is only called for wall pages"),
         };
+        let pages = site.wall_filter_pages(members.len());
+        let per = site.config.shoutouts.per_page;
+        let members: Vec<usize> = members
+            .into_iter()
+            .skip((page - 1) * per)
+            .take(per)
+            .collect();
+        let path = Site::listing_page_path(&first, page);
         let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
-        let shown = match (&filter, page) {
-            (Some(f), _) => format!("{title}: {f}"),
-            (None, 1) => title.to_string(),
-            (None, n) => format!("{title}, page {n}"),
+        let shown = match &filter {
+            Some(f) => paged_title(format!("{title}: {f}"), page),
+            None => paged_title(title.to_string(), page),
         };
         ctx.insert("head", &self.head(&shown, None, &path, "website"));
         ctx.insert_value("section", self.section_value("shoutouts"));
@@ -600,27 +610,22 @@ impl Renderer {
             ),
         );
         ctx.insert("filter", &filter);
-        ctx.insert("filters", &self.wall_filters(&path));
+        ctx.insert("filters", &self.wall_filters(&first));
         ctx.insert("products", &self.products);
-        let pages = site.wall_pages();
-        let link = |n: usize| {
-            self.urls.url(&if n <= 1 {
-                wall.clone()
-            } else {
-                format!("{wall}page/{n}/")
-            })
-        };
-        ctx.insert(
-            "paginator",
-            &WallPaginator {
-                current: page,
-                total: if filter.is_some() { 1 } else { pages },
-                previous: (filter.is_none() && page > 1).then(|| link(page - 1)),
-                next: (filter.is_none() && page < pages).then(|| link(page + 1)),
-                pages: page_window(page, pages, link),
-            },
-        );
+        ctx.insert("paginator", &self.listing_paginator(&first, page, pages));
         self.finish("shoutouts.html".to_string(), &path, ctx)
+    }
+
+    /// Page links of a listing whose first page is `first`, for page `current` of `total`.
+    fn listing_paginator(&self, first: &str, current: usize, total: usize) -> ListingPaginator {
+        let link = |n: usize| self.urls.url(&Site::listing_page_path(first, n));
+        ListingPaginator {
+            current,
+            total,
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < total).then(|| link(current + 1)),
+            pages: page_window(current, total, link),
+        }
     }
 
     /// The wall's filter links, with the one for `current` marked.
@@ -770,7 +775,12 @@ impl Renderer {
             ));
         }
         entries.push(entry("/tags/", None));
-        entries.extend(site.tags.iter().map(|t| entry(&t.path, None)));
+        for (i, tag) in site.tags.iter().enumerate() {
+            entries.extend(
+                (1..=site.tag_pages(i))
+                    .map(|n| entry(&Site::listing_page_path(&tag.path, n), None)),
+            );
+        }
         entries.push(entry(&site.wall_path(), None));
         entries.extend(
             site.shoutouts
@@ -784,6 +794,15 @@ impl Renderer {
                 .map(|s| entry(&s.path, None)),
         );
         entries
+    }
+}
+
+/// A listing's title, with the page number from page 2 on.
+fn paged_title(title: String, page: usize) -> String {
+    if page > 1 {
+        format!("{title}, page {page}")
+    } else {
+        title
     }
 }
 
@@ -822,9 +841,10 @@ struct WallFilters {
     tags: Vec<FilterLink>,
 }
 
-/// Pagination of the wall.
+/// Page links of a listing (the wall, its filter pages, a tag's posts): what
+/// [`PaginatorView`] is without the items, which these templates get on their own.
 #[derive(Debug, Serialize)]
-struct WallPaginator {
+struct ListingPaginator {
     current: usize,
     total: usize,
     previous: Option<String>,
@@ -835,7 +855,6 @@ struct WallPaginator {
 /// The wall's filter links (none active), computed once per build: counting every tag's
 /// shout-outs on every wall page would be quadratic.
 fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
-    let wall = site.wall_path();
     let filter = |name: String, path: String, count: usize| FilterLink {
         active: false,
         url: urls.url(&path),
@@ -843,15 +862,16 @@ fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
         count,
     };
     WallFilters {
-        all: filter("All".into(), wall.clone(), site.shoutouts.len()),
+        all: filter("All".into(), site.wall_path(), site.shoutouts.len()),
         segments: site
             .segments
             .iter()
             .zip(&site.segment_shoutouts)
-            .map(|(s, members)| {
+            .enumerate()
+            .map(|(i, (s, members))| {
                 filter(
                     s.meta.title.clone(),
-                    format!("{wall}for/{}/", s.slug),
+                    site.wall_segment_path(i),
                     members.len(),
                 )
             })
@@ -875,7 +895,7 @@ fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
                 .into_iter()
                 .map(|(slug, name)| {
                     let count = counts.get(&slug).copied().unwrap_or(0);
-                    filter(name, format!("{wall}tagged/{slug}/"), count)
+                    filter(name, site.wall_tag_path(&slug), count)
                 })
                 .collect()
         },

@@ -54,9 +54,17 @@ fn posts_feed_put_several_authors_in_one_name() {
     let hello = feed
         .entries
         .iter()
-        .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Hello, world"))
+        .find(|e| {
+            e.title
+                .as_ref()
+                .is_some_and(|t| t.content == "Hello, world")
+        })
         .expect("the post is in the feed");
-    let names: Vec<&str> = hello.authors.iter().map(|a| a.name.as_deref().unwrap_or("")).collect();
+    let names: Vec<&str> = hello
+        .authors
+        .iter()
+        .map(|a| a.name.as_deref().unwrap_or(""))
+        .collect();
     assert_eq!(names, ["Ada Oak", "Ben Juniper"]);
     // A post without authors is the site's.
     let second = feed
@@ -64,7 +72,11 @@ fn posts_feed_put_several_authors_in_one_name() {
         .iter()
         .find(|e| e.id.ends_with("/posts/second/"))
         .expect("the second post is in the feed");
-    let names: Vec<&str> = second.authors.iter().map(|a| a.name.as_deref().unwrap_or("")).collect();
+    let names: Vec<&str> = second
+        .authors
+        .iter()
+        .map(|a| a.name.as_deref().unwrap_or(""))
+        .collect();
     assert_eq!(names, ["Fixture Shop"]);
 }
 
@@ -83,4 +95,99 @@ fn neutral_name_was_capitalised_mid_sentence_in_the_title() {
         .lacks("What A customer")
         .file("public/shoutouts/ada-lovelace/index.html")
         .contains("<title>What Ada Lovelace said · Fixture Shop</title>");
+}
+
+/// The post titles linked from the listing at `relative`, in order.
+fn post_items(site: &Site, relative: &str) -> Vec<String> {
+    let html = site.read(relative);
+    html.split("<article class=\"post-item\">")
+        .skip(1)
+        .map(|item| {
+            let title = &item[item.find("\">").expect("a link") + 2..];
+            title[..title.find("</a>").expect("link ends")].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn tag_pages_were_never_paginated() {
+    let site = Site::fixture("basic");
+    for n in 1..=4 {
+        site.write(
+            &format!("content/posts/more-{n}.md"),
+            format!("+++\ntitle = \"More news {n}\"\ndate = 2025-03-0{n}\ntags = [\"news\"]\n+++\n\nNews {n}.\n"),
+        );
+    }
+    // paginate = 2 in the fixture: six posts tagged "news" make three pages.
+    let built = site.build().success();
+    built
+        .file("public/tags/news/index.html")
+        .contains("<a rel=\"next\" href=\"/tags/news/page/2/\">")
+        .lacks("rel=\"prev\"")
+        .contains("<a href=\"/tags/news/page/3/\">3</a>")
+        .file("public/tags/news/page/2/index.html")
+        .contains("<title>Posts tagged “news”, page 2 · Fixture Shop</title>")
+        .contains("<link rel=\"canonical\" href=\"https://example.com/tags/news/page/2/\">")
+        .contains("<a rel=\"prev\" href=\"/tags/news/\">")
+        .contains("<a rel=\"next\" href=\"/tags/news/page/3/\">")
+        .contains("<span aria-current=\"page\">2</span>")
+        .file("public/tags/news/page/3/index.html")
+        .lacks("rel=\"next\"")
+        .absent("public/tags/news/page/4/index.html")
+        // A tag with one page has no page links.
+        .file("public/tags/workshop-life/index.html")
+        .lacks("class=\"pagination\"")
+        .file("public/sitemap.xml")
+        .contains("<loc>https://example.com/tags/news/page/3/</loc>");
+    let mut shown: Vec<String> = (1..=3)
+        .flat_map(|n| {
+            let path = if n == 1 {
+                "public/tags/news/index.html".to_string()
+            } else {
+                format!("public/tags/news/page/{n}/index.html")
+            };
+            let items = post_items(&site, &path);
+            assert!(items.len() <= 2, "{path} holds {items:?}");
+            items
+        })
+        .collect();
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            "Hello, world",
+            "More news 1",
+            "More news 2",
+            "More news 3",
+            "More news 4",
+            "Second thoughts"
+        ]
+    );
+}
+
+#[test]
+fn wall_filter_pages_were_never_paginated() {
+    // per_page = 2 in the fixture; "new-parents" has four shout-outs, "toys" three.
+    let site = Site::fixture("segments");
+    let built = site.build().success();
+    built
+        .file("public/shoutouts/for/new-parents/index.html")
+        .contains("<a rel=\"next\" href=\"/shoutouts/for/new-parents/page/2/\">")
+        .file("public/shoutouts/for/new-parents/page/2/index.html")
+        .contains("<a rel=\"prev\" href=\"/shoutouts/for/new-parents/\">")
+        .contains("New parents, page 2")
+        .absent("public/shoutouts/for/new-parents/page/3/index.html")
+        .file("public/shoutouts/tagged/toys/page/2/index.html")
+        .contains("<a rel=\"prev\" href=\"/shoutouts/tagged/toys/\">")
+        // The filter stays marked on its later pages.
+        .contains("<a href=\"/shoutouts/tagged/toys/\" aria-current=\"page\">");
+    let first = site
+        .file("public/shoutouts/for/new-parents/index.html")
+        .cards();
+    let second = site
+        .file("public/shoutouts/for/new-parents/page/2/index.html")
+        .cards();
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert!(first.iter().all(|c| !second.contains(c)));
 }
