@@ -39,9 +39,12 @@ pub struct SegmentMeta {
     /// Extra matching: shout-outs with these tags also belong here.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// How many shout-outs the page shows.
+    /// How many shout-outs the page shows (default: `[shoutouts] per_page`).
     #[serde(default)]
     pub shoutout_limit: Option<usize>,
+    /// How many of its newest posts the page shows (default: `[build] paginate`).
+    #[serde(default)]
+    pub post_limit: Option<usize>,
     /// Shout-out slugs shown first.
     #[serde(default)]
     pub featured_shoutouts: Vec<String>,

@@ -516,7 +516,12 @@ impl Renderer {
         } else {
             own.clone()
         };
-        let limit = segment.meta.shoutout_limit.unwrap_or(usize::MAX);
+        // A landing page is a page, not an archive: its cards stop at a limit and link
+        // to the segment's (paginated) wall filter, its posts at the newest few.
+        let limit = segment
+            .meta
+            .shoutout_limit
+            .unwrap_or(site.config.shoutouts.per_page);
         let cards: Vec<Value> = members
             .iter()
             .take(limit)
@@ -526,7 +531,24 @@ impl Renderer {
         ctx.insert("shoutouts_are_fallback", &fallback);
         ctx.insert("shoutouts_total", &own.len());
         ctx.insert_value("shoutouts", Value::from(cards));
-        ctx.insert_value("posts", self.post_values(&site.segment_posts[i]));
+        ctx.insert(
+            "shoutouts_url",
+            &self.urls.url(&if fallback {
+                site.wall_path()
+            } else {
+                site.wall_segment_path(i)
+            }),
+        );
+        let posts = &site.segment_posts[i];
+        let post_limit = segment
+            .meta
+            .post_limit
+            .unwrap_or(site.config.build.paginate);
+        ctx.insert("posts_total", &posts.len());
+        ctx.insert_value(
+            "posts",
+            self.post_values(&posts[..posts.len().min(post_limit)]),
+        );
         ctx.insert_value("segment", Value::from_serializable(&view));
         let template = segment
             .meta

@@ -191,3 +191,27 @@ fn wall_filter_pages_were_never_paginated() {
     assert_eq!(second.len(), 2, "{second:?}");
     assert!(first.iter().all(|c| !second.contains(c)));
 }
+
+#[test]
+fn segment_landing_page_listed_every_post_and_shoutout() {
+    // per_page = 2: "new-parents" has four shout-outs, so its page shows two and links to
+    // its wall filter; with paginate = 1 it shows its newest post of two.
+    let site = Site::fixture("segments");
+    site.write(
+        "content/posts/later.md",
+        "+++\ntitle = \"Later for parents\"\ndate = 2025-07-01\nsegments = [\"new-parents\"]\n+++\n\nLater.\n",
+    )
+    .edit("kudos.toml", "[shoutouts]", "[build]\npaginate = 1\n\n[shoutouts]");
+    site.build().success();
+    let page = site.file("public/for/new-parents/index.html");
+    assert_eq!(page.cards().len(), 2, "{:?}", page.cards());
+    page.contains(
+        "<a href=\"/shoutouts/for/new-parents/\">Read all 4 shout-outs from new parents</a>",
+    )
+    .contains("Later for parents")
+    .lacks("Welcome to the shop")
+    .contains("(1 of 2 for new parents shown here)");
+    // A segment whose cards all fit links to the whole wall, as before.
+    site.file("public/for/grandparents/index.html")
+        .contains("Read every shout-out");
+}

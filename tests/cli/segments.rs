@@ -39,14 +39,17 @@ fn segment_pages_list_exactly_their_shoutouts_and_posts_featured_first() {
     let (site, _) = built();
     let page = site
         .file("public/for/new-parents/index.html")
-        // Its featured shout-outs in the given order, then the rest in wall order.
-        .cards_are(&["cara-cole", "bea-bell", "dan-dune", "amy-ash"])
+        // Its featured shout-outs in the given order, then the rest in wall order, cut
+        // at `per_page` (2) without a `shoutout_limit` (the wall filter has them all).
+        .cards_are(&["cara-cole", "bea-bell"])
         .contains("<h1>Toys for the very first year</h1>")
         .contains("<p class=\"lede\">Smooth, safe and quiet.</p>")
         .contains("<a class=\"button\" href=\"/posts/welcome/\">Browse baby toys</a>")
         .contains("Sleepless nights are hard enough")
         .contains("Selected shout-outs from new parents")
-        .contains("<a href=\"/shoutouts/\">Read every shout-out</a>");
+        .contains(
+            "<a href=\"/shoutouts/for/new-parents/\">Read all 4 shout-outs from new parents</a>",
+        );
     assert_eq!(segment_posts(page.text()), ["/posts/welcome/"]);
 
     let page = site.file("public/for/wholesale/index.html");
@@ -57,11 +60,11 @@ fn segment_pages_list_exactly_their_shoutouts_and_posts_featured_first() {
 fn shoutout_limit_caps_a_segment_page() {
     let (site, _) = built();
     // Two shout-outs name `wholesale` (eve-east, amy-ash); the page shows one, says it
-    // is a selection and links to the wall.
+    // is a selection and links to the segment's wall filter, which has both.
     site.file("public/for/wholesale/index.html")
         .cards_are(&["eve-east"])
         .contains("Selected shout-outs from wholesale boutiques")
-        .contains("<a href=\"/shoutouts/\">Read every shout-out</a>");
+        .contains("<a href=\"/shoutouts/for/wholesale/\">Read all 2 shout-outs from wholesale boutiques</a>");
 }
 
 #[test]
