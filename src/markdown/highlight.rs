@@ -37,14 +37,18 @@ fn themes() -> &'static ThemeSet {
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let lang = lang.map(str::trim).filter(|l| !l.is_empty());
     let mut out = String::with_capacity(code.len() * 2 + 64);
-    match lang {
-        Some(lang) => {
-            out.push_str("<pre class=\"code\" data-lang=\"");
-            pulldown_cmark_escape::escape_html(&mut out, lang).ok();
-            out.push_str("\"><code>");
-        }
-        None => out.push_str("<pre class=\"code\"><code>"),
+    out.push_str("<pre class=\"code");
+    if let Some(class) = background_class() {
+        out.push(' ');
+        out.push_str(class);
     }
+    out.push('"');
+    if let Some(lang) = lang {
+        out.push_str(" data-lang=\"");
+        pulldown_cmark_escape::escape_html(&mut out, lang).ok();
+        out.push('"');
+    }
+    out.push_str("><code>");
     match lang.and_then(find_syntax) {
         Some(syntax) => {
             if !highlight_into(code, syntax, &mut out) {
@@ -57,6 +61,14 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     }
     out.push_str("</code></pre>\n");
     out
+}
+
+/// The compact class of syntect's `code` atom: themes put the block's background and
+/// default colour on `.z-code`, which syntect's own HTML sets on `<pre>`. Without it a
+/// theme's dark background never reaches the page. Every block gets it, highlighted or
+/// not, so plain blocks match the highlighted ones.
+fn background_class() -> Option<&'static str> {
+    styled_atoms().get("code").map(String::as_str)
 }
 
 /// Appends the highlighted `code` to `out`: one span per scope that carries a styled atom,

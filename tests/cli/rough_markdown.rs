@@ -1,0 +1,26 @@
+//! Markdown rough edges of issue 15: footnote ids and links, code block backgrounds and
+//! unknown languages, rendering block shortcode bodies, and every shortcode error of a file.
+
+use crate::common::Site;
+
+/// The class of the first `syntax.css` rule that sets a background colour: the theme's
+/// code background.
+fn background_class(css: &str) -> String {
+    let rule = css
+        .find("background-color")
+        .map(|at| &css[..at])
+        .expect("a background colour in syntax.css");
+    let selector = rule[..rule.rfind('{').expect("a rule")].trim_end();
+    let class = &selector[selector.rfind('.').expect("a class selector") + 1..];
+    class.to_string()
+}
+
+#[test]
+fn code_block_pre_carries_the_syntax_theme_background_class() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    let class = background_class(&site.read("public/syntax.css"));
+    site.file("public/posts/hello/index.html")
+        .contains(&format!("<pre class=\"code {class}\" data-lang=\"rust\">"))
+        .contains(&format!("<pre class=\"code {class}\" data-lang=\"woodgrain\">"));
+}
