@@ -152,6 +152,24 @@ fn class_of(scope: Scope) -> Option<std::rc::Rc<str>> {
     })
 }
 
+/// Whether a fenced block's language is one kudos knows: a grammar, or one of the names of
+/// plain text (`text`, `plain`, `txt`...), which is shown unhighlighted on purpose.
+pub fn is_known_language(lang: &str) -> bool {
+    const PLAIN: [&str; 5] = ["text", "plain", "plaintext", "none", "txt"];
+    let set = syntaxes();
+    PLAIN.contains(&lang.to_ascii_lowercase().as_str())
+        || set.find_syntax_by_token(lang).is_some()
+        || set.find_syntax_by_name(lang).is_some()
+}
+
+/// The short names a fence may use (`rs`, `toml`, `py`...), for suggestions.
+pub fn language_tokens() -> impl Iterator<Item = &'static str> {
+    syntaxes()
+        .syntaxes()
+        .iter()
+        .flat_map(|s| s.file_extensions.iter().map(String::as_str))
+}
+
 fn find_syntax(lang: &str) -> Option<&'static syntect::parsing::SyntaxReference> {
     let set = syntaxes();
     set.find_syntax_by_token(lang)
@@ -363,6 +381,14 @@ mod tests {
         let html = code_block("<b>grain</b>\n", Some("woodgrain"));
         assert!(html.contains("&lt;b&gt;grain&lt;/b&gt;"), "{html}");
         assert!(!html.contains("z-"));
+    }
+
+    #[test]
+    fn plain_text_names_and_grammars_are_known_languages() {
+        for lang in ["rust", "toml", "Python", "text", "TXT", "plain"] {
+            assert!(is_known_language(lang), "{lang}");
+        }
+        assert!(!is_known_language("woodgrain"));
     }
 
     #[test]

@@ -307,13 +307,16 @@ impl Bodies {
         }
     }
 
-    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
+    /// Every body with its source: posts, pages, segments, sections, then variants.
+    fn with_sources<'s>(
+        &'s self,
+        site: &'s Site,
+    ) -> impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)> {
         let variant_bodies = self
             .variants
             .iter()
             .map(|((item, _), body)| (item_source(site, *item), body));
-        let sources = site
-            .posts
+        site.posts
             .iter()
             .map(|p| &p.source)
             .zip(&self.posts)
@@ -324,8 +327,33 @@ impl Bodies {
                     .iter()
                     .map(|(d, s)| (&s.source, &self.sections[d])),
             )
-            .chain(variant_bodies);
-        self.link_errors_in(site, sources)
+            .chain(variant_bodies)
+    }
+
+    /// Problems in the bodies that do not stop the build: code blocks in a language kudos
+    /// does not know, one warning per block (a variant repeats its page's blocks), in file
+    /// order. Derived from the bodies, so a rebuild that re-renders one body is current.
+    pub fn warnings(&self, site: &Site) -> Vec<SourceError> {
+        let quotes = site
+            .shoutouts
+            .iter()
+            .map(|s| &s.source)
+            .zip(&self.shoutouts);
+        let mut blocks: Vec<(&Source, &markdown::UnknownLanguage)> = self
+            .with_sources(site)
+            .chain(quotes)
+            .flat_map(|(source, body)| body.unknown_languages.iter().map(move |b| (source, b)))
+            .collect();
+        blocks.sort_by(|a, b| a.0.path.cmp(&b.0.path).then(a.1.offset.cmp(&b.1.offset)));
+        blocks.dedup_by(|a, b| a.0.path == b.0.path && a.1.offset == b.1.offset);
+        blocks
+            .into_iter()
+            .map(|(source, block)| unknown_language_warning(source, block))
+            .collect()
+    }
+
+    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
+        self.link_errors_in(site, self.with_sources(site))
     }
 
     /// Broken `@/` links (no such published item, no such anchor) in `sources`' bodies.
@@ -378,6 +406,26 @@ impl Bodies {
             }
         }
         errors
+    }
+}
+
+/// "unknown language `woodgrain`" at the block's opening fence, with the nearest name
+/// kudos knows, if one is close.
+fn unknown_language_warning(source: &Source, block: &markdown::UnknownLanguage) -> SourceError {
+    let at = source.body_offset + block.offset;
+    let lang = &block.lang;
+    let warning = SourceError::at(
+        &source.path,
+        &source.text,
+        at..at + 3,
+        format!(
+            "unknown code block language `{lang}`: the block is shown as plain text, not highlighted"
+        ),
+    );
+    let plain = "write ```text for a block that is plain text on purpose";
+    match crate::suggest::nearest(lang, markdown::highlight::language_tokens()) {
+        Some(near) => warning.with_help(format!("did you mean ```{near}? Or {plain}")),
+        None => warning.with_help(format!("check the name after ```, or {plain}")),
     }
 }
 
@@ -464,6 +512,9 @@ fn render_fresh(
     let mut rendered = markdown::render(&expanded.markdown, options, &resolve);
     for link in &mut rendered.links {
         link.offset = expanded.original_offset(link.offset);
+    }
+    for block in &mut rendered.unknown_languages {
+        block.offset = expanded.original_offset(block.offset);
     }
     expanded.insert_html(&mut rendered.html);
     if let Some(summary) = &mut rendered.summary {

@@ -22,5 +22,32 @@ fn code_block_pre_carries_the_syntax_theme_background_class() {
     let class = background_class(&site.read("public/syntax.css"));
     site.file("public/posts/hello/index.html")
         .contains(&format!("<pre class=\"code {class}\" data-lang=\"rust\">"))
-        .contains(&format!("<pre class=\"code {class}\" data-lang=\"woodgrain\">"));
+        .contains(&format!(
+            "<pre class=\"code {class}\" data-lang=\"woodgrain\">"
+        ));
+}
+
+#[test]
+fn unknown_code_block_language_warns_with_file_line_and_language() {
+    let site = Site::fixture("basic");
+    site.build()
+        .success()
+        .stderr_has("warning: content/posts/hello.md:24:1: unknown code block language `woodgrain`")
+        .stderr_lacks("language `rust`");
+}
+
+#[test]
+fn unknown_code_block_language_fails_the_build_with_strict() {
+    let site = Site::fixture("basic");
+    site.run(&["build", "--strict"])
+        .code(1)
+        .stderr_has("content/posts/hello.md:24:1: unknown code block language `woodgrain`");
+}
+
+#[test]
+fn unknown_code_block_language_is_reported_by_check() {
+    let site = Site::fixture("basic");
+    site.run(&["check"])
+        .success()
+        .stderr_has("content/posts/hello.md:24:1: unknown code block language `woodgrain`");
 }
