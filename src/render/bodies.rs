@@ -270,10 +270,10 @@ impl Bodies {
             .collect::<Vec<_>>();
 
         let mut errors = Vec::new();
-        let mut take = |r: std::result::Result<Arc<Rendered>, SourceError>| match r {
+        let mut take = |r: std::result::Result<Arc<Rendered>, Vec<SourceError>>| match r {
             Ok(body) => body,
             Err(e) => {
-                errors.push(e);
+                errors.extend(e);
                 Arc::default()
             }
         };
@@ -466,7 +466,7 @@ pub(super) fn render_body(
     env: &ShortcodeEnv,
     source: &Source,
     segment: Option<usize>,
-) -> std::result::Result<Arc<Rendered>, SourceError> {
+) -> std::result::Result<Arc<Rendered>, Vec<SourceError>> {
     let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
     let options = markdown_options(site);
     let has_shortcodes = source.has_shortcodes;
@@ -496,19 +496,15 @@ fn render_fresh(
     env: &ShortcodeEnv,
     source: &Source,
     segment: Option<usize>,
-) -> std::result::Result<Rendered, SourceError> {
+) -> std::result::Result<Rendered, Vec<SourceError>> {
     let body = source.body();
     let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
     let options = markdown_options(site);
     if !shortcodes::may_contain(body) {
         return Ok(markdown::render(body, options, &resolve));
     }
-    let at = |offset: usize, message: String| {
-        let start = source.body_offset + offset;
-        SourceError::at(&source.path, &source.text, start..start + 2, message)
-    };
     let expanded = shortcodes::expand(body, &|call| expand_call(site, env, call, segment))
-        .map_err(|e| at(e.offset, e.message))?;
+        .map_err(|errors| shortcode_errors(source, errors))?;
     let mut rendered = markdown::render(&expanded.markdown, options, &resolve);
     for link in &mut rendered.links {
         link.offset = expanded.original_offset(link.offset);
@@ -521,6 +517,27 @@ fn render_fresh(
         expanded.insert_html(summary);
     }
     Ok(rendered)
+}
+
+/// Every shortcode problem of `source`, located; past [`MAX_LINK_ERRORS_PER_FILE`] (each
+/// costs a scan of the file for its line) the rest are counted, not listed.
+fn shortcode_errors(source: &Source, errors: Vec<ShortcodeError>) -> Vec<SourceError> {
+    let more = errors.len().saturating_sub(MAX_LINK_ERRORS_PER_FILE);
+    let mut located: Vec<SourceError> = errors
+        .into_iter()
+        .take(MAX_LINK_ERRORS_PER_FILE)
+        .map(|e| {
+            let start = source.body_offset + e.offset;
+            SourceError::at(&source.path, &source.text, start..start + 2, e.message)
+        })
+        .collect();
+    if more > 0 {
+        located.push(SourceError::new(
+            &source.path,
+            format!("{more} more shortcode problems in this file are not listed (fix the ones above first)"),
+        ));
+    }
+    located
 }
 
 type Expanded = std::result::Result<Expansion, ShortcodeError>;

@@ -51,3 +51,18 @@ fn unknown_code_block_language_is_reported_by_check() {
         .success()
         .stderr_has("content/posts/hello.md:24:1: unknown code block language `woodgrain`");
 }
+
+#[test]
+fn every_shortcode_error_in_a_file_is_reported_not_only_the_first() {
+    let site = Site::fixture("segments");
+    site.write(
+        "content/posts/broken.md",
+        "+++\ntitle = \"Broken\"\ndate = 2025-01-01\n+++\n\n{{ nope() }}\n\n{{ shoutout(slug=3) }}\n\n{{ shoutouts(limit=) }}\n",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("content/posts/broken.md:6:1: unknown shortcode `nope`")
+        .stderr_has("content/posts/broken.md:8:1: `slug` must be a string in quotes")
+        .stderr_has("content/posts/broken.md:10:")
+        .stderr_has("the value of `limit` must be");
+}
