@@ -588,7 +588,9 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
                     ArgValue::Bool(b) => ctx.insert(key.clone(), b),
                 }
             }
-            ctx.insert("body", call.body.as_deref().unwrap_or(""));
+            let body = call.body.as_deref().unwrap_or("");
+            ctx.insert("body", body);
+            ctx.insert("body_html", &body_html(site, env, body));
             if let Some(i) = segment {
                 ctx.insert_value(
                     "segment",
@@ -598,6 +600,18 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
             render_shortcode(env, name, ctx).map(Expansion::Html)
         }
     }
+}
+
+/// A block shortcode's body as HTML, for templates that want it rendered: markdown with
+/// the site's options and `@/` links resolved. Shortcodes inside it are not expanded (the
+/// raw `body` is there for a template that handles them itself).
+fn body_html(site: &Site, env: &ShortcodeEnv, body: &str) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
+    let html = markdown::render(body, markdown_options(site), &resolve).html;
+    html.trim_end().to_string()
 }
 
 /// `{% segment(only="a, b") %}...{% end %}` / `except=`.

@@ -66,3 +66,20 @@ fn every_shortcode_error_in_a_file_is_reported_not_only_the_first() {
         .stderr_has("content/posts/broken.md:10:")
         .stderr_has("the value of `limit` must be");
 }
+
+#[test]
+fn block_shortcode_body_can_be_rendered_as_markdown_with_body_html() {
+    let site = Site::fixture("segments");
+    site.write(
+        "templates/shortcodes/callout.html",
+        "<aside class=\"callout\">{{ body_html | safe }}</aside>",
+    );
+    site.write(
+        "content/posts/callout.md",
+        "+++\ntitle = \"Callout\"\ndate = 2025-01-01\n+++\n\n{% callout() %}Oil it **once** a year, see [about](@/about.md).{% end %}\n",
+    );
+    site.build().success();
+    site.file("public/posts/callout/index.html")
+        .contains("<aside class=\"callout\"><p>Oil it <strong>once</strong> a year, see <a href=\"/about/\">about</a>.</p></aside>")
+        .lacks("**once**");
+}
