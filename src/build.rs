@@ -55,6 +55,8 @@ pub struct Rendered {
     pub site: Arc<Site>,
     /// Every output file.
     pub files: Vec<OutputFile>,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<SourceError>,
     /// Time per stage.
     pub timings: Timings,
 }
@@ -81,6 +83,7 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     Ok(Rendered {
         site: Arc::clone(renderer.site_shared()),
         files,
+        warnings: renderer.warnings(),
         timings,
     })
 }
@@ -99,6 +102,11 @@ fn prepare(
     timings.lap("resolve");
     let renderer = Renderer::new(site, &theme, None)?;
     timings.lap("markdown");
+    // Resolve already made its own warnings errors under --strict; these are the bodies'.
+    let body_warnings = renderer.bodies().warnings(renderer.site());
+    if options.strict && !body_warnings.is_empty() {
+        return Err(Error::Content(body_warnings));
+    }
     Ok((theme, renderer))
 }
 
@@ -188,7 +196,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     Ok(BuildReport {
         pages,
         files: jobs.len() + extras.len(),
-        warnings: renderer.site().warnings.clone(),
+        warnings: renderer.warnings(),
         elapsed: started.elapsed(),
         output,
         timings,

@@ -93,14 +93,16 @@ fn body_with_shortcodes(text: &Arc<str>) {
             }
             expanded.insert_html(&mut rendered.html);
         }
-        Err(error) => {
-            let at = error.offset.min(text.len());
-            report(&kudos::SourceError::at(
-                "content/fuzz.md",
-                text,
-                at..at + 2,
-                error.message,
-            ));
+        Err(errors) => {
+            for error in errors.into_iter().take(shortcodes::MAX_ERRORS) {
+                let at = error.offset.min(text.len());
+                report(&kudos::SourceError::at(
+                    "content/fuzz.md",
+                    text,
+                    at..at + 2,
+                    error.message,
+                ));
+            }
         }
     }
 }

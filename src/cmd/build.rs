@@ -49,7 +49,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
             (report.pages, report.warnings, Some(report.output))
         }),
         Mode::Check => build::render(&project, config, &options).map(|rendered| {
-            let mut notes = rendered.site.warnings.clone();
+            let mut notes = rendered.warnings.clone();
             notes.extend(crate::advice::advise(&rendered.site, options.now));
             (rendered.page_count(), notes, None)
         }),

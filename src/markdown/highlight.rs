@@ -37,14 +37,18 @@ fn themes() -> &'static ThemeSet {
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let lang = lang.map(str::trim).filter(|l| !l.is_empty());
     let mut out = String::with_capacity(code.len() * 2 + 64);
-    match lang {
-        Some(lang) => {
-            out.push_str("<pre class=\"code\" data-lang=\"");
-            pulldown_cmark_escape::escape_html(&mut out, lang).ok();
-            out.push_str("\"><code>");
-        }
-        None => out.push_str("<pre class=\"code\"><code>"),
+    out.push_str("<pre class=\"code");
+    if let Some(class) = background_class() {
+        out.push(' ');
+        out.push_str(class);
     }
+    out.push('"');
+    if let Some(lang) = lang {
+        out.push_str(" data-lang=\"");
+        pulldown_cmark_escape::escape_html(&mut out, lang).ok();
+        out.push('"');
+    }
+    out.push_str("><code>");
     match lang.and_then(find_syntax) {
         Some(syntax) => {
             if !highlight_into(code, syntax, &mut out) {
@@ -57,6 +61,14 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     }
     out.push_str("</code></pre>\n");
     out
+}
+
+/// The compact class of syntect's `code` atom: themes put the block's background and
+/// default colour on `.z-code`, which syntect's own HTML sets on `<pre>`. Without it a
+/// theme's dark background never reaches the page. Every block gets it, highlighted or
+/// not, so plain blocks match the highlighted ones.
+fn background_class() -> Option<&'static str> {
+    styled_atoms().get("code").map(String::as_str)
 }
 
 /// Appends the highlighted `code` to `out`: one span per scope that carries a styled atom,
@@ -138,6 +150,24 @@ fn class_of(scope: Scope) -> Option<std::rc::Rc<str>> {
         cache.borrow_mut().insert(scope, class.clone());
         class
     })
+}
+
+/// Whether a fenced block's language is one kudos knows: a grammar, or one of the names of
+/// plain text (`text`, `plain`, `txt`...), which is shown unhighlighted on purpose.
+pub fn is_known_language(lang: &str) -> bool {
+    const PLAIN: [&str; 5] = ["text", "plain", "plaintext", "none", "txt"];
+    let set = syntaxes();
+    PLAIN.contains(&lang.to_ascii_lowercase().as_str())
+        || set.find_syntax_by_token(lang).is_some()
+        || set.find_syntax_by_name(lang).is_some()
+}
+
+/// The short names a fence may use (`rs`, `toml`, `py`...), for suggestions.
+pub fn language_tokens() -> impl Iterator<Item = &'static str> {
+    syntaxes()
+        .syntaxes()
+        .iter()
+        .flat_map(|s| s.file_extensions.iter().map(String::as_str))
 }
 
 fn find_syntax(lang: &str) -> Option<&'static syntect::parsing::SyntaxReference> {
@@ -351,6 +381,14 @@ mod tests {
         let html = code_block("<b>grain</b>\n", Some("woodgrain"));
         assert!(html.contains("&lt;b&gt;grain&lt;/b&gt;"), "{html}");
         assert!(!html.contains("z-"));
+    }
+
+    #[test]
+    fn plain_text_names_and_grammars_are_known_languages() {
+        for lang in ["rust", "toml", "Python", "text", "TXT", "plain"] {
+            assert!(is_known_language(lang), "{lang}");
+        }
+        assert!(!is_known_language("woodgrain"));
     }
 
     #[test]

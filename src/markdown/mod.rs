@@ -48,6 +48,15 @@ pub struct InternalLink {
     pub resolved: bool,
 }
 
+/// A fenced code block whose language kudos does not know (it is shown as plain text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLanguage {
+    /// The language as written after the fence.
+    pub lang: String,
+    /// Byte offset of the block's opening fence in the body.
+    pub offset: usize,
+}
+
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -61,6 +70,9 @@ pub struct Rendered {
     pub words: usize,
     /// `@/` links, for checking.
     pub links: Vec<InternalLink>,
+    /// Code blocks in a language with no grammar, for warnings: they are rendered as
+    /// plain text, which a writer who misspelt `rust` would not notice otherwise.
+    pub unknown_languages: Vec<UnknownLanguage>,
     /// Unique per rendering in this process: pages built from an unchanged body need
     /// not be re-rendered (see `serve`).
     pub revision: u64,
@@ -200,6 +212,12 @@ fn transform<'a>(
                     }
                     CodeBlockKind::Indented => None,
                 };
+                if let Some(lang) = lang.as_ref().filter(|l| !highlight::is_known_language(l)) {
+                    rendered.unknown_languages.push(UnknownLanguage {
+                        lang: lang.clone(),
+                        offset: range.start,
+                    });
+                }
                 code = Some((lang, String::new()));
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
@@ -418,6 +436,19 @@ mod tests {
         let r = md("One two three.\n\n```rust\nlet a = 1;\n```\n");
         assert!(r.html.contains("data-lang=\"rust\""));
         assert_eq!(r.words, 3);
+    }
+
+    #[test]
+    fn unknown_code_languages_are_recorded_with_their_offset() {
+        let body = "Intro.\n\n```rust\nlet a = 1;\n```\n\n```woodgrain\nknots\n```\n\n```text\nplain\n```\n";
+        let r = md(body);
+        assert_eq!(
+            r.unknown_languages,
+            [UnknownLanguage {
+                lang: "woodgrain".into(),
+                offset: body.find("```woodgrain").unwrap(),
+            }]
+        );
     }
 
     #[test]

@@ -180,29 +180,53 @@ pub fn may_contain(body: &str) -> bool {
     body.contains("{{") || body.contains("{%")
 }
 
-/// Every top-level shortcode call in `body`, outside code.
+/// Every top-level shortcode call in `body`, outside code; the first malformed one is the
+/// error.
 pub fn find(body: &str) -> Result<Vec<Call>, ShortcodeError> {
+    let (calls, mut errors) = find_all(body);
+    if errors.is_empty() {
+        Ok(calls)
+    } else {
+        Err(errors.swap_remove(0))
+    }
+}
+
+/// Malformed calls reported per body: a writer fixes them all in one go, and each one may
+/// cost a scan to the end of the body (an unclosed string or block), so a body of many
+/// broken calls stays linear in its size.
+pub const MAX_ERRORS: usize = 100;
+
+/// Every well-formed top-level call in `body`, outside code, and every malformed one (up to
+/// [`MAX_ERRORS`]): after a malformed call the search goes on just past its opening.
+pub fn find_all(body: &str) -> (Vec<Call>, Vec<ShortcodeError>) {
+    let mut calls = Vec::new();
+    let mut errors = Vec::new();
     if !may_contain(body) {
-        return Ok(Vec::new());
+        return (calls, errors);
     }
     let code = code_ranges(body);
     let in_code = |at: usize| in_ranges(&code, at);
-    let mut calls = Vec::new();
     let mut at = 0;
     while let Some(found) = next_open(body, at) {
+        at = found + 2;
         if in_code(found) {
-            at = found + 2;
             continue;
         }
-        match parse_at(body, found, &in_code)? {
-            Some(call) => {
+        match parse_at(body, found, &in_code) {
+            Ok(Some(call)) => {
                 at = call.range.end;
                 calls.push(call);
             }
-            None => at = found + 2,
+            Ok(None) => {}
+            Err(error) => {
+                errors.push(error);
+                if errors.len() == MAX_ERRORS {
+                    break;
+                }
+            }
         }
     }
-    Ok(calls)
+    (calls, errors)
 }
 
 /// The next `{{` or `{%` at or after `from`. One scan up to it: looking for each of the
@@ -407,40 +431,55 @@ impl Cursor<'_> {
 }
 
 /// Expands the calls of `body` with `expand`, recursing into the markdown it returns.
+/// Every problem is reported, not only the first: a malformed or failing call expands to
+/// nothing and the rest of the body is expanded as usual.
 pub fn expand(
     body: &str,
     expand: &dyn Fn(&Call) -> Result<Expansion, ShortcodeError>,
-) -> Result<Expanded, ShortcodeError> {
+) -> Result<Expanded, Vec<ShortcodeError>> {
     let mut out = Expanded::default();
-    expand_into(body, 0, 1, expand, &mut out)?;
-    Ok(out)
+    let mut errors = Vec::new();
+    expand_into(body, 0, 1, expand, &mut out, &mut errors);
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        errors.sort_by_key(|e| e.offset);
+        errors.dedup();
+        Err(errors)
+    }
 }
 
-/// Expands `body` (at `base` in the original, `depth` levels down) into `out`.
+/// Expands `body` (at `base` in the original, `depth` levels down) into `out`, adding
+/// problems to `errors`.
 fn expand_into(
     body: &str,
     base: usize,
     depth: usize,
     expand: &dyn Fn(&Call) -> Result<Expansion, ShortcodeError>,
     out: &mut Expanded,
-) -> Result<(), ShortcodeError> {
+    errors: &mut Vec<ShortcodeError>,
+) {
     let shift = |mut e: ShortcodeError| {
         e.offset += base;
         e
     };
-    let calls = find(body).map_err(shift)?;
+    let (calls, malformed) = find_all(body);
+    errors.extend(malformed.into_iter().map(shift));
     if let Some(first) = calls.first().filter(|_| depth > MAX_NESTING) {
-        return Err(too_deep(base + first.range.start));
+        errors.push(too_deep(base + first.range.start));
+        return;
     }
     let mut copied = 0;
     for call in calls {
         out.offsets.push((out.markdown.len(), base + copied));
         out.markdown.push_str(&body[copied..call.range.start]);
-        match expand(&call).map_err(|mut e| {
-            e.offset = call.range.start;
-            shift(e)
-        })? {
-            Expansion::Markdown(text) => {
+        copied = call.range.end;
+        match expand(&call) {
+            Err(mut e) => {
+                e.offset = call.range.start;
+                errors.push(shift(e));
+            }
+            Ok(Expansion::Markdown(text)) => {
                 // Text from a block body keeps its own positions for later errors.
                 let inner_base = match &call.body {
                     Some(inner) if text == *inner => {
@@ -449,19 +488,17 @@ fn expand_into(
                     }
                     _ => base + call.range.start,
                 };
-                expand_into(&text, inner_base, depth + 1, expand, out)?;
+                expand_into(&text, inner_base, depth + 1, expand, out, errors);
             }
-            Expansion::Html(html) => {
+            Ok(Expansion::Html(html)) => {
                 let token = placeholder(out.html.len());
                 out.markdown.push_str(&token);
                 out.html.push((token, html));
             }
         }
-        copied = call.range.end;
     }
     out.offsets.push((out.markdown.len(), base + copied));
     out.markdown.push_str(&body[copied..]);
-    Ok(())
 }
 
 fn too_deep(offset: usize) -> ShortcodeError {
@@ -557,7 +594,7 @@ mod tests {
         // On a small stack, like a render thread's: no overflow, an error.
         let err = std::thread::Builder::new()
             .stack_size(256 * 1024)
-            .spawn(move || expand(&body, &like_the_build).unwrap_err())
+            .spawn(move || expand(&body, &like_the_build).unwrap_err().remove(0))
             .unwrap()
             .join()
             .unwrap();
@@ -575,8 +612,36 @@ mod tests {
         let err = expand("a {{ me() }}", &|_| {
             Ok(Expansion::Markdown("{{ me() }}".into()))
         })
-        .unwrap_err();
+        .unwrap_err()
+        .remove(0);
         assert!(err.message.contains("nested more than"), "{err:?}");
+    }
+
+    #[test]
+    fn every_malformed_and_failing_call_is_reported_in_body_order() {
+        let body =
+            "{{ a(x=) }} {{ bad() }} {{ good() }} {% b(y=1) %} never closed {{ c(z=\"open) }}";
+        let errors = expand(body, &|call| match call.name.as_str() {
+            "bad" => Err(ShortcodeError {
+                offset: 0,
+                message: "bad fails".into(),
+            }),
+            _ => Ok(Expansion::Html(String::new())),
+        })
+        .unwrap_err();
+        let offsets: Vec<usize> = errors.iter().map(|e| e.offset).collect();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert_eq!(offsets[1], body.find("{{ bad").unwrap(), "{errors:?}");
+        assert_eq!(offsets[2], body.find("{% b").unwrap(), "{errors:?}");
+        assert!(errors[3].message.contains("never closed"), "{errors:?}");
+    }
+
+    #[test]
+    fn malformed_calls_stop_being_collected_at_the_limit() {
+        let body = "{{ a(x=\"open) }} ".repeat(MAX_ERRORS * 3);
+        let (calls, errors) = find_all(&body);
+        assert!(calls.is_empty());
+        assert_eq!(errors.len(), MAX_ERRORS);
     }
 
     #[test]

@@ -270,10 +270,10 @@ impl Bodies {
             .collect::<Vec<_>>();
 
         let mut errors = Vec::new();
-        let mut take = |r: std::result::Result<Arc<Rendered>, SourceError>| match r {
+        let mut take = |r: std::result::Result<Arc<Rendered>, Vec<SourceError>>| match r {
             Ok(body) => body,
             Err(e) => {
-                errors.push(e);
+                errors.extend(e);
                 Arc::default()
             }
         };
@@ -307,13 +307,16 @@ impl Bodies {
         }
     }
 
-    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
+    /// Every body with its source: posts, pages, segments, sections, then variants.
+    fn with_sources<'s>(
+        &'s self,
+        site: &'s Site,
+    ) -> impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)> {
         let variant_bodies = self
             .variants
             .iter()
             .map(|((item, _), body)| (item_source(site, *item), body));
-        let sources = site
-            .posts
+        site.posts
             .iter()
             .map(|p| &p.source)
             .zip(&self.posts)
@@ -324,8 +327,33 @@ impl Bodies {
                     .iter()
                     .map(|(d, s)| (&s.source, &self.sections[d])),
             )
-            .chain(variant_bodies);
-        self.link_errors_in(site, sources)
+            .chain(variant_bodies)
+    }
+
+    /// Problems in the bodies that do not stop the build: code blocks in a language kudos
+    /// does not know, one warning per block (a variant repeats its page's blocks), in file
+    /// order. Derived from the bodies, so a rebuild that re-renders one body is current.
+    pub fn warnings(&self, site: &Site) -> Vec<SourceError> {
+        let quotes = site
+            .shoutouts
+            .iter()
+            .map(|s| &s.source)
+            .zip(&self.shoutouts);
+        let mut blocks: Vec<(&Source, &markdown::UnknownLanguage)> = self
+            .with_sources(site)
+            .chain(quotes)
+            .flat_map(|(source, body)| body.unknown_languages.iter().map(move |b| (source, b)))
+            .collect();
+        blocks.sort_by(|a, b| a.0.path.cmp(&b.0.path).then(a.1.offset.cmp(&b.1.offset)));
+        blocks.dedup_by(|a, b| a.0.path == b.0.path && a.1.offset == b.1.offset);
+        blocks
+            .into_iter()
+            .map(|(source, block)| unknown_language_warning(source, block))
+            .collect()
+    }
+
+    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
+        self.link_errors_in(site, self.with_sources(site))
     }
 
     /// Broken `@/` links (no such published item, no such anchor) in `sources`' bodies.
@@ -381,6 +409,26 @@ impl Bodies {
     }
 }
 
+/// "unknown language `woodgrain`" at the block's opening fence, with the nearest name
+/// kudos knows, if one is close.
+fn unknown_language_warning(source: &Source, block: &markdown::UnknownLanguage) -> SourceError {
+    let at = source.body_offset + block.offset;
+    let lang = &block.lang;
+    let warning = SourceError::at(
+        &source.path,
+        &source.text,
+        at..at + 3,
+        format!(
+            "unknown code block language `{lang}`: the block is shown as plain text, not highlighted"
+        ),
+    );
+    let plain = "write ```text for a block that is plain text on purpose";
+    match crate::suggest::nearest(lang, markdown::highlight::language_tokens()) {
+        Some(near) => warning.with_help(format!("did you mean ```{near}? Or {plain}")),
+        None => warning.with_help(format!("check the name after ```, or {plain}")),
+    }
+}
+
 /// Broken links listed per file: each costs a scan of the file for its line and column,
 /// so a file of 100,000 broken links is reported in bounded time (and a readable length).
 pub const MAX_LINK_ERRORS_PER_FILE: usize = 100;
@@ -418,7 +466,7 @@ pub(super) fn render_body(
     env: &ShortcodeEnv,
     source: &Source,
     segment: Option<usize>,
-) -> std::result::Result<Arc<Rendered>, SourceError> {
+) -> std::result::Result<Arc<Rendered>, Vec<SourceError>> {
     let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
     let options = markdown_options(site);
     let has_shortcodes = source.has_shortcodes;
@@ -448,28 +496,48 @@ fn render_fresh(
     env: &ShortcodeEnv,
     source: &Source,
     segment: Option<usize>,
-) -> std::result::Result<Rendered, SourceError> {
+) -> std::result::Result<Rendered, Vec<SourceError>> {
     let body = source.body();
     let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
     let options = markdown_options(site);
     if !shortcodes::may_contain(body) {
         return Ok(markdown::render(body, options, &resolve));
     }
-    let at = |offset: usize, message: String| {
-        let start = source.body_offset + offset;
-        SourceError::at(&source.path, &source.text, start..start + 2, message)
-    };
     let expanded = shortcodes::expand(body, &|call| expand_call(site, env, call, segment))
-        .map_err(|e| at(e.offset, e.message))?;
+        .map_err(|errors| shortcode_errors(source, errors))?;
     let mut rendered = markdown::render(&expanded.markdown, options, &resolve);
     for link in &mut rendered.links {
         link.offset = expanded.original_offset(link.offset);
+    }
+    for block in &mut rendered.unknown_languages {
+        block.offset = expanded.original_offset(block.offset);
     }
     expanded.insert_html(&mut rendered.html);
     if let Some(summary) = &mut rendered.summary {
         expanded.insert_html(summary);
     }
     Ok(rendered)
+}
+
+/// Every shortcode problem of `source`, located; past [`MAX_LINK_ERRORS_PER_FILE`] (each
+/// costs a scan of the file for its line) the rest are counted, not listed.
+fn shortcode_errors(source: &Source, errors: Vec<ShortcodeError>) -> Vec<SourceError> {
+    let more = errors.len().saturating_sub(MAX_LINK_ERRORS_PER_FILE);
+    let mut located: Vec<SourceError> = errors
+        .into_iter()
+        .take(MAX_LINK_ERRORS_PER_FILE)
+        .map(|e| {
+            let start = source.body_offset + e.offset;
+            SourceError::at(&source.path, &source.text, start..start + 2, e.message)
+        })
+        .collect();
+    if more > 0 {
+        located.push(SourceError::new(
+            &source.path,
+            format!("{more} more shortcode problems in this file are not listed (fix the ones above first)"),
+        ));
+    }
+    located
 }
 
 type Expanded = std::result::Result<Expansion, ShortcodeError>;
@@ -520,7 +588,9 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
                     ArgValue::Bool(b) => ctx.insert(key.clone(), b),
                 }
             }
-            ctx.insert("body", call.body.as_deref().unwrap_or(""));
+            let body = call.body.as_deref().unwrap_or("");
+            ctx.insert("body", body);
+            ctx.insert("body_html", &body_html(site, env, body));
             if let Some(i) = segment {
                 ctx.insert_value(
                     "segment",
@@ -530,6 +600,18 @@ fn expand_call(site: &Site, env: &ShortcodeEnv, call: &Call, segment: Option<usi
             render_shortcode(env, name, ctx).map(Expansion::Html)
         }
     }
+}
+
+/// A block shortcode's body as HTML, for templates that want it rendered: markdown with
+/// the site's options and `@/` links resolved. Shortcodes inside it are not expanded (the
+/// raw `body` is there for a template that handles them itself).
+fn body_html(site: &Site, env: &ShortcodeEnv, body: &str) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
+    let html = markdown::render(body, markdown_options(site), &resolve).html;
+    html.trim_end().to_string()
 }
 
 /// `{% segment(only="a, b") %}...{% end %}` / `except=`.

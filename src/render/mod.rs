@@ -184,6 +184,14 @@ impl Renderer {
         &self.bodies
     }
 
+    /// Every problem that did not stop the build: the resolved site's, then the bodies'
+    /// (see [`Bodies::warnings`]).
+    pub fn warnings(&self) -> Vec<SourceError> {
+        let mut warnings = self.site.warnings.clone();
+        warnings.extend(self.bodies.warnings(&self.site));
+        warnings
+    }
+
     /// Every job of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let site = &*self.site;

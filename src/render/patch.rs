@@ -154,15 +154,14 @@ impl Renderer {
             return Ok(None);
         }
         let env = self.shortcode_env();
-        let body =
-            render_body(&self.site, &env, source, None).map_err(|e| Error::Content(vec![e]))?;
+        let body = render_body(&self.site, &env, source, None).map_err(Error::Content)?;
         if body.anchor_ids() != self.bodies.of(item).anchor_ids() {
             return Ok(None);
         }
         let mut variants = Vec::new();
         for seg in self.site.variant_segments(&page) {
-            let rendered = render_body(&self.site, &env, source, Some(seg))
-                .map_err(|e| Error::Content(vec![e]))?;
+            let rendered =
+                render_body(&self.site, &env, source, Some(seg)).map_err(Error::Content)?;
             variants.push((seg, rendered));
         }
         Ok(Some(Patch {

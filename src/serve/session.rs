@@ -180,7 +180,7 @@ impl Session {
     fn warnings(&self) -> Vec<SourceError> {
         self.retained
             .as_ref()
-            .map(|r| r.renderer.site().warnings.clone())
+            .map(|r| r.renderer.warnings())
             .unwrap_or_default()
     }
 
