@@ -202,6 +202,7 @@ fn transform<'a>(
                 };
                 code = Some((lang, String::new()));
             }
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(task_box(done).into())),
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if html.trim() == "<!-- more -->" =>
             {
@@ -214,6 +215,17 @@ fn transform<'a>(
         }
     }
     out
+}
+
+/// A task list's checkbox with a name of its own: pulldown-cmark's bare `<input>` is a
+/// form control without a label, which screen readers announce as just "checkbox" (axe's
+/// `label` rule).
+fn task_box(done: bool) -> &'static str {
+    if done {
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>\n"
+    } else {
+        "<input disabled=\"\" type=\"checkbox\" aria-label=\"to do\"/>\n"
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -418,6 +430,17 @@ mod tests {
         let r = md("One two three.\n\n```rust\nlet a = 1;\n```\n");
         assert!(r.html.contains("data-lang=\"rust\""));
         assert_eq!(r.words, 3);
+    }
+
+    #[test]
+    fn task_list_checkboxes_have_a_name() {
+        let r = md("- [x] sanded\n- [ ] oiled\n");
+        assert!(
+            r.html.contains("checked=\"\" aria-label=\"done\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("aria-label=\"to do\""), "{}", r.html);
     }
 
     #[test]
