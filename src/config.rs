@@ -131,8 +131,8 @@ impl Default for BuildConfig {
 impl Default for MarkdownConfig {
     fn default() -> Self {
         MarkdownConfig {
-            highlight_theme: "InspiredGitHub".into(),
-            highlight_theme_dark: "base16-ocean.dark".into(),
+            highlight_theme: "Coldark-Cold".into(),
+            highlight_theme_dark: "Coldark-Dark".into(),
             smart_punctuation: true,
             heading_anchors: true,
         }

@@ -220,6 +220,7 @@ fn transform<'a>(
                 }
                 code = Some((lang, String::new()));
             }
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(task_box(done).into())),
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if html.trim() == "<!-- more -->" =>
             {
@@ -232,6 +233,17 @@ fn transform<'a>(
         }
     }
     out
+}
+
+/// A task list's checkbox with a name of its own: pulldown-cmark's bare `<input>` is a
+/// form control without a label, which screen readers announce as just "checkbox" (axe's
+/// `label` rule).
+fn task_box(done: bool) -> &'static str {
+    if done {
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>\n"
+    } else {
+        "<input disabled=\"\" type=\"checkbox\" aria-label=\"to do\"/>\n"
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -449,6 +461,17 @@ mod tests {
                 offset: body.find("```woodgrain").unwrap(),
             }]
         );
+    }
+
+    #[test]
+    fn task_list_checkboxes_have_a_name() {
+        let r = md("- [x] sanded\n- [ ] oiled\n");
+        assert!(
+            r.html.contains("checked=\"\" aria-label=\"done\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("aria-label=\"to do\""), "{}", r.html);
     }
 
     #[test]

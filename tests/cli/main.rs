@@ -4,6 +4,7 @@
 
 mod common;
 
+mod accessibility;
 mod bad_input;
 mod base_url;
 mod build_output;

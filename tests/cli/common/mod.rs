@@ -21,6 +21,7 @@
 //!
 //! Each test binary uses only some of these methods.
 
+pub mod browser;
 mod running;
 #[allow(unused_imports)]
 pub use running::{Events, Reply, Running, START, free_port};
