@@ -35,14 +35,14 @@ pub fn file_for(what: &NewCommand, today: &str) -> Result<(PathBuf, String)> {
         NewCommand::Post { title } => (
             named(title, "posts"),
             format!(
-                "+++\ntitle = {}\ndate = {today}\ndescription = \"\"\ntags = []\ndraft = true\n+++\n\nWrite the first paragraph here; it becomes the summary.\n\n<!-- more -->\n\nThe rest of the post.\n",
+                "+++\ntitle = {}\ndate = {today}\n# description = \"One sentence for search results and link previews.\"\ntags = []\ndraft = true\n+++\n\nWrite the first paragraph here; it becomes the summary.\n\n<!-- more -->\n\nThe rest of the post.\n",
                 toml_string(title)
             ),
         ),
         NewCommand::Shoutout { customer } => (
             named(customer, "shoutouts"),
             format!(
-                "+++\ncustomer = {}\ncompany = \"\"\nrating = 5\ndate = {today}\nsegments = []\n# Fill in once the customer has agreed, then remove `draft`.\n# scope: \"quote\" (their words), \"name\" (their name), \"photo\" (their avatar).\n# consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"email\" }}\ndraft = true\n+++\n\nThe customer's own words, exactly as they gave them.\n",
+                "+++\ncustomer = {}\n# company = \"Their company\"\n# The customer's own rating, 1 to 5, if they gave one:\n# rating =\ndate = {today}\nsegments = []\n# Fill in once the customer has agreed, then remove `draft`.\n# scope: \"quote\" (their words), \"name\" (their name), \"photo\" (their avatar).\n# consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"email\" }}\ndraft = true\n+++\n\nThe customer's own words, exactly as they gave them.\n",
                 toml_string(customer)
             ),
         ),
@@ -69,7 +69,7 @@ pub fn file_for(what: &NewCommand, today: &str) -> Result<(PathBuf, String)> {
             (
                 PathBuf::from(format!("{clean}.md")),
                 format!(
-                    "+++\ntitle = {}\ndescription = \"\"\n+++\n\nThe page's text.\n",
+                    "+++\ntitle = {}\n# description = \"One sentence for search results and link previews.\"\n+++\n\nThe page's text.\n",
                     toml_string(&title)
                 ),
             )

@@ -14,7 +14,7 @@ mod shoutout;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub use date::Date;
 pub use load::{
@@ -56,6 +56,18 @@ impl Source {
     }
 }
 
+/// Reads an optional text field where an empty (or all-blank) value means "not set".
+///
+/// `description = ""` is what a half-filled template leaves behind; taken literally it
+/// would give `<meta name="description" content="">` and hide the fallback (the site's
+/// description), which is never what the author meant.
+pub fn non_empty<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    let value: Option<String> = Option::deserialize(deserializer)?;
+    Ok(value.filter(|text| !text.trim().is_empty()))
+}
+
 /// Front matter of an `_index.md`: copy for the home page or a section's listing.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,8 +75,8 @@ pub struct SectionMeta {
     /// Heading of the listing.
     #[serde(default)]
     pub title: Option<String>,
-    /// Meta description of the listing.
-    #[serde(default)]
+    /// Meta description of the listing (empty counts as none).
+    #[serde(default, deserialize_with = "non_empty")]
     pub description: Option<String>,
     /// Anything, for templates.
     #[serde(default)]

@@ -27,8 +27,8 @@ pub struct PageMeta {
     /// Last meaningful change.
     #[serde(default)]
     pub updated: Option<Date>,
-    /// Meta description and listing blurb.
-    #[serde(default)]
+    /// Meta description and listing blurb (empty counts as none).
+    #[serde(default, deserialize_with = "super::non_empty")]
     pub description: Option<String>,
     /// Tag names.
     #[serde(default)]

@@ -21,14 +21,14 @@ pub struct Cta {
 pub struct SegmentMeta {
     /// Required: the segment's name ("New parents").
     pub title: String,
-    /// Meta description.
-    #[serde(default)]
+    /// Meta description. Empty counts as none.
+    #[serde(default, deserialize_with = "super::non_empty")]
     pub description: Option<String>,
-    /// The big line at the top.
-    #[serde(default)]
+    /// The big line at the top. Empty counts as none.
+    #[serde(default, deserialize_with = "super::non_empty")]
     pub headline: Option<String>,
-    /// The paragraph under it.
-    #[serde(default)]
+    /// The paragraph under it. Empty counts as none.
+    #[serde(default, deserialize_with = "super::non_empty")]
     pub lede: Option<String>,
     /// The call to action.
     #[serde(default)]

@@ -18,6 +18,7 @@ mod import;
 mod incremental;
 mod init_new;
 mod output_safety;
+mod rough_content;
 mod rough_markdown;
 mod rough_output;
 mod segments;
