@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::{Ui, render_diagnostic, thousands};
+use super::{Ui, counted, render_diagnostic};
 use crate::build::Project;
 use crate::cli::{Cli, ServeArgs, WatchArgs};
 use crate::error::{Error, Result, SourceError};
@@ -281,16 +281,12 @@ fn rebuild_and_report(
 fn log_line(session: &Session, changed: &[PathBuf], report: &RebuildReport) -> String {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     if changed.is_empty() {
-        return format!(
-            "Built {} pages in {ms:.0} ms",
-            thousands(
-                session
-                    .output()
-                    .keys()
-                    .filter(|k| k.ends_with(".html"))
-                    .count()
-            )
-        );
+        let pages = session
+            .output()
+            .keys()
+            .filter(|k| k.ends_with(".html"))
+            .count();
+        return format!("Built {} in {ms:.0} ms", counted(pages, "page"));
     }
     let root = session.root().to_path_buf();
     let names: Vec<String> = changed
@@ -302,8 +298,8 @@ fn log_line(session: &Session, changed: &[PathBuf], report: &RebuildReport) -> S
         n => format!("{} and {} more", names[..2].join(", "), n - 2),
     };
     format!(
-        "{what} changed: {} pages in {ms:.0} ms",
-        thousands(report.rendered)
+        "{what} changed: {} in {ms:.0} ms",
+        counted(report.rendered, "page")
     )
 }
 

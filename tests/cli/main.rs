@@ -17,6 +17,7 @@ mod import;
 mod incremental;
 mod init_new;
 mod output_safety;
+mod rough_messages;
 mod segments;
 mod serve_browser;
 mod serve_http;
