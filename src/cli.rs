@@ -102,7 +102,8 @@ pub struct ServeArgs {
     /// Port to listen on; the next free one is taken if it is busy.
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
-    /// Address to bind. Anything but loopback exposes your drafts to the network.
+    /// Address to bind. Anything but loopback shows the site (with --drafts, your drafts too)
+    /// to the network.
     #[arg(long, default_value = "127.0.0.1")]
     pub interface: std::net::IpAddr,
     /// Open the site in a browser.

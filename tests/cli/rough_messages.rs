@@ -1,7 +1,9 @@
 //! Issue 15, "Messages": what kudos prints should be true, said once, and name the place
 //! to fix. Each test is named after the misleading message it replaces.
 
-use crate::common::Site;
+use crate::common::{START, Site, free_port};
+
+const SCRIPT_TAG: &str = "<script src=\"/__kudos/live.js\"></script>";
 
 #[test]
 fn an_unknown_consent_scope_lists_the_known_values_not_known_keys() {
@@ -123,4 +125,67 @@ fn warnings_come_in_the_same_order_on_every_run() {
             .collect();
         assert!(order.is_sorted(), "warnings out of file order:\n{stderr}");
     }
+}
+
+#[test]
+fn serve_on_every_interface_prints_where_it_listens_and_warns_about_drafts_only_with_drafts() {
+    let site = Site::fixture("basic");
+    let port = free_port().to_string();
+    let mut server = site.spawn(&["serve", "--interface", "0.0.0.0", "--port", &port]);
+    server.wait_until_serving();
+    let line = server.wait_for_line("Serving ", START);
+    assert!(
+        line.contains(&format!("http://127.0.0.1:{port}/"))
+            && line.contains("(listening on every interface, 0.0.0.0)"),
+        "{line}"
+    );
+    assert!(server.lines_with("drafts").is_empty(), "{:?}", server.log());
+    drop(server);
+    let port = free_port().to_string();
+    let mut server = site.spawn(&[
+        "serve",
+        "--interface",
+        "0.0.0.0",
+        "--port",
+        &port,
+        "--drafts",
+    ]);
+    server.wait_until_serving();
+    server.wait_for_line(
+        "warning: serving drafts on 0.0.0.0 makes them visible",
+        START,
+    );
+}
+
+#[test]
+fn serve_whose_first_build_fails_says_there_is_no_last_good_version_and_shows_the_error() {
+    let site = Site::fixture("basic");
+    site.edit("content/posts/hello.md", "title = ", "titel = ");
+    let port = free_port().to_string();
+    let mut server = site.spawn(&["serve", "--port", &port]);
+    server.wait_for_address();
+    server.wait_for_line("Build failed; there is no earlier version to serve", START);
+    assert!(
+        server
+            .lines_with("still serving the last good version")
+            .is_empty(),
+        "{:?}",
+        server.log()
+    );
+    for path in ["/", "/posts/hello/", "/no/such/page/"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 503, "{path}");
+        let text = reply.text();
+        assert!(text.contains("id=\"kudos-error-overlay\""), "{text}");
+        assert!(
+            text.contains("there is no earlier version to show"),
+            "{text}"
+        );
+        assert!(text.contains("content/posts/hello.md"), "{text}");
+        assert!(text.contains("titel"), "{text}");
+        assert!(text.contains(SCRIPT_TAG), "{text}");
+    }
+    site.edit("content/posts/hello.md", "titel = ", "title = ");
+    server.wait_for_line("changed: ", START);
+    assert_eq!(server.get("/").status, 200);
 }
