@@ -38,13 +38,25 @@ impl Project {
     /// Reads the config; a missing file means this is not a site.
     pub fn config(&self) -> Result<Config> {
         if !self.config_path.is_file() {
-            return Err(Error::NoConfig(self.root.clone()));
+            return Err(self.missing_config());
         }
         let shown = self
             .config_path
             .strip_prefix(&self.root)
             .unwrap_or(&self.config_path);
         Config::load(&self.config_path, shown)
+    }
+}
+
+impl Project {
+    /// Why there is no config: no site in the root, or (with `--config`) no such file;
+    /// the message names the file that was asked for.
+    pub fn missing_config(&self) -> Error {
+        if self.config_path == self.root.join("kudos.toml") {
+            Error::NoConfig(self.root.clone())
+        } else {
+            Error::ConfigNotFound(self.config_path.clone())
+        }
     }
 }
 

@@ -47,7 +47,7 @@ pub enum Command {
     /// Render the site into public/.
     Build(BuildArgs),
     /// Validate everything a build would, without writing output.
-    Check(BuildArgs),
+    Check(CheckArgs),
     /// Serve the site from memory with live reload; rebuild on every save.
     Serve(ServeArgs),
     /// Rebuild into public/ on every save (for users with their own server).
@@ -70,18 +70,27 @@ pub struct InitArgs {
     pub force: bool,
 }
 
-/// Flags shared by `build` and `check`.
+/// `kudos build`: the flags of `check`, and where to write.
 #[derive(Debug, Args, Clone, Default)]
 pub struct BuildArgs {
+    /// What `check` takes too.
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Output folder (default: build.output_dir, "public").
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+/// `kudos check` (and `build`): what decides what is published. `check` writes nothing,
+/// so it has no `--output`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckArgs {
     /// Include drafts and future-dated posts.
     #[arg(long)]
     pub drafts: bool,
     /// Override base_url from the config.
     #[arg(long, value_name = "URL", value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
-    /// Output folder (default: build.output_dir, "public").
-    #[arg(long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
     /// Treat warnings (such as a shout-out without consent) as errors.
     #[arg(long)]
     pub strict: bool,
@@ -93,7 +102,8 @@ pub struct ServeArgs {
     /// Port to listen on; the next free one is taken if it is busy.
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
-    /// Address to bind. Anything but loopback exposes your drafts to the network.
+    /// Address to bind. Anything but loopback shows the site (with --drafts, your drafts too)
+    /// to the network.
     #[arg(long, default_value = "127.0.0.1")]
     pub interface: std::net::IpAddr,
     /// Open the site in a browser.

@@ -3,7 +3,7 @@
 //! Every table denies unknown keys, so a typo (`paginte = 5`) is an error that names the
 //! key, its line, and the nearest known key, instead of a setting silently ignored.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,19 @@ pub struct Config {
     pub segments: SegmentsConfig,
     /// Anything the user wants in templates, as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The file this was read from, so a problem found later (an unknown highlight theme,
+    /// found when the CSS is made) can still point at its line. Not a setting.
+    #[serde(skip)]
+    pub file: ConfigFile,
+}
+
+/// The text of `kudos.toml` and the name errors call it by.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigFile {
+    /// As shown in messages (relative to the site root where possible).
+    pub shown: PathBuf,
+    /// The whole file.
+    pub text: Arc<str>,
 }
 
 /// `[build]`: where output goes and how listings are cut.
@@ -113,6 +126,7 @@ impl Default for Config {
             shoutouts: ShoutoutsConfig::default(),
             segments: SegmentsConfig::default(),
             extra: serde_json::Map::new(),
+            file: ConfigFile::default(),
         }
     }
 }
@@ -181,16 +195,33 @@ impl Config {
     /// Parses config text; errors point into it.
     pub fn parse(text: &str, shown_as: &Path) -> Result<Config> {
         let source: Arc<str> = Arc::from(text);
-        let mut config: Config = toml::from_str(text).map_err(|e| {
-            let range = e.span().unwrap_or(0..0);
-            let mut error = SourceError::at(shown_as, &source, range, e.message().trim());
-            if let Some(help) = unknown_field_help(e.message()) {
-                error = error.with_help(help);
-            }
-            Error::from(error)
-        })?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| parse_error(&e, shown_as, &source))?;
+        config.file = ConfigFile {
+            shown: shown_as.to_path_buf(),
+            text: Arc::clone(&source),
+        };
         config.validate(shown_as, &source)?;
         Ok(config)
+    }
+
+    /// An error at `key` of `[table]` (`None`: the top level), for problems found after
+    /// parsing; without the file's text (a config made in code) it names the file only.
+    pub fn error_at_key(
+        &self,
+        table: Option<&str>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> SourceError {
+        let shown = if self.file.shown.as_os_str().is_empty() {
+            Path::new("kudos.toml")
+        } else {
+            self.file.shown.as_path()
+        };
+        match key_offset_in(&self.file.text, table, key) {
+            Some(at) => SourceError::at(shown, &self.file.text, at..at + key.len(), message),
+            None => SourceError::new(shown, message),
+        }
     }
 
     fn validate(&mut self, shown_as: &Path, source: &Arc<str>) -> Result<()> {
@@ -256,6 +287,71 @@ impl Config {
         let url = self.base_url.trim_end_matches('/');
         &url[..url.len() - self.base_path().len()]
     }
+}
+
+/// A TOML parse error with its place, and with the table an unknown key was found in:
+/// a key added at the end of the file lands in the last table, which the user may not
+/// have meant.
+fn parse_error(e: &toml::de::Error, shown_as: &Path, source: &Arc<str>) -> Error {
+    let range = e.span().unwrap_or(0..0);
+    let mut message = e.message().trim().to_string();
+    let mut help = unknown_field_help(&message);
+    if message.starts_with("unknown field `")
+        && let Some(table) = table_at(source, range.start)
+    {
+        let key = message.split('`').nth(1).unwrap_or_default().to_string();
+        message = format!("in `[{table}]`: {message}");
+        if TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            help = Some(format!(
+                "`{key}` is a top-level key, but every key after a `[table]` line belongs to that table: move it above the first `[...]` line"
+            ));
+        }
+    }
+    let mut error = SourceError::at(shown_as, source, range, message);
+    if let Some(help) = help {
+        error = error.with_help(help);
+    }
+    Error::from(error)
+}
+
+/// Keys of [`Config`] itself (not of one of its tables).
+const TOP_LEVEL_KEYS: [&str; 5] = ["title", "base_url", "description", "language", "theme"];
+
+/// The `[table]` (or `[[table]]`) header that `offset` falls under, if any.
+fn table_at(source: &str, offset: usize) -> Option<&str> {
+    let before = source.get(..offset)?;
+    before
+        .lines()
+        .rev()
+        .find_map(table_header)
+        .filter(|name| !name.is_empty())
+}
+
+/// `[name]` -> `name`, for a table header line.
+fn table_header(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let inner = line.strip_prefix('[')?;
+    let end = inner.find(']')?;
+    Some(inner[..end].trim_matches(['[', ' ']).trim())
+}
+
+/// Where `key` is set inside `[table]` (`None`: before any table), if it is.
+fn key_offset_in(source: &str, table: Option<&str>, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    let mut current: Option<&str> = None;
+    for line in source.split_inclusive('\n') {
+        if let Some(header) = table_header(line) {
+            current = Some(header);
+        } else if current == table {
+            let trimmed = line.trim_start();
+            let rest = trimmed.strip_prefix(key).unwrap_or("x");
+            if rest.starts_with([' ', '\t', '=']) {
+                return Some(offset + (line.len() - trimmed.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Where `key` is set: the first line that starts with it (so `path` does not find

@@ -119,6 +119,9 @@ pub enum Error {
     /// The site root has no config file.
     #[error("no kudos.toml in {}: is this a kudos site? (run `kudos init` to create one)", .0.display())]
     NoConfig(PathBuf),
+    /// The config file given with `--config` is not there.
+    #[error("config file {} not found (given with --config)", .0.display())]
+    ConfigNotFound(PathBuf),
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -155,6 +158,13 @@ impl From<Vec<SourceError>> for Error {
     fn from(errors: Vec<SourceError>) -> Self {
         Error::Content(errors)
     }
+}
+
+/// Puts diagnostics in reading order: by file, then line and column, then message.
+/// Files are loaded in parallel and kept in hash maps, so the order problems are found
+/// in changes from run to run; the order they are printed in must not.
+pub fn sort_by_place(list: &mut [SourceError]) {
+    list.sort_by(|a, b| (&a.path, a.position, &a.message).cmp(&(&b.path, b.position, &b.message)));
 }
 
 /// The library's result type.

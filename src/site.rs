@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
 use crate::content::{ConsentScope, Source};
-use crate::error::{Error, Result, SourceError};
+use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::visibility::{AssetPaths, Photos, Visibility};
 
 /// Choices that change what a build publishes.
@@ -280,10 +280,11 @@ impl Site {
                 .with_help("set base_url = \"https://your-domain.example\" (a sub-path like /shop works too)"),
             );
         }
+        sort_by_place(&mut site.warnings);
         if errors.is_empty() {
             Ok(site)
         } else {
-            errors.sort_by(|a, b| a.path.cmp(&b.path));
+            sort_by_place(&mut errors);
             Err(Error::Content(errors))
         }
     }

@@ -14,12 +14,13 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// For a serde "unknown field" message, a help line suggesting the nearest known field.
+/// For a serde "unknown field" or "unknown variant" message, a help line suggesting the
+/// nearest known key (or value, for a variant), or listing them all when none is close.
 pub fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message
-        .split("unknown field `")
-        .nth(1)
-        .or_else(|| message.split("unknown variant `").nth(1))?;
+    let (rest, kind) = match message.split_once("unknown field `") {
+        Some((_, rest)) => (rest, "keys"),
+        None => (message.split_once("unknown variant `")?.1, "values"),
+    };
     let (name, rest) = rest.split_once('`')?;
     let list = rest.split_once("expected").map_or("", |(_, l)| l);
     let list = list.trim_start().trim_start_matches("one of").trim();
@@ -31,7 +32,7 @@ pub fn unknown_field_help(message: &str) -> Option<String> {
         .collect();
     Some(match nearest(name, expected.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None => format!("known keys: {}", expected.join(", ")),
+        None => format!("known {kind}: {}", expected.join(", ")),
     })
 }
 
@@ -57,5 +58,14 @@ mod tests {
     fn lists_fields_when_nothing_is_close() {
         let msg = "unknown field `zzz`, expected `title` or `date`";
         assert_eq!(unknown_field_help(msg).unwrap(), "known keys: title, date");
+    }
+
+    #[test]
+    fn an_unknown_variant_lists_the_known_values_not_keys() {
+        let msg = "unknown variant `foto`, expected one of `quote`, `name`, `photo`, `social`";
+        assert_eq!(
+            unknown_field_help(msg).unwrap(),
+            "known values: quote, name, photo, social"
+        );
     }
 }

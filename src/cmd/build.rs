@@ -1,14 +1,15 @@
 //! `kudos build` and `kudos check`: the same pipeline; only build writes.
 
+use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Ui, thousands};
+use super::{Ui, counted};
 use crate::build::{self, Project};
-use crate::cli::{BuildArgs, Cli};
+use crate::cli::{CheckArgs, Cli};
 use crate::config::BuildConfig;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, sort_by_place};
 use crate::output::Target;
 use crate::site::BuildOptions;
 
@@ -21,21 +22,21 @@ pub enum Mode {
     Check,
 }
 
-/// Runs `build` or `check`.
-pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
+/// Runs `build` (with `output`, the `--output` flag, if given) or `check` (`mode`).
+pub fn run(cli: &Cli, args: &CheckArgs, output: Option<&Path>, ui: &Ui, mode: Mode) -> Result<()> {
     let started = Instant::now();
     let project = Project::new(&cli.root, cli.config.as_deref());
     let mut config = project.config()?;
     if let Some(url) = &args.base_url {
         config.base_url = url.clone();
     }
-    if let Some(output) = &args.output {
+    if let Some(output) = output {
         config.build.output_dir = output.to_string_lossy().into_owned();
     }
     if mode == Mode::Write {
-        let output = project.root.join(&config.build.output_dir);
-        Target::check(&project.root, &project.config_path, &output)
-            .map_err(|e| with_origin(e, args, &config.build.output_dir))?;
+        let folder = project.root.join(&config.build.output_dir);
+        Target::check(&project.root, &project.config_path, &folder)
+            .map_err(|e| with_origin(e, output.is_some(), &config.build.output_dir))?;
     }
     let options = BuildOptions {
         drafts: args.drafts || config.build.drafts,
@@ -51,6 +52,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
         Mode::Check => build::render(&project, config, &options).map(|rendered| {
             let mut notes = rendered.warnings.clone();
             notes.extend(crate::advice::advise(&rendered.site, options.now));
+            sort_by_place(&mut notes);
             (rendered.page_count(), notes, None)
         }),
     };
@@ -64,17 +66,16 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
     let seconds = started.elapsed().as_secs_f64();
     match output {
         Some(output) => ui.info(&format!(
-            "Built {} pages in {seconds:.2} s into {}",
-            thousands(pages),
+            "Built {} in {seconds:.2} s into {}",
+            counted(pages, "page"),
             output.display()
         )),
         None => ui.info(&format!(
-            "Checked {} pages in {seconds:.2} s: no errors{}",
-            thousands(pages),
+            "Checked {} in {seconds:.2} s: no errors{}",
+            counted(pages, "page"),
             match warnings.len() {
                 0 => String::new(),
-                1 => ", 1 warning".to_string(),
-                n => format!(", {n} warnings"),
+                n => format!(", {}", counted(n, "warning")),
             }
         )),
     }
@@ -83,8 +84,8 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui, mode: Mode) -> Result<()> {
 
 /// A refused output folder, with where that folder was chosen, so the user knows what
 /// to change.
-fn with_origin(error: Error, args: &BuildArgs, output_dir: &str) -> Error {
-    let origin = if args.output.is_some() {
+fn with_origin(error: Error, from_flag: bool, output_dir: &str) -> Error {
+    let origin = if from_flag {
         "it was given with --output"
     } else if output_dir == BuildConfig::default().output_dir {
         "it is the default; choose another with --output or `[build] output_dir` in kudos.toml"

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use super::Ui;
 use super::new::create_new;
+use super::{Ui, counted};
 use crate::cli::{Cli, InitArgs};
 use crate::content::Date;
 use crate::error::{Error, Result};
@@ -19,7 +19,7 @@ pub fn run(cli: &Cli, args: &InitArgs, ui: &Ui) -> Result<()> {
         )));
     }
     let today = Date::now().format("%Y-%m-%d").unwrap_or_default();
-    let mut kept = Vec::new();
+    let (mut added, mut kept) = (Vec::new(), Vec::new());
     for (path, text) in scaffold(&today) {
         let target = dir.join(path);
         if target.exists() {
@@ -27,16 +27,35 @@ pub fn run(cli: &Cli, args: &InitArgs, ui: &Ui) -> Result<()> {
             continue;
         }
         create_new(&target, &text)?;
+        added.push(path);
     }
     for path in &kept {
         ui.info(&format!("kept existing {path}"));
     }
-    ui.info(&format!(
-        "Created a kudos site in {}. Next: cd {} && kudos build",
-        dir.display(),
-        Path::new(&dir).display()
-    ));
+    ui.info(&summary(&dir, &added, kept.len()));
     Ok(())
+}
+
+/// The closing line: a new site, or (with `--force` over an existing folder) exactly
+/// what was added, so nobody reads "Created" when nothing was.
+fn summary(dir: &Path, added: &[&str], kept: usize) -> String {
+    let next = format!("Next: cd {} && kudos build", dir.display());
+    if kept == 0 {
+        format!("Created a kudos site in {}. {next}", dir.display())
+    } else if added.is_empty() {
+        format!(
+            "Added nothing to {}: it already has every file `kudos init` writes.",
+            dir.display()
+        )
+    } else {
+        format!(
+            "Added {} to {} ({}); kept {}. {next}",
+            counted(added.len(), "file"),
+            dir.display(),
+            added.join(", "),
+            counted(kept, "existing file"),
+        )
+    }
 }
 
 /// Every file of a new site.

@@ -74,12 +74,33 @@ pub fn run(cli: &Cli) -> Result<()> {
     let ui = Ui::new(cli);
     match &cli.command {
         Command::Init(args) => init::run(cli, args, &ui),
-        Command::Build(args) => build::run(cli, args, &ui, build::Mode::Write),
-        Command::Check(args) => build::run(cli, args, &ui, build::Mode::Check),
+        Command::Build(args) => build::run(
+            cli,
+            &args.check,
+            args.output.as_deref(),
+            &ui,
+            build::Mode::Write,
+        ),
+        Command::Check(args) => build::run(cli, args, None, &ui, build::Mode::Check),
         Command::Serve(args) => serve::serve(cli, args, &ui),
         Command::Watch(args) => serve::watch(cli, args, &ui),
         Command::New(what) => new::run(cli, what, &ui),
         Command::Import(what) => import::run(cli, what, &ui),
+    }
+}
+
+/// A count with its noun, singular or plural: `counted(1, "page")` -> "1 page",
+/// `counted(1234, "page")` -> "1,234 pages". Every count kudos prints goes through here.
+pub fn counted(n: usize, noun: &str) -> String {
+    let plural = match noun {
+        "entry" => "entries",
+        "copy" => "copies",
+        _ => "",
+    };
+    match (n, plural) {
+        (1, _) => format!("1 {noun}"),
+        (_, "") => format!("{} {noun}s", thousands(n)),
+        (_, plural) => format!("{} {plural}", thousands(n)),
     }
 }
 
@@ -102,5 +123,13 @@ mod tests {
     fn thousands_separators() {
         assert_eq!(super::thousands(1234567), "1,234,567");
         assert_eq!(super::thousands(12), "12");
+    }
+
+    #[test]
+    fn counts_are_singular_for_one_and_plural_otherwise() {
+        assert_eq!(super::counted(1, "page"), "1 page");
+        assert_eq!(super::counted(0, "page"), "0 pages");
+        assert_eq!(super::counted(2_500, "warning"), "2,500 warnings");
+        assert_eq!(super::counted(3, "entry"), "3 entries");
     }
 }

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
     let project = Project::new(&cli.root, cli.config.as_deref());
     if !project.config_path.is_file() {
-        return Err(Error::NoConfig(cli.root.clone()));
+        return Err(project.missing_config());
     }
     let today = Date::now().format("%Y-%m-%d").unwrap_or_default();
     let (relative, text) = file_for(what, &today)?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::{Ui, render_diagnostic, thousands};
+use super::{Ui, counted, render_diagnostic};
 use crate::build::Project;
 use crate::cli::{Cli, ServeArgs, WatchArgs};
 use crate::error::{Error, Result, SourceError};
@@ -23,21 +23,20 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     let output_dir = project.root.join(&config.build.output_dir);
     let listener = bind(args.interface, args.port)?;
     let address = listener.local_addr().map_err(|e| Error::io("socket", e))?;
-    if !args.interface.is_loopback() {
+    let drafts = args.drafts || config.build.drafts;
+    if drafts && !args.interface.is_loopback() {
         ui.info(&format!(
-            "warning: serving on {} makes your drafts visible to every machine on the network",
+            "warning: serving drafts on {} makes them visible to every machine on the network",
             args.interface
         ));
     }
-    let host = if args.interface.is_unspecified() {
-        IpAddr::from([127, 0, 0, 1])
-    } else {
-        args.interface
-    };
-    let base_url = format!("http://{}", SocketAddr::new(host, address.port()));
+    let base_url = format!(
+        "http://{}",
+        SocketAddr::new(local_host(args.interface), address.port())
+    );
     let local = base_url.clone();
     let options = BuildOptions {
-        drafts: args.drafts || config.build.drafts,
+        drafts,
         ..BuildOptions::default()
     };
     let mut session = Session::new(
@@ -58,8 +57,9 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         &|m| live.fail(m),
     );
     ui.info(&format!(
-        "Serving {} at {base_url}/ (Ctrl-C to stop)",
-        project.root.display()
+        "Serving {} at {} (Ctrl-C to stop)",
+        project.root.display(),
+        listening_at(args.interface, address.port()).join(" and ")
     ));
     if args.open {
         open_browser(&format!("{base_url}/"));
@@ -218,7 +218,7 @@ fn rebuild(
             panic_message(panic.as_ref())
         );
         eprintln!("{message}");
-        ui.info("Rebuild failed; still serving the last good version.");
+        ui.info(failed_line(session));
         on_error(message);
     }
 }
@@ -272,25 +272,31 @@ fn rebuild_and_report(
                     _ => text.clone(),
                 }
             );
-            ui.info("Rebuild failed; still serving the last good version.");
+            ui.info(failed_line(session));
             on_error(text);
         }
+    }
+}
+
+/// What a failed build means for what is served: the last good version, or (when no
+/// build has succeeded yet) nothing but the error.
+fn failed_line(session: &Session) -> &'static str {
+    if session.output().is_empty() {
+        "Build failed; there is no earlier version to serve: every page shows the error until it is fixed."
+    } else {
+        "Rebuild failed; still serving the last good version."
     }
 }
 
 fn log_line(session: &Session, changed: &[PathBuf], report: &RebuildReport) -> String {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     if changed.is_empty() {
-        return format!(
-            "Built {} pages in {ms:.0} ms",
-            thousands(
-                session
-                    .output()
-                    .keys()
-                    .filter(|k| k.ends_with(".html"))
-                    .count()
-            )
-        );
+        let pages = session
+            .output()
+            .keys()
+            .filter(|k| k.ends_with(".html"))
+            .count();
+        return format!("Built {} in {ms:.0} ms", counted(pages, "page"));
     }
     let root = session.root().to_path_buf();
     let names: Vec<String> = changed
@@ -302,9 +308,54 @@ fn log_line(session: &Session, changed: &[PathBuf], report: &RebuildReport) -> S
         n => format!("{} and {} more", names[..2].join(", "), n - 2),
     };
     format!(
-        "{what} changed: {} pages in {ms:.0} ms",
-        thousands(report.rendered)
+        "{what} changed: {} in {ms:.0} ms",
+        counted(report.rendered, "page")
     )
+}
+
+/// The address this machine itself reaches the server at: the interface, or loopback
+/// when it listens on every interface.
+fn local_host(interface: IpAddr) -> IpAddr {
+    match interface {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        other => other,
+    }
+}
+
+/// The URLs the server really answers on, for the "Serving" line: the interface's own,
+/// or, on every interface (`0.0.0.0`, `::`), loopback and the address other machines
+/// reach this one at, with a note that every interface is served.
+fn listening_at(interface: IpAddr, port: u16) -> Vec<String> {
+    let url = |host: IpAddr| format!("http://{}/", SocketAddr::new(host, port));
+    if !interface.is_unspecified() {
+        return vec![url(interface)];
+    }
+    let mut urls = vec![url(local_host(interface))];
+    if let Some(lan) = network_address(interface) {
+        urls.push(url(lan));
+    }
+    let last = urls.pop().unwrap_or_default();
+    urls.push(format!(
+        "{last} (listening on every interface, {interface})"
+    ));
+    urls
+}
+
+/// This machine's address on the network, as the system would pick it to reach another
+/// one; a UDP "connect" only chooses the route and sends nothing.
+fn network_address(interface: IpAddr) -> Option<IpAddr> {
+    let (bind, probe): (SocketAddr, SocketAddr) = match interface {
+        IpAddr::V4(_) => (([0, 0, 0, 0], 0).into(), ([192, 0, 2, 1], 9).into()),
+        IpAddr::V6(_) => (
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
+            ("2001:db8::1".parse::<IpAddr>().ok()?, 9).into(),
+        ),
+    };
+    let socket = std::net::UdpSocket::bind(bind).ok()?;
+    socket.connect(probe).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 /// Binds `port`, or the next free one of the ten after it.

@@ -1208,8 +1208,15 @@ pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let css =
         markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
             .map_err(|name| {
+                let key = if name == markdown.highlight_theme {
+                    "highlight_theme"
+                } else {
+                    "highlight_theme_dark"
+                };
+                let message = format!("unknown highlight theme `{name}`");
                 Error::from(
-                    SourceError::new("kudos.toml", format!("unknown highlight theme `{name}`"))
+                    site.config
+                        .error_at_key(Some("markdown"), key, message)
                         .with_help(format!(
                             "available: {}",
                             markdown::highlight::theme_names().join(", ")

@@ -2,7 +2,8 @@
 // never part of a built site.
 (() => {
   const events = new EventSource("/__kudos/events");
-  let overlay = null;
+  // The page itself is the overlay when no build has succeeded yet.
+  let overlay = document.getElementById("kudos-error-overlay");
   function showError(text) {
     if (!overlay) {
       overlay = document.createElement("div");
@@ -13,7 +14,9 @@
         "font:15px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;padding:2rem;overflow:auto;white-space:pre-wrap";
       document.body.appendChild(overlay);
     }
-    overlay.textContent = "kudos: the last rebuild failed; you are seeing the last good version.\n\n" + text;
+    const lead =
+      overlay.dataset.lead || "kudos: the last rebuild failed; you are seeing the last good version.";
+    overlay.textContent = lead + "\n\n" + text;
   }
   events.addEventListener("reload", () => location.reload());
   events.addEventListener("css", () => {

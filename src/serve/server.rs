@@ -169,6 +169,11 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
         .read()
         .map(|f| Arc::clone(&f))
         .unwrap_or_default();
+    if files.is_empty()
+        && let Some(message) = live.error.read().ok().and_then(|e| e.clone())
+    {
+        return no_site_yet(&message, &method);
+    }
     let lookup = if key.is_empty() || key.ends_with('/') {
         format!("{key}index.html")
     } else {
@@ -190,6 +195,41 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
             .into_response();
     }
     not_found(&live, &method)
+}
+
+/// Lead line of the overlay when no build has succeeded yet (the script keeps it).
+pub const NO_SITE_YET: &str =
+    "kudos: the build failed, and there is no earlier version to show. Fix the error and save.";
+
+/// What every URL answers while no build has succeeded: the error itself, as the
+/// overlay, so the browser shows why instead of a 404 (503: try again after a fix).
+fn no_site_yet(message: &str, method: &Method) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><div id=\"kudos-error-overlay\" role=\"alert\" data-lead=\"{NO_SITE_YET}\" style=\"white-space:pre-wrap;font:15px/1.5 ui-monospace,monospace;padding:2rem\">{NO_SITE_YET}\n\n{}</div>{SCRIPT_TAG}</body></html>",
+        escape_text(message)
+    );
+    let body = if method == Method::HEAD {
+        String::new()
+    } else {
+        page
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `text` as HTML text (the error quotes the user's files).
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn not_found(live: &Live, method: &Method) -> Response {

@@ -20,6 +20,7 @@ mod init_new;
 mod output_safety;
 mod rough_content;
 mod rough_markdown;
+mod rough_messages;
 mod rough_output;
 mod segments;
 mod serve_browser;

@@ -45,9 +45,10 @@ use self::report::report;
 use self::sheet::read_sheet;
 use super::Ui;
 use super::new::create_new;
+use crate::build::Project;
 use crate::cli::{Cli, ImportCommand};
 use crate::content::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Runs `kudos import`.
 pub fn run(cli: &Cli, what: &ImportCommand, ui: &Ui) -> Result<()> {
@@ -61,8 +62,9 @@ pub fn run(cli: &Cli, what: &ImportCommand, ui: &Ui) -> Result<()> {
 /// `kudos import shoutouts`: check the maps, read the sheet, plan every row, then write.
 fn import_shoutouts(cli: &Cli, file: &Path, map: &[String], dry_run: bool, ui: &Ui) -> Result<()> {
     let overrides = parse_overrides(map)?;
-    if cli.config.is_none() && !cli.root.join("kudos.toml").is_file() {
-        return Err(Error::NoConfig(cli.root.clone()));
+    let project = Project::new(&cli.root, cli.config.as_deref());
+    if !project.config_path.is_file() {
+        return Err(project.missing_config());
     }
     let sheet = read_sheet(file)?;
     let columns = resolve_columns(file, &sheet.header, &overrides)?;

@@ -3,7 +3,7 @@
 use super::SHOUTOUTS;
 use super::columns::Columns;
 use super::plan::{Outcome, Skip};
-use crate::cmd::Ui;
+use crate::cmd::{Ui, counted};
 
 /// Prints the column notes, each skipped row and the summary.
 pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: bool) {
@@ -67,9 +67,9 @@ pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: boo
 fn summary(outcome: &Outcome, dry_run: bool) -> String {
     let imported = outcome.planned.len();
     let mut text = format!(
-        "{} {imported} shout-out{} into {SHOUTOUTS}/",
+        "{} {} into {SHOUTOUTS}/",
         if dry_run { "Would import" } else { "Imported" },
-        plural(imported)
+        counted(imported, "shout-out")
     );
     let rows_of = |pick: fn(&Skip) -> bool| -> Vec<usize> {
         outcome
@@ -92,17 +92,15 @@ fn summary(outcome: &Outcome, dry_run: bool) -> String {
     }
     if !repeated.is_empty() {
         skipped.push(format!(
-            "{} duplicate{} ({})",
-            repeated.len(),
-            plural(repeated.len()),
+            "{} ({})",
+            counted(repeated.len(), "duplicate"),
             rows_list(&repeated)
         ));
     }
     if !bad.is_empty() {
         skipped.push(format!(
-            "{} bad row{} ({})",
-            bad.len(),
-            plural(bad.len()),
+            "{} ({})",
+            counted(bad.len(), "bad row"),
             rows_list(&bad)
         ));
     }
@@ -125,11 +123,6 @@ fn summary(outcome: &Outcome, dry_run: bool) -> String {
     }
     text.push('.');
     text
-}
-
-/// "s" unless there is one.
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// "a", "a and b", "a, b and c".

@@ -110,18 +110,8 @@ impl Running {
     /// For `kudos serve`: waits for "Serving <root> at http://ADDR/" and for ADDR to answer
     /// `GET /` with 200; returns the base URL (`http://127.0.0.1:PORT/`).
     pub fn wait_until_serving(&mut self) -> String {
-        let line = self.wait_for_line("Serving ", START);
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        let address: SocketAddr = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .unwrap_or_else(|e| panic!("no socket address in {line:?}: {e}"));
-        self.address = Some(address);
+        let url = self.wait_for_address();
+        let address = self.address();
         let deadline = Instant::now() + START;
         loop {
             if let Ok(reply) = try_request(address, "GET", "/")
@@ -136,6 +126,24 @@ impl Running {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// For `kudos serve`: waits for "Serving <root> at http://ADDR/" and returns that
+    /// URL, whatever the pages answer (a site whose first build failed answers 503).
+    pub fn wait_for_address(&mut self) -> String {
+        let line = self.wait_for_line("Serving ", START);
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_string();
+        let address: SocketAddr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap_or_else(|e| panic!("no socket address in {line:?}: {e}"));
+        self.address = Some(address);
+        url
     }
 
     /// The server's address (after [`Running::wait_until_serving`]).

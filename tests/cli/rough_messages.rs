@@ -1,0 +1,191 @@
+//! Issue 15, "Messages": what kudos prints should be true, said once, and name the place
+//! to fix. Each test is named after the misleading message it replaces.
+
+use crate::common::{START, Site, free_port};
+
+const SCRIPT_TAG: &str = "<script src=\"/__kudos/live.js\"></script>";
+
+#[test]
+fn an_unknown_consent_scope_lists_the_known_values_not_known_keys() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/shoutouts/ada-lovelace.md",
+        "\"photo\"]",
+        "\"foto\"]",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("unknown variant `foto`")
+        .stderr_has("help: known values: quote, name, photo, social")
+        .stderr_lacks("known keys");
+}
+
+#[test]
+fn an_unknown_highlight_theme_names_its_line() {
+    let site = Site::fixture("basic");
+    site.write(
+        "kudos.toml",
+        format!(
+            "{}\n[markdown]\nhighlight_theme = \"Nope\"\n",
+            site.read("kudos.toml")
+        ),
+    );
+    site.build()
+        .code(1)
+        .stderr_has("error: kudos.toml:10:1: unknown highlight theme `Nope`");
+}
+
+#[test]
+fn a_key_added_after_a_table_is_reported_with_its_table() {
+    let site = Site::fixture("basic");
+    site.write(
+        "kudos.toml",
+        format!(
+            "{}\n[shoutouts]\nrequire_consent = true\noops = 1\ndescription = \"x\"\n",
+            site.read("kudos.toml")
+        ),
+    );
+    site.build()
+        .code(1)
+        .stderr_has("kudos.toml:12:1: in `[shoutouts]`: unknown field `description`")
+        .stderr_has("`description` is a top-level key");
+    site.edit("kudos.toml", "description = \"x\"\n", "");
+    site.build()
+        .code(1)
+        .stderr_has("kudos.toml:11:1: in `[shoutouts]`: unknown field `oops`");
+}
+
+#[test]
+fn a_missing_config_file_names_the_file_asked_for_not_kudos_toml() {
+    let site = Site::fixture("basic");
+    site.run(&["--config", "nope.toml", "build"])
+        .code(1)
+        .stderr_has("error: config file nope.toml not found (given with --config)")
+        .stderr_lacks("no kudos.toml");
+}
+
+#[test]
+fn check_help_does_not_offer_output_which_check_never_writes() {
+    let site = Site::fixture("basic");
+    site.run(&["check", "--help"])
+        .success()
+        .stderr_lacks("--output");
+    let help = assert_cmd::cargo::cargo_bin_cmd!("kudos")
+        .args(["check", "--help"])
+        .output()
+        .expect("run kudos");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("--strict"), "{text}");
+    assert!(!text.contains("--output"), "{text}");
+    site.run(&["check", "--output", "x"]).code(2);
+    let help = assert_cmd::cargo::cargo_bin_cmd!("kudos")
+        .args(["build", "--help"])
+        .output()
+        .expect("run kudos");
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--output"));
+}
+
+#[test]
+fn init_force_on_an_existing_site_says_what_it_added_not_created() {
+    let site = Site::blank();
+    site.run(&["init"])
+        .success()
+        .stderr_has("Created a kudos site");
+    site.run(&["init", "--force"])
+        .success()
+        .stderr_has("Added nothing to site: it already has every file `kudos init` writes.")
+        .stderr_lacks("Created");
+    site.remove("content/about.md");
+    site.run(&["init", "--force"])
+        .success()
+        .stderr_has("Added 1 file to site (content/about.md); kept 6 existing files.")
+        .stderr_lacks("Created");
+}
+
+#[test]
+fn warnings_come_in_the_same_order_on_every_run() {
+    let site = Site::fixture("basic");
+    let names = ["a", "b", "c", "d", "e", "f", "g"];
+    for name in names {
+        site.write(
+            &format!("content/shoutouts/{name}.md"),
+            format!("+++\ncustomer = \"Customer {name}\"\n+++\nLovely.\n"),
+        );
+    }
+    for _ in 0..2 {
+        let run = site.build().success();
+        let stderr = run.stderr();
+        let order: Vec<usize> = names
+            .iter()
+            .map(|n| {
+                stderr
+                    .find(&format!("warning: content/shoutouts/{n}.md"))
+                    .unwrap_or_else(|| panic!("no warning for {n}.md:\n{stderr}"))
+            })
+            .collect();
+        assert!(order.is_sorted(), "warnings out of file order:\n{stderr}");
+    }
+}
+
+#[test]
+fn serve_on_every_interface_prints_where_it_listens_and_warns_about_drafts_only_with_drafts() {
+    let site = Site::fixture("basic");
+    let port = free_port().to_string();
+    let mut server = site.spawn(&["serve", "--interface", "0.0.0.0", "--port", &port]);
+    server.wait_until_serving();
+    let line = server.wait_for_line("Serving ", START);
+    assert!(
+        line.contains(&format!("http://127.0.0.1:{port}/"))
+            && line.contains("(listening on every interface, 0.0.0.0)"),
+        "{line}"
+    );
+    assert!(server.lines_with("drafts").is_empty(), "{:?}", server.log());
+    drop(server);
+    let port = free_port().to_string();
+    let mut server = site.spawn(&[
+        "serve",
+        "--interface",
+        "0.0.0.0",
+        "--port",
+        &port,
+        "--drafts",
+    ]);
+    server.wait_until_serving();
+    server.wait_for_line(
+        "warning: serving drafts on 0.0.0.0 makes them visible",
+        START,
+    );
+}
+
+#[test]
+fn serve_whose_first_build_fails_says_there_is_no_last_good_version_and_shows_the_error() {
+    let site = Site::fixture("basic");
+    site.edit("content/posts/hello.md", "title = ", "titel = ");
+    let port = free_port().to_string();
+    let mut server = site.spawn(&["serve", "--port", &port]);
+    server.wait_for_address();
+    server.wait_for_line("Build failed; there is no earlier version to serve", START);
+    assert!(
+        server
+            .lines_with("still serving the last good version")
+            .is_empty(),
+        "{:?}",
+        server.log()
+    );
+    for path in ["/", "/posts/hello/", "/no/such/page/"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 503, "{path}");
+        let text = reply.text();
+        assert!(text.contains("id=\"kudos-error-overlay\""), "{text}");
+        assert!(
+            text.contains("there is no earlier version to show"),
+            "{text}"
+        );
+        assert!(text.contains("content/posts/hello.md"), "{text}");
+        assert!(text.contains("titel"), "{text}");
+        assert!(text.contains(SCRIPT_TAG), "{text}");
+    }
+    site.edit("content/posts/hello.md", "titel = ", "title = ");
+    server.wait_for_line("changed: ", START);
+    assert_eq!(server.get("/").status, 200);
+}
