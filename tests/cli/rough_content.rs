@@ -67,8 +67,14 @@ fn new_shoutout_leaves_the_rating_to_the_author() {
     let site = Site::fixture("basic");
     site.run(&["new", "shoutout", "Rae Rater"]).success();
     let text = site.read("content/shoutouts/rae-rater.md");
-    assert!(!text.contains("\nrating ="), "a rating is pre-filled:\n{text}");
+    assert!(
+        !text.contains("\nrating ="),
+        "a rating is pre-filled:\n{text}"
+    );
     assert!(!text.contains("\ncompany = \"\""), "{text}");
-    assert!(text.contains("# rating ="), "no hint for the rating:\n{text}");
+    assert!(
+        text.contains("# rating ="),
+        "no hint for the rating:\n{text}"
+    );
     site.run(&["check"]).success();
 }
