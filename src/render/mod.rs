@@ -251,17 +251,17 @@ impl Renderer {
         let results: Vec<std::result::Result<OutputFile, SourceError>> =
             jobs.par_iter().map(|job| self.render(job)).collect();
         let mut files = Vec::with_capacity(results.len());
-        let mut errors: Vec<SourceError> = Vec::new();
-        for result in results {
+        let mut failures = Failures::default();
+        for (job, result) in jobs.iter().zip(results) {
             match result {
                 Ok(file) => files.push(file),
-                Err(e) => add_error(&mut errors, e),
+                Err(e) => failures.add(e, self.output_path(job)),
             }
         }
-        if errors.is_empty() {
+        if failures.0.is_empty() {
             Ok(files)
         } else {
-            Err(Error::Content(errors))
+            Err(Error::Content(failures.into_errors()))
         }
     }
 
@@ -273,23 +273,21 @@ impl Renderer {
         jobs: &[Job],
         sink: impl Fn(OutputFile) -> Result<()> + Sync,
     ) -> Result<()> {
-        let errors = std::sync::Mutex::new(Vec::new());
+        let failures = std::sync::Mutex::new(Failures::default());
         jobs.par_iter().try_for_each(|job| match self.render(job) {
             Ok(file) => sink(file),
             Err(e) => {
-                if let Ok(mut errors) = errors.lock() {
-                    add_error(&mut errors, e);
+                if let Ok(mut failures) = failures.lock() {
+                    failures.add(e, self.output_path(job));
                 }
                 Ok(())
             }
         })?;
-        let mut errors = errors.into_inner().unwrap_or_default();
-        if errors.is_empty() {
+        let failures = failures.into_inner().unwrap_or_default();
+        if failures.0.is_empty() {
             return Ok(());
         }
-        // Parallel order is arbitrary; report in a stable one.
-        errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.position.cmp(&b.position)));
-        Err(Error::Content(errors))
+        Err(Error::Content(failures.into_errors()))
     }
 
     /// Renders one job.
@@ -838,12 +836,74 @@ fn paged_title(title: String, page: usize) -> String {
 
 /// Adds `error` unless the same message at the same place is already there (one broken
 /// partial fails every page that includes it).
-fn add_error(errors: &mut Vec<SourceError>, error: SourceError) {
-    if !errors
+/// Errors of many pages, each reported once: the same problem at the same place, or any
+/// template error at the same template line (its wording may quote each page's values),
+/// is one error that names the pages it broke.
+#[derive(Default)]
+struct Failures(Vec<Failure>);
+
+/// One reported error: as the first page (by output path) met it, and every page that did.
+struct Failure {
+    error: SourceError,
+    pages: Vec<String>,
+}
+
+impl Failures {
+    fn add(&mut self, error: SourceError, page: String) {
+        let template = templates::is_template_error(&error);
+        let same = |x: &SourceError| {
+            x.location() == error.location()
+                && (x.message == error.message || template && templates::is_template_error(x))
+        };
+        match self.0.iter_mut().find(|f| same(&f.error)) {
+            Some(failure) => {
+                // Keep the wording of the first page, whatever order pages finished in.
+                if failure.pages.iter().all(|p| page < *p) {
+                    failure.error = error;
+                }
+                failure.pages.push(page);
+            }
+            None => self.0.push(Failure {
+                error,
+                pages: vec![page],
+            }),
+        }
+    }
+
+    /// In reading order; a template error says which pages it was rendering.
+    fn into_errors(self) -> Vec<SourceError> {
+        let mut errors: Vec<SourceError> = self
+            .0
+            .into_iter()
+            .map(|mut failure| {
+                if templates::is_template_error(&failure.error) && failure.error.help.is_none() {
+                    failure.pages.sort();
+                    failure.error.help = Some(rendering(&failure.pages));
+                }
+                failure.error
+            })
+            .collect();
+        crate::error::sort_by_place(&mut errors);
+        errors
+    }
+}
+
+/// "while rendering /a/", "while rendering /a/, /b/ and 4 more pages".
+fn rendering(pages: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let urls: Vec<String> = pages
         .iter()
-        .any(|x| x.location() == error.location() && x.message == error.message)
-    {
-        errors.push(error);
+        .take(SHOWN)
+        .map(|p| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    match pages.len().saturating_sub(SHOWN) {
+        0 => match urls.split_last() {
+            Some((last, [])) => format!("while rendering {last}"),
+            Some((last, rest)) => format!("while rendering {} and {last}", rest.join(", ")),
+            None => String::new(),
+        },
+        1 => format!("while rendering {} and 1 more page", urls.join(", ")),
+        more => format!("while rendering {} and {more} more pages", urls.join(", ")),
     }
 }
 

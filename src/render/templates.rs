@@ -100,7 +100,7 @@ pub fn engine(
                 .map(|t| (t.name.as_str(), t.text.as_str())),
         )
     {
-        errors.push(template_error(&e, &files, None));
+        errors.extend(template_errors(&e, &files));
     }
     if errors.is_empty() {
         Ok((tera, files))
@@ -204,6 +204,53 @@ fn stars(rating: i64, _: Kwargs, _: &State) -> Value {
     Value::safe_string(&html)
 }
 
+/// What every template error's message starts with.
+const PREFIX: &str = "template error: ";
+
+/// Whether `error` came from a template (see [`template_error`]).
+pub fn is_template_error(error: &SourceError) -> bool {
+    error.message.starts_with(PREFIX)
+}
+
+/// The errors of loading all templates at once. Tera checks every template's filters,
+/// tests and blocks together and joins its reports into one text ("error: Unknown filter
+/// ...\n --> page.html:4:23\n ..."); each report becomes its own error at its template's
+/// file and line, so nothing is said twice.
+fn template_errors(error: &tera::Error, files: &TemplateFiles) -> Vec<SourceError> {
+    if let tera::ErrorKind::Msg(text) = error.kind() {
+        let reports: Vec<SourceError> = text
+            .split("\n\n")
+            .filter_map(|report| from_report(report, files))
+            .collect();
+        if !reports.is_empty() {
+            return reports;
+        }
+    }
+    vec![template_error(error, files, None)]
+}
+
+/// One of Tera's text reports: "error: MESSAGE" then " --> NAME:LINE:COLUMN".
+fn from_report(report: &str, files: &TemplateFiles) -> Option<SourceError> {
+    let mut lines = report.lines();
+    let message = lines.next()?.trim().strip_prefix("error: ")?;
+    let place = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let mut error = SourceError::new(shown_path(files, name), format!("{PREFIX}{message}"));
+    error.position = Some((line, column));
+    Some(error)
+}
+
+/// The file a template name was read from.
+fn shown_path(files: &TemplateFiles, name: &str) -> PathBuf {
+    files
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+}
+
 /// A Tera error as a [`SourceError`] naming the template file and line.
 pub fn template_error(
     error: &tera::Error,
@@ -214,26 +261,33 @@ pub fn template_error(
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
     };
+    // The template a loop or a missing parent was found in.
+    let named = match error.kind() {
+        tera::ErrorKind::CircularInclude { tpl, .. }
+        | tera::ErrorKind::CircularExtend { tpl, .. } => Some(tpl.clone()),
+        tera::ErrorKind::MissingParent { current, .. } => Some(current.clone()),
+        _ => None,
+    };
     let name = report
         .map(|r| r.filename().to_string())
+        .or(named)
         .filter(|n| !n.is_empty())
         .or(fallback.map(str::to_string))
         .unwrap_or_default();
-    let shown = files
-        .get(&name)
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
+    let shown = shown_path(files, &name);
     let mut message = match report {
         Some(r) => r.message().to_string(),
         None => error.kind().to_string(),
     };
+    let message_trimmed = message.trim_start_matches("error: ").to_string();
+    message = message_trimmed;
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
         message.push_str(": ");
         message.push_str(&inner.to_string());
         source = inner.source();
     }
-    let mut out = SourceError::new(shown, format!("template error: {message}"));
+    let mut out = SourceError::new(shown, format!("{PREFIX}{message}"));
     if let Some(r) = report {
         out.position = Some((r.span().start_line, r.span().start_col + 1));
     }

@@ -189,3 +189,75 @@ fn serve_whose_first_build_fails_says_there_is_no_last_good_version_and_shows_th
     server.wait_for_line("changed: ", START);
     assert_eq!(server.get("/").status, 200);
 }
+
+/// The default theme's `name`, with `from` replaced by `to`, as a site override.
+fn override_template(site: &Site, name: &str, from: &str, to: &str) {
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/kudos/templates");
+    let text = std::fs::read_to_string(theme.join(name)).expect("read a theme template");
+    assert!(text.contains(from), "{name} has no {from:?}");
+    site.write(&format!("templates/{name}"), text.replacen(from, to, 1));
+}
+
+#[test]
+fn a_template_error_on_many_pages_is_printed_once_naming_the_template_and_the_pages() {
+    let site = Site::fixture("basic");
+    override_template(
+        &site,
+        "post.html",
+        "{{ page.title }}",
+        "{{ page.title | date }}",
+    );
+    let run = site.build().code(1);
+    let stderr = run.stderr();
+    assert_eq!(stderr.matches("template error").count(), 1, "{stderr}");
+    assert!(stderr.contains("error: templates/post.html:5:"), "{stderr}");
+    assert!(
+        stderr.contains("help: while rendering /posts/bundle/, /posts/hello/ and /posts/second/"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_filter_names_its_template_without_a_doubled_error() {
+    let site = Site::fixture("basic");
+    override_template(
+        &site,
+        "page.html",
+        "{{ page.title }}",
+        "{{ page.title | nope }}",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("error: templates/page.html:")
+        .stderr_has(": template error: Unknown filter `nope`")
+        .stderr_lacks("error: error")
+        .stderr_lacks("template error: error:")
+        .stderr_lacks("templates/:");
+}
+
+#[test]
+fn a_wrong_block_name_or_a_circular_include_names_the_template_file() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block nosuch %}x{% endblock %}",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("error: templates/page.html:1:")
+        .stderr_has("template error: Block `nosuch` is not defined in any parent template")
+        .stderr_lacks("templates/:");
+    site.write(
+        "templates/page.html",
+        "{% include \"partials/loop.html\" %}",
+    );
+    site.write(
+        "templates/partials/loop.html",
+        "{% include \"page.html\" %}",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("error: templates/page.html: template error: Circular include")
+        .stderr_lacks("templates/:");
+}
