@@ -143,7 +143,7 @@ pub fn render(
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if let Some(cut) = html.find(MORE_MARKER) {
-        rendered.summary = Some(html[..cut].trim_end().to_string());
+        rendered.summary = Some(without_footnote_references(html[..cut].trim_end()));
         html.replace_range(cut..cut + MORE_MARKER.len(), "");
     }
     rendered.html = html;
@@ -162,6 +162,7 @@ fn transform<'a>(
     let mut used_ids = HeadingIds::default();
     let mut heading: Option<OpenHeading<'a>> = None;
     let mut code: Option<(Option<String>, String)> = None;
+    let mut footnotes = Footnotes::default();
 
     for (event, range) in parser {
         if let Some((_, ref mut text)) = code {
@@ -221,6 +222,13 @@ fn transform<'a>(
                 code = Some((lang, String::new()));
             }
             Event::TaskListMarker(done) => out.push(Event::InlineHtml(task_box(done).into())),
+            Event::FootnoteReference(label) => {
+                out.push(Event::InlineHtml(footnotes.reference(&label).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.push(Event::Html(footnotes.definition(&label).into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if html.trim() == "<!-- more -->" =>
             {
@@ -232,6 +240,75 @@ fn transform<'a>(
             }
         }
     }
+    out
+}
+
+/// Footnote numbers by label, in the order first seen, as pulldown-cmark numbers them.
+/// Ids are `fn-<label>` and `fnref-<label>`, not the bare `1` pulldown-cmark writes, which
+/// clashes with any other element whose id is a number.
+#[derive(Default)]
+struct Footnotes {
+    labels: Vec<String>,
+}
+
+/// Marks a footnote reference in the HTML, so that a summary can drop it: a listing has
+/// no footnotes for it to point to.
+const FOOTNOTE_REFERENCE: &str = "<sup class=\"footnote-reference\"";
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        match self.labels.iter().position(|l| l == label) {
+            Some(at) => at + 1,
+            None => {
+                self.labels.push(label.to_string());
+                self.labels.len()
+            }
+        }
+    }
+
+    fn reference(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        let id = footnote_id(label);
+        format!("{FOOTNOTE_REFERENCE} id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>")
+    }
+
+    fn definition(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        let id = footnote_id(label);
+        format!(
+            "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+        )
+    }
+}
+
+/// A footnote label as an id: letters, digits, `-` and `_` kept, anything else `-`.
+fn footnote_id(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// `html` without its footnote references, for a summary shown away from the footnotes.
+fn without_footnote_references(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(FOOTNOTE_REFERENCE) {
+        out.push_str(&rest[..at]);
+        match rest[at..].find("</sup>") {
+            Some(end) => rest = &rest[at + end + "</sup>".len()..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -420,10 +497,20 @@ mod tests {
     #[test]
     fn anchors_are_headings_and_ids_in_the_html() {
         let r = md("## Title\n\nA note[^n].\n\n[^n]: Foot.\n\n<span id=\"raw\"></span>\n");
-        for id in ["title", "n", "raw"] {
+        for id in ["title", "fn-n", "raw"] {
             assert!(r.has_anchor(id), "{id} in {}", r.html);
         }
         assert!(!r.has_anchor("missing"));
+    }
+
+    #[test]
+    fn footnote_ids_are_not_bare_numbers_and_summaries_drop_their_links() {
+        let r = md("Claim.[^1] Again.[^note]\n\n<!-- more -->\n\n[^1]: Source.\n[^note]: Other.\n");
+        assert!(r.html.contains("<a href=\"#fn-1\">1</a>"), "{}", r.html);
+        assert!(r.html.contains("id=\"fn-1\""), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#fn-note\">2</a>"), "{}", r.html);
+        assert!(!r.html.contains("id=\"1\""), "{}", r.html);
+        assert_eq!(r.summary.as_deref(), Some("<p>Claim. Again.</p>"));
     }
 
     #[test]

@@ -83,3 +83,24 @@ fn block_shortcode_body_can_be_rendered_as_markdown_with_body_html() {
         .contains("<aside class=\"callout\"><p>Oil it <strong>once</strong> a year, see <a href=\"/about/\">about</a>.</p></aside>")
         .lacks("**once**");
 }
+
+#[test]
+fn footnote_links_in_summaries_were_dead_and_ids_were_bare_numbers() {
+    let site = crate::common::Site::fixture("basic");
+    site.edit(
+        "content/posts/hello.md",
+        "The first paragraph is the summary.",
+        "The first paragraph is the summary.[^1]\n\n[^1]: Where it came from.",
+    );
+    site.build()
+        .success()
+        .file("public/posts/hello/index.html")
+        .contains("<a href=\"#fn-1\">1</a>")
+        .contains("id=\"fn-1\"")
+        .lacks("id=\"1\"")
+        // A listing shows the summary without the footnote it has no room for.
+        .file("public/tags/news/index.html")
+        .contains("<p>The first paragraph is the summary.</p>")
+        .lacks("footnote-reference")
+        .lacks("href=\"#fn-1\"");
+}
