@@ -78,12 +78,12 @@ pub fn published_copy(from: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// names a file (`/old/hello.html`) is that file.
 pub fn index_file(url_path: &str) -> String {
     let trimmed = url_path.trim_matches('/');
-    if !url_path.ends_with('/') && !trimmed.is_empty() {
-        trimmed.into()
-    } else if trimmed.is_empty() {
+    if trimmed.is_empty() {
         "index.html".into()
-    } else {
+    } else if url_path.ends_with('/') {
         format!("{trimmed}/index.html")
+    } else {
+        trimmed.into()
     }
 }
 

@@ -425,36 +425,26 @@ impl Site {
 
     /// URL paths the site generates itself (listings, feeds), which no file may claim.
     fn generated_paths(&self) -> Vec<String> {
-        let mut paths = vec![
-            "/".to_string(),
-            "/tags/".into(),
-            format!("/{}/", self.config.shoutouts.wall_path),
-        ];
+        let mut paths = vec!["/".to_string(), "/tags/".into()];
         paths.extend((1..=self.post_pages()).map(Site::posts_page_path));
         let wall = self.wall_path();
+        // Every page of every listing, its first page included.
         let pages = |first: &str, count: usize| -> Vec<String> {
-            (2..=count)
+            (1..=count)
                 .map(|n| Site::listing_page_path(first, n))
                 .collect()
         };
         paths.extend(pages(&wall, self.wall_pages()));
-        for (i, segment_shoutouts) in self.segment_shoutouts.iter().enumerate() {
-            let first = self.wall_segment_path(i);
-            paths.extend(pages(
-                &first,
-                self.wall_filter_pages(segment_shoutouts.len()),
-            ));
-            paths.push(first);
+        for (i, members) in self.segment_shoutouts.iter().enumerate() {
+            let count = self.wall_filter_pages(members.len());
+            paths.extend(pages(&self.wall_segment_path(i), count));
         }
         for (slug, _) in self.shoutout_tags() {
-            let first = self.wall_tag_path(&slug);
             let count = self.wall_filter_pages(self.shoutouts_tagged(&slug).len());
-            paths.extend(pages(&first, count));
-            paths.push(first);
+            paths.extend(pages(&self.wall_tag_path(&slug), count));
         }
         for (i, tag) in self.tags.iter().enumerate() {
             paths.extend(pages(&tag.path, self.tag_pages(i)));
-            paths.push(tag.path.clone());
         }
         paths
     }
@@ -704,6 +694,13 @@ fn page_count(count: usize, per: usize) -> usize {
     count.div_ceil(per.max(1)).max(1)
 }
 
+/// Which of `count` items page `page` (1-based) of a listing holds at `per` a page;
+/// empty past the end. Every paginated listing, and its fingerprint, slices with this.
+pub fn page_range(count: usize, page: usize, per: usize) -> std::ops::Range<usize> {
+    let end = page.saturating_mul(per).min(count);
+    (page.saturating_sub(1) * per).min(end)..end
+}
+
 /// Whether a URL path's last segment is an HTML file name (`hello.html`, `old.htm`).
 fn names_html_file(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -907,4 +904,30 @@ pub fn at_key(source: &Source, key: &str, message: String) -> SourceError {
         offset..offset + key.len(),
         message,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_pages_slice_their_items_and_stay_in_bounds() {
+        assert_eq!(page_range(5, 1, 2), 0..2);
+        assert_eq!(page_range(5, 3, 2), 4..5);
+        assert_eq!(page_range(5, 4, 2), 5..5);
+        assert_eq!(page_range(0, 1, 10), 0..0);
+        assert_eq!(page_count(0, 10), 1);
+        assert_eq!(page_count(5, 2), 3);
+    }
+
+    #[test]
+    fn aliases_naming_an_html_file_stay_that_file() {
+        assert_eq!(Site::alias_path("/old-post"), "/old-post/");
+        assert_eq!(
+            Site::alias_path("blog/2019/hello.html"),
+            "/blog/2019/hello.html"
+        );
+        assert_eq!(Site::alias_path("/a/OLD.HTM"), "/a/OLD.HTM");
+        assert_eq!(Site::alias_path("/.html/"), "/.html/");
+    }
 }

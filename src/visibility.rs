@@ -97,9 +97,7 @@ impl Visibility {
             share_image: may_show(shoutout, config, ConsentScope::Social),
         }
     }
-}
 
-impl Visibility {
     /// The page title of the shout-out: "What Ada Lovelace said", and with the neutral
     /// name mid-sentence "What a customer in Leeds said", not "What A customer ...".
     pub fn page_title(&self) -> String {

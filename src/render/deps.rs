@@ -17,7 +17,7 @@ use crate::content::Page;
 use crate::fingerprint::{Fingerprint, fingerprint};
 use crate::markdown::Rendered;
 use crate::render::{Job, Renderer};
-use crate::site::{ItemRef, Site};
+use crate::site::{ItemRef, Site, page_range};
 use crate::theme::Theme;
 
 /// What one template (with its parents and includes) reads.
@@ -426,11 +426,8 @@ impl Renderer {
         match job {
             Job::Home => fp.sections.get("").hash(&mut hasher),
             Job::PostsPage(n) => {
-                let per = site.config.build.paginate;
-                posts(
-                    &mut ((n - 1) * per..(n * per).min(site.posts.len())),
-                    &mut hasher,
-                );
+                let shown = page_range(site.posts.len(), *n, site.config.build.paginate);
+                posts(&mut shown.into_iter(), &mut hasher);
                 site.post_pages().hash(&mut hasher);
                 fp.sections.get("posts").hash(&mut hasher);
             }
@@ -470,9 +467,9 @@ impl Renderer {
                 // page links, product ratings, the section's copy.
                 match job {
                     Job::Wall(n) => {
-                        let per = site.config.shoutouts.per_page;
-                        let end = (n * per).min(site.shoutouts.len());
-                        fp.shoutouts[((n - 1) * per).min(end)..end].hash(&mut hasher);
+                        let shown =
+                            page_range(site.shoutouts.len(), *n, site.config.shoutouts.per_page);
+                        fp.shoutouts[shown].hash(&mut hasher);
                     }
                     Job::WallSegment(i, _) => {
                         site.segment_shoutouts[*i].len().hash(&mut hasher);

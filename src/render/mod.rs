@@ -24,7 +24,7 @@ use tera::{Context, Tera, Value};
 use crate::error::{Error, Result, SourceError};
 use crate::markdown::{self, Rendered};
 use crate::output::{Contents, OutputFile, index_file};
-use crate::site::{ItemRef, Site};
+use crate::site::{ItemRef, Site, page_range};
 use crate::theme::{StaticSource, Theme};
 
 use crate::fingerprint::fingerprint;
@@ -337,15 +337,8 @@ impl Renderer {
                 let path = Site::listing_page_path(&tag.path, *n);
                 ctx.insert("head", &self.head(&title, None, &path, "website"));
                 ctx.insert("tag", &TagView::new(&self.urls, tag));
-                let per = site.config.build.paginate;
-                let shown: Vec<usize> = tag
-                    .posts
-                    .iter()
-                    .copied()
-                    .skip((n - 1) * per)
-                    .take(per)
-                    .collect();
-                ctx.insert_value("posts", self.post_values(&shown));
+                let shown = page_range(tag.posts.len(), *n, site.config.build.paginate);
+                ctx.insert_value("posts", self.post_values(&tag.posts[shown]));
                 ctx.insert(
                     "paginator",
                     &self.listing_paginator(&tag.path, *n, site.tag_pages(*i)),
@@ -600,12 +593,7 @@ impl Renderer {
             _ => unreachable!("render_wall is only called for wall pages"),
         };
         let pages = site.wall_filter_pages(members.len());
-        let per = site.config.shoutouts.per_page;
-        let members: Vec<usize> = members
-            .into_iter()
-            .skip((page - 1) * per)
-            .take(per)
-            .collect();
+        let members = &members[page_range(members.len(), page, site.config.shoutouts.per_page)];
         let path = Site::listing_page_path(&first, page);
         let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
         let shown = match &filter {
@@ -750,14 +738,11 @@ impl Renderer {
 
     fn posts_paginator(&self, current: usize) -> PaginatorView<'_> {
         let site = &*self.site;
-        let per = site.config.build.paginate;
         let total = site.post_pages();
-        let items = site
-            .posts
+        let shown = page_range(site.posts.len(), current, site.config.build.paginate);
+        let items = site.posts[shown.clone()]
             .iter()
-            .zip(&self.bodies.posts)
-            .skip((current - 1) * per)
-            .take(per)
+            .zip(&self.bodies.posts[shown])
             .map(|(p, b)| PageView::new(site, &self.urls, p, b, false))
             .collect();
         let link = |n: usize| self.urls.url(&Site::posts_page_path(n));
@@ -834,8 +819,6 @@ fn paged_title(title: String, page: usize) -> String {
     }
 }
 
-/// Adds `error` unless the same message at the same place is already there (one broken
-/// partial fails every page that includes it).
 /// Errors of many pages, each reported once: the same problem at the same place, or any
 /// template error at the same template line (its wording may quote each page's values),
 /// is one error that names the pages it broke.

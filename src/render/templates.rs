@@ -278,9 +278,9 @@ pub fn template_error(
     let mut message = match report {
         Some(r) => r.message().to_string(),
         None => error.kind().to_string(),
-    };
-    let message_trimmed = message.trim_start_matches("error: ").to_string();
-    message = message_trimmed;
+    }
+    .trim_start_matches("error: ")
+    .to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
         message.push_str(": ");
