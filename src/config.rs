@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SourceError};
+use crate::slug::SlugStyle;
 use crate::suggest::unknown_field_help;
 
 /// The whole of `kudos.toml`.
@@ -64,6 +65,20 @@ pub struct BuildConfig {
     pub paginate: usize,
     /// Strip indentation and blank lines from HTML pages (never inside `<pre>`).
     pub minify: bool,
+    /// Slugs in ASCII only (`日本語` -> `ri-ben-yu`) instead of keeping every script's
+    /// letters; see [`crate::slug`].
+    pub transliterate_slugs: bool,
+}
+
+impl BuildConfig {
+    /// How this site turns names into slugs.
+    pub fn slug_style(&self) -> SlugStyle {
+        if self.transliterate_slugs {
+            SlugStyle::Transliterate
+        } else {
+            SlugStyle::KeepLetters
+        }
+    }
 }
 
 /// `[markdown]`: how bodies are turned into HTML.
@@ -138,6 +153,7 @@ impl Default for BuildConfig {
             drafts: false,
             paginate: 10,
             minify: false,
+            transliterate_slugs: false,
         }
     }
 }

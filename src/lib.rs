@@ -37,6 +37,7 @@ pub mod photo;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod slug;
 mod suggest;
 pub mod theme;
 pub mod visibility;

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
 use crate::content::{ConsentScope, Source};
 use crate::error::{Error, Result, SourceError, sort_by_place};
+use crate::slug::SlugStyle;
 use crate::visibility::{AssetPaths, Photos, Visibility};
 
 /// Choices that change what a build publishes.
@@ -225,9 +226,11 @@ impl Site {
         let (photos, photo_warnings) = decide_photos(&shoutouts, &shown, &hidden, &asset_paths);
         warnings.extend(photo_warnings);
 
-        let tags = collect_tags(&posts);
+        let slugs = config.build.slug_style();
+        let tags = collect_tags(&posts, slugs);
+        errors.extend(tag_clashes(&posts, &shoutouts, &segments, slugs));
         let segment_posts = segment_post_lists(&segments, &posts);
-        let segment_shoutouts = segment_shoutout_lists(&segments, &shoutouts, &shoutout_at);
+        let segment_shoutouts = segment_shoutout_lists(&segments, &shoutouts, &shoutout_at, slugs);
 
         let mut by_content_path = FxHashMap::default();
         by_content_path.reserve(posts.len() + pages.len() + shoutouts.len() + segments.len());
@@ -266,7 +269,7 @@ impl Site {
             hidden_shoutouts,
             warnings,
         };
-        site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts);
+        site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
         errors.extend(site.url_clashes());
         if site.config.origin().is_empty() {
             site.warnings.push(
@@ -359,6 +362,16 @@ impl Site {
         self.shoutout_tag_list.clone()
     }
 
+    /// How this site turns names into slugs (`[build] transliterate_slugs`).
+    pub fn slug_style(&self) -> SlugStyle {
+        self.config.build.slug_style()
+    }
+
+    /// The slug of a name (a tag, a file name) under this site's rule.
+    pub fn slug(&self, name: &str) -> String {
+        self.slug_style().slugify(name)
+    }
+
     /// Indices of the published shout-outs carrying the tag with slug `slug`.
     pub fn shoutouts_tagged(&self, slug: &str) -> Vec<usize> {
         (0..self.shoutouts.len())
@@ -367,7 +380,7 @@ impl Site {
                     .meta
                     .tags
                     .iter()
-                    .any(|t| crate::content::load_slug(t) == slug)
+                    .any(|t| self.slug(t) == slug)
             })
             .collect()
     }
@@ -717,17 +730,67 @@ fn normalize_path(path: &str) -> String {
     }
 }
 
+/// Two tags spelled differently (beyond case, spaces, `-` and `_`) whose slugs are the same
+/// would silently share one page ("C++" and "c" are both `/tags/c/`): an error at the
+/// second spelling, naming the first and where it is.
+fn tag_clashes(
+    posts: &[Arc<Page>],
+    shoutouts: &[Arc<Shoutout>],
+    segments: &[Arc<Segment>],
+    slugs: SlugStyle,
+) -> Vec<SourceError> {
+    let loose = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let tagged = posts
+        .iter()
+        .map(|p| (&p.source, &p.meta.tags))
+        .chain(shoutouts.iter().map(|s| (&s.source, &s.meta.tags)))
+        .chain(segments.iter().map(|s| (&s.source, &s.meta.tags)));
+    let mut first: FxHashMap<String, (String, &str, &Source)> = FxHashMap::default();
+    let mut reported: FxHashSet<(String, String)> = FxHashSet::default();
+    let mut errors = Vec::new();
+    for (source, tags) in tagged {
+        for name in tags {
+            let slug = slugs.slugify(name);
+            let key = loose(name);
+            let (first_key, first_name, first_source) = first
+                .entry(slug.clone())
+                .or_insert_with(|| (key.clone(), name.as_str(), source));
+            if *first_key == key || !reported.insert((slug.clone(), key)) {
+                continue;
+            }
+            errors.push(
+                at_value(
+                    source,
+                    "tags",
+                    name,
+                    format!(
+                        "tag \"{name}\" and tag \"{first_name}\" (in {}) both become the slug `{slug}`, so they would share one page",
+                        first_source.path.display()
+                    ),
+                )
+                .with_help("spell them the same way if they are one tag, or rename one so their slugs differ"),
+            );
+        }
+    }
+    errors
+}
+
 /// One entry per slug, sorted by slug, named as first written.
-fn collect_shoutout_tags(shoutouts: &[Arc<Shoutout>]) -> Vec<(String, String)> {
+fn collect_shoutout_tags(shoutouts: &[Arc<Shoutout>], slugs: SlugStyle) -> Vec<(String, String)> {
     let mut tags: BTreeMap<String, String> = BTreeMap::new();
     for tag in shoutouts.iter().flat_map(|s| &s.meta.tags) {
-        tags.entry(crate::content::load_slug(tag))
+        tags.entry(slugs.slugify(tag))
             .or_insert_with(|| tag.clone());
     }
     tags.into_iter().collect()
 }
 
-fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
+fn collect_tags(posts: &[Arc<Page>], slugs: SlugStyle) -> Vec<Tag> {
     let mut tags: Vec<Tag> = Vec::new();
     let mut by_slug: FxHashMap<String, usize> = FxHashMap::default();
     // Most posts spell a tag the same way: slugify each spelling once.
@@ -737,7 +800,7 @@ fn collect_tags(posts: &[Arc<Page>]) -> Vec<Tag> {
             let at = match by_name.get(name.as_str()) {
                 Some(&at) => at,
                 None => {
-                    let slug = crate::content::load_slug(name);
+                    let slug = slugs.slugify(name);
                     let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
                         tags.push(Tag {
                             name: name.clone(),
@@ -767,6 +830,7 @@ fn segment_shoutout_lists(
     segments: &[Arc<Segment>],
     shoutouts: &[Arc<Shoutout>],
     position: &FxHashMap<&str, usize>,
+    slugs: SlugStyle,
 ) -> Vec<Vec<usize>> {
     let index: FxHashMap<&str, usize> = segments
         .iter()
@@ -777,10 +841,7 @@ fn segment_shoutout_lists(
     let mut by_tag: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     for (i, segment) in segments.iter().enumerate() {
         for tag in &segment.meta.tags {
-            by_tag
-                .entry(crate::content::load_slug(tag))
-                .or_default()
-                .push(i);
+            by_tag.entry(slugs.slugify(tag)).or_default().push(i);
         }
     }
     let mut lists: Vec<Vec<usize>> = segments
@@ -807,7 +868,7 @@ fn segment_shoutout_lists(
         );
         if !by_tag.is_empty() {
             for tag in &shoutout.meta.tags {
-                if let Some(tagged) = by_tag.get(&crate::content::load_slug(tag)) {
+                if let Some(tagged) = by_tag.get(&slugs.slugify(tag)) {
                     member_of.extend(tagged);
                 }
             }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use super::Ui;
 use crate::build::Project;
 use crate::cli::{Cli, NewCommand};
-use crate::content::{Date, load_slug};
+use crate::content::Date;
 use crate::error::{Error, Result};
+use crate::slug::SlugStyle;
 
 /// Runs `kudos new`: only inside a site, and only below its `content/`.
 pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
@@ -16,7 +17,12 @@ pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
         return Err(project.missing_config());
     }
     let today = Date::now().format("%Y-%m-%d").unwrap_or_default();
-    let (relative, text) = file_for(what, &today)?;
+    // Loading re-slugs the file name under the site's rule; a config that does not parse
+    // yet is no reason to refuse a new file.
+    let slugs = project
+        .config()
+        .map_or_else(|_| SlugStyle::default(), |c| c.build.slug_style());
+    let (relative, text) = file_for(what, &today, slugs)?;
     let path = cli.root.join("content").join(&relative);
     create_new(&path, &text)?;
     ui.info(&format!(
@@ -28,9 +34,9 @@ pub fn run(cli: &Cli, what: &NewCommand, ui: &Ui) -> Result<()> {
 
 /// The file a `new` command creates: path below `content/`, and its text. A page path
 /// that would leave `content/` is a usage error.
-pub fn file_for(what: &NewCommand, today: &str) -> Result<(PathBuf, String)> {
+pub fn file_for(what: &NewCommand, today: &str, slugs: SlugStyle) -> Result<(PathBuf, String)> {
     let named =
-        |name: &str, folder: &str| PathBuf::from(format!("{folder}/{}.md", load_slug(name)));
+        |name: &str, folder: &str| PathBuf::from(format!("{folder}/{}.md", slugs.slugify(name)));
     Ok(match what {
         NewCommand::Post { title } => (
             named(title, "posts"),
@@ -133,6 +139,7 @@ mod tests {
                 title: "Say \"thanks\" well".into(),
             },
             "2026-01-02",
+            SlugStyle::KeepLetters,
         )
         .unwrap();
         assert_eq!(path, PathBuf::from("posts/say-thanks-well.md"));
@@ -149,6 +156,7 @@ mod tests {
                 path: "legal/privacy-policy".into(),
             },
             "x",
+            SlugStyle::KeepLetters,
         )
         .unwrap();
         assert_eq!(path, PathBuf::from("legal/privacy-policy.md"));
@@ -160,7 +168,10 @@ mod tests {
         for bad in ["../escape", "a/../../b", "a//b", "./x", "a\\..\\b", ".."] {
             let what = NewCommand::Page { path: bad.into() };
             assert!(
-                matches!(file_for(&what, "x"), Err(Error::Usage(_))),
+                matches!(
+                    file_for(&what, "x", SlugStyle::KeepLetters),
+                    Err(Error::Usage(_))
+                ),
                 "{bad:?} was accepted"
             );
         }

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::error::{Error, Result, SourceError};
+use crate::slug::SlugStyle;
 
 /// One file of `content/`, classified before it is read.
 #[derive(Clone)]
@@ -374,6 +375,7 @@ fn load_markdown(
         revision: next_revision(),
         has_shortcodes: crate::markdown::shortcodes::may_contain(split.body),
     };
+    let slugs = config.build.slug_style();
     let parts: Vec<&str> = content_path.split('/').collect();
     let file_name = *parts.last().unwrap_or(&"");
     if file_name == "_index.md" {
@@ -392,7 +394,7 @@ fn load_markdown(
             for list in [&mut meta.tags, &mut meta.segments] {
                 dedup_keep_order(list);
             }
-            let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
+            let slug = slugs.slugify(meta.slug.as_deref().unwrap_or(stem));
             // Resolving makes it neutral when the consent does not cover the name.
             let path = format!("/{}/{slug}/", config.shoutouts.wall_path);
             Ok(Loaded::Shoutout(Arc::new(Shoutout {
@@ -407,7 +409,7 @@ fn load_markdown(
             for list in [&mut meta.tags, &mut meta.featured_shoutouts] {
                 dedup_keep_order(list);
             }
-            let slug = slug_of(stem);
+            let slug = slugs.slugify(stem);
             let path = format!("/{}/{slug}/", config.segments.path);
             Ok(Loaded::Segment(Arc::new(Segment {
                 source,
@@ -429,10 +431,10 @@ fn load_markdown(
             if kind == PageKind::Post && meta.date.is_none() {
                 return Err(missing_date(&shown, &text, &split));
             }
-            let slug = slug_of(meta.slug.as_deref().unwrap_or(stem));
+            let slug = slugs.slugify(meta.slug.as_deref().unwrap_or(stem));
             let path = match kind {
                 PageKind::Post => format!("/posts/{slug}/"),
-                PageKind::Page => page_path(&parts, &slug),
+                PageKind::Page => page_path(&parts, &slug, slugs),
             };
             Ok(Loaded::Page(Arc::new(Page {
                 source,
@@ -474,7 +476,7 @@ fn missing_date(shown: &Path, text: &Arc<str>, split: &front_matter::Split) -> S
 }
 
 /// `about.md` -> `/about/`, `legal/privacy.md` -> `/legal/privacy/`, `legal/index.md` -> `/legal/`.
-fn page_path(parts: &[&str], slug: &str) -> String {
+fn page_path(parts: &[&str], slug: &str, slugs: SlugStyle) -> String {
     let is_index = parts.last() == Some(&"index.md");
     let dirs = if is_index {
         &parts[..parts.len().saturating_sub(2)]
@@ -483,7 +485,7 @@ fn page_path(parts: &[&str], slug: &str) -> String {
     };
     let mut path = String::from("/");
     for dir in dirs {
-        path.push_str(&slug_of(dir));
+        path.push_str(&slugs.slugify(dir));
         path.push('/');
     }
     if !(is_index && parts.len() == 1) {
@@ -491,27 +493,6 @@ fn page_path(parts: &[&str], slug: &str) -> String {
         path.push('/');
     }
     path
-}
-
-/// A URL-safe slug; keeps already-clean names as they are.
-pub fn slug_of(name: &str) -> String {
-    // Most names are slugs already (file names, tags like `customer-success`); the slug
-    // crate's transliteration is comparatively slow, so only unclean names go through it.
-    let clean = name.split('-').all(|part| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    });
-    if clean {
-        return name.to_string();
-    }
-    let slug = slug::slugify(name);
-    if slug.is_empty() {
-        "untitled".into()
-    } else {
-        slug
-    }
 }
 
 fn read_utf8(path: &Path, shown: &Path) -> std::result::Result<Arc<str>, SourceError> {
@@ -575,23 +556,18 @@ mod tests {
 
     #[test]
     fn page_paths_follow_folders() {
-        assert_eq!(page_path(&["about.md"], "about"), "/about/");
         assert_eq!(
-            page_path(&["legal", "privacy.md"], "privacy"),
+            page_path(&["about.md"], "about", SlugStyle::KeepLetters),
+            "/about/"
+        );
+        assert_eq!(
+            page_path(&["legal", "privacy.md"], "privacy", SlugStyle::KeepLetters),
             "/legal/privacy/"
         );
-        assert_eq!(page_path(&["legal", "index.md"], "legal"), "/legal/");
-    }
-
-    #[test]
-    fn clean_names_pass_through_and_others_are_slugified() {
-        for name in ["customer-success", "p00001-the-story", "a"] {
-            assert_eq!(slug_of(name), slug::slugify(name));
-        }
-        assert_eq!(slug_of("Workshop Life"), "workshop-life");
-        assert_eq!(slug_of("-x-"), "x");
-        assert_eq!(slug_of("a--b"), "a-b");
-        assert_eq!(slug_of("Crème brûlée"), "creme-brulee");
+        assert_eq!(
+            page_path(&["legal", "index.md"], "legal", SlugStyle::KeepLetters),
+            "/legal/"
+        );
     }
 
     #[test]

@@ -17,9 +17,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use date::Date;
-pub use load::{
-    ContentEdit, LoadCache, is_ignored, load, load_cached, slash_path, slug_of as load_slug,
-};
+pub use load::{ContentEdit, LoadCache, is_ignored, load, load_cached, slash_path};
 pub use page::{Page, PageKind, PageMeta};
 pub use segment::{Cta, Segment, SegmentMeta};
 pub use shoutout::{

@@ -15,13 +15,17 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::slug::SlugStyle;
+
 /// Markdown switches from `[markdown]` in `kudos.toml`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Hash)]
 pub struct MarkdownOptions {
     /// Curly quotes and dashes.
     pub smart_punctuation: bool,
     /// A `#` link beside each heading.
     pub heading_anchors: bool,
+    /// How a heading's text becomes its id, as names become slugs everywhere.
+    pub slugs: SlugStyle,
 }
 
 /// One heading, for a table of contents.
@@ -341,7 +345,7 @@ fn emit_heading<'a>(
             _ => None,
         })
         .collect();
-    let base = id.map_or_else(|| heading_id(&title), |i| i.to_string());
+    let base = id.map_or_else(|| heading_id(&title, options.slugs), |i| i.to_string());
     let id = used_ids.unique(base);
     let level_num = level as u8;
     let mut open = format!("<h{level_num} id=\"");
@@ -402,8 +406,8 @@ fn next_revision() -> u64 {
 }
 
 /// The id a heading gets: its text, slugified.
-pub fn heading_id(title: &str) -> String {
-    let id = slug::slugify(title);
+pub fn heading_id(title: &str, slugs: SlugStyle) -> String {
+    let id = slugs.words(title);
     if id.is_empty() { "section".into() } else { id }
 }
 
@@ -467,6 +471,7 @@ mod tests {
     const OPTIONS: MarkdownOptions = MarkdownOptions {
         smart_punctuation: true,
         heading_anchors: true,
+        slugs: SlugStyle::KeepLetters,
     };
 
     fn md(body: &str) -> Rendered {

@@ -217,11 +217,7 @@ pub(super) fn render_quote(
     let none = |_: &str| None;
     let source = &shoutout.source;
     let id = (source.content_path.as_str(), Some("(quote)"));
-    let key = fingerprint(&(
-        source.revision,
-        options.smart_punctuation,
-        options.heading_anchors,
-    ));
+    let key = fingerprint(&(source.revision, options));
     if let Some(hit) = cache.and_then(|c| c.get(id, key, &none)) {
         return hit;
     }
@@ -236,6 +232,7 @@ fn markdown_options(site: &Site) -> MarkdownOptions {
     MarkdownOptions {
         smart_punctuation: site.config.markdown.smart_punctuation,
         heading_anchors: site.config.markdown.heading_anchors,
+        slugs: site.slug_style(),
     }
 }
 
@@ -477,8 +474,7 @@ pub(super) fn render_body(
     let key = fingerprint(&(
         source.revision,
         &id.1,
-        options.smart_punctuation,
-        options.heading_anchors,
+        options,
         has_shortcodes.then_some(env.shortcode_inputs),
     ));
     if let Some(hit) = env.cache.and_then(|c| c.get(id, key, &resolve)) {
@@ -681,11 +677,12 @@ fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
         },
         None => (0..site.shoutouts.len()).collect(),
     };
+    let tag = tag.as_deref().map(|t| site.slug(t));
     let matching: Vec<usize> = order
         .into_iter()
         .filter(|&i| {
             tag.as_ref()
-                .is_none_or(|t| env.lists.shoutout_tags[i].contains(&crate::content::load_slug(t)))
+                .is_none_or(|t| env.lists.shoutout_tags[i].contains(t))
         })
         .filter(|&i| featured.is_none_or(|f| site.shoutouts[i].meta.featured == f))
         .collect();

@@ -12,6 +12,15 @@ use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Site, Tag};
 use crate::visibility::{Photo, Visibility};
 
+/// What a site path may not carry into a URL as it is (non-ASCII is always encoded).
+/// `%`, `?` and `#` stay: a path given with a query or fragment keeps them.
+const URL_UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
 /// Joins site paths with the base URL.
 #[derive(Debug, Clone)]
 pub struct Urls {
@@ -30,12 +39,15 @@ impl Urls {
         }
     }
 
-    /// `/posts/x/` -> `/shop/posts/x/`; external URLs are returned as they are.
+    /// `/posts/x/` -> `/shop/posts/x/`; external URLs are returned as they are. Letters
+    /// outside ASCII (slugs keep them, see [`crate::slug`]) are percent-encoded, as URLs in
+    /// sitemaps and feeds must be: `/tags/日本語/` -> `/tags/%E6%97%A5%E6%9C%AC%E8%AA%9E/`.
     pub fn url(&self, path: &str) -> String {
         if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
             return path.to_string();
         }
         let path = path.trim_start_matches('/');
+        let path = percent_encoding::utf8_percent_encode(path, URL_UNSAFE);
         format!("{}/{path}", self.base_path)
     }
 
@@ -168,7 +180,7 @@ impl<'a> PageView<'a> {
 }
 
 fn tag_link(site: &Site, urls: &Urls, name: &str) -> LinkView {
-    let slug = crate::content::load_slug(name);
+    let slug = site.slug(name);
     let path = site
         .tags
         .iter()
@@ -689,6 +701,7 @@ mod tests {
         let options = crate::markdown::MarkdownOptions {
             smart_punctuation: true,
             heading_anchors: true,
+            slugs: crate::slug::SlugStyle::KeepLetters,
         };
         let body = format!("{} deep", ">".repeat(20_000));
         let html = crate::markdown::render(&body, options, &|_| None).html;

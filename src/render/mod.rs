@@ -952,12 +952,8 @@ fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
         tags: {
             let mut counts: HashMap<String, usize> = HashMap::new();
             for shoutout in &site.shoutouts {
-                let mut slugs: Vec<String> = shoutout
-                    .meta
-                    .tags
-                    .iter()
-                    .map(|t| crate::content::load_slug(t))
-                    .collect();
+                let mut slugs: Vec<String> =
+                    shoutout.meta.tags.iter().map(|t| site.slug(t)).collect();
                 slugs.sort();
                 slugs.dedup();
                 for slug in slugs {
@@ -1032,18 +1028,13 @@ fn build_lists(
         .collect();
     let empty = Rendered::default();
     Lists {
+        slugs: site.slug_style(),
         posts: Default::default(),
         shoutouts,
         shoutout_tags: site
             .shoutouts
             .iter()
-            .map(|s| {
-                s.meta
-                    .tags
-                    .iter()
-                    .map(|t| crate::content::load_slug(t))
-                    .collect()
-            })
+            .map(|s| s.meta.tags.iter().map(|t| site.slug(t)).collect())
             .collect(),
         shoutout_featured: site.shoutouts.iter().map(|s| s.meta.featured).collect(),
         segment_shoutouts: site
@@ -1079,13 +1070,7 @@ fn post_lists(site: &Site, bodies: &Bodies, urls: &Urls, cache: Option<&BodyCach
         tags: site
             .posts
             .iter()
-            .map(|p| {
-                p.meta
-                    .tags
-                    .iter()
-                    .map(|t| crate::content::load_slug(t))
-                    .collect()
-            })
+            .map(|p| p.meta.tags.iter().map(|t| site.slug(t)).collect())
             .collect::<Vec<_>>()
             .into(),
         segments: site

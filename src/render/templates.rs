@@ -12,6 +12,7 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::content::Date;
 use crate::error::SourceError;
+use crate::slug::SlugStyle;
 use crate::theme::Theme;
 
 use super::context::{Urls, reading_minutes};
@@ -47,6 +48,8 @@ pub struct Lists {
     pub wall_path: String,
     /// Rating statistics over every published shout-out.
     pub ratings: Value,
+    /// How a `tag = "..."` argument becomes the slug it is matched by.
+    pub slugs: SlugStyle,
 }
 
 impl Default for Lists {
@@ -60,6 +63,7 @@ impl Default for Lists {
             segments: HashMap::new(),
             wall_path: "shoutouts".into(),
             ratings: Value::none(),
+            slugs: SlugStyle::default(),
         }
     }
 }
@@ -129,7 +133,7 @@ pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
         "posts",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let segment = kwargs.get::<&str>("segment")?;
-            let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
+            let tag = kwargs.get::<&str>("tag")?.map(|t| l.slugs.slugify(t));
             let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
             let posts = l.posts.get().ok_or_else(|| {
                 tera::Error::message("posts() is not available inside shortcodes")
@@ -148,7 +152,7 @@ pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
         "shoutouts",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let segment = kwargs.get::<&str>("segment")?;
-            let tag = kwargs.get::<&str>("tag")?.map(crate::content::load_slug);
+            let tag = kwargs.get::<&str>("tag")?.map(|t| l.slugs.slugify(t));
             let featured = kwargs.get::<bool>("featured")?;
             let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
             let order: Vec<usize> = match segment {

@@ -78,3 +78,64 @@ fn new_shoutout_leaves_the_rating_to_the_author() {
     );
     site.run(&["check"]).success();
 }
+
+#[test]
+fn non_latin_tag_was_transliterated_into_another_word() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/posts/tokyo.md",
+        "+++\ntitle = \"Tokyo\"\ndate = 2025-01-06\ntags = [\"日本語\", \"Crème brûlée\"]\n+++\n\n## 東京の店\n\nText.\n",
+    );
+    site.build()
+        .success()
+        .file("public/tags/日本語/index.html")
+        .contains("日本語")
+        .file("public/posts/tokyo/index.html")
+        .contains("href=\"/tags/%E6%97%A5%E6%9C%AC%E8%AA%9E/\"")
+        .contains("href=\"/tags/creme-brulee/\"")
+        .contains("id=\"東京の店\"")
+        .lacks("ri-ben-yu")
+        .file("public/sitemap.xml")
+        .contains("/tags/%E6%97%A5%E6%9C%AC%E8%AA%9E/</loc>")
+        .lacks("日本語");
+    assert!(!site.path("public/tags/ri-ben-yu").exists());
+}
+
+#[test]
+fn transliterate_slugs_turns_non_latin_tags_into_ascii() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "kudos.toml",
+        "[build]",
+        "[build]\ntransliterate_slugs = true",
+    );
+    site.write(
+        "content/posts/tokyo.md",
+        "+++\ntitle = \"Tokyo\"\ndate = 2025-01-06\ntags = [\"日本語\"]\n+++\n\nText.\n",
+    );
+    site.build()
+        .success()
+        .file("public/posts/tokyo/index.html")
+        .contains("href=\"/tags/ri-ben-yu/\"");
+    assert!(site.path("public/tags/ri-ben-yu/index.html").exists());
+}
+
+#[test]
+fn tags_whose_slugs_clash_merged_silently() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/posts/cpp.md",
+        "+++\ntitle = \"C++\"\ndate = 2025-01-06\ntags = [\"C++\"]\n+++\n\nText.\n",
+    );
+    site.write(
+        "content/posts/c.md",
+        "+++\ntitle = \"C\"\ndate = 2025-01-07\ntags = [\"c\", \"Customer Success\", \"customer-success\"]\n+++\n\nText.\n",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("content/posts/cpp.md:4")
+        .stderr_has("tag \"C++\" and tag \"c\" (in content/posts/c.md) both become the slug `c`")
+        // Spellings that differ only by case, spaces or dashes are one tag.
+        .stderr_lacks("Customer Success\" and");
+    assert!(!site.path("public/tags/c").exists());
+}

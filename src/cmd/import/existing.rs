@@ -8,8 +8,9 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use super::SHOUTOUTS;
-use crate::content::{front_matter, is_ignored, load_slug};
+use crate::content::{front_matter, is_ignored};
 use crate::error::{Error, Result};
+use crate::slug::SlugStyle;
 
 /// What makes two shout-outs the same: the customer (case aside) and the quote, both with
 /// whitespace collapsed.
@@ -47,7 +48,7 @@ pub(super) struct Who {
 }
 
 /// Reads every shout-out file in `dir` (none if it does not exist yet) for its key and slug.
-pub(super) fn scan_existing(dir: &Path) -> Result<Existing> {
+pub(super) fn scan_existing(dir: &Path, slugs: SlugStyle) -> Result<Existing> {
     let mut existing = Existing::default();
     if !dir.is_dir() {
         return Ok(existing);
@@ -71,7 +72,9 @@ pub(super) fn scan_existing(dir: &Path) -> Result<Existing> {
             path.file_stem()
         };
         if let Some(stem) = stem {
-            existing.slugs.insert(load_slug(&stem.to_string_lossy()));
+            existing
+                .slugs
+                .insert(slugs.slugify(&stem.to_string_lossy()));
         }
         let relative = path.strip_prefix(dir).unwrap_or(path);
         let shown = Path::new(SHOUTOUTS).join(relative);
@@ -87,7 +90,7 @@ pub(super) fn scan_existing(dir: &Path) -> Result<Existing> {
             continue;
         };
         if let Some(slug) = &who.slug {
-            existing.slugs.insert(load_slug(slug));
+            existing.slugs.insert(slugs.slugify(slug));
         }
         if let Some(customer) = &who.customer {
             existing

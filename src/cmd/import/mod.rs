@@ -66,10 +66,11 @@ fn import_shoutouts(cli: &Cli, file: &Path, map: &[String], dry_run: bool, ui: &
     if !project.config_path.is_file() {
         return Err(project.missing_config());
     }
+    let slugs = project.config()?.build.slug_style();
     let sheet = read_sheet(file)?;
     let columns = resolve_columns(file, &sheet.header, &overrides)?;
     let dir = cli.root.join(SHOUTOUTS);
-    let existing = scan_existing(&dir)?;
+    let existing = scan_existing(&dir, slugs)?;
     let file_name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -78,6 +79,7 @@ fn import_shoutouts(cli: &Cli, file: &Path, map: &[String], dry_run: bool, ui: &
         dir: &dir,
         today: Date::now(),
         proof: format!("csv import: {file_name}"),
+        slugs,
     };
     let outcome = plan(&sheet, &columns, &existing, &context);
     if !dry_run {

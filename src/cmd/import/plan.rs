@@ -8,7 +8,8 @@ use super::existing::{Existing, Key};
 use super::file::{check_front_matter, shoutout_file, toml_str};
 use super::row::{Answer, Parsed, parse_row};
 use super::sheet::Sheet;
-use crate::content::{Date, load_slug};
+use crate::content::Date;
+use crate::slug::SlugStyle;
 
 /// What every file of one import shares.
 pub(super) struct Context<'a> {
@@ -18,6 +19,8 @@ pub(super) struct Context<'a> {
     pub(super) today: Date,
     /// `consent.proof`: "csv import: <file name>".
     pub(super) proof: String,
+    /// The site's slug rule, for file names and segment names.
+    pub(super) slugs: SlugStyle,
 }
 
 /// A file to write.
@@ -65,7 +68,7 @@ pub(super) fn plan(
     taken.insert("index".to_string());
     for (number, record) in &sheet.records {
         let number = *number;
-        let row = match parse_row(record, columns) {
+        let row = match parse_row(record, columns, context.slugs) {
             Parsed::Blank => continue,
             Parsed::Bad(problems) => {
                 outcome
@@ -104,7 +107,7 @@ pub(super) fn plan(
             ));
             continue;
         }
-        let slug = free_slug(&load_slug(&row.customer), &taken, context.dir);
+        let slug = free_slug(&context.slugs.slugify(&row.customer), &taken, context.dir);
         taken.insert(slug.clone());
         if row.consent == Some(Answer::Unclear) {
             outcome.unclear.push(number);

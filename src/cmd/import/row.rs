@@ -4,7 +4,8 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use super::columns::{Columns, Field, normalise};
-use crate::content::{Date, Relationship, check_avatar, check_link, load_slug};
+use crate::content::{Date, Relationship, check_avatar, check_link};
+use crate::slug::SlugStyle;
 
 /// What the consent column says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +131,7 @@ pub(super) enum Parsed {
 }
 
 /// Reads one record through the columns; a bad cell makes the row bad, with the reason.
-pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed {
+pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns, slugs: SlugStyle) -> Parsed {
     if record.iter().all(|c| c.trim().is_empty()) {
         return Parsed::Blank;
     }
@@ -171,7 +172,7 @@ pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns) -> Parsed
         date,
         segments: split_list(cell(Field::Segments))
             .iter()
-            .map(|s| load_slug(s))
+            .map(|s| slugs.slugify(s))
             .collect(),
         tags: split_list(cell(Field::Tags)),
         product: text(Field::Product),
