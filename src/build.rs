@@ -11,9 +11,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content;
-use crate::error::{Error, Result, SourceError};
+use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::output::{self, OutputFile};
-use crate::render::{Renderer, extra_files, reject_collisions};
+use crate::render::{BodyCache, Renderer, extra_files, reject_collisions};
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -49,6 +49,22 @@ impl Project {
 }
 
 impl Project {
+    /// Reads the config for a build. When it is wrong, the content files are parsed all
+    /// the same (under the default config) and their problems reported after the
+    /// config's, so that one run shows everything there is to fix; resolving needs a
+    /// config it can trust, so its checks wait for the next run.
+    pub fn config_for_build(&self) -> Result<Config> {
+        match self.config() {
+            Err(Error::Content(mut errors)) => {
+                if let Ok(content) = content::load(&self.root, &Config::default()) {
+                    errors.extend(content.broken.into_iter().map(|b| b.error));
+                }
+                Err(Error::Content(errors))
+            }
+            other => other,
+        }
+    }
+
     /// Why there is no config: no site in the root, or (with `--config`) no such file;
     /// the message names the file that was asked for.
     pub fn missing_config(&self) -> Error {
@@ -110,16 +126,40 @@ fn prepare(
     let theme = Theme::load(&project.root, &config)?;
     let content = content::load(&project.root, &config)?;
     timings.lap("load");
-    let site = Arc::new(Site::resolve(config, content, options)?);
-    timings.lap("resolve");
-    let renderer = Renderer::new(site, &theme, None)?;
-    timings.lap("markdown");
+    let renderer = resolve_and_render(config, content, options, &theme, None, timings)?;
     // Resolve already made its own warnings errors under --strict; these are the bodies'.
     let body_warnings = renderer.bodies().warnings(renderer.site());
     if options.strict && !body_warnings.is_empty() {
         return Err(Error::Content(body_warnings));
     }
     Ok((theme, renderer))
+}
+
+/// Resolves `content` and renders every body, reporting the problems of loading (which
+/// `content` carries), resolving and rendering together: a file that does not parse
+/// does not hide a rating error in another, nor a broken link in a third.
+pub fn resolve_and_render(
+    config: Config,
+    content: content::Content,
+    options: &BuildOptions,
+    theme: &Theme,
+    cache: Option<Arc<BodyCache>>,
+    timings: &mut Timings,
+) -> Result<Renderer> {
+    let (site, mut errors) = Site::resolve_reporting(config, content, options);
+    timings.lap("resolve");
+    let rendered = Renderer::new(Arc::new(site), theme, cache);
+    timings.lap("markdown");
+    match rendered {
+        Ok(renderer) if errors.is_empty() => return Ok(renderer),
+        Ok(_) => {}
+        Err(Error::Content(more)) => errors.extend(more),
+        Err(other) if errors.is_empty() => return Err(other),
+        Err(_) => {}
+    }
+    sort_by_place(&mut errors);
+    errors.dedup_by(|a, b| a.location() == b.location() && a.message == b.message);
+    Err(Error::Content(errors))
 }
 
 /// Wall time per pipeline stage, shown with `--verbose`.

@@ -106,13 +106,53 @@ pub struct Site {
     pub hidden_shoutouts: Vec<String>,
     /// Problems that do not stop the build (e.g. a shout-out without consent).
     pub warnings: Vec<SourceError>,
+    /// Content paths of files that could not be loaded (always empty in a site that
+    /// resolved without errors): a link to one is not reported as broken a second time.
+    pub unloaded: FxHashSet<String>,
 }
 
 impl Site {
-    /// Resolves `content` under `config`; all problems are reported together.
+    /// Resolves `content` under `config`; all problems are reported together, the files
+    /// that could not be loaded first among them.
     pub fn resolve(config: Config, content: Content, options: &BuildOptions) -> Result<Site> {
-        let mut errors = Vec::new();
+        let (site, errors) = Site::resolve_reporting(config, content, options);
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            Err(Error::Content(errors))
+        }
+    }
+
+    /// Like [`Site::resolve`], but the site comes back even when there are errors, so
+    /// that later stages can add theirs to the same report. Such a site must never be
+    /// written: it may lack files, or hold two items at one URL.
+    pub fn resolve_reporting(
+        config: Config,
+        content: Content,
+        options: &BuildOptions,
+    ) -> (Site, Vec<SourceError>) {
+        let mut errors: Vec<SourceError> = content.broken.iter().map(|b| b.error.clone()).collect();
         let mut warnings = Vec::new();
+        let broken_in = |folder: &str| -> Vec<String> {
+            content
+                .broken
+                .iter()
+                .filter(|b| {
+                    b.content_path
+                        .strip_prefix(folder)
+                        .is_some_and(|rest| rest.starts_with('/'))
+                })
+                .map(|b| b.slug.clone())
+                .collect()
+        };
+        let broken_segments = broken_in("segments");
+        // A shout-out that could not be loaded counts as hidden: naming it is no second error.
+        let mut hidden_shoutouts = broken_in("shoutouts");
+        let unloaded: FxHashSet<String> = content
+            .broken
+            .iter()
+            .map(|b| b.content_path.clone())
+            .collect();
         let published = |draft: bool, date: Option<Date>| {
             options.drafts || (!draft && date.is_none_or(|d| d <= options.now))
         };
@@ -124,7 +164,7 @@ impl Site {
         segments.sort_by(|a, b| {
             (a.meta.weight, &a.meta.title, &a.slug).cmp(&(b.meta.weight, &b.meta.title, &b.slug))
         });
-        let known = KnownSegments::new(&segments, &drafts);
+        let known = KnownSegments::new(&segments, &drafts, &broken_segments);
 
         let (mut posts, mut pages): (Vec<Arc<Page>>, Vec<Arc<Page>>) = content
             .pages
@@ -153,7 +193,6 @@ impl Site {
         }
 
         let mut shoutouts = Vec::new();
-        let mut hidden_shoutouts = Vec::new();
         // Every shout-out not published, with why: their photo files stay out too.
         let mut hidden: Vec<(Arc<Shoutout>, String)> = Vec::new();
         // Which shout-outs got a neutral URL (their name may not be shown).
@@ -268,6 +307,7 @@ impl Site {
             shoutout_tag_list: Vec::new(),
             hidden_shoutouts,
             warnings,
+            unloaded,
         };
         site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
         errors.extend(site.url_clashes());
@@ -284,12 +324,8 @@ impl Site {
             );
         }
         sort_by_place(&mut site.warnings);
-        if errors.is_empty() {
-            Ok(site)
-        } else {
-            sort_by_place(&mut errors);
-            Err(Error::Content(errors))
-        }
+        sort_by_place(&mut errors);
+        (site, errors)
     }
 
     /// Each published shout-out with its visibility decision, in wall order: what any
@@ -913,12 +949,18 @@ struct KnownSegments<'s> {
 }
 
 impl<'s> KnownSegments<'s> {
-    fn new(segments: &'s [Arc<Segment>], drafts: &'s [Arc<Segment>]) -> Self {
+    /// `unloaded`: slugs of segment files that could not be loaded; naming one is no error.
+    fn new(
+        segments: &'s [Arc<Segment>],
+        drafts: &'s [Arc<Segment>],
+        unloaded: &'s [String],
+    ) -> Self {
         let ordered: Vec<&str> = segments.iter().map(|s| s.slug.as_str()).collect();
         let set = ordered
             .iter()
             .copied()
             .chain(drafts.iter().map(|s| s.slug.as_str()))
+            .chain(unloaded.iter().map(String::as_str))
             .collect();
         KnownSegments { ordered, set }
     }

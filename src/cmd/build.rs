@@ -26,7 +26,7 @@ pub enum Mode {
 pub fn run(cli: &Cli, args: &CheckArgs, output: Option<&Path>, ui: &Ui, mode: Mode) -> Result<()> {
     let started = Instant::now();
     let project = Project::new(&cli.root, cli.config.as_deref());
-    let mut config = project.config()?;
+    let mut config = project.config_for_build()?;
     if let Some(url) = &args.base_url {
         config.base_url = url.clone();
     }

@@ -10,8 +10,8 @@ use walkdir::WalkDir;
 
 use super::front_matter;
 use super::{
-    Asset, Content, Page, PageKind, PageMeta, Section, SectionMeta, Segment, SegmentMeta, Shoutout,
-    ShoutoutMeta, Source,
+    Asset, BrokenFile, Content, Page, PageKind, PageMeta, Section, SectionMeta, Segment,
+    SegmentMeta, Shoutout, ShoutoutMeta, Source,
 };
 use crate::config::Config;
 use crate::error::{Error, Result, SourceError};
@@ -55,7 +55,8 @@ struct CachedFile {
     loaded: std::result::Result<Loaded, SourceError>,
 }
 
-/// Loads every file under `root/content`, reporting all bad files together.
+/// Loads every file under `root/content`; files that cannot be parsed are listed in
+/// [`Content::broken`], all of them, for resolving to report.
 pub fn load(root: &Path, config: &Config) -> Result<Content> {
     load_cached(root, config, &mut LoadCache::default(), &HashSet::new())
 }
@@ -144,20 +145,26 @@ pub fn load_cached(
     }
 
     let mut content = Content::default();
-    let mut errors = Vec::new();
-    for cached in cache.files.values() {
+    let slugs = config.build.slug_style();
+    for (path, cached) in &cache.files {
         match &cached.loaded {
             Ok(Loaded::Page(p)) => content.pages.push(p.clone()),
             Ok(Loaded::Shoutout(s)) => content.shoutouts.push(s.clone()),
             Ok(Loaded::Segment(s)) => content.segments.push(s.clone()),
             Ok(Loaded::Section(s)) => content.sections.push(s.clone()),
-            Err(e) => errors.push(e.clone()),
+            Err(error) => {
+                let content_path = slash_path(path.strip_prefix(&content_dir).unwrap_or(path));
+                content.broken.push(BrokenFile {
+                    slug: slugs.slugify(file_stem(&content_path)),
+                    content_path,
+                    error: error.clone(),
+                });
+            }
         }
     }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| a.path.cmp(&b.path));
-        return Err(Error::Content(errors));
-    }
+    content
+        .broken
+        .sort_by(|a, b| a.content_path.cmp(&b.content_path));
     let bundles: Vec<PathBuf> = markdown
         .iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "index.md"))
@@ -357,6 +364,16 @@ enum Loaded {
     Section(Arc<Section>),
 }
 
+/// What names an item in its path: the file name without `.md`, or a bundle's folder.
+fn file_stem(content_path: &str) -> &str {
+    let mut parts = content_path.rsplit('/');
+    let file_name = parts.next().unwrap_or("");
+    match parts.next() {
+        Some(folder) if file_name == "index.md" => folder,
+        _ => file_name.trim_end_matches(".md"),
+    }
+}
+
 fn load_markdown(
     root: &Path,
     content_dir: &Path,
@@ -383,11 +400,7 @@ fn load_markdown(
         let dir = parts[..parts.len() - 1].join("/");
         return Ok(Loaded::Section(Arc::new(Section { source, meta, dir })));
     }
-    let stem = if file_name == "index.md" && parts.len() > 1 {
-        parts[parts.len() - 2]
-    } else {
-        file_name.trim_end_matches(".md")
-    };
+    let stem = file_stem(&content_path);
     match parts[0] {
         "shoutouts" if parts.len() > 1 => {
             let mut meta: ShoutoutMeta = front_matter::parse(&shown, &text, &split)?;

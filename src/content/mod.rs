@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::error::SourceError;
+
 pub use date::Date;
 pub use load::{ContentEdit, LoadCache, is_ignored, load, load_cached, slash_path};
 pub use page::{Page, PageKind, PageMeta};
@@ -115,4 +117,19 @@ pub struct Content {
     pub sections: Vec<Arc<Section>>,
     /// Files copied as they are (page bundle images and the like).
     pub assets: Vec<Asset>,
+    /// Files that could not be read or parsed. Loading goes on without them, so that
+    /// resolving can report its own problems in the same run; resolving fails with these.
+    pub broken: Vec<BrokenFile>,
+}
+
+/// A markdown file of `content/` that could not be read or parsed.
+#[derive(Debug, Clone)]
+pub struct BrokenFile {
+    /// Its path below `content/`, with slashes (what `@/` links name).
+    pub content_path: String,
+    /// The slug its file name gives (a `slug` key in its front matter cannot be known),
+    /// so that a reference to it is not reported as missing too.
+    pub slug: String,
+    /// Why it could not be loaded.
+    pub error: SourceError,
 }

@@ -7,9 +7,10 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -282,9 +283,11 @@ impl Bodies {
             sections: sections.into_iter().map(|(d, r)| (d, take(r))).collect(),
             variants: variants.into_iter().map(|(k, r)| (k, take(r))).collect(),
         };
-        if errors.is_empty() {
-            errors = bodies.link_errors(site);
-        }
+        // A body that failed has no links and no headings: links from it are not checked,
+        // and anchors into it are not reported.
+        let failed: FxHashSet<&Path> = errors.iter().map(|e| e.path.as_path()).collect();
+        let link_errors = bodies.link_errors_in(site, bodies.with_sources(site), &failed);
+        errors.extend(link_errors);
         if errors.is_empty() {
             Ok(bodies)
         } else {
@@ -349,15 +352,14 @@ impl Bodies {
             .collect()
     }
 
-    fn link_errors(&self, site: &Site) -> Vec<SourceError> {
-        self.link_errors_in(site, self.with_sources(site))
-    }
-
     /// Broken `@/` links (no such published item, no such anchor) in `sources`' bodies.
+    /// Links to files that could not be loaded, and anchors into bodies of files in
+    /// `failed`, are left to those files' own errors.
     pub(super) fn link_errors_in<'s>(
         &self,
         site: &Site,
         sources: impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)>,
+        failed: &FxHashSet<&Path>,
     ) -> Vec<SourceError> {
         let mut errors = Vec::new();
         for (source, body) in sources {
@@ -365,6 +367,10 @@ impl Bodies {
             for link in &body.links {
                 let at = source.body_offset + link.offset;
                 let problem = match site.by_content_path.get(&link.target) {
+                    None if site.unloaded.contains(&link.target) => None,
+                    Some(target) if failed.contains(item_source(site, *target).path.as_path()) => {
+                        None
+                    }
                     None => Some(format!(
                         "broken link `@/{}`: there is no published content/{}",
                         link.target, link.target

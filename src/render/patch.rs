@@ -190,7 +190,9 @@ impl Renderer {
                 .chain(variants)
                 .map(move |body| (item_source(site, item), body))
         });
-        let errors = self.bodies.link_errors_in(site, bodies);
+        let errors = self
+            .bodies
+            .link_errors_in(site, bodies, &Default::default());
         if errors.is_empty() {
             Ok(())
         } else {

@@ -24,14 +24,14 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::build::{Project, Timings};
+use crate::build::{Project, Timings, resolve_and_render};
 use crate::config::Config;
 use crate::content::{LoadCache, load_cached};
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
 use crate::render::{BodyCache, Job, Renderer, extra_files, reject_page_collisions};
-use crate::site::{BuildOptions, Site};
+use crate::site::BuildOptions;
 use crate::theme::Theme;
 
 /// What one rebuild did.
@@ -148,7 +148,7 @@ impl Session {
             })
             .collect();
         let mut timings = Timings::default();
-        let mut config = self.project.config()?;
+        let mut config = self.project.config_for_build()?;
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
         timings.lap("config");
@@ -259,10 +259,14 @@ impl Session {
         let config_print = config.fingerprint();
         let content = load_cached(&self.project.root, &config, &mut self.load_cache, changed)?;
         timings.lap("load");
-        let site = Arc::new(Site::resolve(config, content, &self.options)?);
-        timings.lap("resolve");
-        let renderer = Renderer::new(site, theme, Some(Arc::clone(&self.bodies)))?;
-        timings.lap("markdown");
+        let renderer = resolve_and_render(
+            config,
+            content,
+            &self.options,
+            theme,
+            Some(Arc::clone(&self.bodies)),
+            timings,
+        )?;
         let prints = SiteFingerprints::new(&renderer, theme);
 
         let jobs = renderer.jobs();

@@ -261,3 +261,54 @@ fn a_wrong_block_name_or_a_circular_include_names_the_template_file() {
         .stderr_has("error: templates/page.html: template error: Circular include")
         .stderr_lacks("templates/:");
 }
+
+#[test]
+fn a_parse_error_hid_rating_segment_and_link_errors() {
+    let site = Site::fixture("basic");
+    site.write("content/posts/broken.md", "+++\ntitle = \n+++\nBody.\n");
+    site.write(
+        "content/segments/wrong.md",
+        "+++\nheadline = [\n+++\nBody.\n",
+    );
+    site.edit(
+        "content/shoutouts/ada-lovelace.md",
+        "rating = 5",
+        "rating = 9",
+    );
+    site.write(
+        "content/posts/elsewhere.md",
+        "+++\ntitle = \"Elsewhere\"\ndate = 2025-03-01\nsegments = [\"nosuch\", \"wrong\"]\n+++\n\
+         See [gone](@/posts/missing.md) and [broken](@/posts/broken.md).\n",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("5 problems found")
+        .stderr_has("error: content/posts/broken.md:2:")
+        .stderr_has("error: content/segments/wrong.md:2:")
+        .stderr_has("rating 9 is out of range")
+        .stderr_has("unknown segment `nosuch` in `segments`")
+        .stderr_has("broken link `@/posts/missing.md`")
+        // What only follows from a file that did not load is not reported a second time.
+        .stderr_lacks("unknown segment `wrong`")
+        .stderr_lacks("`@/posts/broken.md`");
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+}
+
+#[test]
+fn a_config_error_hid_content_errors() {
+    let site = Site::fixture("basic");
+    site.write(
+        "kudos.toml",
+        format!("titel = \"Typo\"\n{}", site.read("kudos.toml")),
+    );
+    site.write("content/posts/broken.md", "+++\ntitle = \n+++\nBody.\n");
+    site.build()
+        .code(1)
+        .stderr_has("2 problems found")
+        .stderr_has("error: kudos.toml:1:1: unknown field `titel`")
+        .stderr_has("error: content/posts/broken.md:2:");
+    site.run(&["check"])
+        .code(1)
+        .stderr_has("unknown field `titel`")
+        .stderr_has("error: content/posts/broken.md:2:");
+}
