@@ -146,7 +146,13 @@ pub fn resolve_and_render(
     cache: Option<Arc<BodyCache>>,
     timings: &mut Timings,
 ) -> Result<Renderer> {
-    let (site, mut errors) = Site::resolve_reporting(config, content, options);
+    let (mut site, mut errors) = Site::resolve_reporting(config, content, options);
+    if options.strict {
+        errors.extend(theme.warnings.iter().cloned());
+    } else {
+        site.warnings.extend(theme.warnings.iter().cloned());
+        sort_by_place(&mut site.warnings);
+    }
     timings.lap("resolve");
     let rendered = Renderer::new(Arc::new(site), theme, cache);
     timings.lap("markdown");

@@ -4,7 +4,8 @@
 //!
 //! 1. [`config`] reads `kudos.toml`;
 //! 2. [`content`] loads `content/` (in parallel) into posts, pages, shout-outs,
-//!    segments and section copy, with front matter parsed and checked;
+//!    segments and section copy, with front matter parsed and checked ([`walk`] is how
+//!    it, [`theme`] and the importer read folders: one rule for hidden files and links);
 //! 3. [`site`] resolves the loaded content into a publishable [`site::Site`]: drafts,
 //!    consent, URLs, tags, segment membership and every cross-reference are settled here,
 //!    and [`visibility`] decides, once per shout-out, what of it every output may show;
@@ -41,5 +42,6 @@ pub mod slug;
 mod suggest;
 pub mod theme;
 pub mod visibility;
+pub mod walk;
 
 pub use error::{Error, Result, SourceError};

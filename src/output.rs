@@ -24,7 +24,7 @@ use crate::error::Result;
 pub use manifest::{MANIFEST, Manifest};
 pub use paths::check_layout;
 pub use staging::Staging;
-pub use target::{Target, normalise};
+pub use target::Target;
 
 /// Where an output file's bytes come from.
 #[derive(Debug, Clone)]

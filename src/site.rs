@@ -133,6 +133,11 @@ impl Site {
     ) -> (Site, Vec<SourceError>) {
         let mut errors: Vec<SourceError> = content.broken.iter().map(|b| b.error.clone()).collect();
         let mut warnings = Vec::new();
+        if options.strict {
+            errors.extend(content.warnings);
+        } else {
+            warnings.extend(content.warnings);
+        }
         let broken_in = |folder: &str| -> Vec<String> {
             content
                 .broken

@@ -9,11 +9,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::is_ignored;
 use crate::error::{Error, Result, SourceError};
+use crate::walk::{self, SiteBounds};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/kudos");
 
@@ -44,6 +43,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     /// Output path (no leading slash) -> bytes, theme static files then the site's `static/`.
     pub static_files: BTreeMap<String, StaticSource>,
+    /// Problems that do not stop the build: symbolic links that were not followed.
+    pub warnings: Vec<SourceError>,
 }
 
 impl Theme {
@@ -51,10 +52,12 @@ impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
         let mut theme = Theme::default();
         theme.add_embedded(&DEFAULT_THEME);
+        let bounds = SiteBounds::new(root, &config.build.output_dir)?;
         let theme_dir = root.join("themes").join(&config.theme);
         if theme_dir.is_dir() {
             theme.add_dir(
                 root,
+                &bounds,
                 &theme_dir.join("templates"),
                 &theme_dir.join("static"),
             )?;
@@ -70,7 +73,7 @@ impl Theme {
             .with_help("use theme = \"kudos\" for the built-in theme")
             .into());
         }
-        theme.add_dir(root, &root.join("templates"), &root.join("static"))?;
+        theme.add_dir(root, &bounds, &root.join("templates"), &root.join("static"))?;
         Ok(theme)
     }
 
@@ -87,7 +90,8 @@ impl Theme {
                 StaticSource::Disk(from) => (path, Some(from), 0),
             })
             .collect();
-        crate::fingerprint::fingerprint(&(templates, statics))
+        let skipped: Vec<&PathBuf> = self.warnings.iter().map(|w| &w.path).collect();
+        crate::fingerprint::fingerprint(&(templates, statics, skipped))
     }
 
     fn add_embedded(&mut self, dir: &'static Dir<'static>) {
@@ -111,8 +115,14 @@ impl Theme {
         }
     }
 
-    fn add_dir(&mut self, root: &Path, templates: &Path, statics: &Path) -> Result<()> {
-        for (name, path) in files_under(templates)? {
+    fn add_dir(
+        &mut self,
+        root: &Path,
+        bounds: &SiteBounds,
+        templates: &Path,
+        statics: &Path,
+    ) -> Result<()> {
+        for (name, path) in self.files_under(templates, bounds)? {
             let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Error::from(SourceError::new(
@@ -123,10 +133,25 @@ impl Theme {
             self.templates
                 .insert(name.clone(), TemplateSource { name, text, shown });
         }
-        for (name, path) in files_under(statics)? {
+        for (name, path) in self.files_under(statics, bounds)? {
             self.static_files.insert(name, StaticSource::Disk(path));
         }
         Ok(())
+    }
+
+    /// Files below `dir` as (relative name with slashes, path); none if it is missing.
+    /// The links not followed are kept as warnings.
+    fn files_under(&mut self, dir: &Path, bounds: &SiteBounds) -> Result<Vec<(String, PathBuf)>> {
+        let walked = walk::walk(dir, bounds)?;
+        self.warnings.extend(walked.skipped);
+        Ok(walked
+            .files
+            .into_iter()
+            .map(|path| {
+                let rel = path.strip_prefix(dir).unwrap_or(&path);
+                (crate::content::slash_path(rel), path)
+            })
+            .collect())
     }
 }
 
@@ -136,24 +161,4 @@ fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'stat
         files.extend(all_files(sub));
     }
     files
-}
-
-/// Files below `dir` as (relative name with slashes, absolute path); none if it is missing.
-fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            files.push((crate::content::slash_path(rel), entry.into_path()));
-        }
-    }
-    Ok(files)
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::front_matter;
 use super::{
@@ -14,8 +13,9 @@ use super::{
     SegmentMeta, Shoutout, ShoutoutMeta, Source,
 };
 use crate::config::Config;
-use crate::error::{Error, Result, SourceError};
+use crate::error::{Result, SourceError};
 use crate::slug::SlugStyle;
+use crate::walk::{self, SiteBounds, is_ignored};
 
 /// One file of `content/`, classified before it is read.
 #[derive(Clone)]
@@ -48,6 +48,8 @@ pub struct LoadCache {
     config: u64,
     /// The file list of the last load.
     entries: Option<Vec<Entry>>,
+    /// The links its walk did not follow, as warnings.
+    skipped: Vec<SourceError>,
 }
 
 struct CachedFile {
@@ -91,7 +93,11 @@ pub fn load_cached(
     let walked = patched.is_none();
     let entries = match patched {
         Some(entries) => entries,
-        None => walk(&content_dir)?,
+        None => {
+            let (entries, skipped) = walk(root, &content_dir, config)?;
+            cache.skipped = skipped;
+            entries
+        }
     };
     let markdown: Vec<&PathBuf> = entries
         .iter()
@@ -144,7 +150,10 @@ pub fn load_cached(
         }
     }
 
-    let mut content = Content::default();
+    let mut content = Content {
+        warnings: cache.skipped.clone(),
+        ..Content::default()
+    };
     let slugs = config.build.slug_style();
     for (path, cached) in &cache.files {
         match &cached.loaded {
@@ -296,6 +305,10 @@ fn patch_entries(
         {
             continue;
         }
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            // Only a walk decides whether a link is followed.
+            return None;
+        }
         let known = entries.iter().position(|e| e.path() == path);
         if path.is_file() {
             if known.is_none() {
@@ -325,35 +338,12 @@ fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-/// Files under `dir`, skipping hidden files and editor leftovers.
-fn walk(dir: &Path) -> Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        entries.push(Entry::classify(entry.into_path()));
-    }
-    Ok(entries)
-}
-
-/// Hidden files, and the temporary files editors write while saving.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with("#")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
+/// Files under `dir` as [`walk::walk`] finds them, and its warnings.
+fn walk(root: &Path, dir: &Path, config: &Config) -> Result<(Vec<Entry>, Vec<SourceError>)> {
+    let bounds = SiteBounds::new(root, &config.build.output_dir)?;
+    let walked = walk::walk(dir, &bounds)?;
+    let entries = walked.files.into_iter().map(Entry::classify).collect();
+    Ok((entries, walked.skipped))
 }
 
 #[derive(Clone)]
@@ -581,20 +571,6 @@ mod tests {
             page_path(&["legal", "index.md"], "legal", SlugStyle::KeepLetters),
             "/legal/"
         );
-    }
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [
-            ".hello.md.swp",
-            "hello.md~",
-            "4913",
-            ".#hello.md",
-            "#hello.md#",
-        ] {
-            assert!(is_ignored(name), "{name}");
-        }
-        assert!(!is_ignored("hello.md"));
     }
 
     #[test]

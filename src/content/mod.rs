@@ -19,7 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::SourceError;
 
 pub use date::Date;
-pub use load::{ContentEdit, LoadCache, is_ignored, load, load_cached, slash_path};
+pub use load::{ContentEdit, LoadCache, load, load_cached, slash_path};
 pub use page::{Page, PageKind, PageMeta};
 pub use segment::{Cta, Segment, SegmentMeta};
 pub use shoutout::{
@@ -120,6 +120,8 @@ pub struct Content {
     /// Files that could not be read or parsed. Loading goes on without them, so that
     /// resolving can report its own problems in the same run; resolving fails with these.
     pub broken: Vec<BrokenFile>,
+    /// Problems that do not stop the build: symbolic links that were not followed.
+    pub warnings: Vec<SourceError>,
 }
 
 /// A markdown file of `content/` that could not be read or parsed.

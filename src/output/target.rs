@@ -7,10 +7,11 @@
 //! (the deepest existing ancestor is canonicalised), so `--output ../site` or a symlink to
 //! `content/` is recognised for what it is.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::manifest::{MANIFEST, Manifest};
 use crate::error::{Error, Result};
+use crate::walk::normalise;
 
 /// The folders of a site that hold its sources.
 const SOURCE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
@@ -118,35 +119,6 @@ fn looks_like_old_kudos_output(dir: &Path) -> bool {
         || ["sitemap.xml", "404.html", "syntax.css"]
             .iter()
             .all(|f| dir.join(f).is_file())
-}
-
-/// `path` made absolute, with `.` and `..` resolved and every symlink along its existing
-/// part followed; the part that does not exist yet is appended as written.
-pub fn normalise(path: &Path) -> std::io::Result<PathBuf> {
-    let absolute = std::path::absolute(path)?;
-    let mut real = PathBuf::new();
-    let mut exists = true;
-    for component in absolute.components() {
-        match component {
-            Component::Prefix(_) | Component::RootDir => real.push(component),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                real.pop();
-                exists = std::fs::symlink_metadata(&real).is_ok();
-            }
-            Component::Normal(name) => {
-                real.push(name);
-                if exists {
-                    match std::fs::symlink_metadata(&real) {
-                        Ok(_) => real = real.canonicalize()?,
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => exists = false,
-                        Err(e) => return Err(e),
-                    }
-                }
-            }
-        }
-    }
-    Ok(real)
 }
 
 #[cfg(test)]

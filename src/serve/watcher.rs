@@ -14,8 +14,8 @@ use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::content::is_ignored;
 use crate::error::{Error, Result};
+use crate::walk::is_ignored;
 
 /// How long a burst of events may last before it is handled.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);

@@ -139,3 +139,87 @@ fn tags_whose_slugs_clash_merged_silently() {
         .stderr_lacks("Customer Success\" and");
     assert!(!site.path("public/tags/c").exists());
 }
+
+/// `link` (below the site root) pointing at `target` (absolute).
+fn symlink(site: &Site, target: &std::path::Path, link: &str) {
+    std::os::unix::fs::symlink(target, site.path(link)).unwrap();
+}
+
+#[test]
+fn symlinks_in_content_and_static_were_skipped_silently() {
+    let site = Site::fixture("basic");
+    let outside = site.root().with_file_name("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "the secret outside the site").unwrap();
+    site.write(
+        "shared/posts/linked.md",
+        "+++\ntitle = \"Linked in\"\ndate = 2025-03-01\n+++\n\nShared between two sites.\n",
+    );
+    site.write("shared/look/extra.css", "p { color: teal; }");
+    // Links that stay inside the site are followed, files and folders alike...
+    symlink(
+        &site,
+        &site.path("shared/posts/linked.md"),
+        "content/posts/linked.md",
+    );
+    symlink(&site, &site.path("shared/look"), "static/look");
+    // ...links out of it, dangling or looping are not, and each is named.
+    symlink(&site, &outside.join("secret.txt"), "static/secret.txt");
+    symlink(
+        &site,
+        &outside.join("secret.txt"),
+        "content/posts/secret.md",
+    );
+    symlink(&site, &site.path("nowhere"), "content/gone.md");
+    symlink(&site, &site.path("content"), "content/posts/again");
+    site.build()
+        .success()
+        .stderr_has("warning: static/secret.txt: symbolic link not followed: it points outside the site")
+        .stderr_has("warning: content/posts/secret.md: symbolic link not followed: it points outside the site")
+        .stderr_has("warning: content/gone.md: symbolic link not followed: what it points to does not exist")
+        .stderr_has("warning: content/posts/again: symbolic link not followed: it points back to content, a folder it is in")
+        .stderr_has("help: kudos follows links only to files and folders inside the site");
+    site.file("public/posts/linked/index.html")
+        .contains("Shared between two sites.");
+    site.file("public/look/extra.css").contains("color: teal");
+    assert!(!site.path("public/secret.txt").exists());
+    assert!(
+        site.files_containing("public", "the secret outside the site")
+            .is_empty()
+    );
+    assert!(!site.path("public/posts/again").exists());
+    site.run(&["build", "--strict"])
+        .code(1)
+        .stderr_has("error: static/secret.txt: symbolic link not followed")
+        .stderr_has("error: content/gone.md: symbolic link not followed");
+}
+
+#[test]
+fn a_static_folder_that_is_a_symlink_out_of_the_site_was_followed() {
+    let site = Site::fixture("basic");
+    let outside = site.root().with_file_name("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("private.txt"), "not for the web").unwrap();
+    std::fs::remove_dir_all(site.path("static")).unwrap();
+    symlink(&site, &outside, "static");
+    site.edit(
+        "content/shoutouts/ada-lovelace.md",
+        "avatar = \"/images/ada.svg\"\n",
+        "",
+    );
+    site.edit(
+        "content/segments/regulars.md",
+        "hero = \"/images/hero.svg\"\n",
+        "",
+    );
+    site.build()
+        .success()
+        .stderr_has("warning: static: symbolic link not followed: it points outside the site");
+    assert!(!site.path("public/private.txt").exists());
+    // The same link to a folder inside the site is followed.
+    site.write("assets/private.txt", "fine to publish");
+    site.remove("static");
+    symlink(&site, &site.path("assets"), "static");
+    site.build().success().stderr_lacks("symbolic link");
+    site.file("public/private.txt").contains("fine to publish");
+}

@@ -5,12 +5,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use walkdir::WalkDir;
 
 use super::SHOUTOUTS;
-use crate::content::{front_matter, is_ignored};
-use crate::error::{Error, Result};
+use crate::content::front_matter;
+use crate::error::Result;
 use crate::slug::SlugStyle;
+use crate::walk::{SiteBounds, walk};
 
 /// What makes two shout-outs the same: the customer (case aside) and the quote, both with
 /// whitespace collapsed.
@@ -48,22 +48,11 @@ pub(super) struct Who {
 }
 
 /// Reads every shout-out file in `dir` (none if it does not exist yet) for its key and slug.
-pub(super) fn scan_existing(dir: &Path, slugs: SlugStyle) -> Result<Existing> {
+pub(super) fn scan_existing(dir: &Path, bounds: &SiteBounds, slugs: SlugStyle) -> Result<Existing> {
     let mut existing = Existing::default();
-    if !dir.is_dir() {
-        return Ok(existing);
-    }
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "md") {
+    for path in walk(dir, bounds)?.files {
+        let path = path.as_path();
+        if path.extension().is_none_or(|x| x != "md") {
             continue;
         }
         let stem = if path.file_name().is_some_and(|n| n == "index.md") {

@@ -49,6 +49,7 @@ use crate::build::Project;
 use crate::cli::{Cli, ImportCommand};
 use crate::content::Date;
 use crate::error::Result;
+use crate::walk::SiteBounds;
 
 /// Runs `kudos import`.
 pub fn run(cli: &Cli, what: &ImportCommand, ui: &Ui) -> Result<()> {
@@ -66,11 +67,13 @@ fn import_shoutouts(cli: &Cli, file: &Path, map: &[String], dry_run: bool, ui: &
     if !project.config_path.is_file() {
         return Err(project.missing_config());
     }
-    let slugs = project.config()?.build.slug_style();
+    let config = project.config()?;
+    let slugs = config.build.slug_style();
+    let bounds = SiteBounds::new(&cli.root, &config.build.output_dir)?;
     let sheet = read_sheet(file)?;
     let columns = resolve_columns(file, &sheet.header, &overrides)?;
     let dir = cli.root.join(SHOUTOUTS);
-    let existing = scan_existing(&dir, slugs)?;
+    let existing = scan_existing(&dir, &bounds, slugs)?;
     let file_name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
