@@ -74,19 +74,6 @@ pub fn published_copy(from: &std::path::Path) -> std::io::Result<Vec<u8>> {
         .map_err(|damaged| std::io::Error::new(std::io::ErrorKind::InvalidData, damaged))
 }
 
-/// The output path of a page's URL path: `/posts/x/` -> `posts/x/index.html`; a path that
-/// names a file (`/old/hello.html`) is that file.
-pub fn index_file(url_path: &str) -> String {
-    let trimmed = url_path.trim_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if url_path.ends_with('/') {
-        format!("{trimmed}/index.html")
-    } else {
-        trimmed.into()
-    }
-}
-
 /// Writes `files` into `target` atomically (see the module docs): `watch` writes each
 /// rebuild this way; `build` streams pages into a [`Staging`] itself.
 pub fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<()> {
@@ -99,13 +86,6 @@ pub fn write_atomically(target: &Target, files: &[OutputFile]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn index_files() {
-        assert_eq!(index_file("/"), "index.html");
-        assert_eq!(index_file("/posts/a/"), "posts/a/index.html");
-        assert_eq!(index_file("/old/hello.html"), "old/hello.html");
-    }
 
     fn site() -> (tempfile::TempDir, Target) {
         let dir = tempfile::tempdir().unwrap();

@@ -4,10 +4,10 @@
 //! published (drafts, future dates, consent), the URL each one claims (and clashes
 //! between them), tags, which posts and shout-outs belong to which segment, whether
 //! every segment a file names exists, and what of each shout-out may be shown
-//! ([`crate::visibility`]). Rendering then only reads this structure, which is
-//! what lets it run in parallel and, later, re-render a single page.
+//! ([`crate::visibility`]), and which output files the site has ([`routes`]). Rendering
+//! then only reads this structure, which is what lets it run in parallel and lets `serve`
+//! re-render only the pages an edit changed.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -20,6 +20,10 @@ use crate::content::{ConsentScope, Source};
 use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::slug::SlugStyle;
 use crate::visibility::{AssetPaths, Photos, Visibility};
+
+pub mod routes;
+
+pub use routes::Route;
 
 /// Choices that change what a build publishes.
 #[derive(Debug, Clone)]
@@ -453,69 +457,40 @@ impl Site {
         }
     }
 
-    /// Every URL path a source file claims, with the file.
-    fn claims(&self) -> Vec<(Cow<'_, str>, &Path)> {
-        let mut claims =
-            Vec::with_capacity(self.posts.len() + self.pages.len() + self.shoutouts.len());
-        for page in self.posts.iter().chain(&self.pages) {
-            let file = page.source.path.as_path();
-            claims.push((Cow::Borrowed(page.path.as_str()), file));
-            for alias in &page.meta.aliases {
-                claims.push((Cow::Owned(Site::alias_path(alias)), file));
-            }
-            for segment in &page.meta.variants {
-                let path = format!("/{}/{segment}{}", self.config.segments.path, page.path);
-                claims.push((Cow::Owned(path), file));
-            }
-        }
-        for s in &self.shoutouts {
-            claims.push((Cow::Borrowed(s.path.as_str()), s.source.path.as_path()));
-        }
-        for s in &self.segments {
-            claims.push((Cow::Borrowed(s.path.as_str()), s.source.path.as_path()));
-        }
-        claims
-    }
-
-    /// URL paths the site generates itself (listings, feeds), which no file may claim.
-    fn generated_paths(&self) -> Vec<String> {
-        let mut paths = vec!["/".to_string(), "/tags/".into()];
-        paths.extend((1..=self.post_pages()).map(Site::posts_page_path));
-        let wall = self.wall_path();
-        // Every page of every listing, its first page included.
-        let pages = |first: &str, count: usize| -> Vec<String> {
-            (1..=count)
-                .map(|n| Site::listing_page_path(first, n))
-                .collect()
-        };
-        paths.extend(pages(&wall, self.wall_pages()));
-        for (i, members) in self.segment_shoutouts.iter().enumerate() {
-            let count = self.wall_filter_pages(members.len());
-            paths.extend(pages(&self.wall_segment_path(i), count));
-        }
-        for (slug, _) in self.shoutout_tags() {
-            let count = self.wall_filter_pages(self.shoutouts_tagged(&slug).len());
-            paths.extend(pages(&self.wall_tag_path(&slug), count));
-        }
-        for (i, tag) in self.tags.iter().enumerate() {
-            paths.extend(pages(&tag.path, self.tag_pages(i)));
-        }
-        paths
-    }
-
+    /// Two routes at one URL path: a file claiming what the site generates (listings,
+    /// feeds), or two files claiming one path. Reported at the later claim.
     fn url_clashes(&self) -> Vec<SourceError> {
-        let generated = self.generated_paths();
         let listing = Path::new("(generated listing)");
-        let claims = self.claims();
-        let mut owners: FxHashMap<&str, &Path> = FxHashMap::default();
-        owners.reserve(generated.len() + claims.len());
-        for path in &generated {
-            owners.insert(path, listing);
+        let (generated, mut claimed): (Vec<Route>, Vec<Route>) = self
+            .routes()
+            .into_iter()
+            .partition(|r| r.owner(self).is_none());
+        // Claims are weighed page by page (its URL, its aliases, its variants), then
+        // shout-outs, then segments, so the same file is named first in every run.
+        let item_order = |item: &ItemRef| match item {
+            ItemRef::Post(i) => *i,
+            ItemRef::Page(i) => self.posts.len() + i,
+            _ => 0,
+        };
+        claimed.sort_by_key(|route| match route {
+            Route::Post(i) => (0, item_order(&ItemRef::Post(*i)), 0),
+            Route::Page(i) => (0, item_order(&ItemRef::Page(*i)), 0),
+            Route::Alias(item, _) => (0, item_order(item), 1),
+            Route::Variant(item, _) => (0, item_order(item), 2),
+            Route::Shoutout(i) => (1, *i, 0),
+            Route::Segment(i) => (2, *i, 0),
+            _ => (3, 0, 0),
+        });
+        let mut owners: FxHashMap<String, &Path> = FxHashMap::default();
+        owners.reserve(generated.len() + claimed.len());
+        for route in &generated {
+            owners.insert(route.url_path(self), listing);
         }
         let mut errors = Vec::new();
-        for (path, file) in &claims {
-            match owners.get(path.as_ref()) {
-                Some(owner) if owner != file => errors.push(
+        for route in &claimed {
+            let (path, file) = (route.url_path(self), route.owner(self).unwrap_or(listing));
+            match owners.get(path.as_str()) {
+                Some(owner) if *owner != file => errors.push(
                     SourceError::new(
                         file,
                         format!(

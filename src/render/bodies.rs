@@ -20,6 +20,7 @@ use crate::error::{Error, Result, SourceError};
 use crate::fingerprint::fingerprint;
 use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeError};
 use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::site::routes::variants;
 use crate::site::{ItemRef, Site};
 
 use super::context::Urls;
@@ -262,7 +263,7 @@ impl Bodies {
             .par_iter()
             .map(|(dir, s)| (dir.clone(), one(&s.source, None)))
             .collect::<Vec<_>>();
-        let variants = variant_jobs(site)
+        let variants = variants(site)
             .into_par_iter()
             .map(|(item, seg)| ((item, seg), one(item_source(site, item), Some(seg))))
             .collect::<Vec<_>>();
@@ -435,13 +436,6 @@ fn unknown_language_warning(source: &Source, block: &markdown::UnknownLanguage) 
 /// Broken links listed per file: each costs a scan of the file for its line and column,
 /// so a file of 100,000 broken links is reported in bounded time (and a readable length).
 pub const MAX_LINK_ERRORS_PER_FILE: usize = 100;
-
-/// Every (item, segment) pair a `variants` list asks for.
-pub fn variant_jobs(site: &Site) -> Vec<(ItemRef, usize)> {
-    site.posts_and_pages()
-        .flat_map(|(item, page)| site.variant_segments(page).map(move |seg| (item, seg)))
-        .collect()
-}
 
 pub(super) fn item_source(site: &Site, item: ItemRef) -> &Source {
     match item {

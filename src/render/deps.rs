@@ -16,7 +16,7 @@ use std::hash::{Hash, Hasher};
 use crate::content::Page;
 use crate::fingerprint::{Fingerprint, fingerprint};
 use crate::markdown::Rendered;
-use crate::render::{Job, Renderer};
+use crate::render::{Renderer, Route};
 use crate::site::{ItemRef, Site, page_range};
 use crate::theme::Theme;
 
@@ -406,13 +406,13 @@ impl SiteFingerprints {
 
 impl Renderer {
     /// The fingerprint of everything `job`'s output depends on.
-    pub fn job_fingerprint(&self, job: &Job, output_path: &str, fp: &SiteFingerprints) -> u64 {
+    pub fn job_fingerprint(&self, job: &Route, output_path: &str, fp: &SiteFingerprints) -> u64 {
         let site = &*self.site;
         let mut hasher = Fingerprint::new();
         fp.config.hash(&mut hasher);
         job.hash(&mut hasher);
         output_path.hash(&mut hasher);
-        let template = self.template_of(job);
+        let template = job.template(site);
         match fp.template_prints.get(&template) {
             Some(print) => print.hash(&mut hasher),
             None => template.hash(&mut hasher),
@@ -424,22 +424,22 @@ impl Renderer {
             }
         };
         match job {
-            Job::Home => fp.sections.get("").hash(&mut hasher),
-            Job::PostsPage(n) => {
+            Route::Home => fp.sections.get("").hash(&mut hasher),
+            Route::PostsPage(n) => {
                 let shown = page_range(site.posts.len(), *n, site.config.build.paginate);
                 posts(&mut shown.into_iter(), &mut hasher);
                 site.post_pages().hash(&mut hasher);
                 fp.sections.get("posts").hash(&mut hasher);
             }
-            Job::Post(i) => {
+            Route::Post(i) => {
                 fp.posts[*i].hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Job::Page(i) => {
+            Route::Page(i) => {
                 fp.pages[*i].hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Job::Variant(item, seg) => {
+            Route::Variant(item, seg) => {
                 match item {
                     ItemRef::Post(i) => fp.posts[*i].hash(&mut hasher),
                     ItemRef::Page(i) => fp.pages[*i].hash(&mut hasher),
@@ -450,34 +450,34 @@ impl Renderer {
                     .hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Job::TagsIndex | Job::Sitemap => {
+            Route::TagsIndex | Route::Sitemap => {
                 fp.all_posts.hash(&mut hasher);
                 fp.all_pages.hash(&mut hasher);
                 fp.all_shoutouts.hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Job::Tag(i, _) => {
+            Route::Tag(i, _) => {
                 // Every page of the tag: a post added anywhere moves the others along.
                 site.tags[*i].name.hash(&mut hasher);
                 site.tags[*i].posts.len().hash(&mut hasher);
                 posts(&mut site.tags[*i].posts.iter().copied(), &mut hasher);
             }
-            Job::Wall(_) | Job::WallSegment(..) | Job::WallTag(..) => {
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => {
                 // Its cards, plus what every wall page shows: filters with their counts,
                 // page links, product ratings, the section's copy.
                 match job {
-                    Job::Wall(n) => {
+                    Route::Wall(n) => {
                         let shown =
                             page_range(site.shoutouts.len(), *n, site.config.shoutouts.per_page);
                         fp.shoutouts[shown].hash(&mut hasher);
                     }
-                    Job::WallSegment(i, _) => {
+                    Route::WallSegment(i, _) => {
                         site.segment_shoutouts[*i].len().hash(&mut hasher);
                         for &s in &site.segment_shoutouts[*i] {
                             fp.shoutouts[s].hash(&mut hasher);
                         }
                     }
-                    Job::WallTag(slug, _) => fp.tagged_shoutouts.get(slug).hash(&mut hasher),
+                    Route::WallTag(slug, _) => fp.tagged_shoutouts.get(slug).hash(&mut hasher),
                     _ => {}
                 }
                 site.wall_pages().hash(&mut hasher);
@@ -486,12 +486,12 @@ impl Renderer {
                 fp.all_segments.hash(&mut hasher);
                 fp.sections.get("shoutouts").hash(&mut hasher);
             }
-            Job::Shoutout(i) => {
+            Route::Shoutout(i) => {
                 fp.shoutouts[*i].hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
                 fp.ratings.hash(&mut hasher);
             }
-            Job::Segment(i) => {
+            Route::Segment(i) => {
                 fp.segments[*i].hash(&mut hasher);
                 for &s in &site.segment_shoutouts[*i] {
                     fp.shoutouts[s].hash(&mut hasher);
@@ -503,91 +503,15 @@ impl Renderer {
                 posts(&mut site.segment_posts[*i].iter().copied(), &mut hasher);
                 fp.ratings.hash(&mut hasher);
             }
-            Job::Alias(..) | Job::NotFound | Job::Robots => {}
-            Job::Atom => {
+            Route::Alias(..) | Route::NotFound | Route::Robots => {}
+            Route::Atom => {
                 for i in 0..site.posts.len().min(site.config.feeds.limit) {
                     fp.posts[i].hash(&mut hasher);
                 }
             }
-            Job::ShoutoutsAtom => fp.all_shoutouts.hash(&mut hasher),
+            Route::ShoutoutsAtom => fp.all_shoutouts.hash(&mut hasher),
         }
         hasher.finish()
-    }
-
-    /// The URL path of `job`'s output: `/posts/x/`, `/atom.xml`.
-    pub fn url_path(&self, job: &Job) -> String {
-        let site = &*self.site;
-        let wall = site.wall_path();
-        match job {
-            Job::Home => "/".into(),
-            Job::PostsPage(n) => Site::posts_page_path(*n),
-            Job::Post(i) => site.posts[*i].path.clone(),
-            Job::Page(i) => site.pages[*i].path.clone(),
-            Job::Variant(item, seg) => {
-                let page = match item {
-                    ItemRef::Post(i) => &site.posts[*i].path,
-                    ItemRef::Page(i) => &site.pages[*i].path,
-                    _ => unreachable!("variants are only made of posts and pages"),
-                };
-                format!("{}{page}", site.segments[*seg].path.trim_end_matches('/'))
-            }
-            Job::TagsIndex => "/tags/".into(),
-            Job::Tag(i, n) => Site::listing_page_path(&site.tags[*i].path, *n),
-            Job::Wall(n) => Site::listing_page_path(&wall, *n),
-            Job::WallSegment(i, n) => Site::listing_page_path(&site.wall_segment_path(*i), *n),
-            Job::WallTag(slug, n) => Site::listing_page_path(&site.wall_tag_path(slug), *n),
-            Job::Shoutout(i) => site.shoutouts[*i].path.clone(),
-            Job::Segment(i) => site.segments[*i].path.clone(),
-            Job::Alias(_, alias) => Site::alias_path(alias),
-            Job::NotFound => "/404.html".into(),
-            Job::Atom => "/atom.xml".into(),
-            Job::ShoutoutsAtom => format!("{wall}atom.xml"),
-            Job::Sitemap => "/sitemap.xml".into(),
-            Job::Robots => "/robots.txt".into(),
-        }
-    }
-
-    /// The file below the output folder that `job` writes.
-    pub fn output_path(&self, job: &Job) -> String {
-        crate::output::index_file(&self.url_path(job))
-    }
-
-    /// The template `job` renders.
-    pub fn template_of(&self, job: &Job) -> String {
-        let site = &*self.site;
-        let page_template = |item: &ItemRef| {
-            let (page, default) = match item {
-                ItemRef::Post(i) => (&site.posts[*i], "post.html"),
-                ItemRef::Page(i) => (&site.pages[*i], "page.html"),
-                _ => unreachable!("only posts and pages"),
-            };
-            page.meta
-                .template
-                .clone()
-                .unwrap_or_else(|| default.to_string())
-        };
-        match job {
-            Job::Home => "index.html".into(),
-            Job::PostsPage(_) => "posts.html".into(),
-            Job::Post(i) => page_template(&ItemRef::Post(*i)),
-            Job::Page(i) => page_template(&ItemRef::Page(*i)),
-            Job::Variant(item, _) => page_template(item),
-            Job::TagsIndex => "tags.html".into(),
-            Job::Tag(..) => "tag.html".into(),
-            Job::Wall(_) | Job::WallSegment(..) | Job::WallTag(..) => "shoutouts.html".into(),
-            Job::Shoutout(_) => "shoutout.html".into(),
-            Job::Segment(i) => site.segments[*i]
-                .meta
-                .template
-                .clone()
-                .unwrap_or_else(|| "segment.html".into()),
-            Job::Alias(..) => "alias.html".into(),
-            Job::NotFound => "404.html".into(),
-            Job::Atom => "atom.xml".into(),
-            Job::ShoutoutsAtom => "shoutouts_atom.xml".into(),
-            Job::Sitemap => "sitemap.xml".into(),
-            Job::Robots => "robots.txt".into(),
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! First every markdown body is rendered ([`bodies`]): shout-out quotes plainly, the rest
 //! with shortcodes, which also collects headings so `@/` links and anchors are checked
-//! against the whole site. Then every output file is an independent [`Job`] rendered
+//! against the whole site. Then every output file is an independent [`Route`] rendered
 //! through Tera from a context of shared, pre-built values. Keeping jobs independent is
 //! what lets them run in parallel, and lets `serve` re-render just some of them.
 
@@ -23,61 +23,20 @@ use tera::{Context, Tera, Value};
 
 use crate::error::{Error, Result, SourceError};
 use crate::markdown::{self, Rendered};
-use crate::output::{Contents, OutputFile, index_file};
-use crate::site::{ItemRef, Site, page_range};
+use crate::output::{Contents, OutputFile};
+use crate::site::routes::index_file;
+use crate::site::{ItemRef, Route, Site, page_range};
 use crate::theme::{StaticSource, Theme};
 
 use crate::fingerprint::fingerprint;
 pub use bodies::Bodies;
 pub use bodies::BodyCache;
-use bodies::{ShortcodeEnv, cached_view, item_path, render_quotes, variant_jobs};
+use bodies::{ShortcodeEnv, cached_view, item_path, render_quotes};
 use context::{
     HeadView, PageLink, PageView, PaginatorView, ProductStats, RatingStats, SegmentView,
     ShoutoutView, TagView, Urls, page_window,
 };
 use templates::{Lists, PostLists, TemplateFiles};
-
-/// One output file to render.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Job {
-    /// `/`
-    Home,
-    /// `/posts/` and `/posts/page/N/` (1-based).
-    PostsPage(usize),
-    /// A post.
-    Post(usize),
-    /// A plain page.
-    Page(usize),
-    /// A post or page rendered for a segment: `/for/<segment>/<path>/`.
-    Variant(ItemRef, usize),
-    /// `/tags/`
-    TagsIndex,
-    /// `/tags/<slug>/`, page N (1-based): by index into `site.tags`, page.
-    Tag(usize, usize),
-    /// The wall, page N (1-based): `/shoutouts/`, `/shoutouts/page/N/`.
-    Wall(usize),
-    /// The wall filtered to one segment, page N: `/shoutouts/for/<segment>/page/N/`.
-    WallSegment(usize, usize),
-    /// The wall filtered to one shout-out tag (by slug), page N:
-    /// `/shoutouts/tagged/<slug>/page/N/`.
-    WallTag(String, usize),
-    /// A shout-out's own page.
-    Shoutout(usize),
-    /// A segment landing page.
-    Segment(usize),
-    /// A redirect page for an alias: (post or page, alias path).
-    Alias(ItemRef, String),
-    /// `/404.html`
-    NotFound,
-    /// `/atom.xml`
-    Atom,
-    /// `/shoutouts/atom.xml`
-    ShoutoutsAtom,
-    /// `/sitemap.xml`
-    Sitemap,
-    /// `/robots.txt`
-    Robots,
-}
 
 /// Everything a job needs, built once per build.
 pub struct Renderer {
@@ -192,62 +151,18 @@ impl Renderer {
         warnings
     }
 
-    /// Every job of the site.
-    pub fn jobs(&self) -> Vec<Job> {
-        let site = &*self.site;
-        let mut jobs = vec![
-            Job::Home,
-            Job::TagsIndex,
-            Job::NotFound,
-            Job::Sitemap,
-            Job::Robots,
-        ];
-        if site.config.feeds.atom {
-            jobs.extend([Job::Atom, Job::ShoutoutsAtom]);
-        }
-        jobs.extend((1..=site.post_pages()).map(Job::PostsPage));
-        jobs.extend((1..=site.wall_pages()).map(Job::Wall));
-        for (i, members) in site.segment_shoutouts.iter().enumerate() {
-            let pages = site.wall_filter_pages(members.len());
-            jobs.extend((1..=pages).map(|n| Job::WallSegment(i, n)));
-        }
-        for (slug, _) in site.shoutout_tags() {
-            let pages = site.wall_filter_pages(site.shoutouts_tagged(&slug).len());
-            jobs.extend((1..=pages).map(|n| Job::WallTag(slug.clone(), n)));
-        }
-        jobs.extend((0..site.posts.len()).map(Job::Post));
-        jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.extend(
-            variant_jobs(site)
-                .into_iter()
-                .map(|(item, seg)| Job::Variant(item, seg)),
-        );
-        for i in 0..site.tags.len() {
-            jobs.extend((1..=site.tag_pages(i)).map(|n| Job::Tag(i, n)));
-        }
-        jobs.extend((0..site.shoutouts.len()).map(Job::Shoutout));
-        jobs.extend((0..site.segments.len()).map(Job::Segment));
-        for (i, p) in site.posts.iter().enumerate() {
-            jobs.extend(
-                p.meta
-                    .aliases
-                    .iter()
-                    .map(|a| Job::Alias(ItemRef::Post(i), a.clone())),
-            );
-        }
-        for (i, p) in site.pages.iter().enumerate() {
-            jobs.extend(
-                p.meta
-                    .aliases
-                    .iter()
-                    .map(|a| Job::Alias(ItemRef::Page(i), a.clone())),
-            );
-        }
-        jobs
+    /// Every route of the site (see [`Site::routes`]).
+    pub fn jobs(&self) -> Vec<Route> {
+        self.site.routes()
+    }
+
+    /// The file below the output folder that `route` writes.
+    pub fn output_path(&self, route: &Route) -> String {
+        route.output_file(&self.site)
     }
 
     /// Renders `jobs` in parallel, reporting every failing template once.
-    pub fn render_jobs(&self, jobs: &[Job]) -> Result<Vec<OutputFile>> {
+    pub fn render_jobs(&self, jobs: &[Route]) -> Result<Vec<OutputFile>> {
         let results: Vec<std::result::Result<OutputFile, SourceError>> =
             jobs.par_iter().map(|job| self.render(job)).collect();
         let mut files = Vec::with_capacity(results.len());
@@ -270,7 +185,7 @@ impl Renderer {
     /// by [`Renderer::render_jobs`]; the first error of `sink` stops early.
     pub fn render_into(
         &self,
-        jobs: &[Job],
+        jobs: &[Route],
         sink: impl Fn(OutputFile) -> Result<()> + Sync,
     ) -> Result<()> {
         let failures = std::sync::Mutex::new(Failures::default());
@@ -290,22 +205,14 @@ impl Renderer {
         Err(Error::Content(failures.into_errors()))
     }
 
-    /// Renders one job.
-    pub fn render(&self, job: &Job) -> std::result::Result<OutputFile, SourceError> {
-        let file = self.render_one(job)?;
-        debug_assert_eq!(
-            file.path,
-            self.output_path(job),
-            "deps::url_path agrees with render"
-        );
-        Ok(file)
-    }
-
-    fn render_one(&self, job: &Job) -> std::result::Result<OutputFile, SourceError> {
+    /// Renders one route, at the path and with the template the route table gives.
+    pub fn render(&self, job: &Route) -> std::result::Result<OutputFile, SourceError> {
         let site = &*self.site;
+        let path = job.url_path(site);
+        let template = job.template(site);
         let mut ctx = self.base.clone();
-        let (template, path) = match job {
-            Job::Home => {
+        match job {
+            Route::Home => {
                 let title = section_title(site, "")
                     .unwrap_or(&site.config.title)
                     .to_string();
@@ -315,26 +222,23 @@ impl Renderer {
                 };
                 ctx.insert("head", &head);
                 ctx.insert_value("section", self.section_value(""));
-                ("index.html".to_string(), "/".to_string())
             }
-            Job::PostsPage(n) => {
+            Route::PostsPage(n) => {
                 let title = section_title(site, "posts").unwrap_or("Posts");
                 let shown = paged_title(title.to_string(), *n);
-                let path = Site::posts_page_path(*n);
                 ctx.insert("head", &self.head(&shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
                 ctx.insert("paginator", &self.posts_paginator(*n));
-                ("posts.html".to_string(), path)
             }
-            Job::Post(_) | Job::Page(_) | Job::Variant(..) => return self.render_page(job, ctx),
-            Job::TagsIndex => {
-                ctx.insert("head", &self.head("Tags", None, "/tags/", "website"));
-                ("tags.html".to_string(), "/tags/".to_string())
+            Route::Post(_) | Route::Page(_) | Route::Variant(..) => {
+                self.page_context(job, &mut ctx);
             }
-            Job::Tag(i, n) => {
+            Route::TagsIndex => {
+                ctx.insert("head", &self.head("Tags", None, &path, "website"));
+            }
+            Route::Tag(i, n) => {
                 let tag = &site.tags[*i];
                 let title = paged_title(format!("Posts tagged “{}”", tag.name), *n);
-                let path = Site::listing_page_path(&tag.path, *n);
                 ctx.insert("head", &self.head(&title, None, &path, "website"));
                 ctx.insert("tag", &TagView::new(&self.urls, tag));
                 let shown = page_range(tag.posts.len(), *n, site.config.build.paginate);
@@ -343,12 +247,11 @@ impl Renderer {
                     "paginator",
                     &self.listing_paginator(&tag.path, *n, site.tag_pages(*i)),
                 );
-                ("tag.html".to_string(), path)
             }
-            Job::Wall(_) | Job::WallSegment(..) | Job::WallTag(..) => {
-                return self.render_wall(job, ctx);
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => {
+                self.wall_context(job, &path, &mut ctx);
             }
-            Job::Shoutout(i) => {
+            Route::Shoutout(i) => {
                 let shoutout = &site.shoutouts[*i];
                 let view = ShoutoutView::new(
                     site,
@@ -371,10 +274,9 @@ impl Renderer {
                 }
                 ctx.insert("jsonld", &jsonld::for_cards(&[&view], &self.products));
                 ctx.insert("shoutout", &view);
-                ("shoutout.html".to_string(), shoutout.path.clone())
             }
-            Job::Segment(i) => return self.render_segment(*i, ctx),
-            Job::Alias(item, alias) => {
+            Route::Segment(i) => self.segment_context(*i, &mut ctx),
+            Route::Alias(item, _) => {
                 let source = match item {
                     ItemRef::Post(i) => &site.posts[*i].source.content_path,
                     ItemRef::Page(i) => &site.pages[*i].source.content_path,
@@ -382,23 +284,21 @@ impl Renderer {
                 };
                 let target = item_path(site, source).unwrap_or_default();
                 ctx.insert("target", &self.urls.permalink(&target));
-                ("alias.html".to_string(), Site::alias_path(alias))
             }
-            Job::NotFound => {
+            Route::NotFound => {
                 let head = HeadView {
                     noindex: true,
-                    ..self.head("Page not found", None, "/404.html", "website")
+                    ..self.head("Page not found", None, &path, "website")
                 };
                 ctx.insert("head", &head);
-                return self.render_template("404.html", &ctx, "404.html");
+                // Served at any URL: it has no URL of its own to name.
+                return self.render_template(&template, &ctx, &index_file(&path));
             }
-            Job::Atom => {
-                ctx.insert("feed_url", &self.urls.permalink("/atom.xml"));
+            Route::Atom => {
+                ctx.insert("feed_url", &self.urls.permalink(&path));
                 ctx.insert("entries", &self.feed_entries());
-                return self.render_template("atom.xml", &ctx, "atom.xml");
             }
-            Job::ShoutoutsAtom => {
-                let path = format!("{}atom.xml", site.wall_path());
+            Route::ShoutoutsAtom => {
                 ctx.insert("feed_url", &self.urls.permalink(&path));
                 ctx.insert("wall_permalink", &self.urls.permalink(&site.wall_path()));
                 // A feed is newest first (the wall puts featured ones first); undated ones
@@ -415,43 +315,29 @@ impl Renderer {
                     .map(|i| self.lists.shoutouts[i].clone())
                     .collect();
                 ctx.insert_value("entries", Value::from(cards));
-                return self.render_template("shoutouts_atom.xml", &ctx, &path[1..]);
             }
-            Job::Sitemap => {
+            Route::Sitemap => {
                 ctx.insert("entries", &self.sitemap_entries());
-                return self.render_template("sitemap.xml", &ctx, "sitemap.xml");
             }
-            Job::Robots => {
+            Route::Robots => {
                 ctx.insert("sitemap_url", &self.urls.permalink("/sitemap.xml"));
-                return self.render_template("robots.txt", &ctx, "robots.txt");
             }
-        };
-        self.finish(template, &path, ctx)
-    }
-
-    /// Adds the page's own URL to the context and renders it to `<path>/index.html`.
-    fn finish(
-        &self,
-        template: String,
-        path: &str,
-        mut ctx: Context,
-    ) -> std::result::Result<OutputFile, SourceError> {
-        ctx.insert("current_path", path);
-        ctx.insert("current_url", &self.urls.permalink(path));
-        self.render_template(&template, &ctx, &index_file(path))
+        }
+        if path.ends_with('/') || path.ends_with(".html") {
+            // A page knows its own URL (feeds and the sitemap name theirs themselves).
+            ctx.insert("current_path", &path);
+            ctx.insert("current_url", &self.urls.permalink(&path));
+        }
+        self.render_template(&template, &ctx, &index_file(&path))
     }
 
     /// A post or page, or one of its segment variants.
-    fn render_page(
-        &self,
-        job: &Job,
-        mut ctx: Context,
-    ) -> std::result::Result<OutputFile, SourceError> {
+    fn page_context(&self, job: &Route, ctx: &mut Context) {
         let site = &*self.site;
         let (item, variant) = match job {
-            Job::Post(i) => (ItemRef::Post(*i), None),
-            Job::Page(i) => (ItemRef::Page(*i), None),
-            Job::Variant(item, seg) => (*item, Some(*seg)),
+            Route::Post(i) => (ItemRef::Post(*i), None),
+            Route::Page(i) => (ItemRef::Page(*i), None),
+            Route::Variant(item, seg) => (*item, Some(*seg)),
             _ => unreachable!("render_page is only called for pages"),
         };
         let (page, body) = match item {
@@ -470,31 +356,19 @@ impl Renderer {
             og,
         );
         head.image = view.image.clone();
-        let mut path = page.path.clone();
         if let Some(seg) = variant {
             let segment = &site.segments[seg];
-            path = format!("{}{}", segment.path.trim_end_matches('/'), page.path);
             // A hidden segment's audience must not find it through its variants either.
             head.noindex = segment.meta.noindex;
             ctx.insert_value("segment", self.lists.segments[&segment.slug].clone());
         }
         ctx.insert("head", &head);
         ctx.insert("page", &view);
-        let default = if is_post { "post.html" } else { "page.html" };
-        self.finish(
-            page.meta.template.clone().unwrap_or_else(|| default.into()),
-            &path,
-            ctx,
-        )
     }
 
     /// A segment landing page: its featured shout-outs first, then the rest of its own;
     /// featured general ones when it has none of its own yet.
-    fn render_segment(
-        &self,
-        i: usize,
-        mut ctx: Context,
-    ) -> std::result::Result<OutputFile, SourceError> {
+    fn segment_context(&self, i: usize, ctx: &mut Context) {
         let site = &*self.site;
         let segment = &site.segments[i];
         let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true);
@@ -549,35 +423,25 @@ impl Renderer {
             self.post_values(&posts[..posts.len().min(post_limit)]),
         );
         ctx.insert_value("segment", Value::from_serializable(&view));
-        let template = segment
-            .meta
-            .template
-            .clone()
-            .unwrap_or_else(|| "segment.html".into());
-        self.finish(template, &segment.path, ctx)
     }
 
     /// The wall (paginated) and its filter pages, which work without JavaScript.
-    fn render_wall(
-        &self,
-        job: &Job,
-        mut ctx: Context,
-    ) -> std::result::Result<OutputFile, SourceError> {
+    fn wall_context(&self, job: &Route, path: &str, ctx: &mut Context) {
         let site = &*self.site;
         let (members, first, filter, page) = match job {
-            Job::Wall(n) => (
+            Route::Wall(n) => (
                 (0..site.shoutouts.len()).collect(),
                 site.wall_path(),
                 None,
                 *n,
             ),
-            Job::WallSegment(i, n) => (
+            Route::WallSegment(i, n) => (
                 site.segment_shoutouts[*i].clone(),
                 site.wall_segment_path(*i),
                 Some(site.segments[*i].meta.title.clone()),
                 *n,
             ),
-            Job::WallTag(slug, n) => {
+            Route::WallTag(slug, n) => {
                 let name = site
                     .shoutout_tags()
                     .into_iter()
@@ -594,13 +458,12 @@ impl Renderer {
         };
         let pages = site.wall_filter_pages(members.len());
         let members = &members[page_range(members.len(), page, site.config.shoutouts.per_page)];
-        let path = Site::listing_page_path(&first, page);
         let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
         let shown = match &filter {
             Some(f) => paged_title(format!("{title}: {f}"), page),
             None => paged_title(title.to_string(), page),
         };
-        ctx.insert("head", &self.head(&shown, None, &path, "website"));
+        ctx.insert("head", &self.head(&shown, None, path, "website"));
         ctx.insert_value("section", self.section_value("shoutouts"));
         let views: Vec<ShoutoutView> = members
             .iter()
@@ -629,7 +492,6 @@ impl Renderer {
         ctx.insert("filters", &self.wall_filters(&first));
         ctx.insert("products", &self.products);
         ctx.insert("paginator", &self.listing_paginator(&first, page, pages));
-        self.finish("shoutouts.html".to_string(), &path, ctx)
     }
 
     /// Page links of a listing whose first page is `first`, for page `current` of `total`.

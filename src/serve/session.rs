@@ -30,8 +30,9 @@ use crate::content::{LoadCache, load_cached};
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
-use crate::render::{BodyCache, Job, Renderer, extra_files, reject_page_collisions};
+use crate::render::{BodyCache, Renderer, extra_files, reject_page_collisions};
 use crate::site::BuildOptions;
+use crate::site::Route;
 use crate::theme::Theme;
 
 /// What one rebuild did.
@@ -85,7 +86,7 @@ struct Retained {
     config: u64,
     theme: u64,
     /// Every job with its output path (its fingerprint is in `Session::fingerprints`).
-    jobs: Vec<(Job, Arc<str>)>,
+    jobs: Vec<(Route, Arc<str>)>,
 }
 
 /// The in-memory site: output path -> file. Shared with the server (cheap to clone: the
@@ -221,7 +222,7 @@ impl Session {
             })
             .collect();
         timings.lap("fingerprints");
-        let to_render: Vec<Job> = stale
+        let to_render: Vec<Route> = stale
             .iter()
             .map(|(at, _)| retained.jobs[*at].0.clone())
             .collect();

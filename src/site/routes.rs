@@ -1,0 +1,217 @@
+//! The route table: every output file the site renders, one [`Route`] each.
+//!
+//! A route alone knows its URL path, its output file, its template and which source file
+//! claims its URL. Resolving checks URL clashes over [`Site::routes`], rendering renders
+//! each route, and `serve` fingerprints each one (`render::deps`): adding a kind of output
+//! means a variant here and its renderer.
+
+use std::path::Path;
+
+use super::{ItemRef, Site};
+
+/// One output file to render.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `/`
+    Home,
+    /// `/posts/` and `/posts/page/N/` (1-based).
+    PostsPage(usize),
+    /// A post.
+    Post(usize),
+    /// A plain page.
+    Page(usize),
+    /// A post or page rendered for a segment: `/for/<segment>/<path>/`.
+    Variant(ItemRef, usize),
+    /// `/tags/`
+    TagsIndex,
+    /// `/tags/<slug>/`, page N (1-based): by index into `site.tags`, page.
+    Tag(usize, usize),
+    /// The wall, page N (1-based): `/shoutouts/`, `/shoutouts/page/N/`.
+    Wall(usize),
+    /// The wall filtered to one segment, page N: `/shoutouts/for/<segment>/page/N/`.
+    WallSegment(usize, usize),
+    /// The wall filtered to one shout-out tag (by slug), page N:
+    /// `/shoutouts/tagged/<slug>/page/N/`.
+    WallTag(String, usize),
+    /// A shout-out's own page.
+    Shoutout(usize),
+    /// A segment landing page.
+    Segment(usize),
+    /// A redirect page for an alias: (post or page, alias path).
+    Alias(ItemRef, String),
+    /// `/404.html`
+    NotFound,
+    /// `/atom.xml`
+    Atom,
+    /// `/shoutouts/atom.xml`
+    ShoutoutsAtom,
+    /// `/sitemap.xml`
+    Sitemap,
+    /// `/robots.txt`
+    Robots,
+}
+
+impl Route {
+    /// The URL path of its output, below the base URL: `/posts/x/`, `/atom.xml`.
+    pub fn url_path(&self, site: &Site) -> String {
+        let wall = site.wall_path();
+        match self {
+            Route::Home => "/".into(),
+            Route::PostsPage(n) => Site::posts_page_path(*n),
+            Route::Post(i) => site.posts[*i].path.clone(),
+            Route::Page(i) => site.pages[*i].path.clone(),
+            Route::Variant(item, seg) => {
+                let page = match item {
+                    ItemRef::Post(i) => &site.posts[*i].path,
+                    ItemRef::Page(i) => &site.pages[*i].path,
+                    _ => unreachable!("variants are only made of posts and pages"),
+                };
+                format!("{}{page}", site.segments[*seg].path.trim_end_matches('/'))
+            }
+            Route::TagsIndex => "/tags/".into(),
+            Route::Tag(i, n) => Site::listing_page_path(&site.tags[*i].path, *n),
+            Route::Wall(n) => Site::listing_page_path(&wall, *n),
+            Route::WallSegment(i, n) => Site::listing_page_path(&site.wall_segment_path(*i), *n),
+            Route::WallTag(slug, n) => Site::listing_page_path(&site.wall_tag_path(slug), *n),
+            Route::Shoutout(i) => site.shoutouts[*i].path.clone(),
+            Route::Segment(i) => site.segments[*i].path.clone(),
+            Route::Alias(_, alias) => Site::alias_path(alias),
+            Route::NotFound => "/404.html".into(),
+            Route::Atom => "/atom.xml".into(),
+            Route::ShoutoutsAtom => format!("{wall}atom.xml"),
+            Route::Sitemap => "/sitemap.xml".into(),
+            Route::Robots => "/robots.txt".into(),
+        }
+    }
+
+    /// The file below the output folder that it writes.
+    pub fn output_file(&self, site: &Site) -> String {
+        index_file(&self.url_path(site))
+    }
+
+    /// The template it renders (a post's, page's or segment's own `template` if set).
+    pub fn template(&self, site: &Site) -> String {
+        let own = |template: &Option<String>, default: &str| {
+            template.clone().unwrap_or_else(|| default.to_string())
+        };
+        let page_template = |item: &ItemRef| match item {
+            ItemRef::Post(i) => own(&site.posts[*i].meta.template, "post.html"),
+            ItemRef::Page(i) => own(&site.pages[*i].meta.template, "page.html"),
+            _ => unreachable!("only posts and pages"),
+        };
+        match self {
+            Route::Home => "index.html".into(),
+            Route::PostsPage(_) => "posts.html".into(),
+            Route::Post(i) => page_template(&ItemRef::Post(*i)),
+            Route::Page(i) => page_template(&ItemRef::Page(*i)),
+            Route::Variant(item, _) => page_template(item),
+            Route::TagsIndex => "tags.html".into(),
+            Route::Tag(..) => "tag.html".into(),
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => "shoutouts.html".into(),
+            Route::Shoutout(_) => "shoutout.html".into(),
+            Route::Segment(i) => own(&site.segments[*i].meta.template, "segment.html"),
+            Route::Alias(..) => "alias.html".into(),
+            Route::NotFound => "404.html".into(),
+            Route::Atom => "atom.xml".into(),
+            Route::ShoutoutsAtom => "shoutouts_atom.xml".into(),
+            Route::Sitemap => "sitemap.xml".into(),
+            Route::Robots => "robots.txt".into(),
+        }
+    }
+
+    /// The source file that claims its URL; `None` for what the site generates itself
+    /// (listings, feeds, the sitemap), which no file may claim.
+    pub fn owner<'s>(&self, site: &'s Site) -> Option<&'s Path> {
+        let item = |item: &ItemRef| match item {
+            ItemRef::Post(i) => &site.posts[*i].source.path,
+            ItemRef::Page(i) => &site.pages[*i].source.path,
+            ItemRef::Shoutout(i) => &site.shoutouts[*i].source.path,
+            ItemRef::Segment(i) => &site.segments[*i].source.path,
+        };
+        let path = match self {
+            Route::Post(i) => item(&ItemRef::Post(*i)),
+            Route::Page(i) => item(&ItemRef::Page(*i)),
+            Route::Variant(of, _) | Route::Alias(of, _) => item(of),
+            Route::Shoutout(i) => item(&ItemRef::Shoutout(*i)),
+            Route::Segment(i) => item(&ItemRef::Segment(*i)),
+            _ => return None,
+        };
+        Some(path.as_path())
+    }
+}
+
+/// The file a URL path is written to: `/posts/a/` is `posts/a/index.html`, a path that
+/// names a file (`/atom.xml`, an alias ending in `.html`) is that file.
+pub fn index_file(url_path: &str) -> String {
+    let trimmed = url_path.trim_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if url_path.ends_with('/') {
+        format!("{trimmed}/index.html")
+    } else {
+        trimmed.into()
+    }
+}
+
+/// Every (post or page, segment) pair that gets a variant, in route order.
+pub fn variants(site: &Site) -> Vec<(ItemRef, usize)> {
+    site.posts_and_pages()
+        .flat_map(|(item, page)| site.variant_segments(page).map(move |seg| (item, seg)))
+        .collect()
+}
+
+impl Site {
+    /// Every route of the site, in a fixed order.
+    pub fn routes(&self) -> Vec<Route> {
+        let mut routes = vec![
+            Route::Home,
+            Route::TagsIndex,
+            Route::NotFound,
+            Route::Sitemap,
+            Route::Robots,
+        ];
+        if self.config.feeds.atom {
+            routes.extend([Route::Atom, Route::ShoutoutsAtom]);
+        }
+        routes.extend((1..=self.post_pages()).map(Route::PostsPage));
+        routes.extend((1..=self.wall_pages()).map(Route::Wall));
+        for (i, members) in self.segment_shoutouts.iter().enumerate() {
+            let pages = self.wall_filter_pages(members.len());
+            routes.extend((1..=pages).map(|n| Route::WallSegment(i, n)));
+        }
+        for (slug, _) in &self.shoutout_tag_list {
+            let pages = self.wall_filter_pages(self.shoutouts_tagged(slug).len());
+            routes.extend((1..=pages).map(|n| Route::WallTag(slug.clone(), n)));
+        }
+        routes.extend((0..self.posts.len()).map(Route::Post));
+        routes.extend((0..self.pages.len()).map(Route::Page));
+        routes.extend(
+            variants(self)
+                .into_iter()
+                .map(|(item, seg)| Route::Variant(item, seg)),
+        );
+        for i in 0..self.tags.len() {
+            routes.extend((1..=self.tag_pages(i)).map(|n| Route::Tag(i, n)));
+        }
+        routes.extend((0..self.shoutouts.len()).map(Route::Shoutout));
+        routes.extend((0..self.segments.len()).map(Route::Segment));
+        for (item, page) in self.posts_and_pages() {
+            let aliases = page.meta.aliases.iter();
+            routes.extend(aliases.map(|a| Route::Alias(item, a.clone())));
+        }
+        routes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_files() {
+        assert_eq!(index_file("/"), "index.html");
+        assert_eq!(index_file("/posts/a/"), "posts/a/index.html");
+        assert_eq!(index_file("/old/hello.html"), "old/hello.html");
+        assert_eq!(index_file("/shoutouts/atom.xml"), "shoutouts/atom.xml");
+    }
+}
