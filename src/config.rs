@@ -95,12 +95,21 @@ pub struct MarkdownConfig {
     pub heading_anchors: bool,
 }
 
-/// `[feeds]`: the Atom feed.
+/// `[feeds]`: which feeds are written. Feed readers differ in what they take, and a
+/// reader who follows one tag or one segment wants only that, so each can be switched.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeedsConfig {
-    /// Write `/atom.xml`.
+    /// Write `/atom.xml` (posts) and the wall's `atom.xml` (shout-outs).
     pub atom: bool,
+    /// Write `/rss.xml` (posts, RSS 2.0).
+    pub rss: bool,
+    /// Write `/feed.json` (posts, JSON Feed 1.1).
+    pub json: bool,
+    /// Write an Atom feed per tag: `/tags/<tag>/atom.xml`.
+    pub tags: bool,
+    /// Write an Atom feed per segment: `/for/<segment>/atom.xml`.
+    pub segments: bool,
     /// How many entries a feed holds.
     pub limit: usize,
 }
@@ -173,6 +182,10 @@ impl Default for FeedsConfig {
     fn default() -> Self {
         FeedsConfig {
             atom: true,
+            rss: true,
+            json: true,
+            tags: true,
+            segments: true,
             limit: 20,
         }
     }

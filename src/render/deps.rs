@@ -504,9 +504,21 @@ impl Renderer {
                 fp.ratings.hash(&mut hasher);
             }
             Route::Alias(..) | Route::NotFound | Route::Robots => {}
-            Route::Atom => {
+            Route::Atom | Route::Rss | Route::JsonFeed => {
                 for i in 0..site.posts.len().min(site.config.feeds.limit) {
                     fp.posts[i].hash(&mut hasher);
+                }
+            }
+            Route::TagAtom(i) => {
+                site.tags[*i].name.hash(&mut hasher);
+                for &p in site.tags[*i].posts.iter().take(site.config.feeds.limit) {
+                    fp.posts[p].hash(&mut hasher);
+                }
+            }
+            Route::SegmentAtom(i) => {
+                fp.segments[*i].hash(&mut hasher);
+                for &p in site.segment_posts[*i].iter().take(site.config.feeds.limit) {
+                    fp.posts[p].hash(&mut hasher);
                 }
             }
             Route::ShoutoutsAtom => fp.all_shoutouts.hash(&mut hasher),

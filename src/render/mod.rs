@@ -38,6 +38,17 @@ use context::{
 };
 use templates::{Lists, PostLists, TemplateFiles};
 
+/// A feed a page advertises in its `<head>`.
+#[derive(Debug, Serialize)]
+struct FeedLink {
+    /// Its media type.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    /// Its URL, with the base path.
+    url: String,
+}
+
 /// Everything a job needs, built once per build.
 pub struct Renderer {
     site: Arc<Site>,
@@ -211,6 +222,7 @@ impl Renderer {
         let path = job.url_path(site);
         let template = job.template(site);
         let mut ctx = self.base.clone();
+        ctx.insert("feeds", &self.advertised_feeds(job));
         match job {
             Route::Home => {
                 let title = section_title(site, "")
@@ -294,9 +306,28 @@ impl Renderer {
                 // Served at any URL: it has no URL of its own to name.
                 return self.render_template(&template, &ctx, &index_file(&path));
             }
-            Route::Atom => {
+            Route::Atom | Route::Rss | Route::JsonFeed => {
                 ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("entries", &self.feed_entries());
+                ctx.insert("feed_title", &site.config.title);
+                ctx.insert("feed_alternate", &self.urls.permalink("/"));
+                ctx.insert("entries", &self.feed_entries(0..site.posts.len()));
+            }
+            Route::TagAtom(i) => {
+                let tag = &site.tags[*i];
+                let title = format!("{}: posts tagged “{}”", site.config.title, tag.name);
+                ctx.insert("feed_url", &self.urls.permalink(&path));
+                ctx.insert("feed_title", &title);
+                ctx.insert("feed_alternate", &self.urls.permalink(&tag.path));
+                ctx.insert("entries", &self.feed_entries(tag.posts.iter().copied()));
+            }
+            Route::SegmentAtom(i) => {
+                let segment = &site.segments[*i];
+                let title = format!("{}: {}", site.config.title, segment.meta.title);
+                ctx.insert("feed_url", &self.urls.permalink(&path));
+                ctx.insert("feed_title", &title);
+                ctx.insert("feed_alternate", &self.urls.permalink(&segment.path));
+                let posts = site.segment_posts[*i].iter().copied();
+                ctx.insert("entries", &self.feed_entries(posts));
             }
             Route::ShoutoutsAtom => {
                 ctx.insert("feed_url", &self.urls.permalink(&path));
@@ -618,13 +649,76 @@ impl Renderer {
         }
     }
 
-    fn feed_entries(&self) -> Vec<PageView<'_>> {
+    /// The feeds a page links to with `<link rel="alternate">`: the site's posts feeds
+    /// everywhere, and the feed of what the page lists (a tag, a segment, the wall).
+    fn advertised_feeds(&self, route: &Route) -> Vec<FeedLink> {
         let site = &*self.site;
-        site.posts
-            .iter()
-            .zip(&self.bodies.posts)
+        let feeds = &site.config.feeds;
+        let title = &site.config.title;
+        let link = |on: bool, route: Route, kind: &'static str, title: String| {
+            on.then(|| FeedLink {
+                kind,
+                title,
+                url: self.urls.url(&route.url_path(site)),
+            })
+        };
+        const ATOM: &str = "application/atom+xml";
+        let own = match route {
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => link(
+                feeds.atom,
+                Route::ShoutoutsAtom,
+                ATOM,
+                format!("{title}: shout-outs"),
+            ),
+            Route::Tag(i, _) => link(
+                feeds.tags,
+                Route::TagAtom(*i),
+                ATOM,
+                format!("{title}: posts tagged “{}”", site.tags[*i].name),
+            ),
+            Route::Segment(i) => link(
+                feeds.segments,
+                Route::SegmentAtom(*i),
+                ATOM,
+                format!("{title}: {}", site.segments[*i].meta.title),
+            ),
+            _ => None,
+        };
+        [
+            link(feeds.atom, Route::Atom, ATOM, title.clone()),
+            link(
+                feeds.rss,
+                Route::Rss,
+                "application/rss+xml",
+                format!("{title} (RSS)"),
+            ),
+            link(
+                feeds.json,
+                Route::JsonFeed,
+                "application/feed+json",
+                format!("{title} (JSON Feed)"),
+            ),
+            own,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// The posts at `indices` (newest first), whole, up to the feed limit.
+    fn feed_entries(&self, indices: impl Iterator<Item = usize>) -> Vec<PageView<'_>> {
+        let site = &*self.site;
+        indices
             .take(site.config.feeds.limit)
-            .map(|(p, b)| PageView::new(site, &self.urls, p, b, true))
+            .map(|i| {
+                PageView::new(
+                    site,
+                    &self.urls,
+                    &site.posts[i],
+                    &self.bodies.posts[i],
+                    true,
+                )
+            })
             .collect()
     }
 

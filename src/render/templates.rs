@@ -195,6 +195,13 @@ pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
         reading_minutes(words)
     });
     tera.register_filter("stars", stars);
+    // JSON Feed and other JSON outputs: any value as JSON text (strings quoted and escaped).
+    tera.register_filter(
+        "json",
+        |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            serde_json::to_string(&value).map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
 }
 
 /// Accessible stars: the glyphs are decoration, the text says "4 out of 5".

@@ -45,6 +45,14 @@ pub enum Route {
     Atom,
     /// `/shoutouts/atom.xml`
     ShoutoutsAtom,
+    /// `/rss.xml`: the posts as RSS 2.0.
+    Rss,
+    /// `/feed.json`: the posts as JSON Feed 1.1.
+    JsonFeed,
+    /// `/tags/<slug>/atom.xml`: by index into `site.tags`.
+    TagAtom(usize),
+    /// `/for/<segment>/atom.xml`: the segment's posts, by index into `site.segments`.
+    SegmentAtom(usize),
     /// `/sitemap.xml`
     Sitemap,
     /// `/robots.txt`
@@ -79,6 +87,10 @@ impl Route {
             Route::NotFound => "/404.html".into(),
             Route::Atom => "/atom.xml".into(),
             Route::ShoutoutsAtom => format!("{wall}atom.xml"),
+            Route::Rss => "/rss.xml".into(),
+            Route::JsonFeed => "/feed.json".into(),
+            Route::TagAtom(i) => format!("{}atom.xml", site.tags[*i].path),
+            Route::SegmentAtom(i) => format!("{}atom.xml", site.segments[*i].path),
             Route::Sitemap => "/sitemap.xml".into(),
             Route::Robots => "/robots.txt".into(),
         }
@@ -112,7 +124,9 @@ impl Route {
             Route::Segment(i) => own(&site.segments[*i].meta.template, "segment.html"),
             Route::Alias(..) => "alias.html".into(),
             Route::NotFound => "404.html".into(),
-            Route::Atom => "atom.xml".into(),
+            Route::Atom | Route::TagAtom(_) | Route::SegmentAtom(_) => "atom.xml".into(),
+            Route::Rss => "rss.xml".into(),
+            Route::JsonFeed => "feed.json".into(),
             Route::ShoutoutsAtom => "shoutouts_atom.xml".into(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
@@ -170,8 +184,21 @@ impl Site {
             Route::Sitemap,
             Route::Robots,
         ];
-        if self.config.feeds.atom {
+        let feeds = &self.config.feeds;
+        if feeds.atom {
             routes.extend([Route::Atom, Route::ShoutoutsAtom]);
+        }
+        if feeds.rss {
+            routes.push(Route::Rss);
+        }
+        if feeds.json {
+            routes.push(Route::JsonFeed);
+        }
+        if feeds.tags {
+            routes.extend((0..self.tags.len()).map(Route::TagAtom));
+        }
+        if feeds.segments {
+            routes.extend((0..self.segments.len()).map(Route::SegmentAtom));
         }
         routes.extend((1..=self.post_pages()).map(Route::PostsPage));
         routes.extend((1..=self.wall_pages()).map(Route::Wall));

@@ -6,7 +6,7 @@
 //! external URL), plus a post that embeds every shout-out and a segment page. After a
 //! clean build, and after `serve`-style rebuilds of random edits (through
 //! `serve::session` in-process, as `tests/incremental.rs` does), every output file
-//! (pages, feeds, JSON-LD, sitemap, copied files) is read whole and checked against a
+//! (pages, every feed, JSON-LD, sitemap, copied files) is read whole and checked against a
 //! model of the rules written here, independently of kudos's own code:
 //!
 //! - a datum the consent withholds (name, company, role, source link and name, photo
@@ -294,7 +294,7 @@ impl World {
         world.site.write(
             "content/posts/embeds.md",
             format!(
-                "+++\ntitle = \"Embeds\"\ndate = 2025-01-01\n+++\n\n{embeds}{{{{ shoutouts(limit=20) }}}}\n"
+                "+++\ntitle = \"Embeds\"\ndate = 2025-01-01\ntags = [\"embeds\"]\nsegments = [\"fans\"]\n+++\n\n{embeds}{{{{ shoutouts(limit=20) }}}}\n"
             ),
         );
         world
@@ -353,6 +353,16 @@ impl World {
 
     /// Checks every rule on `files` (output path -> bytes).
     fn check(&self, files: &BTreeMap<String, Vec<u8>>, at: &str) {
+        // Every feed that carries the embedding post whole is among the files checked.
+        for feed in [
+            "atom.xml",
+            "rss.xml",
+            "feed.json",
+            "tags/embeds/atom.xml",
+            "for/fans/atom.xml",
+        ] {
+            assert!(files.contains_key(feed), "{at}: no {feed}");
+        }
         let text: BTreeMap<&str, String> = files
             .iter()
             .map(|(p, b)| (p.as_str(), String::from_utf8_lossy(b).to_lowercase()))
