@@ -681,3 +681,60 @@ fn a_patched_body_fails_like_a_clean_build_when_a_shortcode_lists_posts() {
     assert!(clean_error.contains("problem"), "{clean_error}");
     assert!(patched.is_err(), "the incremental rebuild fails too");
 }
+
+#[test]
+fn serve_rerenders_a_tag_or_segment_feed_only_when_its_entries_change() {
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    // `second` is tagged `news` only and lists no segment.
+    append(&root, "content/posts/second.md", "\nOne more sentence.\n");
+    let report = session
+        .rebuild(&["content/posts/second.md".into()])
+        .unwrap();
+    let mut changed = report.changed.clone();
+    changed.sort();
+    assert_eq!(
+        changed,
+        [
+            "atom.xml",
+            "feed.json",
+            "posts/second/index.html",
+            "rss.xml",
+            "tags/news/atom.xml",
+        ]
+    );
+    assert_eq!(
+        report.rendered,
+        changed.len(),
+        "only what changed was rendered"
+    );
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    // A new segment makes its feed; the others stay as they are.
+    site.write(
+        "content/segments/makers.md",
+        "+++\ntitle = \"Makers\"\n+++\n\nFor people who build things.\n",
+    );
+    replace_line(
+        &root,
+        "content/posts/second.md",
+        "tags: ",
+        "tags: [news]\nsegments: [makers]",
+    );
+    let report = session
+        .rebuild(&[
+            "content/segments/makers.md".into(),
+            "content/posts/second.md".into(),
+        ])
+        .unwrap();
+    assert!(report.changed.iter().any(|c| c == "for/makers/atom.xml"));
+    assert!(!report.changed.iter().any(|c| c == "for/regulars/atom.xml"));
+    assert!(
+        !report
+            .changed
+            .iter()
+            .any(|c| c == "tags/workshop-life/atom.xml")
+    );
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+}
