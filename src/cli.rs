@@ -89,8 +89,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override base_url from the config.
-    #[arg(long, value_name = "URL", value_parser = crate::config::parse_base_url)]
-    pub base_url: Option<String>,
+    #[arg(long, value_name = "URL", value_parser = crate::url::BaseUrl::parse)]
+    pub base_url: Option<crate::url::BaseUrl>,
     /// Treat warnings (such as a shout-out without consent) as errors.
     #[arg(long)]
     pub strict: bool,
@@ -121,8 +121,8 @@ pub struct WatchArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override base_url from the config.
-    #[arg(long, value_name = "URL", value_parser = crate::config::parse_base_url)]
-    pub base_url: Option<String>,
+    #[arg(long, value_name = "URL", value_parser = crate::url::BaseUrl::parse)]
+    pub base_url: Option<crate::url::BaseUrl>,
 }
 
 /// `kudos new ...`

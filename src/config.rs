@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, SourceError};
 use crate::slug::SlugStyle;
 use crate::suggest::unknown_field_help;
+use crate::url::BaseUrl;
 
 /// The whole of `kudos.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -19,7 +20,7 @@ pub struct Config {
     /// Site title, shown in every page's `<title>` and the feed.
     pub title: String,
     /// Where the site is published, possibly with a sub-path; every link honours it.
-    pub base_url: String,
+    pub base_url: BaseUrl,
     /// Default meta description.
     pub description: String,
     /// The `lang` of every page.
@@ -140,7 +141,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             title: String::new(),
-            base_url: "/".into(),
+            base_url: BaseUrl::root(),
             description: String::new(),
             language: "en".into(),
             theme: "kudos".into(),
@@ -265,9 +266,6 @@ impl Config {
         if self.shoutouts.per_page == 0 {
             errors.push(at_key("per_page", "`per_page` must be at least 1".into()));
         }
-        if let Err(message) = check_base_url(&self.base_url) {
-            errors.push(at_key("base_url", message));
-        }
         let url_paths = [
             (
                 "[shoutouts] wall_path",
@@ -297,24 +295,6 @@ impl Config {
         } else {
             Err(Error::Content(errors))
         }
-    }
-
-    /// The path part of `base_url`, without a trailing slash: `""` or `"/shop"`.
-    pub fn base_path(&self) -> &str {
-        let url = self.base_url.trim_end_matches('/');
-        let after_scheme = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        match after_scheme {
-            Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
-            None => url,
-        }
-    }
-
-    /// The scheme and host of `base_url` (empty for a path-only base URL).
-    pub fn origin(&self) -> &str {
-        let url = self.base_url.trim_end_matches('/');
-        &url[..url.len() - self.base_path().len()]
     }
 }
 
@@ -439,22 +419,6 @@ fn output_dir_problem(dir: &str) -> Option<&'static str> {
     }
 }
 
-/// A base URL must be absolute (`https://host/path`) or at least a path (`/shop`).
-pub fn check_base_url(url: &str) -> Result<(), String> {
-    if url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/') {
-        Ok(())
-    } else {
-        Err(format!(
-            "`base_url` must start with https://, http:// or /, found `{url}`"
-        ))
-    }
-}
-
-/// `--base-url` on the command line: the same rule as in kudos.toml (a usage error).
-pub fn parse_base_url(url: &str) -> Result<String, String> {
-    check_base_url(url).map(|()| url.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,12 +436,14 @@ mod tests {
     }
 
     #[test]
-    fn base_path_and_origin_split_the_base_url() {
+    fn a_base_url_is_checked_where_it_is_written() {
         let config = parse("base_url = \"https://example.com/shop/\"").unwrap();
-        assert_eq!(config.base_path(), "/shop");
-        assert_eq!(config.origin(), "https://example.com");
-        let config = parse("base_url = \"https://example.com\"").unwrap();
-        assert_eq!(config.base_path(), "");
+        assert_eq!(config.base_url.path(), "/shop");
+        let error = config_error("title = \"x\"\nbase_url = \"example.com\"\n");
+        assert!(
+            error.starts_with("kudos.toml:2:12: `base_url` must start with"),
+            "{error}"
+        );
     }
 
     fn config_error(text: &str) -> String {

@@ -41,6 +41,7 @@ pub mod site;
 pub mod slug;
 mod suggest;
 pub mod theme;
+pub mod url;
 pub mod visibility;
 pub mod walk;
 

@@ -320,7 +320,7 @@ impl Site {
         };
         site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
         errors.extend(site.url_clashes());
-        if site.config.origin().is_empty() {
+        if site.config.base_url.origin().is_empty() {
             site.warnings.push(
                 SourceError::new(
                     "kudos.toml",

@@ -15,6 +15,7 @@ use crate::serve::server::{self, Live};
 use crate::serve::session::{OutputMap, RebuildReport, Session};
 use crate::serve::watcher::Watcher;
 use crate::site::BuildOptions;
+use crate::url::BaseUrl;
 
 /// Runs `kudos serve` until Ctrl-C.
 pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
@@ -30,10 +31,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
             args.interface
         ));
     }
-    let base_url = format!(
-        "http://{}",
-        SocketAddr::new(local_host(args.interface), address.port())
-    );
+    let base_url = BaseUrl::local(SocketAddr::new(local_host(args.interface), address.port()));
     let local = base_url.clone();
     let options = BuildOptions {
         drafts,

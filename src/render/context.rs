@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::content::{Page, Relationship, Segment, Shoutout};
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Site, Tag};
+use crate::url::BaseUrl;
 use crate::visibility::{Photo, Visibility};
 
 /// What a site path may not carry into a URL as it is (non-ASCII is always encoded).
@@ -24,19 +25,18 @@ const URL_UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// Joins site paths with the base URL.
 #[derive(Debug, Clone)]
 pub struct Urls {
-    /// `""` or `/shop`.
-    pub base_path: String,
-    /// `https://example.com` (may be empty).
-    pub origin: String,
+    base: BaseUrl,
 }
 
 impl Urls {
     /// For `site`'s config.
     pub fn new(site: &Site) -> Urls {
-        Urls {
-            base_path: site.config.base_path().to_string(),
-            origin: site.config.origin().to_string(),
-        }
+        Urls::at(site.config.base_url.clone())
+    }
+
+    /// Below `base`.
+    pub fn at(base: BaseUrl) -> Urls {
+        Urls { base }
     }
 
     /// `/posts/x/` -> `/shop/posts/x/`; external URLs are returned as they are. Letters
@@ -48,7 +48,7 @@ impl Urls {
         }
         let path = path.trim_start_matches('/');
         let path = percent_encoding::utf8_percent_encode(path, URL_UNSAFE);
-        format!("{}/{path}", self.base_path)
+        format!("{}/{path}", self.base.path())
     }
 
     /// `/posts/x/` -> `https://example.com/shop/posts/x/`.
@@ -57,7 +57,7 @@ impl Urls {
         if url.contains("://") {
             url
         } else {
-            format!("{}{url}", self.origin)
+            format!("{}{url}", self.base.origin())
         }
     }
 }
@@ -676,10 +676,7 @@ mod tests {
 
     #[test]
     fn urls_honour_the_base_path() {
-        let urls = Urls {
-            base_path: "/shop".into(),
-            origin: "https://example.com".into(),
-        };
+        let urls = Urls::at(BaseUrl::parse("https://example.com/shop").unwrap());
         assert_eq!(urls.url("/posts/a/"), "/shop/posts/a/");
         assert_eq!(urls.url("atom.xml"), "/shop/atom.xml");
         assert_eq!(urls.permalink("/"), "https://example.com/shop/");

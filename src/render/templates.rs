@@ -323,10 +323,7 @@ mod tests {
     }
 
     fn urls() -> Urls {
-        Urls {
-            base_path: "/shop".into(),
-            origin: "https://example.com".into(),
-        }
+        Urls::at(crate::url::BaseUrl::parse("https://example.com/shop").unwrap())
     }
 
     #[test]

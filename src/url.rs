@@ -1,0 +1,150 @@
+//! Where the site is published.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The site's base URL, checked once wherever it comes from (`kudos.toml`, `--base-url`,
+/// the dev server's own address) and split once into the origin absolute URLs start with
+/// and the path every link starts with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl {
+    /// As given.
+    text: String,
+    /// `https://example.com`, or empty for a path-only base URL.
+    origin: String,
+    /// `""` or `/shop`: never a trailing slash.
+    path: String,
+}
+
+impl BaseUrl {
+    /// Checks `text`: it must be absolute (`https://host/path`) or at least a path
+    /// (`/shop`). The error says what was expected.
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let trimmed = text.trim_end_matches('/');
+        let after_scheme = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"));
+        let path = match after_scheme {
+            Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
+            None if text.starts_with('/') => trimmed,
+            None => {
+                return Err(format!(
+                    "`base_url` must start with https://, http:// or /, found `{text}`"
+                ));
+            }
+        };
+        Ok(BaseUrl {
+            text: text.to_string(),
+            origin: trimmed[..trimmed.len() - path.len()].to_string(),
+            path: path.to_string(),
+        })
+    }
+
+    /// `/`: a site that does not know where it will be published.
+    pub fn root() -> BaseUrl {
+        BaseUrl {
+            text: "/".into(),
+            origin: String::new(),
+            path: String::new(),
+        }
+    }
+
+    /// The dev server at `address`, serving at its root.
+    pub fn local(address: SocketAddr) -> BaseUrl {
+        BaseUrl {
+            text: format!("http://{address}"),
+            origin: format!("http://{address}"),
+            path: String::new(),
+        }
+    }
+
+    /// The scheme and host (`https://example.com`); empty for a path-only base URL.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The path every site URL starts with, without a trailing slash: `""` or `"/shop"`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// As it was given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        BaseUrl::root()
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Templates see `config.base_url` as the text it was given as.
+impl Serialize for BaseUrl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for BaseUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        BaseUrl::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> (String, String) {
+        let url = BaseUrl::parse(text).unwrap();
+        (url.origin().to_string(), url.path().to_string())
+    }
+
+    #[test]
+    fn a_base_url_is_split_once_into_origin_and_path() {
+        let both = |o: &str, p: &str| (o.to_string(), p.to_string());
+        assert_eq!(
+            split("https://example.com"),
+            both("https://example.com", "")
+        );
+        assert_eq!(
+            split("https://example.com/"),
+            both("https://example.com", "")
+        );
+        assert_eq!(
+            split("https://example.com/shop/"),
+            both("https://example.com", "/shop")
+        );
+        assert_eq!(
+            split("http://localhost:1111/a/b"),
+            both("http://localhost:1111", "/a/b")
+        );
+        assert_eq!(split("/shop/"), both("", "/shop"));
+        assert_eq!(split("/"), both("", ""));
+        assert_eq!(BaseUrl::root(), BaseUrl::parse("/").unwrap());
+        let local = BaseUrl::local("127.0.0.1:1111".parse().unwrap());
+        assert_eq!(local, BaseUrl::parse("http://127.0.0.1:1111").unwrap());
+    }
+
+    #[test]
+    fn a_base_url_without_a_scheme_or_slash_is_refused_saying_what_was_expected() {
+        for text in ["example.com", "ftp://example.com", ""] {
+            let error = BaseUrl::parse(text).unwrap_err();
+            assert!(
+                error.contains("must start with https://, http:// or /"),
+                "{error}"
+            );
+        }
+    }
+}
