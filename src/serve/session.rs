@@ -357,7 +357,8 @@ impl Session {
             let stamp = stamp_of(&from)?;
             let bytes = match self.copies.remove(&from) {
                 Some(old) if old.stamp == stamp && !changed.contains(&from) => old.bytes,
-                _ => std::fs::read(&from)
+                // Photos lose their metadata here as in a build: `watch` writes these bytes.
+                _ => crate::output::published_copy(&from)
                     .map_err(|e| Error::io(&from, e))?
                     .into(),
             };

@@ -563,3 +563,40 @@ fn a_damaged_photo_is_an_error_naming_it_and_nothing_is_published() {
         .stderr_has("damaged")
         .unchanged(&before);
 }
+
+#[test]
+fn served_and_watched_photos_kept_their_gps_position_and_camera_serial() {
+    let all = "\"quote\", \"name\", \"photo\"";
+    let site = site_with(&[(
+        "content/shoutouts/ada.md",
+        &shoutout("Ada Quill", "avatar = \"ada.jpg\"\n", all, "Lovely horse."),
+    )]);
+    site.write("content/shoutouts/ada.jpg", PHONE_JPEG);
+    site.write("static/img/bea.png", PHONE_PNG);
+    let port = crate::common::free_port().to_string();
+    let mut server = site.spawn(&["serve", "--port", &port]);
+    server.wait_until_serving();
+    for path in ["/shoutouts/ada.jpg", "/img/bea.png"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            !has(&reply.body, b"SECRET"),
+            "serve sends {path} with its metadata"
+        );
+        assert!(
+            !has(&reply.body, &[0x25, 0x88]),
+            "{path} keeps its GPS block"
+        );
+    }
+    drop(server);
+    // `kudos watch` writes what a rebuild holds into public/, for publishing.
+    let mut watcher = site.spawn(&["watch"]);
+    watcher.wait_for_line("Watching ", crate::common::START);
+    for published in ["public/shoutouts/ada.jpg", "public/img/bea.png"] {
+        let bytes = site.bytes(published);
+        assert!(
+            !has(&bytes, b"SECRET"),
+            "watch wrote {published} with its metadata"
+        );
+    }
+}
