@@ -1,8 +1,10 @@
 //! The pipeline in one place: config -> load -> resolve -> render -> write.
 //!
-//! `build` writes; `check` stops before writing; `serve` (later) keeps the result in
-//! memory. They share [`render`] so they can never disagree about what a site is.
+//! [`prepare`] is the one driver of the stages: `build` streams its routes into the
+//! output folder, `check` renders them in memory, `serve` and `watch` render only the
+//! routes whose fingerprints changed. What a site is cannot depend on the command.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,9 +13,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content;
+use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::output::{self, OutputFile};
 use crate::render::{BodyCache, Renderer, extra_files, reject_collisions};
+use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
 
@@ -99,46 +103,116 @@ impl Rendered {
     }
 }
 
-/// Loads, resolves and renders a site in memory.
+/// Loads, resolves and renders a site in memory (`kudos check`, and clean builds in tests).
 pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Result<Rendered> {
     let mut timings = Timings::default();
-    let (theme, renderer) = prepare(project, config, options, &mut timings)?;
-    let mut files = renderer.render_jobs(&renderer.jobs())?;
-    files.extend(extra_files(renderer.site(), &theme)?);
-    reject_collisions(&files)?;
-    output::check_layout(&files)?;
+    let theme = Theme::load(&project.root, &config)?;
+    let prepared = prepare(
+        &project.root,
+        config,
+        &theme,
+        options,
+        Caches::none(&mut LoadCache::default()),
+        &mut timings,
+    )?;
+    let routes: Vec<Route> = prepared
+        .routes
+        .into_iter()
+        .map(|(route, _)| route)
+        .collect();
+    let mut files = prepared.renderer.render_jobs(&routes)?;
+    files.extend(prepared.extras);
     timings.lap("templates");
     Ok(Rendered {
-        site: Arc::clone(renderer.site_shared()),
+        site: Arc::clone(prepared.renderer.site_shared()),
         files,
-        warnings: renderer.warnings(),
+        warnings: prepared.renderer.warnings(),
         timings,
     })
 }
 
-/// The stages before templates: theme, load, resolve, and bodies with the engine.
-fn prepare(
-    project: &Project,
+/// What [`prepare`] hands to the caller that renders and writes.
+pub struct Prepared {
+    /// The engine, with every body rendered.
+    pub renderer: Renderer,
+    /// Every route of the site with the file it writes.
+    pub routes: Vec<(Route, String)>,
+    /// The files that are copied, not rendered: static files and content assets.
+    pub extras: Vec<OutputFile>,
+}
+
+/// What a driver keeps between runs (`serve`, `watch`); a build starts with nothing.
+pub struct Caches<'a> {
+    /// Parsed files.
+    pub load: &'a mut LoadCache,
+    /// Rendered bodies.
+    pub bodies: Option<Arc<BodyCache>>,
+    /// The files reported changed since the last run (empty: look at every file).
+    pub changed: &'a HashSet<PathBuf>,
+}
+
+impl<'a> Caches<'a> {
+    /// No caches: every file is read and every body rendered.
+    pub fn none(load: &'a mut LoadCache) -> Caches<'a> {
+        static NOTHING: std::sync::LazyLock<HashSet<PathBuf>> =
+            std::sync::LazyLock::new(HashSet::new);
+        Caches {
+            load,
+            bodies: None,
+            changed: &NOTHING,
+        }
+    }
+}
+
+/// The one pipeline driver: load -> resolve -> bodies -> routes and extra files, with
+/// every clash between outputs checked. `build`, `check`, `serve` and `watch` all come
+/// through here and differ only in which routes they render and where files go, so what
+/// a site is can never depend on the command that made it.
+pub fn prepare(
+    root: &Path,
     config: Config,
+    theme: &Theme,
     options: &BuildOptions,
+    caches: Caches<'_>,
     timings: &mut Timings,
-) -> Result<(Theme, Renderer)> {
-    let theme = Theme::load(&project.root, &config)?;
-    let content = content::load(&project.root, &config)?;
+) -> Result<Prepared> {
+    let content = content::load_cached(root, &config, caches.load, caches.changed)?;
     timings.lap("load");
-    let renderer = resolve_and_render(config, content, options, &theme, None, timings)?;
+    let renderer = resolve_and_render(config, content, options, theme, caches.bodies, timings)?;
     // Resolve already made its own warnings errors under --strict; these are the bodies'.
     let body_warnings = renderer.bodies().warnings(renderer.site());
     if options.strict && !body_warnings.is_empty() {
         return Err(Error::Content(body_warnings));
     }
-    Ok((theme, renderer))
+    let routes: Vec<(Route, String)> = renderer
+        .jobs()
+        .into_iter()
+        .map(|route| {
+            let path = renderer.output_path(&route);
+            (route, path)
+        })
+        .collect();
+    let extras = extra_files(renderer.site(), theme)?;
+    // Every path is known before anything is rendered: check for clashes first.
+    let planned: Vec<OutputFile> = routes
+        .iter()
+        .map(|(_, path)| OutputFile::rendered(path.clone(), String::new()))
+        .chain(extras.iter().cloned())
+        .collect();
+    reject_collisions(&planned)?;
+    output::check_layout(&planned)?;
+    timings.lap("routes");
+    Ok(Prepared {
+        renderer,
+        routes,
+        extras,
+    })
 }
 
 /// Resolves `content` and renders every body, reporting the problems of loading (which
 /// `content` carries), resolving and rendering together: a file that does not parse
 /// does not hide a rating error in another, nor a broken link in a third.
-pub fn resolve_and_render(
+fn resolve_and_render(
     config: Config,
     content: content::Content,
     options: &BuildOptions,
@@ -229,22 +303,25 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     let mut timings = Timings::default();
     let output = project.root.join(&config.build.output_dir);
     let target = output::Target::check(&project.root, &project.config_path, &output)?;
-    let (theme, renderer) = prepare(project, config, options, &mut timings)?;
-    let jobs = renderer.jobs();
-    let extras = extra_files(renderer.site(), &theme)?;
-    // Every path is known before anything is rendered: check for clashes first.
-    let planned: Vec<OutputFile> = jobs
+    let theme = Theme::load(&project.root, &config)?;
+    let mut load = LoadCache::default();
+    let Prepared {
+        renderer,
+        routes,
+        extras,
+    } = prepare(
+        &project.root,
+        config,
+        &theme,
+        options,
+        Caches::none(&mut load),
+        &mut timings,
+    )?;
+    let pages = routes
         .iter()
-        .map(|job| OutputFile::rendered(renderer.output_path(job), String::new()))
-        .chain(extras.iter().cloned())
-        .collect();
-    reject_collisions(&planned)?;
-    output::check_layout(&planned)?;
-    let pages = planned
-        .iter()
-        .filter(|file| file.path.ends_with(".html"))
+        .filter(|(_, path)| path.ends_with(".html"))
         .count();
-    drop(planned);
+    let jobs: Vec<Route> = routes.into_iter().map(|(route, _)| route).collect();
     let staging = output::Staging::new(&target)?;
     renderer.render_into(&jobs, |file| staging.write(&file))?;
     timings.lap("templates+write");

@@ -1135,22 +1135,6 @@ fn site_value(site: &Site, urls: &Urls, lists: &Lists, bodies: &[Arc<Rendered>])
     Value::from(map)
 }
 
-/// [`reject_collisions`] for generated pages known by their output paths (not rendered
-/// yet) and the extra files.
-pub fn reject_page_collisions<'p>(
-    pages: impl IntoIterator<Item = &'p str>,
-    extras: &[OutputFile],
-) -> Result<()> {
-    let placeholders = pages
-        .into_iter()
-        .map(|path| OutputFile::rendered(path, String::new()));
-    reject_collisions(
-        &placeholders
-            .chain(extras.iter().cloned())
-            .collect::<Vec<_>>(),
-    )
-}
-
 /// Two outputs at one path (a file in `static/` named like a generated page, a content
 /// asset named like a static file) would race when written: an error naming both.
 pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {

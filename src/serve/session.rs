@@ -24,13 +24,13 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::build::{Project, Timings, resolve_and_render};
+use crate::build::{Caches, Prepared, Project, Timings, prepare};
 use crate::config::Config;
-use crate::content::{LoadCache, load_cached};
+use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::deps::SiteFingerprints;
-use crate::render::{BodyCache, Renderer, extra_files, reject_page_collisions};
+use crate::render::{BodyCache, Renderer};
 use crate::site::BuildOptions;
 use crate::site::Route;
 use crate::theme::Theme;
@@ -258,25 +258,30 @@ impl Session {
         timings: &mut Timings,
     ) -> Result<(usize, usize, Vec<String>)> {
         let config_print = config.fingerprint();
-        let content = load_cached(&self.project.root, &config, &mut self.load_cache, changed)?;
-        timings.lap("load");
-        let renderer = resolve_and_render(
+        let caches = Caches {
+            load: &mut self.load_cache,
+            bodies: Some(Arc::clone(&self.bodies)),
+            changed,
+        };
+        let Prepared {
+            renderer,
+            routes,
+            mut extras,
+        } = prepare(
+            &self.project.root,
             config,
-            content,
-            &self.options,
             theme,
-            Some(Arc::clone(&self.bodies)),
+            &self.options,
+            caches,
             timings,
         )?;
         let prints = SiteFingerprints::new(&renderer, theme);
 
-        let jobs = renderer.jobs();
         let mut next_prints: FxHashMap<Arc<str>, u64> = FxHashMap::default();
-        next_prints.reserve(jobs.len());
+        next_prints.reserve(routes.len());
         let mut to_render = Vec::new();
-        let mut job_paths = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let path = renderer.output_path(&job);
+        let mut job_paths = Vec::with_capacity(routes.len());
+        for (job, path) in routes {
             let print = renderer.job_fingerprint(&job, &path, &prints);
             let previous = self.fingerprints.get_key_value(path.as_str());
             let key = match previous {
@@ -293,15 +298,7 @@ impl Session {
         }
         timings.lap("fingerprints");
         let rendered = renderer.render_jobs(&to_render)?;
-        let site = renderer.site();
-        let mut extras = extra_files(site, theme)?;
         self.read_copies(&mut extras, changed)?;
-        // Only pages at an extra's path can clash (resolving rules out page-page clashes).
-        let clashing = extras
-            .iter()
-            .map(|e| e.path.as_str())
-            .filter(|path| next_prints.contains_key(*path));
-        reject_page_collisions(clashing, &extras)?;
         timings.lap("templates");
 
         // Start from the previous output: pages not re-rendered are unchanged by
