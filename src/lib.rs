@@ -2,23 +2,30 @@
 //!
 //! The pipeline, one module per stage:
 //!
-//! 1. [`config`] reads `kudos.toml`;
+//! 1. [`config`] reads `kudos.toml` (its [`url::BaseUrl`] is checked and split once);
 //! 2. [`content`] loads `content/` (in parallel) into posts, pages, shout-outs,
-//!    segments and section copy, with front matter parsed and checked ([`walk`] is how
-//!    it, [`theme`] and the importer read folders: one rule for hidden files and links);
+//!    segments and section copy, with front matter parsed and checked, and gives each item
+//!    the URL its file's place and [`slug`] make ([`walk`] is how it, [`theme`] and the
+//!    importer read folders: one rule for hidden files and links);
 //! 3. [`site`] resolves the loaded content into a publishable [`site::Site`]: drafts,
-//!    consent, URLs, tags, segment membership and every cross-reference are settled here,
-//!    and [`visibility`] decides, once per shout-out, what of it every output may show;
+//!    consent (a shout-out whose name may not be shown gets a neutral URL here), tags,
+//!    segment membership and every cross-reference are settled here, [`visibility`]
+//!    decides, once per shout-out, what of it every output may show, and
+//!    [`site::routes`] lists every output file with its URL and template, over which URL
+//!    clashes are checked;
 //! 4. [`markdown`] and [`render`] turn the site into files (in parallel): markdown with
-//!    highlighting and checked internal links, then Tera templates, feeds and sitemaps;
+//!    highlighting and checked internal links, then one Tera render per route: pages,
+//!    listings, feeds, the sitemap;
 //! 5. [`output`] writes the files into a staging folder and moves them into place only when
 //!    everything succeeded.
 //!
-//! [`build`] strings the stages together; the binary in `main.rs` only parses arguments,
-//! calls into [`cmd`] and prints errors. [`serve`] keeps the last good build in memory
-//! (`serve::session`): a save that leaves every item in place patches it (`render::patch`),
-//! anything else goes through the pipeline again with caches, and fingerprints
-//! (`render::deps`) decide which pages to render either way.
+//! [`build::prepare`] is the one driver of stages 2-4 for every command; the binary in
+//! `main.rs` only parses arguments, calls into [`cmd`] and prints errors. [`serve`] keeps
+//! the last good build in memory (`serve::session`): a save that leaves every item in
+//! place patches it (`render::patch`), anything else goes through the driver again with
+//! caches, and fingerprints (`render::deps`) decide which routes to render either way.
+//! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
+//! returns and `cmd` renders with their context.
 
 // Errors are the cold path and carry a whole diagnostic (file, position, snippet, help);
 // boxing them would only add noise to every signature.

@@ -24,7 +24,7 @@ use crate::site::routes::variants;
 use crate::site::{ItemRef, Site};
 
 use super::context::Urls;
-use super::templates::{self, Lists, TemplateFiles};
+use super::templates::{self, Lists, ShoutoutQuery, TemplateFiles};
 
 /// Rendered markdown of every item, index-aligned with the site's vectors.
 #[derive(Debug, Default)]
@@ -664,28 +664,19 @@ fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
         Some(ArgValue::Int(n)) if *n > 0 => *n as usize,
         Some(_) => return Err(fail("`limit` must be a whole number above 0".into())),
     };
-    let order: Vec<usize> = match &segment {
-        Some(slug) => match site.segments.iter().position(|s| &s.slug == slug) {
-            Some(i) => site.segment_shoutouts[i].clone(),
-            None => {
-                let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
-                return Err(fail(format!(
-                    "unknown segment `{slug}` in `shoutouts(...)`; known segments: {}",
-                    known.join(", ")
-                )));
-            }
-        },
-        None => (0..site.shoutouts.len()).collect(),
+    let query = ShoutoutQuery {
+        segment: segment.as_deref(),
+        tag: tag.as_deref(),
+        featured,
     };
-    let tag = tag.as_deref().map(|t| site.slug(t));
-    let matching: Vec<usize> = order
-        .into_iter()
-        .filter(|&i| {
-            tag.as_ref()
-                .is_none_or(|t| env.lists.shoutout_tags[i].contains(t))
-        })
-        .filter(|&i| featured.is_none_or(|f| site.shoutouts[i].meta.featured == f))
-        .collect();
+    let Some(matching) = query.select(&env.lists) else {
+        let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
+        return Err(fail(format!(
+            "unknown segment `{}` in `shoutouts(...)`; known segments: {}",
+            segment.unwrap_or_default(),
+            known.join(", ")
+        )));
+    };
     let cards: Vec<Value> = matching
         .iter()
         .take(limit)

@@ -68,6 +68,44 @@ impl Default for Lists {
     }
 }
 
+/// Which shout-outs a `shoutouts(segment=, tag=, featured=)` call asks for. Templates and
+/// the shortcode parse their arguments their own way and select through this, so the two
+/// can never disagree.
+#[derive(Debug, Default)]
+pub struct ShoutoutQuery<'a> {
+    /// A segment slug: its members in the segment's order (featured ones first).
+    pub segment: Option<&'a str>,
+    /// A tag, by name or slug (compared by slug).
+    pub tag: Option<&'a str>,
+    /// Only featured ones, or only others.
+    pub featured: Option<bool>,
+}
+
+impl ShoutoutQuery<'_> {
+    /// Indices into the site's published shout-outs, in wall order or the segment's;
+    /// `None` when the segment does not exist.
+    pub fn select(&self, lists: &Lists) -> Option<Vec<usize>> {
+        let order: Vec<usize> = match self.segment {
+            Some(slug) => lists.segment_shoutouts.get(slug)?.clone(),
+            None => (0..lists.shoutouts.len()).collect(),
+        };
+        let tag = self.tag.map(|t| lists.slugs.slugify(t));
+        Some(
+            order
+                .into_iter()
+                .filter(|&i| {
+                    tag.as_ref()
+                        .is_none_or(|t| lists.shoutout_tags[i].contains(t))
+                })
+                .filter(|&i| {
+                    self.featured
+                        .is_none_or(|f| lists.shoutout_featured[i] == f)
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Template name -> file to name in errors.
 pub type TemplateFiles = HashMap<String, PathBuf>;
 
@@ -151,20 +189,18 @@ pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
     tera.register_function(
         "shoutouts",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let segment = kwargs.get::<&str>("segment")?;
-            let tag = kwargs.get::<&str>("tag")?.map(|t| l.slugs.slugify(t));
-            let featured = kwargs.get::<bool>("featured")?;
-            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-            let order: Vec<usize> = match segment {
-                Some(s) => l.segment_shoutouts.get(s).cloned().ok_or_else(|| {
-                    tera::Error::message(format!("unknown segment `{s}` in shoutouts()"))
-                })?,
-                None => (0..l.shoutouts.len()).collect(),
+            let query = ShoutoutQuery {
+                segment: kwargs.get::<&str>("segment")?,
+                tag: kwargs.get::<&str>("tag")?,
+                featured: kwargs.get::<bool>("featured")?,
             };
-            let items: Vec<Value> = order
+            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+            let selected = query.select(&l).ok_or_else(|| {
+                let s = query.segment.unwrap_or_default();
+                tera::Error::message(format!("unknown segment `{s}` in shoutouts()"))
+            })?;
+            let items: Vec<Value> = selected
                 .into_iter()
-                .filter(|&i| tag.as_ref().is_none_or(|t| l.shoutout_tags[i].contains(t)))
-                .filter(|&i| featured.is_none_or(|f| l.shoutout_featured[i] == f))
                 .take(limit)
                 .map(|i| l.shoutouts[i].clone())
                 .collect();
@@ -324,6 +360,34 @@ mod tests {
 
     fn urls() -> Urls {
         Urls::at(crate::url::BaseUrl::parse("https://example.com/shop").unwrap())
+    }
+
+    #[test]
+    fn a_shoutout_query_selects_by_segment_tag_and_featured_in_order() {
+        let lists = Lists {
+            shoutouts: vec![Value::none(); 4],
+            shoutout_tags: vec![vec!["toys".into()], vec![], vec!["toys".into()], vec![]],
+            shoutout_featured: vec![true, false, false, true],
+            segment_shoutouts: HashMap::from([("parents".to_string(), vec![3, 2, 0])]),
+            ..Lists::default()
+        };
+        let select = |segment, tag, featured| {
+            ShoutoutQuery {
+                segment,
+                tag,
+                featured,
+            }
+            .select(&lists)
+        };
+        assert_eq!(select(None, None, None), Some(vec![0, 1, 2, 3]));
+        assert_eq!(select(None, Some("Toys"), None), Some(vec![0, 2]));
+        assert_eq!(select(None, None, Some(true)), Some(vec![0, 3]));
+        assert_eq!(select(Some("parents"), None, None), Some(vec![3, 2, 0]));
+        assert_eq!(
+            select(Some("parents"), Some("toys"), Some(false)),
+            Some(vec![2])
+        );
+        assert_eq!(select(Some("nobody"), None, None), None);
     }
 
     #[test]
