@@ -669,7 +669,7 @@ fn shoutout_list(site: &Site, env: &ShortcodeEnv, call: &Call) -> Expanded {
         tag: tag.as_deref(),
         featured,
     };
-    let Some(matching) = query.select(&env.lists) else {
+    let Some(matching) = query.select(env.lists) else {
         let known: Vec<&str> = site.segments.iter().map(|s| s.slug.as_str()).collect();
         return Err(fail(format!(
             "unknown segment `{}` in `shoutouts(...)`; known segments: {}",

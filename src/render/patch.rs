@@ -19,9 +19,8 @@ use crate::markdown::Rendered;
 use crate::site::ItemRef;
 
 use super::bodies::{item_source, render_body, render_quote};
-use super::{
-    Renderer, card_value, shortcode_inputs, site_value, summary_value, templates, view_context,
-};
+use super::lists::{card_value, shortcode_inputs, site_value, summary_value, view_context};
+use super::{Renderer, templates};
 
 impl Renderer {
     /// Swaps the edited items in, re-renders what shows them, and returns every item

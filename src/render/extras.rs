@@ -1,0 +1,88 @@
+//! Files that are copied, not rendered (theme and site static files, content assets), and
+//! the check that no two outputs claim one path.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result, SourceError};
+use crate::markdown;
+use crate::output::{Contents, OutputFile};
+use crate::site::Site;
+use crate::theme::{StaticSource, Theme};
+
+/// Two outputs at one path (a file in `static/` named like a generated page, a content
+/// asset named like a static file) would race when written: an error naming both.
+pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {
+    let describe = |file: &OutputFile| match &file.contents {
+        Contents::Copy(from) => from.display().to_string(),
+        Contents::Static(_) => format!("the built-in theme's static/{}", file.path),
+        Contents::Bytes(_) => "a page kudos generates".to_string(),
+    };
+    let mut seen: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
+    let mut errors = Vec::new();
+    for file in files {
+        if let Some(first) = seen.insert(&file.path, file) {
+            errors.push(
+                SourceError::new(
+                    describe(file),
+                    format!(
+                        "two files claim the output {}: {} and {}",
+                        file.path,
+                        describe(first),
+                        describe(file)
+                    ),
+                )
+                .with_help("rename or remove one of them"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(errors))
+    }
+}
+
+/// The files that are not rendered from templates: `syntax.css`, the theme's and the
+/// site's static files, and content assets, less the photo files the visibility decision
+/// withholds ([`crate::visibility::Photos`]).
+pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
+    let markdown = &site.config.markdown;
+    let css =
+        markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
+            .map_err(|name| {
+                let key = if name == markdown.highlight_theme {
+                    "highlight_theme"
+                } else {
+                    "highlight_theme_dark"
+                };
+                let message = format!("unknown highlight theme `{name}`");
+                Error::from(
+                    site.config
+                        .error_at_key(Some("markdown"), key, message)
+                        .with_help(format!(
+                            "available: {}",
+                            markdown::highlight::theme_names().join(", ")
+                        )),
+                )
+            })?;
+    let mut files = vec![OutputFile::rendered("syntax.css", css)];
+    for (path, source) in &theme.static_files {
+        let contents = match source {
+            StaticSource::Embedded(bytes) => Contents::Static(bytes),
+            StaticSource::Disk(p) => Contents::Copy(p.clone()),
+        };
+        files.push(OutputFile {
+            path: path.clone(),
+            contents,
+        });
+    }
+    // Photo files stay out unless a published shout-out's consent covers them.
+    files.retain(|file| site.photos.may_copy(&file.path));
+    for asset in site.assets.iter().filter(|a| site.photos.may_copy(&a.to)) {
+        files.push(OutputFile {
+            path: asset.to.clone(),
+            contents: Contents::Copy(asset.from.clone()),
+        });
+    }
+    Ok(files)
+}

@@ -1,0 +1,144 @@
+//! Feeds and the sitemap: their entries, and which feeds each page advertises.
+
+use serde::Serialize;
+
+use crate::site::{Route, Site};
+
+use super::Renderer;
+use super::context::PageView;
+
+impl Renderer {
+    /// The feeds a page links to with `<link rel="alternate">`: the site's posts feeds
+    /// everywhere, and the feed of what the page lists (a tag, a segment, the wall).
+    pub(super) fn advertised_feeds(&self, route: &Route) -> Vec<FeedLink> {
+        let site = &*self.site;
+        let feeds = &site.config.feeds;
+        let title = &site.config.title;
+        let link = |on: bool, route: Route, kind: &'static str, title: String| {
+            on.then(|| FeedLink {
+                kind,
+                title,
+                url: self.urls.url(&route.url_path(site)),
+            })
+        };
+        const ATOM: &str = "application/atom+xml";
+        let own = match route {
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => link(
+                feeds.atom,
+                Route::ShoutoutsAtom,
+                ATOM,
+                format!("{title}: shout-outs"),
+            ),
+            Route::Tag(i, _) => link(
+                feeds.tags,
+                Route::TagAtom(*i),
+                ATOM,
+                format!("{title}: posts tagged “{}”", site.tags[*i].name),
+            ),
+            Route::Segment(i) => link(
+                feeds.segments,
+                Route::SegmentAtom(*i),
+                ATOM,
+                format!("{title}: {}", site.segments[*i].meta.title),
+            ),
+            _ => None,
+        };
+        [
+            link(feeds.atom, Route::Atom, ATOM, title.clone()),
+            link(
+                feeds.rss,
+                Route::Rss,
+                "application/rss+xml",
+                format!("{title} (RSS)"),
+            ),
+            link(
+                feeds.json,
+                Route::JsonFeed,
+                "application/feed+json",
+                format!("{title} (JSON Feed)"),
+            ),
+            own,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// The posts at `indices` (newest first), whole, up to the feed limit.
+    pub(super) fn feed_entries(&self, indices: impl Iterator<Item = usize>) -> Vec<PageView<'_>> {
+        let site = &*self.site;
+        indices
+            .take(site.config.feeds.limit)
+            .map(|i| {
+                PageView::new(
+                    site,
+                    &self.urls,
+                    &site.posts[i],
+                    &self.bodies.posts[i],
+                    true,
+                )
+            })
+            .collect()
+    }
+
+    pub(super) fn sitemap_entries(&self) -> Vec<SitemapEntry> {
+        let site = &*self.site;
+        let urls = &self.urls;
+        let entry = |path: &str, lastmod: Option<String>| SitemapEntry {
+            permalink: urls.permalink(path),
+            lastmod,
+        };
+        let mut entries = vec![entry(
+            "/",
+            site.posts
+                .first()
+                .and_then(|p| p.meta.date)
+                .map(|d| d.rfc3339()),
+        )];
+        entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
+        for p in site.posts.iter().chain(&site.pages) {
+            entries.push(entry(
+                &p.path,
+                p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
+            ));
+        }
+        entries.push(entry("/tags/", None));
+        for (i, tag) in site.tags.iter().enumerate() {
+            entries.extend(
+                (1..=site.tag_pages(i))
+                    .map(|n| entry(&Site::listing_page_path(&tag.path, n), None)),
+            );
+        }
+        entries.push(entry(&site.wall_path(), None));
+        entries.extend(
+            site.shoutouts
+                .iter()
+                .map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))),
+        );
+        entries.extend(
+            site.segments
+                .iter()
+                .filter(|s| !s.meta.noindex)
+                .map(|s| entry(&s.path, None)),
+        );
+        entries
+    }
+}
+
+/// A feed a page advertises in its `<head>`.
+#[derive(Debug, Serialize)]
+pub(super) struct FeedLink {
+    /// Its media type.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    /// Its URL, with the base path.
+    url: String,
+}
+
+/// A sitemap `<url>`.
+#[derive(Debug, Serialize)]
+pub(super) struct SitemapEntry {
+    permalink: String,
+    lastmod: Option<String>,
+}

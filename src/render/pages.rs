@@ -1,0 +1,352 @@
+//! Pages and listings: the context each HTML route's template gets (posts, pages and
+//! their variants, segment landing pages, the wall and its filters, paginators).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::site::{ItemRef, Route, Site, page_range};
+
+use super::context::{
+    PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
+};
+use super::{Renderer, jsonld};
+
+impl Renderer {
+    /// A post or page, or one of its segment variants.
+    pub(super) fn page_context(&self, job: &Route, ctx: &mut Context) {
+        let site = &*self.site;
+        let (item, variant) = match job {
+            Route::Post(i) => (ItemRef::Post(*i), None),
+            Route::Page(i) => (ItemRef::Page(*i), None),
+            Route::Variant(item, seg) => (*item, Some(*seg)),
+            _ => unreachable!("render_page is only called for pages"),
+        };
+        let (page, body) = match item {
+            ItemRef::Post(i) => (&site.posts[i], &self.bodies.posts[i]),
+            ItemRef::Page(i) => (&site.pages[i], &self.bodies.pages[i]),
+            _ => unreachable!("variants are only made of posts and pages"),
+        };
+        let body = variant.map_or(body, |seg| &self.bodies.variants[&(item, seg)]);
+        let view = PageView::new(site, &self.urls, page, body, true);
+        let is_post = matches!(item, ItemRef::Post(_));
+        let og = if is_post { "article" } else { "website" };
+        let mut head = self.head(
+            &page.meta.title,
+            page.meta.description.as_deref(),
+            &page.path,
+            og,
+        );
+        head.image = view.image.clone();
+        if let Some(seg) = variant {
+            let segment = &site.segments[seg];
+            // A hidden segment's audience must not find it through its variants either.
+            head.noindex = segment.meta.noindex;
+            ctx.insert_value("segment", self.lists.segments[&segment.slug].clone());
+        }
+        ctx.insert("head", &head);
+        ctx.insert("page", &view);
+    }
+
+    /// A segment landing page: its featured shout-outs first, then the rest of its own;
+    /// featured general ones when it has none of its own yet.
+    pub(super) fn segment_context(&self, i: usize, ctx: &mut Context) {
+        let site = &*self.site;
+        let segment = &site.segments[i];
+        let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true);
+        let description = segment
+            .meta
+            .description
+            .as_deref()
+            .or(segment.meta.lede.as_deref());
+        let mut head = self.head(&segment.meta.title, description, &segment.path, "website");
+        head.noindex = segment.meta.noindex;
+        head.image = view.hero.as_deref().map(|h| self.urls.permalink(h));
+        let own = &site.segment_shoutouts[i];
+        let fallback = own.is_empty();
+        let members: Vec<usize> = if fallback {
+            (0..site.shoutouts.len())
+                .filter(|&s| site.shoutouts[s].meta.featured)
+                .collect()
+        } else {
+            own.clone()
+        };
+        // A landing page is a page, not an archive: its cards stop at a limit and link
+        // to the segment's (paginated) wall filter, its posts at the newest few.
+        let limit = segment
+            .meta
+            .shoutout_limit
+            .unwrap_or(site.config.shoutouts.per_page);
+        let cards: Vec<Value> = members
+            .iter()
+            .take(limit)
+            .map(|&s| self.lists.shoutouts[s].clone())
+            .collect();
+        ctx.insert("head", &head);
+        ctx.insert("shoutouts_are_fallback", &fallback);
+        ctx.insert("shoutouts_total", &own.len());
+        ctx.insert_value("shoutouts", Value::from(cards));
+        ctx.insert(
+            "shoutouts_url",
+            &self.urls.url(&if fallback {
+                site.wall_path()
+            } else {
+                site.wall_segment_path(i)
+            }),
+        );
+        let posts = &site.segment_posts[i];
+        let post_limit = segment
+            .meta
+            .post_limit
+            .unwrap_or(site.config.build.paginate);
+        ctx.insert("posts_total", &posts.len());
+        ctx.insert_value(
+            "posts",
+            self.post_values(&posts[..posts.len().min(post_limit)]),
+        );
+        ctx.insert_value("segment", Value::from_serializable(&view));
+    }
+
+    /// The wall (paginated) and its filter pages, which work without JavaScript.
+    pub(super) fn wall_context(&self, job: &Route, path: &str, ctx: &mut Context) {
+        let site = &*self.site;
+        let (members, first, filter, page) = match job {
+            Route::Wall(n) => (
+                (0..site.shoutouts.len()).collect(),
+                site.wall_path(),
+                None,
+                *n,
+            ),
+            Route::WallSegment(i, n) => (
+                site.segment_shoutouts[*i].clone(),
+                site.wall_segment_path(*i),
+                Some(site.segments[*i].meta.title.clone()),
+                *n,
+            ),
+            Route::WallTag(slug, n) => {
+                let name = site
+                    .shoutout_tags()
+                    .into_iter()
+                    .find(|(s, _)| s == slug)
+                    .map_or_else(|| slug.clone(), |(_, name)| name);
+                (
+                    site.shoutouts_tagged(slug),
+                    site.wall_tag_path(slug),
+                    Some(format!("#{name}")),
+                    *n,
+                )
+            }
+            _ => unreachable!("render_wall is only called for wall pages"),
+        };
+        let pages = site.wall_filter_pages(members.len());
+        let members = &members[page_range(members.len(), page, site.config.shoutouts.per_page)];
+        let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
+        let shown = match &filter {
+            Some(f) => paged_title(format!("{title}: {f}"), page),
+            None => paged_title(title.to_string(), page),
+        };
+        ctx.insert("head", &self.head(&shown, None, path, "website"));
+        ctx.insert_value("section", self.section_value("shoutouts"));
+        let views: Vec<ShoutoutView> = members
+            .iter()
+            .map(|&s| {
+                ShoutoutView::new(
+                    site,
+                    &self.urls,
+                    &site.shoutouts[s],
+                    &site.shown[s],
+                    &self.bodies.shoutouts[s],
+                )
+            })
+            .collect();
+        let refs: Vec<&ShoutoutView> = views.iter().collect();
+        ctx.insert("jsonld", &jsonld::for_cards(&refs, &self.products));
+        ctx.insert_value(
+            "cards",
+            Value::from(
+                members
+                    .iter()
+                    .map(|&s| self.lists.shoutouts[s].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        ctx.insert("filter", &filter);
+        ctx.insert("filters", &self.wall_filters(&first));
+        ctx.insert("products", &self.products);
+        ctx.insert("paginator", &self.listing_paginator(&first, page, pages));
+    }
+
+    /// Page links of a listing whose first page is `first`, for page `current` of `total`.
+    pub(super) fn listing_paginator(
+        &self,
+        first: &str,
+        current: usize,
+        total: usize,
+    ) -> ListingPaginator {
+        let link = |n: usize| self.urls.url(&Site::listing_page_path(first, n));
+        ListingPaginator {
+            current,
+            total,
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < total).then(|| link(current + 1)),
+            pages: page_window(current, total, link),
+        }
+    }
+
+    /// The wall's filter links, with the one for `current` marked.
+    pub(super) fn wall_filters(&self, current: &str) -> WallFilters {
+        let current = self.urls.url(current);
+        let mut filters = self.filters.clone();
+        for link in std::iter::once(&mut filters.all)
+            .chain(&mut filters.segments)
+            .chain(&mut filters.tags)
+        {
+            link.active = link.url == current;
+        }
+        filters
+    }
+
+    pub(super) fn post_values(&self, indices: &[usize]) -> Value {
+        let posts = &self
+            .lists
+            .posts
+            .get()
+            .expect("post lists are set before rendering")
+            .values;
+        Value::from(
+            indices
+                .iter()
+                .map(|&p| posts[p].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    pub(super) fn section_value(&self, dir: &str) -> Value {
+        #[derive(Serialize)]
+        struct SectionView<'s> {
+            title: Option<&'s str>,
+            description: Option<&'s str>,
+            content: &'s str,
+            extra: Option<&'s serde_json::Map<String, serde_json::Value>>,
+        }
+        let section = self.site.sections.get(dir);
+        Value::from_serializable(&SectionView {
+            title: section.and_then(|s| s.meta.title.as_deref()),
+            description: section.and_then(|s| s.meta.description.as_deref()),
+            content: self
+                .bodies
+                .sections
+                .get(dir)
+                .map_or("", |b| b.html.as_str()),
+            extra: section.map(|s| &s.meta.extra),
+        })
+    }
+
+    pub(super) fn posts_paginator(&self, current: usize) -> PaginatorView<'_> {
+        let site = &*self.site;
+        let total = site.post_pages();
+        let shown = page_range(site.posts.len(), current, site.config.build.paginate);
+        let items = site.posts[shown.clone()]
+            .iter()
+            .zip(&self.bodies.posts[shown])
+            .map(|(p, b)| PageView::new(site, &self.urls, p, b, false))
+            .collect();
+        let link = |n: usize| self.urls.url(&Site::posts_page_path(n));
+        PaginatorView {
+            current,
+            total,
+            items,
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < total).then(|| link(current + 1)),
+            pages: page_window(current, total, link),
+        }
+    }
+}
+
+/// A listing's title, with the page number from page 2 on.
+pub(super) fn paged_title(title: String, page: usize) -> String {
+    if page > 1 {
+        format!("{title}, page {page}")
+    } else {
+        title
+    }
+}
+
+/// One filter link on the wall.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct FilterLink {
+    name: String,
+    url: String,
+    count: usize,
+    active: bool,
+}
+
+/// The wall's filters: by segment and by tag, each a real page.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct WallFilters {
+    all: FilterLink,
+    segments: Vec<FilterLink>,
+    tags: Vec<FilterLink>,
+}
+
+/// Page links of a listing (the wall, its filter pages, a tag's posts): what
+/// [`PaginatorView`] is without the items, which these templates get on their own.
+#[derive(Debug, Serialize)]
+pub(super) struct ListingPaginator {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+/// The wall's filter links (none active), computed once per build: counting every tag's
+/// shout-outs on every wall page would be quadratic.
+pub(super) fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
+    let filter = |name: String, path: String, count: usize| FilterLink {
+        active: false,
+        url: urls.url(&path),
+        name,
+        count,
+    };
+    WallFilters {
+        all: filter("All".into(), site.wall_path(), site.shoutouts.len()),
+        segments: site
+            .segments
+            .iter()
+            .zip(&site.segment_shoutouts)
+            .enumerate()
+            .map(|(i, (s, members))| {
+                filter(
+                    s.meta.title.clone(),
+                    site.wall_segment_path(i),
+                    members.len(),
+                )
+            })
+            .collect(),
+        tags: {
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            for shoutout in &site.shoutouts {
+                let mut slugs: Vec<String> =
+                    shoutout.meta.tags.iter().map(|t| site.slug(t)).collect();
+                slugs.sort();
+                slugs.dedup();
+                for slug in slugs {
+                    *counts.entry(slug).or_default() += 1;
+                }
+            }
+            site.shoutout_tags()
+                .into_iter()
+                .map(|(slug, name)| {
+                    let count = counts.get(&slug).copied().unwrap_or(0);
+                    filter(name, site.wall_tag_path(&slug), count)
+                })
+                .collect()
+        },
+    }
+}
+
+pub(super) fn section_title<'s>(site: &'s Site, dir: &str) -> Option<&'s str> {
+    site.sections.get(dir).and_then(|s| s.meta.title.as_deref())
+}
