@@ -233,6 +233,121 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::site::BuildOptions;
+
+    /// A resolved site from `files` (path below the root, text), under `config`.
+    fn site(config: &str, files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = Config::parse(config, Path::new("kudos.toml")).unwrap();
+        let content = crate::content::load(dir.path(), &config).unwrap();
+        Site::resolve(config, content, &BuildOptions::default()).unwrap()
+    }
+
+    const POST: &str = "+++\ntitle = \"Hello\"\ndate = 2025-01-01\ntags = [\"News\"]\nsegments = [\"parents\"]\nvariants = [\"parents\"]\naliases = [\"/old/hello.html\"]\n+++\nHi.\n";
+    const SEGMENT: &str = "+++\ntitle = \"Parents\"\n+++\nFor parents.\n";
+    const SHOUTOUT: &str = "+++\ncustomer = \"Ada\"\ntags = [\"toys\"]\nsegments = [\"parents\"]\nconsent = { date = 2025-01-01, scope = [\"quote\", \"name\"] }\n+++\nLovely.\n";
+
+    fn table(site: &Site) -> Vec<(String, String, String, Option<String>)> {
+        site.routes()
+            .iter()
+            .map(|r| {
+                (
+                    r.url_path(site),
+                    r.output_file(site),
+                    r.template(site),
+                    r.owner(site).map(|p| p.display().to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_route_knows_its_path_file_template_and_owner() {
+        let site = site(
+            "[shoutouts]\nwall_path = \"love\"\n",
+            &[
+                ("content/posts/hello.md", POST),
+                ("content/segments/parents.md", SEGMENT),
+                ("content/shoutouts/ada.md", SHOUTOUT),
+            ],
+        );
+        let rows = table(&site);
+        let row = |path: &str| {
+            rows.iter()
+                .find(|r| r.0 == path)
+                .unwrap_or_else(|| panic!("no route at {path}: {rows:#?}"))
+        };
+        let post = Some("content/posts/hello.md".to_string());
+        assert_eq!(row("/posts/hello/").1, "posts/hello/index.html");
+        assert_eq!(row("/posts/hello/").2, "post.html");
+        assert_eq!(row("/posts/hello/").3, post);
+        assert_eq!(row("/for/parents/posts/hello/").3, post, "a variant");
+        assert_eq!(row("/old/hello.html").1, "old/hello.html", "an alias");
+        assert_eq!(row("/old/hello.html").2, "alias.html");
+        assert_eq!(row("/love/ada/").2, "shoutout.html");
+        assert_eq!(row("/love/for/parents/").2, "shoutouts.html");
+        assert_eq!(row("/love/tagged/toys/").3, None, "a listing is generated");
+        assert_eq!(row("/love/atom.xml").2, "shoutouts_atom.xml");
+        assert_eq!(row("/tags/news/atom.xml").2, "atom.xml");
+        assert_eq!(row("/for/parents/atom.xml").1, "for/parents/atom.xml");
+        assert_eq!(row("/feed.json").2, "feed.json");
+        assert_eq!(row("/rss.xml").2, "rss.xml");
+        let mut paths: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+        paths.sort();
+        let before = paths.len();
+        paths.dedup();
+        assert_eq!(paths.len(), before, "two routes write one file");
+    }
+
+    #[test]
+    fn feeds_that_are_switched_off_have_no_route() {
+        let site = site(
+            "[feeds]\natom = false\nrss = false\njson = false\ntags = false\nsegments = false\n",
+            &[
+                ("content/posts/hello.md", POST),
+                ("content/segments/parents.md", SEGMENT),
+            ],
+        );
+        let feeds: Vec<String> = table(&site)
+            .into_iter()
+            .map(|r| r.1)
+            .filter(|f| f.ends_with(".xml") && f != "sitemap.xml" || f.ends_with(".json"))
+            .collect();
+        assert!(feeds.is_empty(), "{feeds:?}");
+    }
+
+    #[test]
+    fn a_file_claiming_a_generated_url_is_a_clash_naming_it() {
+        let dir_site = |alias: &str| {
+            let post = POST.replace("/old/hello.html", alias);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("content/posts/hello.md");
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, post).unwrap();
+            std::fs::create_dir_all(dir.path().join("content/segments")).unwrap();
+            std::fs::write(dir.path().join("content/segments/parents.md"), SEGMENT).unwrap();
+            let config = Config::default();
+            let content = crate::content::load(dir.path(), &config).unwrap();
+            Site::resolve(config, content, &BuildOptions::default())
+        };
+        let Err(crate::error::Error::Content(errors)) = dir_site("/tags/news/") else {
+            panic!("an alias at a tag page was accepted");
+        };
+        assert!(
+            errors[0]
+                .message
+                .contains("the URL /tags/news/ is claimed twice: by (generated listing) and by content/posts/hello.md"),
+            "{}",
+            errors[0]
+        );
+        assert!(dir_site("/old/").is_ok());
+    }
 
     #[test]
     fn index_files() {
