@@ -23,7 +23,7 @@
 //! `main.rs` only parses arguments, calls into [`cmd`] and prints errors. [`serve`] keeps
 //! the last good build in memory (`serve::session`): a save that leaves every item in
 //! place patches it (`render::patch`), anything else goes through the driver again with
-//! caches, and fingerprints (`render::deps`) decide which routes to render either way.
+//! caches, and fingerprints (`serve::fingerprints`) decide which routes to render either way.
 //! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
 //! returns and `cmd` renders with their context.
 

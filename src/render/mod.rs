@@ -8,11 +8,11 @@
 //!
 //! By output kind: `pages` (posts, pages, variants, segment pages, the wall and its
 //! filters), `feeds` (feeds and the sitemap), `extras` (copied files and output clashes).
-//! For `serve`: [`deps`] fingerprints routes, `patch` updates a kept renderer in place.
+//! For `serve`: `patch` updates a kept renderer in place after an edit that leaves items
+//! where they are; which routes to render again is `serve::fingerprints`' business.
 
 pub mod bodies;
 pub mod context;
-pub mod deps;
 mod extras;
 mod feeds;
 mod jsonld;
@@ -20,6 +20,7 @@ mod lists;
 mod minify;
 mod pages;
 mod patch;
+pub mod template_deps;
 pub mod templates;
 
 use std::sync::Arc;
@@ -77,7 +78,7 @@ impl Renderer {
         let config_value = Value::from_serializable(&site.config);
         let shortcode_templates = shortcode_templates(theme);
         let shortcode_inputs = shortcode_inputs(&site, shortcode_templates);
-        let calls_posts = deps::any_template_calls(theme, "posts");
+        let calls_posts = template_deps::any_template_calls(theme, "posts");
         let mut renderer = Renderer {
             products: ProductStats::all(&site),
             site,
@@ -146,6 +147,21 @@ impl Renderer {
     /// The rendered bodies.
     pub fn bodies(&self) -> &Bodies {
         &self.bodies
+    }
+
+    /// The body cache it was made with (serve keeps one between rebuilds).
+    pub fn body_cache(&self) -> Option<&BodyCache> {
+        self.cache.as_deref()
+    }
+
+    /// The lists every template function reads.
+    pub fn lists(&self) -> &Lists {
+        &self.lists
+    }
+
+    /// A hash of the wall's filter links with their counts, which every wall page shows.
+    pub fn wall_filters_print(&self) -> u64 {
+        crate::fingerprint::fingerprint(&serde_json::to_string(&self.filters).unwrap_or_default())
     }
 
     /// Every problem that did not stop the build: the resolved site's, then the bodies'

@@ -4,6 +4,7 @@
 //! rebuild per burst; [`server`] serves the in-memory output with live reload and an
 //! error overlay.
 
+pub mod fingerprints;
 pub mod server;
 pub mod session;
 pub mod watcher;

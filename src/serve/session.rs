@@ -3,7 +3,7 @@
 //! Each rebuild goes through the same pipeline as `kudos build` (so the result is the
 //! same by construction) but reuses what did not change: parsed files
 //! ([`LoadCache`]), rendered markdown ([`BodyCache`]) and output files whose
-//! dependency fingerprint ([`crate::render::deps`]) is unchanged.
+//! dependency fingerprint ([`crate::serve::fingerprints`]) is unchanged.
 //!
 //! The common cases while writing, a save that changes a post's or page's text or title
 //! or a customer's quote, take a shortcut: the last good build's resolved site and
@@ -29,8 +29,8 @@ use crate::config::Config;
 use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
-use crate::render::deps::SiteFingerprints;
 use crate::render::{BodyCache, Renderer};
+use crate::serve::fingerprints::SiteFingerprints;
 use crate::site::BuildOptions;
 use crate::site::Route;
 use crate::theme::Theme;
@@ -217,7 +217,7 @@ impl Session {
             .par_iter()
             .enumerate()
             .filter_map(|(at, (job, path))| {
-                let print = renderer.job_fingerprint(job, path, prints);
+                let print = prints.of(renderer, job, path);
                 (previous.get(path) != Some(&print)).then_some((at, print))
             })
             .collect();
@@ -282,7 +282,7 @@ impl Session {
         let mut to_render = Vec::new();
         let mut job_paths = Vec::with_capacity(routes.len());
         for (job, path) in routes {
-            let print = renderer.job_fingerprint(&job, &path, &prints);
+            let print = prints.of(&renderer, &job, &path);
             let previous = self.fingerprints.get_key_value(path.as_str());
             let key = match previous {
                 Some((key, old)) if *old == print && self.output.contains_key(path.as_str()) => {

@@ -1,5 +1,5 @@
-//! What each output file depends on, as a fingerprint, so a rebuild re-renders exactly
-//! the files whose inputs changed.
+//! What each route depends on, as a fingerprint, so a `serve` rebuild re-renders exactly
+//! the files whose inputs changed. It drives the renderer through its public API.
 //!
 //! A job's fingerprint combines: the config; its template and everything that template
 //! extends or includes; the parts of `site` the template reads (found by scanning the
@@ -10,150 +10,17 @@
 //! edit that changes nothing a page shows leaves the page alone. The property test in
 //! `tests/cli/incremental.rs` checks that this always equals a clean build.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use crate::content::Page;
 use crate::fingerprint::{Fingerprint, fingerprint};
 use crate::markdown::Rendered;
-use crate::render::{Renderer, Route};
-use crate::site::{ItemRef, Site, page_range};
+use crate::render::context::{ProductStats, RatingStats};
+use crate::render::template_deps::{TemplateDeps, template_deps};
+use crate::render::{Bodies, Renderer};
+use crate::site::{ItemRef, Route, Site, page_range};
 use crate::theme::Theme;
-
-/// What one template (with its parents and includes) reads.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateDeps {
-    /// Hash of its text and of every template it extends or includes.
-    pub text: u64,
-    /// Keys of `site` it reads (`posts`, `pages`, ...).
-    pub site_keys: BTreeSet<String>,
-    /// It uses `site` as a whole.
-    pub all_site: bool,
-    /// Listing functions it calls.
-    pub functions: BTreeSet<&'static str>,
-}
-
-/// Dependencies of every template of a theme.
-pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
-    let direct: HashMap<&str, (Vec<String>, TemplateDeps)> = theme
-        .templates
-        .iter()
-        .map(|(name, t)| {
-            (
-                name.as_str(),
-                (referenced_templates(&t.text), scan(&t.text)),
-            )
-        })
-        .collect();
-    theme
-        .templates
-        .keys()
-        .map(|name| {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![name.clone()];
-            let mut deps = TemplateDeps::default();
-            let mut hasher = Fingerprint::new();
-            while let Some(current) = stack.pop() {
-                if !seen.insert(current.clone()) {
-                    continue;
-                }
-                let Some((refs, own)) = direct.get(current.as_str()) else {
-                    continue;
-                };
-                current.hash(&mut hasher);
-                theme.templates[&current].text.hash(&mut hasher);
-                deps.site_keys.extend(own.site_keys.iter().cloned());
-                deps.all_site |= own.all_site;
-                deps.functions.extend(own.functions.iter().copied());
-                stack.extend(refs.iter().cloned());
-            }
-            deps.text = hasher.finish();
-            (name.clone(), deps)
-        })
-        .collect()
-}
-
-/// Whether any template of `theme` calls the listing function `function` (`posts`...).
-pub fn any_template_calls(theme: &Theme, function: &str) -> bool {
-    theme
-        .templates
-        .values()
-        .any(|t| scan(&t.text).functions.contains(function))
-}
-
-/// Templates named in `extends`, `include` and `import` tags.
-fn referenced_templates(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for keyword in ["extends", "include", "import"] {
-        for (at, _) in text.match_indices(keyword) {
-            let rest = text[at + keyword.len()..].trim_start();
-            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-                && let Some(end) = rest[1..].find(quote)
-            {
-                names.push(rest[1..1 + end].to_string());
-            }
-        }
-    }
-    names
-}
-
-/// `site.<key>` uses and listing-function calls in one template's text.
-fn scan(template: &str) -> TemplateDeps {
-    let mut deps = TemplateDeps::default();
-    // Only code reads data: HTML text like `class="site-header"` must not count.
-    let text = &template_code(template);
-    for (at, _) in text.match_indices("site") {
-        let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
-            continue;
-        }
-        let rest = &text[at + 4..];
-        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
-        match rest.strip_prefix('.') {
-            Some(key) => {
-                let len = key
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .unwrap_or(key.len());
-                deps.site_keys.insert(key[..len].to_string());
-            }
-            None => deps.all_site = true,
-        }
-    }
-    for function in ["posts", "shoutouts", "get_segment"] {
-        let call = format!("{function}(");
-        let called = text.match_indices(&call).any(|(at, _)| {
-            !text[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        });
-        if called {
-            deps.functions.insert(function);
-        }
-    }
-    deps
-}
-
-/// The insides of a template's `{{ }}` and `{% %}` tags, joined by spaces.
-fn template_code(template: &str) -> String {
-    let mut code = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
-        let close = if rest[open..].starts_with("{{") {
-            "}}"
-        } else {
-            "%}"
-        };
-        let inner = &rest[open + 2..];
-        let end = inner.find(close).unwrap_or(inner.len());
-        code.push_str(&inner[..end]);
-        code.push(' ');
-        rest = &inner[(end + close.len()).min(inner.len())..];
-    }
-    code
-}
 
 /// Fingerprints of the site's items and collections, computed once per build.
 pub struct SiteFingerprints {
@@ -189,10 +56,10 @@ pub struct SiteFingerprints {
 /// What a post's or page's listing entry shows: front matter, URL, summary, reading time.
 fn summary_print(renderer: &Renderer, post: &Page, body: &Rendered) -> u64 {
     let compute = || {
-        let minutes = super::context::reading_minutes(body.words);
+        let minutes = crate::render::context::reading_minutes(body.words);
         fingerprint(&(post.source.front(), &post.path, &body.summary, minutes))
     };
-    match renderer.cache.as_deref() {
+    match renderer.body_cache() {
         Some(cache) => cache.summary_print((post.source.revision, body.revision), compute),
         None => compute(),
     }
@@ -205,7 +72,7 @@ fn item_print(source: &crate::content::Source, path: &str, body_revision: u64) -
 
 /// A shout-out's [`item_print`] and its visibility decision, which can change without
 /// its file changing (a photo file appearing beside it changes where its avatar is).
-fn shoutout_print(site: &Site, bodies: &super::Bodies, i: usize) -> u64 {
+fn shoutout_print(site: &Site, bodies: &Bodies, i: usize) -> u64 {
     let s = &site.shoutouts[i];
     let item = item_print(&s.source, &s.path, bodies.shoutouts[i].revision);
     fingerprint(&(item, &site.shown[i]))
@@ -214,8 +81,8 @@ fn shoutout_print(site: &Site, bodies: &super::Bodies, i: usize) -> u64 {
 impl SiteFingerprints {
     /// For `renderer`'s site and bodies.
     pub fn new(renderer: &Renderer, theme: &Theme) -> SiteFingerprints {
-        let site = &*renderer.site;
-        let bodies = &renderer.bodies;
+        let site = renderer.site();
+        let bodies = renderer.bodies();
         let posts: Vec<u64> = site
             .posts
             .iter()
@@ -253,11 +120,8 @@ impl SiteFingerprints {
                 )
             })
             .collect();
-        let ratings = serde_json::to_string(&(
-            super::context::RatingStats::new(site),
-            super::context::ProductStats::all(site),
-        ))
-        .unwrap_or_default();
+        let ratings = serde_json::to_string(&(RatingStats::new(site), ProductStats::all(site)))
+            .unwrap_or_default();
         let all_segments = fingerprint(&segments);
         let components = theme
             .templates
@@ -278,9 +142,7 @@ impl SiteFingerprints {
             all_shoutouts: 0,
             featured_shoutouts: 0,
             tagged_shoutouts: HashMap::new(),
-            wall_filters: fingerprint(
-                &serde_json::to_string(&renderer.filters).unwrap_or_default(),
-            ),
+            wall_filters: fingerprint(&renderer.wall_filters_print()),
             all_segments,
             ratings: fingerprint(&ratings),
             posts,
@@ -301,7 +163,7 @@ impl SiteFingerprints {
 
     /// The prints of lists of shout-outs: all, featured, per tag.
     fn update_shoutout_lists(&mut self, renderer: &Renderer) {
-        let site = &*renderer.site;
+        let site = renderer.site();
         self.all_shoutouts = fingerprint(&(&self.shoutouts, &site.hidden_shoutouts));
         let featured: Vec<u64> = site
             .shoutouts
@@ -312,7 +174,7 @@ impl SiteFingerprints {
             .collect();
         self.featured_shoutouts = fingerprint(&featured);
         let mut tagged: HashMap<&str, Vec<u64>> = HashMap::new();
-        for (slugs, print) in renderer.lists.shoutout_tags.iter().zip(&self.shoutouts) {
+        for (slugs, print) in renderer.lists().shoutout_tags.iter().zip(&self.shoutouts) {
             for slug in slugs {
                 let members = tagged.entry(slug.as_str()).or_default();
                 // A shout-out listing one tag twice is on its page once.
@@ -329,8 +191,8 @@ impl SiteFingerprints {
 
     /// Brings the prints of edited items up to date after [`Renderer::apply_edits`].
     pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef]) {
-        let site = &*renderer.site;
-        let bodies = &renderer.bodies;
+        let site = renderer.site();
+        let bodies = renderer.bodies();
         for item in items {
             match *item {
                 ItemRef::Post(i) => {
@@ -404,10 +266,11 @@ impl SiteFingerprints {
     }
 }
 
-impl Renderer {
+impl SiteFingerprints {
     /// The fingerprint of everything `job`'s output depends on.
-    pub fn job_fingerprint(&self, job: &Route, output_path: &str, fp: &SiteFingerprints) -> u64 {
-        let site = &*self.site;
+    pub fn of(&self, renderer: &Renderer, job: &Route, output_path: &str) -> u64 {
+        let fp = self;
+        let site = renderer.site();
         let mut hasher = Fingerprint::new();
         fp.config.hash(&mut hasher);
         job.hash(&mut hasher);
@@ -445,7 +308,7 @@ impl Renderer {
                     ItemRef::Page(i) => fp.pages[*i].hash(&mut hasher),
                     _ => {}
                 }
-                self.bodies.variants[&(*item, *seg)]
+                renderer.bodies().variants[&(*item, *seg)]
                     .revision
                     .hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
@@ -524,26 +387,5 @@ impl Renderer {
             Route::ShoutoutsAtom => fp.all_shoutouts.hash(&mut hasher),
         }
         hasher.finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scan_finds_site_keys_functions_and_references() {
-        let deps = scan(
-            "{% extends \"base.html\" %}{{ site.posts | length }} {{ shoutouts(limit=3) }} {{ my_site }}",
-        );
-        assert!(deps.site_keys.contains("posts"));
-        assert!(!deps.all_site);
-        assert!(deps.functions.contains("shoutouts"));
-        assert!(scan("{{ site | json_encode }}").all_site);
-        assert!(!scan("<header class=\"site-header\">{{ site.pages }}</header>").all_site);
-        assert_eq!(
-            referenced_templates("{% extends 'base.html' %}{% include \"partials/x.html\" %}"),
-            ["base.html", "partials/x.html"]
-        );
     }
 }

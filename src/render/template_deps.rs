@@ -1,0 +1,166 @@
+//! What each template reads: the templates it extends or includes, the parts of `site`
+//! it uses and the functions it calls, found by scanning its text. `serve` fingerprints
+//! pages with it (`serve::fingerprints`); rendering uses it to know whether any template
+//! calls `posts()`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+
+use crate::fingerprint::Fingerprint;
+use crate::theme::Theme;
+
+/// What one template (with its parents and includes) reads.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateDeps {
+    /// Hash of its text and of every template it extends or includes.
+    pub text: u64,
+    /// Keys of `site` it reads (`posts`, `pages`, ...).
+    pub site_keys: BTreeSet<String>,
+    /// It uses `site` as a whole.
+    pub all_site: bool,
+    /// Listing functions it calls.
+    pub functions: BTreeSet<&'static str>,
+}
+
+/// Dependencies of every template of a theme.
+pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
+    let direct: HashMap<&str, (Vec<String>, TemplateDeps)> = theme
+        .templates
+        .iter()
+        .map(|(name, t)| {
+            (
+                name.as_str(),
+                (referenced_templates(&t.text), scan(&t.text)),
+            )
+        })
+        .collect();
+    theme
+        .templates
+        .keys()
+        .map(|name| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![name.clone()];
+            let mut deps = TemplateDeps::default();
+            let mut hasher = Fingerprint::new();
+            while let Some(current) = stack.pop() {
+                if !seen.insert(current.clone()) {
+                    continue;
+                }
+                let Some((refs, own)) = direct.get(current.as_str()) else {
+                    continue;
+                };
+                current.hash(&mut hasher);
+                theme.templates[&current].text.hash(&mut hasher);
+                deps.site_keys.extend(own.site_keys.iter().cloned());
+                deps.all_site |= own.all_site;
+                deps.functions.extend(own.functions.iter().copied());
+                stack.extend(refs.iter().cloned());
+            }
+            deps.text = hasher.finish();
+            (name.clone(), deps)
+        })
+        .collect()
+}
+
+/// Whether any template of `theme` calls the listing function `function` (`posts`...).
+pub fn any_template_calls(theme: &Theme, function: &str) -> bool {
+    theme
+        .templates
+        .values()
+        .any(|t| scan(&t.text).functions.contains(function))
+}
+
+/// Templates named in `extends`, `include` and `import` tags.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for keyword in ["extends", "include", "import"] {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = text[at + keyword.len()..].trim_start();
+            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = rest[1..].find(quote)
+            {
+                names.push(rest[1..1 + end].to_string());
+            }
+        }
+    }
+    names
+}
+
+/// `site.<key>` uses and listing-function calls in one template's text.
+fn scan(template: &str) -> TemplateDeps {
+    let mut deps = TemplateDeps::default();
+    // Only code reads data: HTML text like `class="site-header"` must not count.
+    let text = &template_code(template);
+    for (at, _) in text.match_indices("site") {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let rest = &text[at + 4..];
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        match rest.strip_prefix('.') {
+            Some(key) => {
+                let len = key
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(key.len());
+                deps.site_keys.insert(key[..len].to_string());
+            }
+            None => deps.all_site = true,
+        }
+    }
+    for function in ["posts", "shoutouts", "get_segment"] {
+        let call = format!("{function}(");
+        let called = text.match_indices(&call).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        });
+        if called {
+            deps.functions.insert(function);
+        }
+    }
+    deps
+}
+
+/// The insides of a template's `{{ }}` and `{% %}` tags, joined by spaces.
+fn template_code(template: &str) -> String {
+    let mut code = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+        let close = if rest[open..].starts_with("{{") {
+            "}}"
+        } else {
+            "%}"
+        };
+        let inner = &rest[open + 2..];
+        let end = inner.find(close).unwrap_or(inner.len());
+        code.push_str(&inner[..end]);
+        code.push(' ');
+        rest = &inner[(end + close.len()).min(inner.len())..];
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_finds_site_keys_functions_and_references() {
+        let deps = scan(
+            "{% extends \"base.html\" %}{{ site.posts | length }} {{ shoutouts(limit=3) }} {{ my_site }}",
+        );
+        assert!(deps.site_keys.contains("posts"));
+        assert!(!deps.all_site);
+        assert!(deps.functions.contains("shoutouts"));
+        assert!(scan("{{ site | json_encode }}").all_site);
+        assert!(!scan("<header class=\"site-header\">{{ site.pages }}</header>").all_site);
+        assert_eq!(
+            referenced_templates("{% extends 'base.html' %}{% include \"partials/x.html\" %}"),
+            ["base.html", "partials/x.html"]
+        );
+    }
+}
