@@ -989,9 +989,122 @@ pub fn at_key(source: &Source, key: &str, message: String) -> SourceError {
     )
 }
 
+/// Resolves a site written into a temporary folder, for unit tests of resolving and of
+/// what is built on it: (config text, [(path below the root, text)]), at `now`.
+#[cfg(test)]
+pub(crate) fn resolve_files(config: &str, files: &[(&str, &str)], now: &str) -> Result<Site> {
+    let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
+            .map_err(|e| Error::io(&path, e))?;
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
+    let config = Config::parse(config, Path::new("kudos.toml"))?;
+    let content = crate::content::load(dir.path(), &config)?;
+    let options = BuildOptions {
+        now: Date::parse(now).expect("a test date"),
+        ..BuildOptions::default()
+    };
+    Site::resolve(config, content, &options)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn post(title: &str, front: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\n{front}+++\nBody of {title}.\n")
+    }
+
+    fn errors(result: Result<Site>) -> Vec<String> {
+        match result {
+            Err(Error::Content(errors)) => errors.iter().map(ToString::to_string).collect(),
+            Err(other) => vec![other.to_string()],
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn drafts_and_future_posts_are_not_published_and_posts_are_newest_first() {
+        let site = resolve_files(
+            "",
+            &[
+                ("content/posts/old.md", &post("Old", "date = 2025-01-01\n")),
+                ("content/posts/new.md", &post("New", "date = 2025-06-01\n")),
+                (
+                    "content/posts/draft.md",
+                    &post("Draft", "date = 2025-02-01\ndraft = true\n"),
+                ),
+                (
+                    "content/posts/later.md",
+                    &post("Later", "date = 2026-01-01\n"),
+                ),
+            ],
+            "2025-12-01",
+        )
+        .unwrap();
+        let titles: Vec<&str> = site.posts.iter().map(|p| p.meta.title.as_str()).collect();
+        assert_eq!(titles, ["New", "Old"]);
+    }
+
+    #[test]
+    fn an_unknown_segment_is_an_error_that_suggests_the_nearest() {
+        let found = errors(resolve_files(
+            "",
+            &[
+                (
+                    "content/segments/parents.md",
+                    "+++\ntitle = \"Parents\"\n+++\nHi.\n",
+                ),
+                (
+                    "content/posts/a.md",
+                    &post("A", "date = 2025-01-01\nsegments = [\"parent\"]\n"),
+                ),
+            ],
+            "2025-12-01",
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("content/posts/a.md:4:1: unknown segment `parent` in `segments`"),
+            "{}",
+            found[0]
+        );
+        assert!(found[0].contains("did you mean `parents`?"), "{}", found[0]);
+    }
+
+    #[test]
+    fn a_shoutout_without_consent_is_held_back_with_a_warning_naming_it() {
+        let shoutout = |name: &str, extra: &str| {
+            format!("+++\ncustomer = \"{name}\"\nrating = 5\n{extra}+++\nGreat.\n")
+        };
+        let consent = "consent = { date = 2025-01-01, scope = [\"quote\"] }\n";
+        let site = resolve_files(
+            "",
+            &[
+                ("content/shoutouts/a.md", &shoutout("Ann", consent)),
+                ("content/shoutouts/b.md", &shoutout("Bob", "")),
+                (
+                    "content/shoutouts/c.md",
+                    &shoutout("Cat", &format!("{consent}relationship = \"employee\"\n")),
+                ),
+            ],
+            "2025-12-01",
+        )
+        .unwrap();
+        let published: Vec<&str> = site
+            .shoutouts
+            .iter()
+            .map(|s| s.meta.customer.as_str())
+            .collect();
+        assert_eq!(published.len(), 2, "{published:?}");
+        assert!(!published.contains(&"Bob"), "no consent: not published");
+        assert!(site.hidden_shoutouts.contains(&"b".to_string()));
+        assert!(site.warnings.iter().any(|w| {
+            w.to_string()
+                .contains("shout-out from Bob is not published")
+        }));
+    }
 
     #[test]
     fn listing_pages_slice_their_items_and_stay_in_bounds() {

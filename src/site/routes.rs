@@ -233,20 +233,9 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::site::BuildOptions;
 
-    /// A resolved site from `files` (path below the root, text), under `config`.
     fn site(config: &str, files: &[(&str, &str)]) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let config = Config::parse(config, Path::new("kudos.toml")).unwrap();
-        let content = crate::content::load(dir.path(), &config).unwrap();
-        Site::resolve(config, content, &BuildOptions::default()).unwrap()
+        crate::site::resolve_files(config, files, "2026-01-01").unwrap()
     }
 
     const POST: &str = "+++\ntitle = \"Hello\"\ndate = 2025-01-01\ntags = [\"News\"]\nsegments = [\"parents\"]\nvariants = [\"parents\"]\naliases = [\"/old/hello.html\"]\n+++\nHi.\n";
@@ -326,15 +315,14 @@ mod tests {
     fn a_file_claiming_a_generated_url_is_a_clash_naming_it() {
         let dir_site = |alias: &str| {
             let post = POST.replace("/old/hello.html", alias);
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("content/posts/hello.md");
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, post).unwrap();
-            std::fs::create_dir_all(dir.path().join("content/segments")).unwrap();
-            std::fs::write(dir.path().join("content/segments/parents.md"), SEGMENT).unwrap();
-            let config = Config::default();
-            let content = crate::content::load(dir.path(), &config).unwrap();
-            Site::resolve(config, content, &BuildOptions::default())
+            crate::site::resolve_files(
+                "",
+                &[
+                    ("content/posts/hello.md", &post),
+                    ("content/segments/parents.md", SEGMENT),
+                ],
+                "2026-01-01",
+            )
         };
         let Err(crate::error::Error::Content(errors)) = dir_site("/tags/news/") else {
             panic!("an alias at a tag page was accepted");
