@@ -1019,7 +1019,10 @@ mod tests {
 
     fn errors(result: Result<Site>) -> Vec<String> {
         match result {
-            Err(Error::Content(errors)) => errors.iter().map(ToString::to_string).collect(),
+            Err(Error::Content(errors)) => errors
+                .iter()
+                .map(|e| format!("{e} (help: {})", e.help.as_deref().unwrap_or("")))
+                .collect(),
             Err(other) => vec![other.to_string()],
             Ok(_) => Vec::new(),
         }
