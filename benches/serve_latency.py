@@ -9,7 +9,7 @@ live-reload event stream like a browser does, then edits one file at a time and 
 event arriving. The edit is one of: `body` (a line appended to a post's body, the
 common case while writing), `title` (a post's title changed: every listing of it
 changes), `tags` (a post moved to other tags: the site is resolved again) or `quote` (a line appended to a shout-out: its card on the wall, its segments'
-pages). Also reads kudos's per-rebuild log line ("...: N pages in M ms") for the
+pages). Also reads kudos's per-rebuild log line ("...: N pages in M ms", "1 page" for one) for the
 number of pages re-rendered and the rebuild time. Prints medians. Stdlib only.
 """
 import argparse
@@ -121,8 +121,8 @@ def main():
                 if event == "reload":
                     break
             latencies.append((at - written) * 1000)
-            line = wait_for(lines, r"changed: [\d,]+ pages in \d+ ms", 30)
-            match = re.search(r"changed: ([\d,]+) pages in (\d+) ms", line)
+            line = wait_for(lines, r"changed: [\d,]+ pages? in \d+ ms", 30)
+            match = re.search(r"changed: ([\d,]+) pages? in (\d+) ms", line)
             pages.append(int(match.group(1).replace(",", "")))
             rebuilds.append(int(match.group(2)))
             stages = ""
