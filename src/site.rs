@@ -19,6 +19,7 @@ use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Sho
 use crate::content::{ConsentScope, Source};
 use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::slug::SlugStyle;
+use crate::url::UrlPath;
 use crate::visibility::{AssetPaths, Photos, Visibility};
 
 pub mod routes;
@@ -382,18 +383,19 @@ impl Site {
     }
 
     /// URL path of the wall filtered to segment `segment`: `/shoutouts/for/<slug>/`.
-    pub fn wall_segment_path(&self, segment: usize) -> String {
-        format!("{}for/{}/", self.wall_path(), self.segments[segment].slug)
+    pub fn wall_segment_path(&self, segment: usize) -> UrlPath {
+        self.wall_path()
+            .join_page(&format!("for/{}", self.segments[segment].slug))
     }
 
     /// URL path of the wall filtered to the shout-out tag `slug`: `/shoutouts/tagged/<slug>/`.
-    pub fn wall_tag_path(&self, slug: &str) -> String {
-        format!("{}tagged/{slug}/", self.wall_path())
+    pub fn wall_tag_path(&self, slug: &str) -> UrlPath {
+        self.wall_path().join_page(&format!("tagged/{slug}"))
     }
 
     /// URL path of the wall, with slashes: `/shoutouts/`.
-    pub fn wall_path(&self) -> String {
-        format!("/{}/", self.config.shoutouts.wall_path)
+    pub fn wall_path(&self) -> UrlPath {
+        UrlPath::page(&self.config.shoutouts.wall_path)
     }
 
     /// How many pages the wall needs.
@@ -431,29 +433,19 @@ impl Site {
     }
 
     /// URL path of the `n`th (1-based) posts listing page.
-    pub fn posts_page_path(n: usize) -> String {
-        Site::listing_page_path("/posts/", n)
-    }
-
-    /// URL path of page `n` (1-based) of the listing whose first page is `first`:
-    /// `/tags/a/`, `/tags/a/page/2/`. Every paginated listing is spelled this way.
-    pub fn listing_page_path(first: &str, n: usize) -> String {
-        if n <= 1 {
-            first.to_string()
-        } else {
-            format!("{first}page/{n}/")
-        }
+    pub fn posts_page_path(n: usize) -> UrlPath {
+        UrlPath::page("posts").listing_page(n)
     }
 
     /// URL path of the redirect page for `alias`: `/old-post` -> `/old-post/`, but an old
     /// URL that names a file (`/blog/2019/hello.html`, the usual shape of old blogs' URLs)
     /// stays that file, so the old link keeps working on any static host.
-    pub fn alias_path(alias: &str) -> String {
+    pub fn alias_path(alias: &str) -> UrlPath {
         let trimmed = alias.trim_matches('/');
         if names_html_file(trimmed) {
-            format!("/{trimmed}")
+            UrlPath::file(trimmed)
         } else {
-            normalize_path(alias)
+            UrlPath::page(trimmed)
         }
     }
 
@@ -481,7 +473,7 @@ impl Site {
             Route::Segment(i) => (2, *i, 0),
             _ => (3, 0, 0),
         });
-        let mut owners: FxHashMap<String, &Path> = FxHashMap::default();
+        let mut owners: FxHashMap<UrlPath, &Path> = FxHashMap::default();
         owners.reserve(generated.len() + claimed.len());
         for route in &generated {
             owners.insert(route.url_path(self), listing);
@@ -489,7 +481,7 @@ impl Site {
         let mut errors = Vec::new();
         for route in &claimed {
             let (path, file) = (route.url_path(self), route.owner(self).unwrap_or(listing));
-            match owners.get(path.as_str()) {
+            match owners.get(&path) {
                 Some(owner) if *owner != file => errors.push(
                     SourceError::new(
                         file,
@@ -734,16 +726,6 @@ pub fn page_range(count: usize, page: usize, per: usize) -> std::ops::Range<usiz
 fn names_html_file(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     last.len() > ".html".len() && (last.ends_with(".html") || last.ends_with(".htm"))
-}
-
-/// `/old-path` -> `/old-path/`.
-fn normalize_path(path: &str) -> String {
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        format!("/{trimmed}/")
-    }
 }
 
 /// Two tags spelled differently (beyond case, spaces, `-` and `_`) whose slugs are the same

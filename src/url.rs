@@ -102,9 +102,134 @@ impl<'de> Deserialize<'de> for BaseUrl {
     }
 }
 
+/// A path below the base URL with its slashes right: a leading slash always, and a
+/// trailing one for a page (a folder served by its `index.html`) but not for a file
+/// (`/atom.xml`, an alias naming `hello.html`). It knows the file it is written to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UrlPath(String);
+
+impl UrlPath {
+    /// A page, from its segments however they are slashed: `posts/a` -> `/posts/a/`, an
+    /// empty path -> `/`.
+    pub fn page(path: &str) -> UrlPath {
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            UrlPath("/".into())
+        } else {
+            UrlPath(format!("/{trimmed}/"))
+        }
+    }
+
+    /// A file: `atom.xml` -> `/atom.xml`.
+    pub fn file(path: &str) -> UrlPath {
+        UrlPath(format!("/{}", path.trim_matches('/')))
+    }
+
+    /// A page below this one: `/for/parents/` + `/posts/a/` -> `/for/parents/posts/a/`.
+    pub fn join_page(&self, rest: &str) -> UrlPath {
+        UrlPath::page(&format!(
+            "{}/{}",
+            self.0.trim_end_matches('/'),
+            rest.trim_matches('/')
+        ))
+    }
+
+    /// A file in this page's folder: `/tags/news/` + `atom.xml` -> `/tags/news/atom.xml`.
+    pub fn join_file(&self, name: &str) -> UrlPath {
+        UrlPath(format!(
+            "{}/{}",
+            self.0.trim_end_matches('/'),
+            name.trim_matches('/')
+        ))
+    }
+
+    /// Page `n` (1-based) of a listing whose first page this is: `/posts/` for 1,
+    /// `/posts/page/2/` for 2.
+    pub fn listing_page(&self, n: usize) -> UrlPath {
+        if n <= 1 {
+            self.clone()
+        } else {
+            self.join_page(&format!("page/{n}"))
+        }
+    }
+
+    /// The file below the output folder it is written to: `/posts/a/` is
+    /// `posts/a/index.html`, `/atom.xml` is `atom.xml`.
+    pub fn output_file(&self) -> String {
+        let trimmed = self.0.trim_matches('/');
+        if trimmed.is_empty() {
+            "index.html".into()
+        } else if self.0.ends_with('/') {
+            format!("{trimmed}/index.html")
+        } else {
+            trimmed.into()
+        }
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for UrlPath {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UrlPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<UrlPath> for String {
+    fn from(path: UrlPath) -> String {
+        path.0
+    }
+}
+
+impl PartialEq<&str> for UrlPath {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl Serialize for UrlPath {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_paths_have_their_slashes_right_and_know_their_file() {
+        assert_eq!(UrlPath::page("posts/a"), "/posts/a/");
+        assert_eq!(UrlPath::page("//posts//"), "/posts/");
+        assert_eq!(UrlPath::page(""), "/");
+        assert_eq!(UrlPath::file("atom.xml"), "/atom.xml");
+        let for_parents = UrlPath::page("/for/parents/");
+        assert_eq!(for_parents.join_page("/posts/a/"), "/for/parents/posts/a/");
+        assert_eq!(for_parents.join_file("atom.xml"), "/for/parents/atom.xml");
+        assert_eq!(UrlPath::page("/").join_file("rss.xml"), "/rss.xml");
+        assert_eq!(UrlPath::page("posts").listing_page(1), "/posts/");
+        assert_eq!(UrlPath::page("posts").listing_page(3), "/posts/page/3/");
+        assert_eq!(UrlPath::page("/").output_file(), "index.html");
+        assert_eq!(
+            UrlPath::page("/posts/a/").output_file(),
+            "posts/a/index.html"
+        );
+        assert_eq!(
+            UrlPath::file("/old/hello.html").output_file(),
+            "old/hello.html"
+        );
+    }
 
     fn split(text: &str) -> (String, String) {
         let url = BaseUrl::parse(text).unwrap();

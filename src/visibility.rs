@@ -15,6 +15,7 @@ use rustc_hash::FxHashSet;
 use crate::config::Config;
 use crate::content::{Asset, ConsentScope, Relationship, Shoutout};
 use crate::error::SourceError;
+use crate::url::UrlPath;
 
 /// What may be shown of one published shout-out. The quote itself is always shown: a
 /// shout-out whose consent does not cover it is not published at all.
@@ -151,11 +152,9 @@ pub fn public_path(shoutout: &Shoutout, config: &Config) -> String {
     if shoutout.meta.slug.is_some() || may_show(shoutout, config, ConsentScope::Name) {
         return shoutout.path.clone();
     }
-    format!(
-        "/{}/customer-{}/",
-        config.shoutouts.wall_path,
-        quote_hash(shoutout.source.body())
-    )
+    UrlPath::page(&config.shoutouts.wall_path)
+        .join_page(&format!("customer-{}", quote_hash(shoutout.source.body())))
+        .into()
 }
 
 /// A stable id (the same in every build and Rust version) of the quote's words, so

@@ -15,6 +15,7 @@ use super::{
 use crate::config::Config;
 use crate::error::{Result, SourceError};
 use crate::slug::SlugStyle;
+use crate::url::UrlPath;
 use crate::walk::{self, SiteBounds, is_ignored};
 
 /// One file of `content/`, classified before it is read.
@@ -399,7 +400,9 @@ fn load_markdown(
             }
             let slug = slugs.slugify(meta.slug.as_deref().unwrap_or(stem));
             // Resolving makes it neutral when the consent does not cover the name.
-            let path = format!("/{}/{slug}/", config.shoutouts.wall_path);
+            let path = UrlPath::page(&config.shoutouts.wall_path)
+                .join_page(&slug)
+                .into();
             Ok(Loaded::Shoutout(Arc::new(Shoutout {
                 source,
                 meta,
@@ -413,7 +416,7 @@ fn load_markdown(
                 dedup_keep_order(list);
             }
             let slug = slugs.slugify(stem);
-            let path = format!("/{}/{slug}/", config.segments.path);
+            let path = UrlPath::page(&config.segments.path).join_page(&slug).into();
             Ok(Loaded::Segment(Arc::new(Segment {
                 source,
                 meta,
@@ -436,7 +439,7 @@ fn load_markdown(
             }
             let slug = slugs.slugify(meta.slug.as_deref().unwrap_or(stem));
             let path = match kind {
-                PageKind::Post => format!("/posts/{slug}/"),
+                PageKind::Post => UrlPath::page("posts").join_page(&slug).into(),
                 PageKind::Page => page_path(&parts, &slug, slugs),
             };
             Ok(Loaded::Page(Arc::new(Page {

@@ -22,6 +22,7 @@ use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeErro
 use crate::markdown::{self, MarkdownOptions, Rendered};
 use crate::site::routes::variants;
 use crate::site::{ItemRef, Site};
+use crate::url::UrlPath;
 
 use super::context::Urls;
 use super::templates::{self, Lists, ShoutoutQuery, TemplateFiles};
@@ -698,7 +699,7 @@ fn render_shortcode(
     ctx.insert_value("config", env.config.clone());
     ctx.insert(
         "wall_url",
-        &env.urls.url(&format!("/{}/", env.lists.wall_path)),
+        &env.urls.url(&UrlPath::page(&env.lists.wall_path)),
     );
     ctx.insert_value("ratings", env.lists.ratings.clone());
     env.tera

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::site::{Route, Site};
+use crate::url::UrlPath;
 
 use super::Renderer;
 use super::context::PageView;
@@ -106,7 +107,7 @@ impl Renderer {
         for (i, tag) in site.tags.iter().enumerate() {
             entries.extend(
                 (1..=site.tag_pages(i))
-                    .map(|n| entry(&Site::listing_page_path(&tag.path, n), None)),
+                    .map(|n| entry(&UrlPath::page(&tag.path).listing_page(n), None)),
             );
         }
         entries.push(entry(&site.wall_path(), None));

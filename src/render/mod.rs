@@ -30,9 +30,9 @@ use tera::{Context, Tera, Value};
 
 use crate::error::{Error, Result, SourceError};
 use crate::output::OutputFile;
-use crate::site::routes::index_file;
 use crate::site::{ItemRef, Route, Site, page_range};
 use crate::theme::Theme;
+use crate::url::UrlPath;
 
 pub use bodies::Bodies;
 pub use bodies::BodyCache;
@@ -267,7 +267,7 @@ impl Renderer {
                 ctx.insert_value("posts", self.post_values(&tag.posts[shown]));
                 ctx.insert(
                     "paginator",
-                    &self.listing_paginator(&tag.path, *n, site.tag_pages(*i)),
+                    &self.listing_paginator(&UrlPath::page(&tag.path), *n, site.tag_pages(*i)),
                 );
             }
             Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => {
@@ -314,7 +314,7 @@ impl Renderer {
                 };
                 ctx.insert("head", &head);
                 // Served at any URL: it has no URL of its own to name.
-                return self.render_template(&template, &ctx, &index_file(&path));
+                return self.render_template(&template, &ctx, &path.output_file());
             }
             Route::Atom | Route::Rss | Route::JsonFeed => {
                 ctx.insert("feed_url", &self.urls.permalink(&path));
@@ -369,7 +369,7 @@ impl Renderer {
             ctx.insert("current_path", &path);
             ctx.insert("current_url", &self.urls.permalink(&path));
         }
-        self.render_template(&template, &ctx, &index_file(&path))
+        self.render_template(&template, &ctx, &path.output_file())
     }
 
     fn render_template(

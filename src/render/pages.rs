@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::site::{ItemRef, Route, Site, page_range};
+use crate::url::UrlPath;
 
 use super::context::{
     PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
@@ -180,11 +181,11 @@ impl Renderer {
     /// Page links of a listing whose first page is `first`, for page `current` of `total`.
     pub(super) fn listing_paginator(
         &self,
-        first: &str,
+        first: &UrlPath,
         current: usize,
         total: usize,
     ) -> ListingPaginator {
-        let link = |n: usize| self.urls.url(&Site::listing_page_path(first, n));
+        let link = |n: usize| self.urls.url(&first.listing_page(n));
         ListingPaginator {
             current,
             total,
@@ -304,7 +305,7 @@ pub(super) struct ListingPaginator {
 /// The wall's filter links (none active), computed once per build: counting every tag's
 /// shout-outs on every wall page would be quadratic.
 pub(super) fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
-    let filter = |name: String, path: String, count: usize| FilterLink {
+    let filter = |name: String, path: UrlPath, count: usize| FilterLink {
         active: false,
         url: urls.url(&path),
         name,

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::{ItemRef, Site};
+use crate::url::UrlPath;
 
 /// One output file to render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -61,44 +62,43 @@ pub enum Route {
 
 impl Route {
     /// The URL path of its output, below the base URL: `/posts/x/`, `/atom.xml`.
-    pub fn url_path(&self, site: &Site) -> String {
-        let wall = site.wall_path();
+    pub fn url_path(&self, site: &Site) -> UrlPath {
+        let page = |item: &ItemRef| match item {
+            ItemRef::Post(i) => UrlPath::page(&site.posts[*i].path),
+            ItemRef::Page(i) => UrlPath::page(&site.pages[*i].path),
+            _ => unreachable!("only posts and pages have variants and aliases"),
+        };
+        let tag = |i: usize| UrlPath::page(&site.tags[i].path);
+        let segment = |i: usize| UrlPath::page(&site.segments[i].path);
         match self {
-            Route::Home => "/".into(),
+            Route::Home => UrlPath::page("/"),
             Route::PostsPage(n) => Site::posts_page_path(*n),
-            Route::Post(i) => site.posts[*i].path.clone(),
-            Route::Page(i) => site.pages[*i].path.clone(),
-            Route::Variant(item, seg) => {
-                let page = match item {
-                    ItemRef::Post(i) => &site.posts[*i].path,
-                    ItemRef::Page(i) => &site.pages[*i].path,
-                    _ => unreachable!("variants are only made of posts and pages"),
-                };
-                format!("{}{page}", site.segments[*seg].path.trim_end_matches('/'))
-            }
-            Route::TagsIndex => "/tags/".into(),
-            Route::Tag(i, n) => Site::listing_page_path(&site.tags[*i].path, *n),
-            Route::Wall(n) => Site::listing_page_path(&wall, *n),
-            Route::WallSegment(i, n) => Site::listing_page_path(&site.wall_segment_path(*i), *n),
-            Route::WallTag(slug, n) => Site::listing_page_path(&site.wall_tag_path(slug), *n),
-            Route::Shoutout(i) => site.shoutouts[*i].path.clone(),
-            Route::Segment(i) => site.segments[*i].path.clone(),
+            Route::Post(i) => page(&ItemRef::Post(*i)),
+            Route::Page(i) => page(&ItemRef::Page(*i)),
+            Route::Variant(item, seg) => segment(*seg).join_page(&page(item)),
+            Route::TagsIndex => UrlPath::page("tags"),
+            Route::Tag(i, n) => tag(*i).listing_page(*n),
+            Route::Wall(n) => site.wall_path().listing_page(*n),
+            Route::WallSegment(i, n) => site.wall_segment_path(*i).listing_page(*n),
+            Route::WallTag(slug, n) => site.wall_tag_path(slug).listing_page(*n),
+            Route::Shoutout(i) => UrlPath::page(&site.shoutouts[*i].path),
+            Route::Segment(i) => segment(*i),
             Route::Alias(_, alias) => Site::alias_path(alias),
-            Route::NotFound => "/404.html".into(),
-            Route::Atom => "/atom.xml".into(),
-            Route::ShoutoutsAtom => format!("{wall}atom.xml"),
-            Route::Rss => "/rss.xml".into(),
-            Route::JsonFeed => "/feed.json".into(),
-            Route::TagAtom(i) => format!("{}atom.xml", site.tags[*i].path),
-            Route::SegmentAtom(i) => format!("{}atom.xml", site.segments[*i].path),
-            Route::Sitemap => "/sitemap.xml".into(),
-            Route::Robots => "/robots.txt".into(),
+            Route::NotFound => UrlPath::file("404.html"),
+            Route::Atom => UrlPath::file("atom.xml"),
+            Route::ShoutoutsAtom => site.wall_path().join_file("atom.xml"),
+            Route::Rss => UrlPath::file("rss.xml"),
+            Route::JsonFeed => UrlPath::file("feed.json"),
+            Route::TagAtom(i) => tag(*i).join_file("atom.xml"),
+            Route::SegmentAtom(i) => segment(*i).join_file("atom.xml"),
+            Route::Sitemap => UrlPath::file("sitemap.xml"),
+            Route::Robots => UrlPath::file("robots.txt"),
         }
     }
 
     /// The file below the output folder that it writes.
     pub fn output_file(&self, site: &Site) -> String {
-        index_file(&self.url_path(site))
+        self.url_path(site).output_file()
     }
 
     /// The template it renders (a post's, page's or segment's own `template` if set).
@@ -151,19 +151,6 @@ impl Route {
             _ => return None,
         };
         Some(path.as_path())
-    }
-}
-
-/// The file a URL path is written to: `/posts/a/` is `posts/a/index.html`, a path that
-/// names a file (`/atom.xml`, an alias ending in `.html`) is that file.
-pub fn index_file(url_path: &str) -> String {
-    let trimmed = url_path.trim_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if url_path.ends_with('/') {
-        format!("{trimmed}/index.html")
-    } else {
-        trimmed.into()
     }
 }
 
@@ -247,7 +234,7 @@ mod tests {
             .iter()
             .map(|r| {
                 (
-                    r.url_path(site),
+                    r.url_path(site).into(),
                     r.output_file(site),
                     r.template(site),
                     r.owner(site).map(|p| p.display().to_string()),
@@ -335,13 +322,5 @@ mod tests {
             errors[0]
         );
         assert!(dir_site("/old/").is_ok());
-    }
-
-    #[test]
-    fn index_files() {
-        assert_eq!(index_file("/"), "index.html");
-        assert_eq!(index_file("/posts/a/"), "posts/a/index.html");
-        assert_eq!(index_file("/old/hello.html"), "old/hello.html");
-        assert_eq!(index_file("/shoutouts/atom.xml"), "shoutouts/atom.xml");
     }
 }
