@@ -244,3 +244,54 @@ struct Patch {
     body: Arc<Rendered>,
     variants: Vec<(usize, Arc<Rendered>)>,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::PathBuf;
+
+    use crate::config::Config;
+    use crate::content::{LoadCache, load_cached};
+    use crate::site::{BuildOptions, ItemRef, Site};
+    use crate::theme::Theme;
+
+    use super::*;
+
+    const POST: &str =
+        "+++\ntitle = \"Hello\"\ndate = 2025-01-01\ntags = [\"news\"]\n+++\nFirst words.\n";
+
+    #[test]
+    fn an_edit_in_place_patches_the_body_and_one_that_moves_the_post_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("content/posts/hello.md");
+        std::fs::create_dir_all(post.parent().unwrap()).unwrap();
+        std::fs::write(&post, POST).unwrap();
+        let config = Config::default();
+        let theme = Theme::load(dir.path(), &config).unwrap();
+        let mut cache = LoadCache::default();
+        let content = load_cached(dir.path(), &config, &mut cache, &HashSet::new()).unwrap();
+        let site = Site::resolve(config.clone(), content, &BuildOptions::default()).unwrap();
+        let mut renderer = Renderer::new(Arc::new(site), &theme, None).unwrap();
+        let changed: HashSet<PathBuf> = [post.clone()].into();
+
+        std::fs::write(&post, POST.replace("First words.", "Second words.")).unwrap();
+        let edits = cache
+            .reread_edits(dir.path(), &config, &changed)
+            .expect("a body edit leaves the post in place");
+        let items = renderer.apply_edits(&edits).unwrap().expect("patched");
+        assert_eq!(items, [ItemRef::Post(0)]);
+        assert!(renderer.bodies().posts[0].html.contains("Second words."));
+        assert!(
+            renderer.site().posts[0]
+                .source
+                .text
+                .contains("Second words.")
+        );
+
+        std::fs::write(&post, POST.replace("[\"news\"]", "[\"other\"]")).unwrap();
+        assert!(
+            cache.reread_edits(dir.path(), &config, &changed).is_none(),
+            "new tags move the post to other listings: resolve again"
+        );
+    }
+}
