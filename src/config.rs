@@ -37,6 +37,8 @@ pub struct Config {
     pub shoutouts: ShoutoutsConfig,
     /// `[segments]`
     pub segments: SegmentsConfig,
+    /// `[deploy]`
+    pub deploy: DeployConfig,
     /// Anything the user wants in templates, as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The file this was read from, so a problem found later (an unknown highlight theme,
@@ -115,6 +117,31 @@ pub struct FeedsConfig {
     pub limit: usize,
 }
 
+/// `[deploy]`: where the site is published, so the build writes that host's own files.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeployConfig {
+    /// The static host.
+    pub host: Host,
+}
+
+/// A static host whose files kudos knows how to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Host {
+    /// No host files.
+    #[default]
+    None,
+    /// Netlify: `_redirects` with a 301 per alias.
+    Netlify,
+    /// Cloudflare Pages: the same `_redirects` format.
+    Cloudflare,
+    /// GitHub Pages: `.nojekyll`, so folders starting with `_` are served.
+    Github,
+    /// S3 and plain web servers: nothing extra; aliases stay HTML redirect pages.
+    S3,
+}
+
 /// `[shoutouts]`: the wall and the honesty rules.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -150,6 +177,7 @@ impl Default for Config {
             feeds: FeedsConfig::default(),
             shoutouts: ShoutoutsConfig::default(),
             segments: SegmentsConfig::default(),
+            deploy: DeployConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),
         }

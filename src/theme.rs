@@ -12,7 +12,7 @@ use include_dir::{Dir, include_dir};
 
 use crate::config::Config;
 use crate::error::{Error, Result, SourceError};
-use crate::walk::{self, SiteBounds};
+use crate::walk::{self, Dotfiles, SiteBounds};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/kudos");
 
@@ -122,7 +122,7 @@ impl Theme {
         templates: &Path,
         statics: &Path,
     ) -> Result<()> {
-        for (name, path) in self.files_under(templates, bounds)? {
+        for (name, path) in self.files_under(templates, bounds, Dotfiles::Skip)? {
             let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Error::from(SourceError::new(
@@ -133,7 +133,8 @@ impl Theme {
             self.templates
                 .insert(name.clone(), TemplateSource { name, text, shown });
         }
-        for (name, path) in self.files_under(statics, bounds)? {
+        // Published as they are, dotfiles included: hosts read `.nojekyll`, `.well-known/`.
+        for (name, path) in self.files_under(statics, bounds, Dotfiles::Keep)? {
             self.static_files.insert(name, StaticSource::Disk(path));
         }
         Ok(())
@@ -141,8 +142,13 @@ impl Theme {
 
     /// Files below `dir` as (relative name with slashes, path); none if it is missing.
     /// The links not followed are kept as warnings.
-    fn files_under(&mut self, dir: &Path, bounds: &SiteBounds) -> Result<Vec<(String, PathBuf)>> {
-        let walked = walk::walk(dir, bounds)?;
+    fn files_under(
+        &mut self,
+        dir: &Path,
+        bounds: &SiteBounds,
+        dotfiles: Dotfiles,
+    ) -> Result<Vec<(String, PathBuf)>> {
+        let walked = walk::walk(dir, bounds, dotfiles)?;
         self.warnings.extend(walked.skipped);
         Ok(walked
             .files

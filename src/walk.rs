@@ -106,69 +106,112 @@ pub struct Walked {
 /// The files below `dir` (none if it is missing), following links as the module says.
 /// `dir` itself follows the same rule: a `static/` that is a link, or lies inside one,
 /// is read only if it really is inside the site.
-pub fn walk(dir: &Path, bounds: &SiteBounds) -> Result<Walked> {
+pub fn walk(dir: &Path, bounds: &SiteBounds, dotfiles: Dotfiles) -> Result<Walked> {
     let mut walked = Walked::default();
     if std::fs::symlink_metadata(dir).is_err() {
         return Ok(walked);
     }
+    let mut walk = Walk {
+        bounds,
+        dotfiles,
+        walking: Vec::new(),
+        walked: &mut walked,
+    };
     match bounds.follow(dir, &[]) {
-        Ok(Followed::Folder(real)) => walk_into(dir, bounds, &mut vec![real], &mut walked)?,
+        Ok(Followed::Folder(real)) => {
+            walk.walking.push(real);
+            walk.descend(dir)?;
+        }
         Ok(Followed::File) => {}
-        Err(why) => walked.skipped.push(bounds.skipped(dir, &why)),
+        Err(why) => walk.walked.skipped.push(bounds.skipped(dir, &why)),
     }
     Ok(walked)
 }
 
-fn walk_into(
-    dir: &Path,
-    bounds: &SiteBounds,
-    walking: &mut Vec<PathBuf>,
-    walked: &mut Walked,
-) -> Result<()> {
-    let entries = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in entries {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        let kind = entry.file_type();
-        if kind.is_file() {
-            walked.files.push(entry.into_path());
-            continue;
-        }
-        if entry.depth() == 0 || !kind.is_symlink() {
-            continue;
-        }
-        match bounds.follow(entry.path(), walking) {
-            Ok(Followed::File) => walked.files.push(entry.into_path()),
-            Ok(Followed::Folder(_)) if walked.linked_folders >= MAX_LINKED_FOLDERS => {
-                let why = format!("more than {MAX_LINKED_FOLDERS} linked folders in one walk");
-                walked.skipped.push(bounds.skipped(entry.path(), &why));
-            }
-            Ok(Followed::Folder(real)) => {
-                walked.linked_folders += 1;
-                walking.push(real);
-                walk_into(entry.path(), bounds, walking, walked)?;
-                walking.pop();
-            }
-            Err(why) => walked.skipped.push(bounds.skipped(entry.path(), &why)),
-        }
-    }
-    Ok(())
+/// One walk in progress: `walking` holds the real folders being walked, innermost last.
+struct Walk<'a> {
+    bounds: &'a SiteBounds,
+    dotfiles: Dotfiles,
+    walking: Vec<PathBuf>,
+    walked: &'a mut Walked,
 }
 
-/// Hidden files, and the temporary files editors write while saving.
+impl Walk<'_> {
+    fn descend(&mut self, dir: &Path) -> Result<()> {
+        let dotfiles = self.dotfiles;
+        let entries = WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !skips(&e.file_name().to_string_lossy(), dotfiles));
+        for entry in entries {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Error::io(path, e.into())
+            })?;
+            let kind = entry.file_type();
+            if kind.is_file() {
+                self.walked.files.push(entry.into_path());
+                continue;
+            }
+            if entry.depth() == 0 || !kind.is_symlink() {
+                continue;
+            }
+            let bounds = self.bounds;
+            match bounds.follow(entry.path(), &self.walking) {
+                Ok(Followed::File) => self.walked.files.push(entry.into_path()),
+                Ok(Followed::Folder(_)) if self.walked.linked_folders >= MAX_LINKED_FOLDERS => {
+                    let why = format!("more than {MAX_LINKED_FOLDERS} linked folders in one walk");
+                    self.walked.skipped.push(bounds.skipped(entry.path(), &why));
+                }
+                Ok(Followed::Folder(real)) => {
+                    self.walked.linked_folders += 1;
+                    self.walking.push(real);
+                    self.descend(entry.path())?;
+                    self.walking.pop();
+                }
+                Err(why) => self.walked.skipped.push(bounds.skipped(entry.path(), &why)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a walk does with names that start with a dot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dotfiles {
+    /// Skip them: in `content/` and templates they are never sources.
+    Skip,
+    /// Keep them: `static/` is published as it is, and hosts read `.nojekyll` and
+    /// `.well-known/`.
+    Keep,
+}
+
+/// Hidden files, and what [`is_leftover`] names: never read from `content/` or templates.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with("#")
+    name.starts_with('.') || is_leftover(name)
+}
+
+/// Names no folder ever publishes: the temporary and lock files editors write while
+/// saving, the operating system's folder metadata, and version-control folders.
+pub fn is_leftover(name: &str) -> bool {
+    name.starts_with('#')
+        || name.starts_with(".#")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name == "4913"
+        || matches!(
+            name,
+            ".DS_Store" | "Thumbs.db" | ".git" | ".svn" | ".hg" | ".bzr" | "_darcs" | "CVS"
+        )
+}
+
+fn skips(name: &str, dotfiles: Dotfiles) -> bool {
+    match dotfiles {
+        Dotfiles::Skip => is_ignored(name),
+        Dotfiles::Keep => is_leftover(name),
+    }
 }
 
 /// `path` made absolute, with `.` and `..` resolved and every symlink along its existing
@@ -232,13 +275,42 @@ mod tests {
     }
 
     #[test]
+    fn a_static_walk_keeps_dotfiles_but_not_leftovers_or_version_control() {
+        let (_dir, root, bounds) = site();
+        for file in [
+            "static/.nojekyll",
+            "static/.well-known/security.txt",
+            "static/.git/config",
+            "static/.DS_Store",
+            "static/.#style.css",
+            "static/style.css.swp",
+            "static/style.css",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let kept = walk(&root.join("static"), &bounds, Dotfiles::Keep).unwrap();
+        assert_eq!(
+            names(&kept, &root),
+            [
+                "static/.nojekyll",
+                "static/.well-known/security.txt",
+                "static/style.css"
+            ]
+        );
+        let skipped = walk(&root.join("static"), &bounds, Dotfiles::Skip).unwrap();
+        assert_eq!(names(&skipped, &root), ["static/style.css"]);
+    }
+
+    #[test]
     fn links_inside_the_site_are_followed_by_their_own_path() {
         let (_dir, root, bounds) = site();
         std::fs::create_dir_all(root.join("shared")).unwrap();
         std::fs::write(root.join("shared/b.md"), "b").unwrap();
         symlink(root.join("shared"), root.join("content/posts/shared")).unwrap();
         symlink(root.join("shared/b.md"), root.join("content/c.md")).unwrap();
-        let walked = walk(&root.join("content"), &bounds).unwrap();
+        let walked = walk(&root.join("content"), &bounds, Dotfiles::Skip).unwrap();
         assert_eq!(
             names(&walked, &root),
             [
@@ -263,7 +335,7 @@ mod tests {
         symlink(root.join("public"), root.join("content/out")).unwrap();
         symlink(root.join("nowhere"), root.join("content/gone")).unwrap();
         symlink(root.join("content"), root.join("content/posts/up")).unwrap();
-        let walked = walk(&root.join("content"), &bounds).unwrap();
+        let walked = walk(&root.join("content"), &bounds, Dotfiles::Skip).unwrap();
         assert_eq!(names(&walked, &root), ["content/posts/a.md"]);
         let messages: Vec<String> = walked
             .skipped
@@ -295,7 +367,7 @@ mod tests {
         }
         symlink(root.join("content/y"), root.join("content/x/to-y")).unwrap();
         symlink(root.join("content/x"), root.join("content/y/to-x")).unwrap();
-        let walked = walk(&root.join("content/x"), &bounds).unwrap();
+        let walked = walk(&root.join("content/x"), &bounds, Dotfiles::Skip).unwrap();
         assert!(walked.files.is_empty());
         assert_eq!(walked.skipped.len(), 1, "{:?}", walked.skipped);
         assert!(
@@ -311,12 +383,12 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
         std::fs::write(dir.path().join("elsewhere/x.css"), "x").unwrap();
         symlink(dir.path().join("elsewhere"), root.join("static")).unwrap();
-        let walked = walk(&root.join("static"), &bounds).unwrap();
+        let walked = walk(&root.join("static"), &bounds, Dotfiles::Skip).unwrap();
         assert!(walked.files.is_empty());
         assert_eq!(walked.skipped[0].path, Path::new("static"));
         std::fs::remove_file(root.join("static")).unwrap();
         symlink(root.join("content"), root.join("static")).unwrap();
-        let walked = walk(&root.join("static"), &bounds).unwrap();
+        let walked = walk(&root.join("static"), &bounds, Dotfiles::Skip).unwrap();
         assert_eq!(names(&walked, &root), ["static/posts/a.md"]);
     }
 }

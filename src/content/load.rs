@@ -342,7 +342,7 @@ fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
 /// Files under `dir` as [`walk::walk`] finds them, and its warnings.
 fn walk(root: &Path, dir: &Path, config: &Config) -> Result<(Vec<Entry>, Vec<SourceError>)> {
     let bounds = SiteBounds::new(root, &config.build.output_dir)?;
-    let walked = walk::walk(dir, &bounds)?;
+    let walked = walk::walk(dir, &bounds, walk::Dotfiles::Skip)?;
     let entries = walked.files.into_iter().map(Entry::classify).collect();
     Ok((entries, walked.skipped))
 }

@@ -3,11 +3,14 @@
 
 use std::collections::HashMap;
 
+use crate::config::Host;
 use crate::error::{Error, Result, SourceError};
 use crate::markdown;
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
+
+use super::context::Urls;
 
 /// Two outputs at one path (a file in `static/` named like a generated page, a content
 /// asset named like a static file) would race when written: an error naming both.
@@ -84,5 +87,34 @@ pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
             contents: Contents::Copy(asset.from.clone()),
         });
     }
+    let host_files = host_files(site, &files);
+    files.extend(host_files);
     Ok(files)
+}
+
+/// The files `[deploy] host` reads, unless `static/` already has one (the site's own file
+/// is published as it is). Aliases stay HTML redirect pages as well, for every host.
+fn host_files(site: &Site, others: &[OutputFile]) -> Vec<OutputFile> {
+    let ours = |path: &str| !others.iter().any(|f| f.path == path);
+    match site.config.deploy.host {
+        Host::Github if ours(".nojekyll") => vec![OutputFile::rendered(".nojekyll", String::new())],
+        Host::Netlify | Host::Cloudflare if ours("_redirects") => {
+            vec![OutputFile::rendered("_redirects", redirects(site))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `_redirects` (Netlify, Cloudflare Pages): `FROM TO 301`, one line per alias, both with
+/// the base path.
+fn redirects(site: &Site) -> String {
+    let urls = Urls::new(site);
+    let mut text = String::new();
+    for (_, page) in site.posts_and_pages() {
+        for alias in &page.meta.aliases {
+            let from = urls.url(&Site::alias_path(alias));
+            text.push_str(&format!("{from} {} 301\n", urls.url(&page.path)));
+        }
+    }
+    text
 }

@@ -15,7 +15,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::error::{Error, Result};
-use crate::walk::is_ignored;
+use crate::walk::{is_ignored, is_leftover};
 
 /// How long a burst of events may last before it is handled.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -137,9 +137,15 @@ fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
         first.as_ref(),
         "content" | "templates" | "themes" | "static" | "kudos.toml"
     );
+    // Read as the walk reads each folder: `static/` keeps its dotfiles.
+    let skipped = if first == "static" {
+        is_leftover
+    } else {
+        is_ignored
+    };
     in_site
         && !relative.components().any(|c| {
-            is_ignored(&c.as_os_str().to_string_lossy())
+            skipped(&c.as_os_str().to_string_lossy())
                 || c.as_os_str().to_string_lossy().starts_with(".kudos-")
         })
 }

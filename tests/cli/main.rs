@@ -12,6 +12,7 @@ mod check;
 mod collisions;
 mod consent_property;
 mod demo_site;
+mod deploy;
 mod feed;
 mod hostile_input;
 mod import;

@@ -10,7 +10,7 @@ use super::SHOUTOUTS;
 use crate::content::front_matter;
 use crate::error::Result;
 use crate::slug::SlugStyle;
-use crate::walk::{SiteBounds, walk};
+use crate::walk::{Dotfiles, SiteBounds, walk};
 
 /// What makes two shout-outs the same: the customer (case aside) and the quote, both with
 /// whitespace collapsed.
@@ -50,7 +50,7 @@ pub(super) struct Who {
 /// Reads every shout-out file in `dir` (none if it does not exist yet) for its key and slug.
 pub(super) fn scan_existing(dir: &Path, bounds: &SiteBounds, slugs: SlugStyle) -> Result<Existing> {
     let mut existing = Existing::default();
-    for path in walk(dir, bounds)?.files {
+    for path in walk(dir, bounds, Dotfiles::Skip)?.files {
         let path = path.as_path();
         if path.extension().is_none_or(|x| x != "md") {
             continue;
