@@ -119,3 +119,32 @@ fn no_host_writes_no_host_files_and_an_unknown_host_names_the_known_ones() {
         .stderr_has("netlify")
         .stderr_has("github");
 }
+
+#[test]
+fn there_was_no_favicon_so_every_browser_asked_for_a_missing_file() {
+    let site = Site::fixture("basic");
+    site.run(&["build", "--base-url", "https://example.com/shop"])
+        .success();
+    let ico = site.bytes("public/favicon.ico");
+    assert_eq!(&ico[..4], &[0, 0, 1, 0], "an ICO file");
+    assert!(
+        site.read("public/favicon.svg")
+            .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+    );
+    for page in [
+        "public/index.html",
+        "public/posts/hello/index.html",
+        "public/404.html",
+    ] {
+        site.file(page)
+            .contains("<link rel=\"icon\" href=\"/shop/favicon.ico\" sizes=\"32x32\">")
+            .contains("<link rel=\"icon\" href=\"/shop/favicon.svg\" type=\"image/svg+xml\">");
+    }
+    // The site's own icon replaces the theme's.
+    site.write(
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- ours --></svg>",
+    );
+    site.build().success();
+    site.file("public/favicon.svg").contains("<!-- ours -->");
+}
