@@ -206,11 +206,11 @@ fn segment_landing_page_listed_every_post_and_shoutout() {
     let page = site.file("public/for/new-parents/index.html");
     assert_eq!(page.cards().len(), 2, "{:?}", page.cards());
     page.contains(
-        "<a href=\"/shoutouts/for/new-parents/\">Read all 4 shout-outs from new parents</a>",
+        "<a href=\"/shoutouts/for/new-parents/\">Read all 4 shout-outs in “New parents”</a>",
     )
     .contains("Later for parents")
     .lacks("Welcome to the shop")
-    .contains("(1 of 2 for new parents shown here)");
+    .contains("(1 of 2 shown here)");
     // A segment whose cards all fit links to the whole wall, as before.
     site.file("public/for/grandparents/index.html")
         .contains("Read every shout-out");

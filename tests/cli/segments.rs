@@ -19,7 +19,7 @@ fn built() -> (Site, Tree) {
     (site, before)
 }
 
-/// The post links in a segment page's "Posts for ..." section (none without one).
+/// The post links in a segment page's "Posts: ..." section (none without one).
 fn segment_posts(html: &str) -> Vec<String> {
     let Some(start) = html.find("id=\"segment-posts\"") else {
         return Vec::new();
@@ -46,9 +46,9 @@ fn segment_pages_list_exactly_their_shoutouts_and_posts_featured_first() {
         .contains("<p class=\"lede\">Smooth, safe and quiet.</p>")
         .contains("<a class=\"button\" href=\"/posts/welcome/\">Browse baby toys</a>")
         .contains("Sleepless nights are hard enough")
-        .contains("Selected shout-outs from new parents")
+        .contains("<h2 id=\"segment-love\">Shout-outs: New parents</h2>")
         .contains(
-            "<a href=\"/shoutouts/for/new-parents/\">Read all 4 shout-outs from new parents</a>",
+            "<a href=\"/shoutouts/for/new-parents/\">Read all 4 shout-outs in “New parents”</a>",
         );
     assert_eq!(segment_posts(page.text()), ["/posts/welcome/"]);
 
@@ -63,8 +63,8 @@ fn shoutout_limit_caps_a_segment_page() {
     // is a selection and links to the segment's wall filter, which has both.
     site.file("public/for/wholesale/index.html")
         .cards_are(&["eve-east"])
-        .contains("Selected shout-outs from wholesale boutiques")
-        .contains("<a href=\"/shoutouts/for/wholesale/\">Read all 2 shout-outs from wholesale boutiques</a>");
+        .contains("Shout-outs: Wholesale boutiques")
+        .contains("<a href=\"/shoutouts/for/wholesale/\">Read all 2 shout-outs in “Wholesale boutiques”</a>");
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn segment_without_shoutouts_shows_featured_general_ones() {
     let page = site
         .file("public/for/grandparents/index.html")
         .cards_are(&["eve-east", "bea-bell"])
-        .contains("No shout-outs from grandparents yet")
+        .contains("No shout-outs here yet")
         .contains("<a href=\"/shoutouts/\">Read every shout-out</a>");
     assert!(segment_posts(page.text()).is_empty());
 }
@@ -250,4 +250,34 @@ fn variants_show_only_their_segments_blocks_and_name() {
         .contains("We are a small workshop.")
         .file("public/for/wholesale/about/index.html")
         .contains("We are a small workshop. Trade accounts are welcome.");
+}
+
+#[test]
+fn segment_titles_were_lowercased_into_sentences_that_do_not_read() {
+    let (site, _) = built();
+    site.edit(
+        "content/segments/new-parents.md",
+        "title = \"New parents\"",
+        "title = \"For new parents\"",
+    );
+    site.build().success();
+    let landing = site.read("public/for/new-parents/index.html");
+    let variant = site.read("public/for/new-parents/posts/welcome/index.html");
+    for (page, text) in [("landing page", &landing), ("variant", &variant)] {
+        for broken in [
+            "from for new parents",
+            "for for new parents",
+            "with for new parents",
+        ] {
+            assert!(!text.contains(broken), "{page} says {broken:?}");
+        }
+        assert!(
+            !text.to_lowercase().contains("new parents in mind"),
+            "{page}"
+        );
+    }
+    assert!(landing.contains("<h2 id=\"segment-love\">Shout-outs: For new parents</h2>"));
+    assert!(landing.contains("<h2 id=\"segment-posts\">Posts: For new parents</h2>"));
+    assert!(landing.contains("Read all 4 shout-outs in “For new parents”"));
+    assert!(variant.contains("This version is tailored to “For new parents”."));
 }
