@@ -37,6 +37,8 @@ pub struct Config {
     pub shoutouts: ShoutoutsConfig,
     /// `[segments]`
     pub segments: SegmentsConfig,
+    /// `[posts]`
+    pub posts: PostsConfig,
     /// `[deploy]`
     pub deploy: DeployConfig,
     /// Anything the user wants in templates, as `config.extra`.
@@ -117,6 +119,20 @@ pub struct FeedsConfig {
     pub limit: usize,
 }
 
+/// `[posts]`: the blog. A shop that only wants a wall and landing pages switches it off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PostsConfig {
+    /// Publish posts, `/posts/`, tags and the posts feeds.
+    pub enabled: bool,
+}
+
+impl Default for PostsConfig {
+    fn default() -> Self {
+        PostsConfig { enabled: true }
+    }
+}
+
 /// `[deploy]`: where the site is published, so the build writes that host's own files.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -177,6 +193,7 @@ impl Default for Config {
             feeds: FeedsConfig::default(),
             shoutouts: ShoutoutsConfig::default(),
             segments: SegmentsConfig::default(),
+            posts: PostsConfig::default(),
             deploy: DeployConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),

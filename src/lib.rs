@@ -51,5 +51,6 @@ pub mod theme;
 pub mod url;
 pub mod visibility;
 pub mod walk;
+pub mod words;
 
 pub use error::{Error, Result, SourceError};

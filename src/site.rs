@@ -181,6 +181,22 @@ impl Site {
             .into_iter()
             .filter(|p| published(p.meta.draft, p.meta.date))
             .partition(|p| p.kind == PageKind::Post);
+        if !config.posts.enabled && !posts.is_empty() {
+            let count = posts.len();
+            warnings.push(
+                config
+                    .error_at_key(
+                        Some("posts"),
+                        "enabled",
+                        format!(
+                            "{} in content/posts/ not published: the blog is switched off",
+                            crate::words::counted(count, "post")
+                        ),
+                    )
+                    .with_help("set `[posts] enabled = true` to publish them"),
+            );
+            posts.clear();
+        }
         posts.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then(a.slug.cmp(&b.slug)));
         pages.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -267,7 +283,12 @@ impl Site {
             }
         }
 
-        let asset_paths = AssetPaths::new(&content.assets);
+        let mut assets = content.assets;
+        if !config.posts.enabled {
+            // A post's bundle files go with it.
+            assets.retain(|a| !a.to.starts_with("posts/"));
+        }
+        let asset_paths = AssetPaths::new(&assets);
         let shown: Vec<Visibility> = shoutouts
             .iter()
             .map(|s| Visibility::decide(s, &config, &asset_paths))
@@ -312,7 +333,7 @@ impl Site {
             tags,
             segment_posts,
             segment_shoutouts,
-            assets: content.assets,
+            assets,
             by_content_path,
             shoutout_tag_list: Vec::new(),
             hidden_shoutouts,

@@ -44,16 +44,17 @@ impl Renderer {
             ),
             _ => None,
         };
+        let blog = site.config.posts.enabled;
         [
-            link(feeds.atom, Route::Atom, ATOM, title.clone()),
+            link(feeds.atom && blog, Route::Atom, ATOM, title.clone()),
             link(
-                feeds.rss,
+                feeds.rss && blog,
                 Route::Rss,
                 "application/rss+xml",
                 format!("{title} (RSS)"),
             ),
             link(
-                feeds.json,
+                feeds.json && blog,
                 Route::JsonFeed,
                 "application/feed+json",
                 format!("{title} (JSON Feed)"),
@@ -96,14 +97,19 @@ impl Renderer {
                 .and_then(|p| p.meta.date)
                 .map(|d| d.rfc3339()),
         )];
-        entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
+        let blog = site.config.posts.enabled;
+        if blog {
+            entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
+        }
         for p in site.posts.iter().chain(&site.pages) {
             entries.push(entry(
                 &p.path,
                 p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
             ));
         }
-        entries.push(entry("/tags/", None));
+        if blog {
+            entries.push(entry("/tags/", None));
+        }
         for (i, tag) in site.tags.iter().enumerate() {
             entries.extend(
                 (1..=site.tag_pages(i))

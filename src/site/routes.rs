@@ -164,21 +164,22 @@ pub fn variants(site: &Site) -> Vec<(ItemRef, usize)> {
 impl Site {
     /// Every route of the site, in a fixed order.
     pub fn routes(&self) -> Vec<Route> {
-        let mut routes = vec![
-            Route::Home,
-            Route::TagsIndex,
-            Route::NotFound,
-            Route::Sitemap,
-            Route::Robots,
-        ];
+        let mut routes = vec![Route::Home, Route::NotFound, Route::Sitemap, Route::Robots];
         let feeds = &self.config.feeds;
-        if feeds.atom {
-            routes.extend([Route::Atom, Route::ShoutoutsAtom]);
+        let blog = self.config.posts.enabled;
+        if blog {
+            routes.push(Route::TagsIndex);
         }
-        if feeds.rss {
+        if feeds.atom && blog {
+            routes.push(Route::Atom);
+        }
+        if feeds.atom {
+            routes.push(Route::ShoutoutsAtom);
+        }
+        if feeds.rss && blog {
             routes.push(Route::Rss);
         }
-        if feeds.json {
+        if feeds.json && blog {
             routes.push(Route::JsonFeed);
         }
         if feeds.tags {
@@ -187,7 +188,9 @@ impl Site {
         if feeds.segments {
             routes.extend((0..self.segments.len()).map(Route::SegmentAtom));
         }
-        routes.extend((1..=self.post_pages()).map(Route::PostsPage));
+        if blog {
+            routes.extend((1..=self.post_pages()).map(Route::PostsPage));
+        }
         routes.extend((1..=self.wall_pages()).map(Route::Wall));
         for (i, members) in self.segment_shoutouts.iter().enumerate() {
             let pages = self.wall_filter_pages(members.len());

@@ -1,5 +1,5 @@
-//! Deploy-ready output (issue 12): dotfiles in `static/` are published, and `[deploy] host`
-//! writes the host's own files.
+//! Deploy-ready output and site structure (issue 12): dotfiles in `static/` are published,
+//! `[deploy] host` writes the host's own files, a default favicon, and a site without a blog.
 
 use crate::common::Site;
 
@@ -147,4 +147,72 @@ fn there_was_no_favicon_so_every_browser_asked_for_a_missing_file() {
     );
     site.build().success();
     site.file("public/favicon.svg").contains("<!-- ours -->");
+}
+
+#[test]
+fn a_shop_without_a_blog_still_got_post_pages_headings_and_feeds() {
+    let site = Site::fixture("basic");
+    site.write(
+        "kudos.toml",
+        format!("{}\n[posts]\nenabled = false\n", site.read("kudos.toml")),
+    );
+    // A link to a post is a broken link now, like a link to any unpublished file.
+    site.build()
+        .code(1)
+        .stderr_has("broken link `@/posts/hello.md`: there is no published content/posts/hello.md");
+    site.edit("content/about.md", "@/posts/", "/posts/");
+    site.build()
+        .success()
+        .stderr_has("kudos.toml:")
+        .stderr_has("3 posts in content/posts/ not published: the blog is switched off");
+    for gone in [
+        "posts",
+        "tags",
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "old-hello",
+    ] {
+        assert!(
+            !site.path(&format!("public/{gone}")).exists(),
+            "{gone} was written"
+        );
+    }
+    assert!(
+        site.path("public/shoutouts/atom.xml").is_file(),
+        "the shout-out feed stays"
+    );
+    for page in ["public/index.html", "public/shoutouts/index.html"] {
+        site.file(page)
+            .lacks("Latest posts")
+            .lacks("href=\"/posts/\"")
+            .lacks("href=\"/tags/\"")
+            .lacks("application/rss+xml");
+    }
+    // (Its call to action still links to /posts/: that is the segment's own front matter.)
+    site.file("public/for/regulars/index.html")
+        .lacks("id=\"segment-posts\"")
+        .lacks("href=\"/tags/\"")
+        .lacks("application/rss+xml");
+    site.file("public/sitemap.xml")
+        .lacks("/posts/")
+        .lacks("/tags/")
+        .contains("/shoutouts/");
+}
+
+#[test]
+fn a_site_without_posts_showed_an_empty_latest_posts_heading() {
+    let site = Site::fixture("basic");
+    for post in [
+        "bundle/index.md",
+        "unfinished.md",
+        "from-the-future.md",
+        "hello.md",
+        "second.md",
+    ] {
+        site.remove(&format!("content/posts/{post}"));
+    }
+    site.edit("content/about.md", "@/posts/", "/posts/");
+    site.build().success();
+    site.file("public/index.html").lacks("Latest posts");
 }
