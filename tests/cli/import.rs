@@ -53,13 +53,14 @@ fn import_writes_one_file_per_good_row_and_reports_the_rest() {
         .success()
         .stderr_has("row 5: same customer and quote as row 2, skipped")
         .stderr_has("row 6: no quote, skipped")
-        .stderr_has("row 7: rating \"7\" is not a whole number from 1 to 5, skipped")
-        .stderr_has("row 9: date \"14/03/2026\" is not a date like 2026-03-14, skipped")
+        // A field that cannot be read costs the field, not the row.
+        .stderr_has("row 7: rating \"7\" is not a number from 1 to 5: imported without a rating")
+        .stderr_lacks("row 9:")
         .stderr_has("Ignored columns kudos does not know: \"Notes\"")
         .stderr_has("Segments are not checked on import")
         .stderr_has(
-            "Imported 4 shout-outs into content/shoutouts/; skipped 1 duplicate (row 5) \
-             and 3 bad rows (rows 6, 7, 9); 2 imported without consent (rows 3, 8) \
+            "Imported 6 shout-outs into content/shoutouts/; skipped 1 duplicate (row 5) \
+             and 1 bad row (row 6); 2 imported without consent (rows 3, 8) \
              will not be published until you add it.",
         );
     let stderr = run.stderr();
@@ -70,10 +71,18 @@ fn import_writes_one_file_per_good_row_and_reports_the_rest() {
         [
             "ada-lovelace-2.md",
             "ada-lovelace.md",
+            "bob-slash.md",
             "grace-hopper.md",
+            "marie-seven.md",
             "sam-sample.md"
         ]
     );
+    // `14/03/2026` can only be the 14th of March; a rating of 7 is left out, not made up.
+    site.file("content/shoutouts/bob-slash.md")
+        .contains("date = 2026-03-14\n");
+    site.file("content/shoutouts/marie-seven.md")
+        .lacks("rating")
+        .contains("Seven stars if I could!");
     assert_eq!(site.read("content/shoutouts/ada-lovelace.md"), ADA);
     // The quote with a comma and a line break is kept word for word (Windows line
     // endings become \n); no consent column said yes, so there is no consent.
@@ -121,8 +130,8 @@ fn importing_the_same_export_again_changes_nothing() {
     site.run(&["import", "shoutouts", CSV])
         .success()
         .stderr_has(
-            "Imported 0 shout-outs into content/shoutouts/; skipped 5 already imported \
-             (rows 2-5, 8) and 3 bad rows (rows 6, 7, 9).",
+            "Imported 0 shout-outs into content/shoutouts/; skipped 7 already imported \
+             (rows 2-5, 7-9) and 1 bad row (row 6).",
         )
         .unchanged(&before);
     // With -v each row says which file it is already in.
@@ -170,7 +179,7 @@ fn dry_run_reports_without_writing() {
     let site = site_with_export();
     site.run(&["import", "shoutouts", "--dry-run", CSV])
         .success()
-        .stderr_has("Would import 4 shout-outs into content/shoutouts/")
+        .stderr_has("Would import 6 shout-outs into content/shoutouts/")
         .stderr_has("row 6: no quote, skipped")
         .absent("content/shoutouts");
 }
@@ -263,4 +272,33 @@ fn a_file_that_is_not_utf8_is_an_error_that_says_how_to_export() {
         .stderr_has("site/latin1.csv: not UTF-8 text")
         .stderr_has("CSV UTF-8")
         .absent("content/shoutouts");
+}
+
+#[test]
+fn a_half_star_rating_or_a_us_date_dropped_the_whole_row() {
+    let site = Site::fixture("import/site");
+    site.write(
+        "export.csv",
+        "Name,Review,Rating,Date,Source,Approved\n\
+         Ann Able,Lovely service.,4.5,03/14/2026,Google,yes\n\
+         Ben Best,Quick and kind.,4,\"Mar 15, 2026\",https://reviews.example/ben,yes\n\
+         Cat Cole,Would buy again.,5,03/04/2026,,yes\n",
+    );
+    site.run(&["import", "shoutouts", "site/export.csv"])
+        .success()
+        .stderr_has("row 2: rating \"4.5\" rounded to 4 (stars are whole; halves are rounded down)")
+        .stderr_has("row 4: date \"03/04/2026\" could be day/month or month/day: write it like 2026-03-14: imported without a date")
+        .stderr_has("Imported 3 shout-outs");
+    site.file("content/shoutouts/ann-able.md")
+        .contains("rating = 4\n")
+        .contains("date = 2026-03-14\n")
+        .contains("source_name = \"Google\"")
+        .lacks("source_url");
+    site.file("content/shoutouts/ben-best.md")
+        .contains("date = 2026-03-15\n")
+        .contains("source_url = \"https://reviews.example/ben\"");
+    site.file("content/shoutouts/cat-cole.md")
+        .contains("rating = 5\n")
+        .lacks("date = 2026-03-04")
+        .lacks("date = 2026-04-03");
 }

@@ -50,6 +50,8 @@ pub(super) struct Outcome {
     pub(super) skipped: Vec<(usize, Skip)>,
     /// Rows written without consent because the consent cell was not a clear yes or no.
     pub(super) unclear: Vec<usize>,
+    /// (row, what was changed or left out of it) for rows that are written.
+    pub(super) notes: Vec<(usize, String)>,
     /// Some written row names segments.
     pub(super) segments: bool,
 }
@@ -112,6 +114,9 @@ pub(super) fn plan(
         if row.consent == Some(Answer::Unclear) {
             outcome.unclear.push(number);
         }
+        outcome
+            .notes
+            .extend(row.notes.iter().map(|note| (number, note.clone())));
         outcome.segments |= !row.segments.is_empty();
         outcome.planned.push(Planned {
             row: number,

@@ -36,6 +36,9 @@ pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: boo
             ),
         ));
     }
+    for (row, note) in &outcome.notes {
+        lines.push((*row, false, format!("row {row}: {note}")));
+    }
     for (row, skip) in &outcome.skipped {
         let (verbose, text) = match skip {
             Skip::Imported(file) => (true, format!("row {row}: already imported as {file}")),
