@@ -177,25 +177,33 @@ pub enum ImportCommand {
 
 /// The columns `kudos import shoutouts` recognises (case, `_`, `-` and spaces aside).
 const IMPORT_COLUMNS: &str = "\
-Columns recognised without --map:
-  customer      name, customer, full name, customer name, your name, author
+Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports included):
+  customer      name, customer, full name, customer name, your name, author,
+                personName
   quote         quote, testimonial, text, review, feedback, comment, comments,
-                message
-  company       company, company name, organisation, organization, business
-  role          role, title, job title, position
-  location      location, city
-  rating        rating, stars, score: a whole number 1-5, or N/5
-  date          date, submitted, submitted at, created, created at, timestamp:
-                an ISO date like 2026-03-14 (others are bad rows)
+                message, review text
+  company       company, company name, organisation, organization, business,
+                customer company, personOrganization
+  role          role, title, job title, position, job role, customer tagline,
+                personTitle
+  location      location, city, personLocation
+  rating        rating, stars, score, star rating: a number 1-5, or N/5 (decimals
+                are rounded to whole stars, halves down)
+  date          date, submitted, submitted at, created, created at, timestamp,
+                review date: ISO (2026-03-14), or a form that names one day only
+                (14.03.2026, Mar 14, 2026, 03/14/2026); others are left out
   product       product
   segments      segment, segments: separated by , or ; (New parents -> new-parents)
   tags          tag, tags: separated by , or ;
-  avatar        avatar, photo, image, picture
-  source_url    source, source url, url, link
-  source_name   source name, platform
+  avatar        avatar, photo, image, picture, avatar url, customer avatar,
+                profileImage, profile image url, personPicture
+  source_url    source, source url, url, link (a name like Google becomes source_name)
+  source_name   source name, platform, integration
   relationship  relationship (customer, free_product, employee, family, paid, affiliate)
   disclosure    disclosure
   consent       consent, permission, may publish, can publish: consent only for
                 yes, y, true, 1, x, agreed or granted
-  email         email, e-mail, email address: read, never written anywhere
+  email         email, e-mail, email address, customer email: read, never written
+                anywhere
+Approval columns (approved, is approved) are moderation, not consent: not imported.
 Other columns are ignored and listed.";

@@ -302,3 +302,83 @@ fn a_half_star_rating_or_a_us_date_dropped_the_whole_row() {
         .lacks("date = 2026-03-04")
         .lacks("date = 2026-04-03");
 }
+
+#[test]
+fn exports_of_testimonial_tools_needed_a_map_for_every_column() {
+    let exports = [
+        (
+            "Senja",
+            "customer_name,customer_email,customer_avatar,customer_company,customer_tagline,customer_url,text,rating,date,url,tags,integration,video_url,approved\n\
+             Ann Able,ann@example.com,https://img.example/ann.jpg,Able Toys,Founder,https://able.example,Lovely service.,5,2026-03-14,https://senja.example/r/1,toys,Google,,true\n",
+            "ann-able.md",
+            &[
+                "customer = \"Ann Able\"",
+                "company = \"Able Toys\"",
+                "role = \"Founder\"",
+                "rating = 5",
+                "tags = [\"toys\"]",
+                "avatar = \"https://img.example/ann.jpg\"",
+                "source_url = \"https://senja.example/r/1\"",
+                "source_name = \"Google\"",
+            ][..],
+        ),
+        (
+            "Shapo",
+            "name,title,company,message,rating,date,source,link,profileImage\n\
+             Ben Best,Buyer,Best Shop,Quick and kind.,4,2026-03-15,Facebook,https://shapo.example/r/2,https://img.example/ben.png\n",
+            "ben-best.md",
+            &[
+                "role = \"Buyer\"",
+                "company = \"Best Shop\"",
+                "rating = 4",
+                "avatar = \"https://img.example/ben.png\"",
+                "source_url = \"https://shapo.example/r/2\"",
+            ][..],
+        ),
+        (
+            "Trustmary",
+            "personName,personTitle,personOrganization,personPicture,personLocation,reviewNps,text\n\
+             Cat Cole,Owner,Cole & Co,https://img.example/cat.jpg,Leeds,9,Would buy again.\n",
+            "cat-cole.md",
+            &[
+                "role = \"Owner\"",
+                "company = \"Cole & Co\"",
+                "location = \"Leeds\"",
+                "avatar = \"https://img.example/cat.jpg\"",
+            ][..],
+        ),
+        (
+            "Feedspace",
+            "Review Text,Review Date,Star Rating,Name,Email,Job Role,Company,Profile Image URL\n\
+             Great gifts.,2026-03-16,5,Dan Dale,dan@example.com,Teacher,School,https://img.example/dan.jpg\n",
+            "dan-dale.md",
+            &[
+                "role = \"Teacher\"",
+                "rating = 5",
+                "date = 2026-03-16",
+                "avatar = \"https://img.example/dan.jpg\"",
+            ][..],
+        ),
+    ];
+    for (tool, csv, file, lines) in exports {
+        let site = Site::fixture("import/site");
+        site.write("export.csv", csv);
+        let run = site
+            .run(&["import", "shoutouts", "site/export.csv"])
+            .success()
+            .stderr_has(&format!("Recognised the columns of a {tool} export."))
+            .stderr_has("Imported 1 shout-out");
+        let text = site.read(&format!("content/shoutouts/{file}"));
+        for line in lines {
+            assert!(text.contains(line), "{tool}: no {line} in\n{text}");
+        }
+        assert!(!text.contains('@'), "{tool}: an email was written:\n{text}");
+        assert!(
+            !text.contains("\nconsent = {"),
+            "{tool}: consent from nowhere:\n{text}"
+        );
+        if tool == "Senja" {
+            run.stderr_has("Column \"approved\" is the tool's moderation flag, set by you, not the customer's consent: it is not imported as consent");
+        }
+    }
+}

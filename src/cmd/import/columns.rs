@@ -97,6 +97,7 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("customer name", Field::Customer),
     ("your name", Field::Customer),
     ("author", Field::Customer),
+    ("personname", Field::Customer),
     ("quote", Field::Quote),
     ("testimonial", Field::Quote),
     ("text", Field::Quote),
@@ -105,26 +106,35 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("comment", Field::Quote),
     ("comments", Field::Quote),
     ("message", Field::Quote),
+    ("review text", Field::Quote),
     ("company", Field::Company),
     ("company name", Field::Company),
     ("organisation", Field::Company),
     ("organization", Field::Company),
     ("business", Field::Company),
+    ("customer company", Field::Company),
+    ("personorganization", Field::Company),
     ("role", Field::Role),
     ("title", Field::Role),
     ("job title", Field::Role),
     ("position", Field::Role),
+    ("job role", Field::Role),
+    ("customer tagline", Field::Role),
+    ("persontitle", Field::Role),
     ("location", Field::Location),
     ("city", Field::Location),
+    ("personlocation", Field::Location),
     ("rating", Field::Rating),
     ("stars", Field::Rating),
     ("score", Field::Rating),
+    ("star rating", Field::Rating),
     ("date", Field::Date),
     ("submitted", Field::Date),
     ("submitted at", Field::Date),
     ("created", Field::Date),
     ("created at", Field::Date),
     ("timestamp", Field::Date),
+    ("review date", Field::Date),
     ("product", Field::Product),
     ("segment", Field::Segments),
     ("segments", Field::Segments),
@@ -134,12 +144,18 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("photo", Field::Avatar),
     ("image", Field::Avatar),
     ("picture", Field::Avatar),
+    ("avatar url", Field::Avatar),
+    ("customer avatar", Field::Avatar),
+    ("profileimage", Field::Avatar),
+    ("profile image url", Field::Avatar),
+    ("personpicture", Field::Avatar),
     ("source", Field::SourceUrl),
     ("source url", Field::SourceUrl),
     ("url", Field::SourceUrl),
     ("link", Field::SourceUrl),
     ("source name", Field::SourceName),
     ("platform", Field::SourceName),
+    ("integration", Field::SourceName),
     ("relationship", Field::Relationship),
     ("disclosure", Field::Disclosure),
     ("consent", Field::Consent),
@@ -149,7 +165,28 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("email", Field::Email),
     ("e mail", Field::Email),
     ("email address", Field::Email),
+    ("customer email", Field::Email),
 ];
+
+/// Columns that say a review was approved for display by the business: moderation, never
+/// consent, so they are read as nothing and said so.
+const MODERATION_COLUMNS: &[&str] = &["approved", "is approved"];
+
+/// The testimonial tool whose export has these (normalised) columns, for the report.
+fn recognised_tool(keys: &[String]) -> Option<&'static str> {
+    let has = |name: &str| keys.iter().any(|k| k == name);
+    if has("customer name") && has("text") && (has("integration") || has("customer avatar")) {
+        Some("Senja")
+    } else if has("personname") {
+        Some("Trustmary")
+    } else if has("review text") && has("star rating") {
+        Some("Feedspace")
+    } else if has("profileimage") && has("message") {
+        Some("Shapo")
+    } else {
+        None
+    }
+}
 
 /// A column name as it is compared: trimmed, lower case, `_`, `-` and runs of spaces
 /// all one space.
@@ -290,14 +327,41 @@ pub(super) fn resolve_columns(
             o.field.map(|f| (f, true))
         } else if let Some(field) = known_column(key) {
             Some((field, false))
+        } else if MODERATION_COLUMNS.contains(&key.as_str()) {
+            None
         } else {
             unknown.push(name.clone());
             None
         };
         chosen.push(choice);
     }
+    // A `source` column beside a link column (Shapo: `source` = "Facebook", `link` = the
+    // review) names the site: it is the source name, unless the sheet has one already.
+    let claims = |field: Field, chosen: &[Option<(Field, bool)>]| {
+        chosen
+            .iter()
+            .filter(|c| c.is_some_and(|(f, _)| f == field))
+            .count()
+    };
+    if claims(Field::SourceUrl, &chosen) > 1
+        && claims(Field::SourceName, &chosen) == 0
+        && let Some(at) = keys.iter().position(|k| k == "source")
+        && chosen[at] == Some((Field::SourceUrl, false))
+    {
+        chosen[at] = Some((Field::SourceName, false));
+    }
     let mut index = HashMap::new();
     let mut notes = Vec::new();
+    if let Some(tool) = recognised_tool(&keys) {
+        notes.push(format!("Recognised the columns of a {tool} export."));
+    }
+    for (name, key) in header.iter().zip(&keys) {
+        if MODERATION_COLUMNS.contains(&key.as_str()) {
+            notes.push(format!(
+                "Column {name:?} is the tool's moderation flag, set by you, not the customer's consent: it is not imported as consent"
+            ));
+        }
+    }
     for field in Field::ALL {
         let claimants: Vec<(usize, bool)> = chosen
             .iter()
