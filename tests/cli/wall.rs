@@ -239,3 +239,26 @@ fn shoutout_tags_that_share_a_slug_share_one_filter_page() {
         "every card its filter link promises"
     );
 }
+
+#[test]
+fn pages_showing_a_selection_dropped_the_note_when_nothing_was_rated() {
+    let site = Site::fixture("basic");
+    site.edit("content/shoutouts/ada-lovelace.md", "rating = 5\n", "");
+    for file in site.files_ending("content/shoutouts", ".md") {
+        let path = format!("content/shoutouts/{file}");
+        let text = site.read(&path);
+        let unrated: String = text
+            .lines()
+            .filter(|l| !l.starts_with("rating"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        site.write(&path, unrated);
+    }
+    site.build().success();
+    site.file("public/index.html")
+        .lacks("Rated ")
+        .contains("These are a selection: <a href=\"/shoutouts/\">read all");
+    site.file("public/shoutouts/for/regulars/index.html")
+        .lacks("Rated ")
+        .contains("This page shows a selection: <a href=\"/shoutouts/\">see every shout-out</a>.");
+}
