@@ -563,6 +563,43 @@ fn mean(values: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
+/// `og:locale` wants `ll_CC` (`en_GB`), `language` is a BCP 47 tag (`en-GB`, `de`): the
+/// region given, or the one a bare language is most often meant with.
+pub fn og_locale(language: &str) -> String {
+    let mut parts = language.split(['-', '_']).filter(|p| !p.is_empty());
+    let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
+    let region = parts
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_uppercase);
+    let region = region.unwrap_or_else(|| {
+        let usual = match lang.as_str() {
+            "en" => "US",
+            "ja" => "JP",
+            "sv" => "SE",
+            "da" => "DK",
+            "nb" | "nn" | "no" => "NO",
+            "cs" => "CZ",
+            "el" => "GR",
+            "ko" => "KR",
+            "zh" => "CN",
+            "uk" => "UA",
+            "he" => "IL",
+            "hi" => "IN",
+            "vi" => "VN",
+            "ar" => "SA",
+            "ga" => "IE",
+            "cy" => "GB",
+            _ => "",
+        };
+        if usual.is_empty() {
+            lang.to_ascii_uppercase()
+        } else {
+            usual.to_string()
+        }
+    });
+    format!("{lang}_{region}")
+}
+
 /// What every page's `<head>` needs, computed per page so `base.html` stays simple.
 #[derive(Debug, Clone, Serialize)]
 pub struct HeadView {
@@ -672,6 +709,16 @@ mod tests {
             [(1, false), (998, true), (999, false), (1000, false)]
         );
         assert_eq!(page_window(2, 3, |n| n.to_string())[1].url, "2");
+    }
+
+    #[test]
+    fn og_locales_are_language_underscore_region() {
+        assert_eq!(og_locale("en-GB"), "en_GB");
+        assert_eq!(og_locale("en"), "en_US");
+        assert_eq!(og_locale("de"), "de_DE");
+        assert_eq!(og_locale("pt-br"), "pt_BR");
+        assert_eq!(og_locale("zh-Hant-TW"), "zh_TW");
+        assert_eq!(og_locale("sv"), "sv_SE");
     }
 
     #[test]

@@ -225,6 +225,10 @@ pub(super) fn site_value(
     );
     map.insert("wall_url".into(), Value::from(urls.url(&site.wall_path())));
     map.insert(
+        "og_locale".into(),
+        Value::from(super::context::og_locale(&site.config.language)),
+    );
+    map.insert(
         "shoutouts_feed_url".into(),
         Value::from(urls.url(&format!("{}atom.xml", site.wall_path()))),
     );

@@ -215,3 +215,16 @@ fn segment_landing_page_listed_every_post_and_shoutout() {
     site.file("public/for/grandparents/index.html")
         .contains("Read every shout-out");
 }
+
+#[test]
+fn og_locale_was_a_language_tag_instead_of_ll_cc() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    site.file("public/index.html")
+        .contains("<meta property=\"og:locale\" content=\"en_GB\">")
+        .contains("<html lang=\"en-GB\"");
+    site.edit("kudos.toml", "language = \"en-GB\"", "language = \"de\"");
+    site.build().success();
+    site.file("public/index.html")
+        .contains("<meta property=\"og:locale\" content=\"de_DE\">");
+}
