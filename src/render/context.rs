@@ -615,6 +615,10 @@ pub struct HeadView {
     pub image: Option<String>,
     /// Ask search engines not to index.
     pub noindex: bool,
+    /// A post's `article:published_time` (RFC 3339).
+    pub published: Option<String>,
+    /// A post's `article:modified_time`: `updated`, else its date.
+    pub modified: Option<String>,
 }
 
 /// One listing page of posts.

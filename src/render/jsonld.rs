@@ -1,4 +1,5 @@
-//! schema.org JSON-LD for shout-outs about a product.
+//! schema.org JSON-LD: `BlogPosting` for posts, and reviews for shout-outs about a
+//! product.
 //!
 //! Only rated customer shout-outs with a `product` get review markup (the visibility
 //! decision's `review`): search engines treat reviews of the business itself as
@@ -8,7 +9,40 @@
 
 use serde_json::{Value, json};
 
-use super::context::{ProductStats, ShoutoutView};
+use super::context::{PageView, ProductStats, ShoutoutView};
+
+/// A post's `BlogPosting`, from the values its page shows: headline, dates, authors (the
+/// site when it names none), image, publisher and the page it is the main entity of.
+pub fn for_post(view: &PageView, site_title: &str, home: &str) -> Option<String> {
+    let authors: Vec<Value> = if view.authors.is_empty() {
+        vec![json!({ "@type": "Organization", "name": site_title, "url": home })]
+    } else {
+        view.authors
+            .iter()
+            .map(|name| json!({ "@type": "Person", "name": name }))
+            .collect()
+    };
+    let mut post = json!({
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": view.title,
+        "url": view.permalink,
+        "mainEntityOfPage": { "@type": "WebPage", "@id": view.permalink },
+        "author": authors,
+        "publisher": { "@type": "Organization", "name": site_title, "url": home },
+    });
+    if let Some(date) = &view.date {
+        post["datePublished"] = json!(date);
+        post["dateModified"] = json!(view.updated.as_ref().unwrap_or(date));
+    }
+    if let Some(image) = &view.image {
+        post["image"] = json!([image]);
+    }
+    if let Some(description) = view.description {
+        post["description"] = json!(description);
+    }
+    script_safe(&post)
+}
 
 /// A `Review` of `card`'s product.
 fn review(card: &ShoutoutView) -> Value {
@@ -75,8 +109,13 @@ pub fn for_cards(cards: &[&ShoutoutView], products: &[ProductStats]) -> Option<S
         }
         _ => json!({ "@context": "https://schema.org", "@graph": shown }),
     };
-    let json = serde_json::to_string(&document).ok()?;
-    // Nothing in the JSON may close or comment out the surrounding <script> element.
+    script_safe(&document)
+}
+
+/// `document` as JSON that nothing in it can close or comment out the surrounding
+/// `<script>` element with.
+fn script_safe(document: &Value) -> Option<String> {
+    let json = serde_json::to_string(document).ok()?;
     Some(
         json.replace('<', "\\u003c")
             .replace('>', "\\u003e")

@@ -412,6 +412,8 @@ impl Renderer {
             og_type,
             image: None,
             noindex: false,
+            published: None,
+            modified: None,
         }
     }
 }

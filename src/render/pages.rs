@@ -40,6 +40,17 @@ impl Renderer {
             og,
         );
         head.image = view.image.clone();
+        if is_post {
+            head.published = view.date.clone();
+            head.modified = view.updated.clone().or_else(|| view.date.clone());
+            if variant.is_none() {
+                let home = self.urls.permalink("/");
+                ctx.insert(
+                    "jsonld",
+                    &jsonld::for_post(&view, &site.config.title, &home),
+                );
+            }
+        }
         if let Some(seg) = variant {
             let segment = &site.segments[seg];
             // A hidden segment's audience must not find it through its variants either.

@@ -228,3 +228,61 @@ fn og_locale_was_a_language_tag_instead_of_ll_cc() {
     site.file("public/index.html")
         .contains("<meta property=\"og:locale\" content=\"de_DE\">");
 }
+
+/// The JSON-LD document of a page (the first `application/ld+json` script).
+fn json_ld(html: &str) -> serde_json::Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("the page has JSON-LD") + open.len();
+    let end = start + html[start..].find("</script>").expect("the script ends");
+    serde_json::from_str(&html[start..end]).expect("the JSON-LD parses")
+}
+
+#[test]
+fn posts_had_no_blogposting_markup_or_article_times() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/posts/hello.md",
+        "description = ",
+        "authors = [\"Ada Quill\", \"Bo Rivers\"]\nupdated = 2025-02-01\ndescription = ",
+    );
+    site.build().success();
+    let page = site.read("public/posts/hello/index.html");
+    assert!(
+        page.contains(
+            "<meta property=\"article:published_time\" content=\"2025-01-10T00:00:00Z\">"
+        )
+    );
+    assert!(
+        page.contains("<meta property=\"article:modified_time\" content=\"2025-02-01T00:00:00Z\">")
+    );
+    let doc = json_ld(&page);
+    // Google's BlogPosting properties: @type, headline, dates (ISO 8601), author with
+    // @type and name, and here publisher and mainEntityOfPage.
+    assert_eq!(doc["@context"], "https://schema.org");
+    assert_eq!(doc["@type"], "BlogPosting");
+    assert_eq!(doc["headline"], "Hello, world");
+    assert!(doc["headline"].as_str().unwrap().chars().count() <= 110);
+    assert_eq!(doc["datePublished"], "2025-01-10T00:00:00Z");
+    assert_eq!(doc["dateModified"], "2025-02-01T00:00:00Z");
+    assert_eq!(
+        doc["author"],
+        serde_json::json!([
+            {"@type": "Person", "name": "Ada Quill"},
+            {"@type": "Person", "name": "Bo Rivers"}
+        ])
+    );
+    assert_eq!(doc["publisher"]["@type"], "Organization");
+    assert_eq!(doc["publisher"]["name"], "Fixture Shop");
+    assert_eq!(
+        doc["mainEntityOfPage"]["@id"],
+        "https://example.com/posts/hello/"
+    );
+    assert_eq!(doc["description"], "The first post of the fixture shop.");
+    // A post without authors is by the site; pages get no BlogPosting.
+    let second = json_ld(&site.read("public/posts/second/index.html"));
+    assert_eq!(second["author"][0]["@type"], "Organization");
+    assert_eq!(second["author"][0]["name"], "Fixture Shop");
+    let about = site.read("public/about/index.html");
+    assert!(!about.contains("BlogPosting"));
+    assert!(!about.contains("article:published_time"));
+}
