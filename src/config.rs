@@ -39,6 +39,8 @@ pub struct Config {
     pub segments: SegmentsConfig,
     /// `[posts]`
     pub posts: PostsConfig,
+    /// `[related]`
+    pub related: RelatedConfig,
     /// `[deploy]`
     pub deploy: DeployConfig,
     /// Anything the user wants in templates, as `config.extra`.
@@ -133,6 +135,20 @@ impl Default for PostsConfig {
     }
 }
 
+/// `[related]`: the posts each post suggests next.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    /// Related posts per post; 0 switches them off.
+    pub limit: usize,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig { limit: 3 }
+    }
+}
+
 /// `[deploy]`: where the site is published, so the build writes that host's own files.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -194,6 +210,7 @@ impl Default for Config {
             shoutouts: ShoutoutsConfig::default(),
             segments: SegmentsConfig::default(),
             posts: PostsConfig::default(),
+            related: RelatedConfig::default(),
             deploy: DeployConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),

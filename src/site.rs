@@ -98,6 +98,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// For each segment (same order as `segments`), its posts, newest first.
     pub segment_posts: Vec<Vec<usize>>,
+    /// For each post, the posts it suggests next (see [`related_posts`]).
+    pub related: Vec<Vec<usize>>,
     /// For each segment, its shout-outs: the page's featured ones first, then the rest.
     pub segment_shoutouts: Vec<Vec<usize>>,
     /// Files under `content/` copied as they are.
@@ -300,6 +302,7 @@ impl Site {
         let tags = collect_tags(&posts, slugs);
         errors.extend(tag_clashes(&posts, &shoutouts, &segments, slugs));
         let segment_posts = segment_post_lists(&segments, &posts);
+        let related = related_posts(posts.len(), &tags, &segment_posts, config.related.limit);
         let segment_shoutouts = segment_shoutout_lists(&segments, &shoutouts, &shoutout_at, slugs);
 
         let mut by_content_path = FxHashMap::default();
@@ -332,6 +335,7 @@ impl Site {
             segments,
             tags,
             segment_posts,
+            related,
             segment_shoutouts,
             assets,
             by_content_path,
@@ -823,7 +827,7 @@ fn collect_tags(posts: &[Arc<Page>], slugs: SlugStyle) -> Vec<Tag> {
                     let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
                         tags.push(Tag {
                             name: name.clone(),
-                            path: format!("/tags/{slug}/"),
+                            path: UrlPath::page("tags").join_page(&slug).into(),
                             slug,
                             posts: Vec::new(),
                         });
@@ -904,6 +908,66 @@ fn segment_shoutout_lists(
 }
 
 /// For each segment, its posts (newest first), in one pass over the posts.
+/// For each of `count` posts, up to `limit` others that share the most tags and segments
+/// with it, the newest first among equals; posts that share nothing are never related.
+/// Counted through the tags' and segments' own post lists, so the work grows with those
+/// lists, not with the square of the site.
+fn related_posts(
+    count: usize,
+    tags: &[Tag],
+    segment_posts: &[Vec<usize>],
+    limit: usize,
+) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
+    if limit == 0 {
+        return vec![Vec::new(); count];
+    }
+    let mut groups: Vec<Vec<&[usize]>> = vec![Vec::new(); count];
+    for list in tags
+        .iter()
+        .map(|t| t.posts.as_slice())
+        .chain(segment_posts.iter().map(Vec::as_slice))
+    {
+        for &post in list {
+            groups[post].push(list);
+        }
+    }
+    groups
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (vec![0u32; count], Vec::new()),
+            |(shared, touched), (post, lists)| {
+                for list in lists {
+                    for &other in *list {
+                        if other != post {
+                            if shared[other] == 0 {
+                                touched.push(other);
+                            }
+                            shared[other] += 1;
+                        }
+                    }
+                }
+                let mut scored: Vec<(u32, usize)> = touched
+                    .iter()
+                    .map(|&other| (shared[other], other))
+                    .collect();
+                for &other in touched.iter() {
+                    shared[other] = 0;
+                }
+                touched.clear();
+                // More shared first; posts are newest first, so a lower index is newer.
+                scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                scored
+                    .into_iter()
+                    .take(limit)
+                    .map(|(_, other)| other)
+                    .collect()
+            },
+        )
+        .collect()
+}
+
 fn segment_post_lists(segments: &[Arc<Segment>], posts: &[Arc<Page>]) -> Vec<Vec<usize>> {
     let index: FxHashMap<&str, usize> = segments
         .iter()

@@ -40,6 +40,9 @@ impl Renderer {
             og,
         );
         head.image = view.image.clone();
+        if let ItemRef::Post(i) = item {
+            ctx.insert_value("related", self.post_values(&site.related[i]));
+        }
         if is_post {
             head.published = view.date.clone();
             head.modified = view.updated.clone().or_else(|| view.date.clone());

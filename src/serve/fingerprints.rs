@@ -297,6 +297,7 @@ impl SiteFingerprints {
             Route::Post(i) => {
                 fp.posts[*i].hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
+                posts(&mut site.related[*i].iter().copied(), &mut hasher);
             }
             Route::Page(i) => {
                 fp.pages[*i].hash(&mut hasher);
@@ -304,7 +305,10 @@ impl SiteFingerprints {
             }
             Route::Variant(item, seg) => {
                 match item {
-                    ItemRef::Post(i) => fp.posts[*i].hash(&mut hasher),
+                    ItemRef::Post(i) => {
+                        fp.posts[*i].hash(&mut hasher);
+                        posts(&mut site.related[*i].iter().copied(), &mut hasher);
+                    }
                     ItemRef::Page(i) => fp.pages[*i].hash(&mut hasher),
                     _ => {}
                 }

@@ -286,3 +286,57 @@ fn posts_had_no_blogposting_markup_or_article_times() {
     assert!(!about.contains("BlogPosting"));
     assert!(!about.contains("article:published_time"));
 }
+
+/// The links of a post page's "Related posts" list.
+fn related(site: &Site, page: &str) -> Vec<String> {
+    let html = site.read(page);
+    let Some(start) = html.find("id=\"related-heading\"") else {
+        return Vec::new();
+    };
+    let section = &html[start..start + html[start..].find("</section>").expect("section ends")];
+    section
+        .match_indices("<a href=\"")
+        .map(|(at, open)| {
+            let rest = &section[at + open.len()..];
+            rest[..rest.find('"').expect("the href ends")].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn posts_suggested_no_related_posts() {
+    let site = Site::fixture("basic");
+    let post = |slug: &str, date: &str, tags: &str, segments: &str| {
+        site.write(
+            &format!("content/posts/{slug}.md"),
+            format!(
+                "+++\ntitle = \"{slug}\"\ndate = {date}\ntags = [{tags}]\nsegments = [{segments}]\n+++\nText.\n"
+            ),
+        );
+    };
+    // hello: tags news, Workshop Life; segment regulars.
+    post("both", "2025-04-01", "\"news\", \"workshop-life\"", "");
+    post("news-only", "2025-05-01", "\"news\"", "");
+    post("regular", "2025-06-01", "", "\"regulars\"");
+    post("alone", "2025-07-01", "\"elsewhere\"", "");
+    site.build().success();
+    // Most shared (tags and segments) first, then the newest; never itself, never one
+    // that shares nothing; three at most by default.
+    assert_eq!(
+        related(&site, "public/posts/hello/index.html"),
+        // `second` shares `news` too, but is older than both of those.
+        ["/posts/both/", "/posts/regular/", "/posts/news-only/"]
+    );
+    assert!(related(&site, "public/posts/alone/index.html").is_empty());
+    site.file("public/posts/alone/index.html")
+        .lacks("Related posts");
+    site.write(
+        "kudos.toml",
+        format!("{}\n[related]\nlimit = 1\n", site.read("kudos.toml")),
+    );
+    site.build().success();
+    assert_eq!(
+        related(&site, "public/posts/hello/index.html"),
+        ["/posts/both/"]
+    );
+}
