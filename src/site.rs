@@ -932,8 +932,10 @@ fn related_posts(
             groups[post].push(list);
         }
     }
+    // Each split of the work gets its own counters: few splits, so few allocations.
     groups
         .par_iter()
+        .with_min_len(512)
         .enumerate()
         .map_init(
             || (vec![0u32; count], Vec::new()),
@@ -957,12 +959,14 @@ fn related_posts(
                 }
                 touched.clear();
                 // More shared first; posts are newest first, so a lower index is newer.
-                scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                scored
-                    .into_iter()
-                    .take(limit)
-                    .map(|(_, other)| other)
-                    .collect()
+                // Only the best `limit` need sorting: select them first.
+                let best = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+                if scored.len() > limit {
+                    scored.select_nth_unstable_by(limit - 1, best);
+                    scored.truncate(limit);
+                }
+                scored.sort_unstable_by(best);
+                scored.into_iter().map(|(_, other)| other).collect()
             },
         )
         .collect()
