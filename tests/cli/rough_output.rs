@@ -289,18 +289,7 @@ fn posts_had_no_blogposting_markup_or_article_times() {
 
 /// The links of a post page's "Related posts" list.
 fn related(site: &Site, page: &str) -> Vec<String> {
-    let html = site.read(page);
-    let Some(start) = html.find("id=\"related-heading\"") else {
-        return Vec::new();
-    };
-    let section = &html[start..start + html[start..].find("</section>").expect("section ends")];
-    section
-        .match_indices("<a href=\"")
-        .map(|(at, open)| {
-            let rest = &section[at + open.len()..];
-            rest[..rest.find('"').expect("the href ends")].to_string()
-        })
-        .collect()
+    crate::common::section_links(&site.read(page), "related-heading")
 }
 
 #[test]

@@ -21,17 +21,7 @@ fn built() -> (Site, Tree) {
 
 /// The post links in a segment page's "Posts: ..." section (none without one).
 fn segment_posts(html: &str) -> Vec<String> {
-    let Some(start) = html.find("id=\"segment-posts\"") else {
-        return Vec::new();
-    };
-    let section = &html[start..start + html[start..].find("</section>").expect("section ends")];
-    section
-        .match_indices("<a href=\"")
-        .map(|(at, open)| {
-            let rest = &section[at + open.len()..];
-            rest[..rest.find('"').expect("the href ends")].to_string()
-        })
-        .collect()
+    crate::common::section_links(html, "segment-posts")
 }
 
 #[test]

@@ -432,3 +432,19 @@ pub fn parse_feed(site: &Site, relative: &str) -> feed_rs::model::Feed {
         )
     })
 }
+
+/// The `href`s of the links in the section of `html` that holds the element with `id`
+/// (up to its `</section>`); none when there is no such element.
+pub fn section_links(html: &str, id: &str) -> Vec<String> {
+    let Some(start) = html.find(&format!("id=\"{id}\"")) else {
+        return Vec::new();
+    };
+    let section = &html[start..start + html[start..].find("</section>").expect("section ends")];
+    section
+        .match_indices("<a href=\"")
+        .map(|(at, open)| {
+            let rest = &section[at + open.len()..];
+            rest[..rest.find('"').expect("the href ends")].to_string()
+        })
+        .collect()
+}
