@@ -753,9 +753,13 @@ fn names_html_file(path: &str) -> bool {
     last.len() > ".html".len() && (last.ends_with(".html") || last.ends_with(".htm"))
 }
 
+/// The longest folder name (in bytes) common file systems allow.
+const MAX_FOLDER_NAME: usize = 255;
+
 /// Two tags spelled differently (beyond case, spaces, `-` and `_`) whose slugs are the same
 /// would silently share one page ("C++" and "c" are both `/tags/c/`): an error at the
-/// second spelling, naming the first and where it is.
+/// second spelling, naming the first and where it is. A tag whose slug is too long to be a
+/// folder name is an error at its line too, not a failed write after rendering.
 fn tag_clashes(
     posts: &[Arc<Page>],
     shoutouts: &[Arc<Shoutout>],
@@ -776,9 +780,27 @@ fn tag_clashes(
     let mut first: FxHashMap<String, (String, &str, &Source)> = FxHashMap::default();
     let mut reported: FxHashSet<(String, String)> = FxHashSet::default();
     let mut errors = Vec::new();
+    let mut too_long: FxHashSet<String> = FxHashSet::default();
     for (source, tags) in tagged {
         for name in tags {
             let slug = slugs.slugify(name);
+            // The slug is a folder name (`tags/<slug>/`), and file systems take 255 bytes.
+            if slug.len() > MAX_FOLDER_NAME && too_long.insert(slug.clone()) {
+                let shown: String = name.chars().take(20).collect();
+                errors.push(
+                    at_value(
+                        source,
+                        "tags",
+                        name,
+                        format!(
+                            "tag \"{shown}…\" makes a folder name of {} bytes, and file systems allow {MAX_FOLDER_NAME}",
+                            slug.len()
+                        ),
+                    )
+                    .with_help("shorten the tag"),
+                );
+                continue;
+            }
             let key = loose(name);
             let (first_key, first_name, first_source) = first
                 .entry(slug.clone())

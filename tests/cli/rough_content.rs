@@ -223,3 +223,19 @@ fn a_static_folder_that_is_a_symlink_out_of_the_site_was_followed() {
     site.build().success().stderr_lacks("symbolic link");
     site.file("public/private.txt").contains("fine to publish");
 }
+
+#[test]
+fn a_very_long_non_latin_tag_failed_with_an_io_error_naming_no_line() {
+    let site = Site::fixture("basic");
+    let long = "日本語".repeat(30); // 90 letters, 270 bytes as a folder name
+    site.write(
+        "content/posts/long.md",
+        format!("+++\ntitle = \"Long\"\ndate = 2025-01-05\ntags = [\"{long}\"]\n+++\n\nText.\n"),
+    );
+    site.build()
+        .code(1)
+        .stderr_has("error: content/posts/long.md:4:")
+        .stderr_has("makes a folder name of 270 bytes, and file systems allow 255")
+        .stderr_has("help: shorten the tag");
+    assert!(!site.path("public").exists());
+}
