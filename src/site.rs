@@ -781,24 +781,20 @@ fn tag_clashes(
     let mut reported: FxHashSet<(String, String)> = FxHashSet::default();
     let mut errors = Vec::new();
     let mut too_long: FxHashSet<String> = FxHashSet::default();
+    let at_tag = |source: &Source, name: &str, message: String, help: &str| {
+        at_value(source, "tags", name, message).with_help(help)
+    };
     for (source, tags) in tagged {
         for name in tags {
             let slug = slugs.slugify(name);
             // The slug is a folder name (`tags/<slug>/`), and file systems take 255 bytes.
             if slug.len() > MAX_FOLDER_NAME && too_long.insert(slug.clone()) {
                 let shown: String = name.chars().take(20).collect();
-                errors.push(
-                    at_value(
-                        source,
-                        "tags",
-                        name,
-                        format!(
-                            "tag \"{shown}…\" makes a folder name of {} bytes, and file systems allow {MAX_FOLDER_NAME}",
-                            slug.len()
-                        ),
-                    )
-                    .with_help("shorten the tag"),
+                let message = format!(
+                    "tag \"{shown}…\" makes a folder name of {} bytes, and file systems allow {MAX_FOLDER_NAME}",
+                    slug.len()
                 );
+                errors.push(at_tag(source, name, message, "shorten the tag"));
                 continue;
             }
             let key = loose(name);
@@ -808,18 +804,13 @@ fn tag_clashes(
             if *first_key == key || !reported.insert((slug.clone(), key)) {
                 continue;
             }
-            errors.push(
-                at_value(
-                    source,
-                    "tags",
-                    name,
-                    format!(
-                        "tag \"{name}\" and tag \"{first_name}\" (in {}) both become the slug `{slug}`, so they would share one page",
-                        first_source.path.display()
-                    ),
-                )
-                .with_help("spell them the same way if they are one tag, or rename one so their slugs differ"),
+            let message = format!(
+                "tag \"{name}\" and tag \"{first_name}\" (in {}) both become the slug `{slug}`, so they would share one page",
+                first_source.path.display()
             );
+            let help =
+                "spell them the same way if they are one tag, or rename one so their slugs differ";
+            errors.push(at_tag(source, name, message, help));
         }
     }
     errors
