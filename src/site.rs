@@ -116,6 +116,9 @@ pub struct Site {
     /// Content paths of files that could not be loaded (always empty in a site that
     /// resolved without errors): a link to one is not reported as broken a second time.
     pub unloaded: FxHashSet<String>,
+    /// Every output file ([`routes`]), listed once: URL clashes are checked over it and
+    /// every command renders from it. Edits that `serve` patches in leave it as it is.
+    pub routes: Vec<Route>,
 }
 
 impl Site {
@@ -343,8 +346,10 @@ impl Site {
             hidden_shoutouts,
             warnings,
             unloaded,
+            routes: Vec::new(),
         };
         site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
+        site.routes = site.list_routes();
         errors.extend(site.url_clashes());
         if site.config.base_url.origin().is_empty() {
             site.warnings.push(
@@ -478,10 +483,8 @@ impl Site {
     /// feeds), or two files claiming one path. Reported at the later claim.
     fn url_clashes(&self) -> Vec<SourceError> {
         let listing = Path::new("(generated listing)");
-        let (generated, mut claimed): (Vec<Route>, Vec<Route>) = self
-            .routes()
-            .into_iter()
-            .partition(|r| r.owner(self).is_none());
+        let (generated, mut claimed): (Vec<&Route>, Vec<&Route>) =
+            self.routes.iter().partition(|r| r.owner(self).is_none());
         // Claims are weighed page by page (its URL, its aliases, its variants), then
         // shout-outs, then segments, so the same file is named first in every run.
         let item_order = |item: &ItemRef| match item {

@@ -174,7 +174,7 @@ impl Renderer {
 
     /// Every route of the site (see [`Site::routes`]).
     pub fn jobs(&self) -> Vec<Route> {
-        self.site.routes()
+        self.site.routes.clone()
     }
 
     /// The file below the output folder that `route` writes.

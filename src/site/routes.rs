@@ -162,8 +162,9 @@ pub fn variants(site: &Site) -> Vec<(ItemRef, usize)> {
 }
 
 impl Site {
-    /// Every route of the site, in a fixed order.
-    pub fn routes(&self) -> Vec<Route> {
+    /// Every route of the site, in a fixed order: what resolving stores in
+    /// [`Site::routes`] once the rest of the site is settled.
+    pub(super) fn list_routes(&self) -> Vec<Route> {
         let mut routes = vec![Route::Home, Route::NotFound, Route::Sitemap, Route::Robots];
         let feeds = &self.config.feeds;
         let blog = self.config.posts.enabled;
@@ -233,7 +234,7 @@ mod tests {
     const SHOUTOUT: &str = "+++\ncustomer = \"Ada\"\ntags = [\"toys\"]\nsegments = [\"parents\"]\nconsent = { date = 2025-01-01, scope = [\"quote\", \"name\"] }\n+++\nLovely.\n";
 
     fn table(site: &Site) -> Vec<(String, String, String, Option<String>)> {
-        site.routes()
+        site.routes
             .iter()
             .map(|r| {
                 (
