@@ -100,7 +100,6 @@ pub struct Walked {
     pub files: Vec<PathBuf>,
     /// One warning per link that was not followed.
     pub skipped: Vec<SourceError>,
-    linked_folders: usize,
 }
 
 /// The files below `dir` (none if it is missing), following links as the module says.
@@ -115,6 +114,7 @@ pub fn walk(dir: &Path, bounds: &SiteBounds, dotfiles: Dotfiles) -> Result<Walke
         bounds,
         dotfiles,
         walking: Vec::new(),
+        linked_folders: 0,
         walked: &mut walked,
     };
     match bounds.follow(dir, &[]) {
@@ -133,6 +133,8 @@ struct Walk<'a> {
     bounds: &'a SiteBounds,
     dotfiles: Dotfiles,
     walking: Vec<PathBuf>,
+    /// Linked folders followed so far (see [`MAX_LINKED_FOLDERS`]).
+    linked_folders: usize,
     walked: &'a mut Walked,
 }
 
@@ -159,12 +161,12 @@ impl Walk<'_> {
             let bounds = self.bounds;
             match bounds.follow(entry.path(), &self.walking) {
                 Ok(Followed::File) => self.walked.files.push(entry.into_path()),
-                Ok(Followed::Folder(_)) if self.walked.linked_folders >= MAX_LINKED_FOLDERS => {
+                Ok(Followed::Folder(_)) if self.linked_folders >= MAX_LINKED_FOLDERS => {
                     let why = format!("more than {MAX_LINKED_FOLDERS} linked folders in one walk");
                     self.walked.skipped.push(bounds.skipped(entry.path(), &why));
                 }
                 Ok(Followed::Folder(real)) => {
-                    self.walked.linked_folders += 1;
+                    self.linked_folders += 1;
                     self.walking.push(real);
                     self.descend(entry.path())?;
                     self.walking.pop();
@@ -207,7 +209,25 @@ pub fn is_leftover(name: &str) -> bool {
         )
 }
 
-fn skips(name: &str, dotfiles: Dotfiles) -> bool {
+impl Dotfiles {
+    /// How the folder at `relative` (below the site root) is read: `static/` and a
+    /// theme's `static/` are published with their dotfiles, every other folder without.
+    pub fn of(relative: &Path) -> Dotfiles {
+        let parts: Vec<_> = relative
+            .components()
+            .take(3)
+            .map(|c| c.as_os_str())
+            .collect();
+        match parts.as_slice() {
+            [first, ..] if *first == "static" => Dotfiles::Keep,
+            [first, _, third] if *first == "themes" && *third == "static" => Dotfiles::Keep,
+            _ => Dotfiles::Skip,
+        }
+    }
+}
+
+/// Whether a walk that treats dotfiles as `dotfiles` skips the file or folder `name`.
+pub fn skips(name: &str, dotfiles: Dotfiles) -> bool {
     match dotfiles {
         Dotfiles::Skip => is_ignored(name),
         Dotfiles::Keep => is_leftover(name),

@@ -15,7 +15,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::error::{Error, Result};
-use crate::walk::{is_ignored, is_leftover};
+use crate::walk::{Dotfiles, skips};
 
 /// How long a burst of events may last before it is handled.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -137,15 +137,11 @@ fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
         first.as_ref(),
         "content" | "templates" | "themes" | "static" | "kudos.toml"
     );
-    // Read as the walk reads each folder: `static/` keeps its dotfiles.
-    let skipped = if first == "static" {
-        is_leftover
-    } else {
-        is_ignored
-    };
+    // Read as the walk reads each folder: static folders keep their dotfiles.
+    let dotfiles = Dotfiles::of(relative);
     in_site
         && !relative.components().any(|c| {
-            skipped(&c.as_os_str().to_string_lossy())
+            skips(&c.as_os_str().to_string_lossy(), dotfiles)
                 || c.as_os_str().to_string_lossy().starts_with(".kudos-")
         })
 }
@@ -173,6 +169,23 @@ mod tests {
             root,
             out,
             Path::new("/site/content/posts/.a.md.swp")
+        ));
+        // Static folders are published with their dotfiles, so saves there count.
+        for published in [
+            "/site/static/.well-known/security.txt",
+            "/site/themes/shop/static/.nojekyll",
+        ] {
+            assert!(is_relevant(root, out, Path::new(published)), "{published}");
+        }
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/content/.notes.md")
+        ));
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/static/.git/config")
         ));
         assert!(!is_relevant(
             root,
