@@ -13,57 +13,44 @@ impl Renderer {
     /// everywhere, and the feed of what the page lists (a tag, a segment, the wall).
     pub(super) fn advertised_feeds(&self, route: &Route) -> Vec<FeedLink> {
         let site = &*self.site;
-        let feeds = &site.config.feeds;
-        let title = &site.config.title;
-        let link = |on: bool, route: Route, kind: &'static str, title: String| {
-            on.then(|| FeedLink {
+        const ATOM: &str = "application/atom+xml";
+        let link = |feed: Route, kind: &'static str, suffix: &str| {
+            feed.switched_on(&site.config).then(|| FeedLink {
                 kind,
-                title,
-                url: self.urls.url(&route.url_path(site)),
+                title: format!("{}{suffix}", self.feed_title(&feed)),
+                url: self.urls.url(&feed.url_path(site)),
             })
         };
-        const ATOM: &str = "application/atom+xml";
         let own = match route {
-            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => link(
-                feeds.atom,
-                Route::ShoutoutsAtom,
-                ATOM,
-                format!("{title}: shout-outs"),
-            ),
-            Route::Tag(i, _) => link(
-                feeds.tags,
-                Route::TagAtom(*i),
-                ATOM,
-                format!("{title}: posts tagged “{}”", site.tags[*i].name),
-            ),
-            Route::Segment(i) => link(
-                feeds.segments,
-                Route::SegmentAtom(*i),
-                ATOM,
-                format!("{title}: {}", site.segments[*i].meta.title),
-            ),
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => {
+                link(Route::ShoutoutsAtom, ATOM, "")
+            }
+            Route::Tag(i, _) => link(Route::TagAtom(*i), ATOM, ""),
+            Route::Segment(i) => link(Route::SegmentAtom(*i), ATOM, ""),
             _ => None,
         };
-        let blog = site.config.posts.enabled;
         [
-            link(feeds.atom && blog, Route::Atom, ATOM, title.clone()),
-            link(
-                feeds.rss && blog,
-                Route::Rss,
-                "application/rss+xml",
-                format!("{title} (RSS)"),
-            ),
-            link(
-                feeds.json && blog,
-                Route::JsonFeed,
-                "application/feed+json",
-                format!("{title} (JSON Feed)"),
-            ),
+            link(Route::Atom, ATOM, ""),
+            link(Route::Rss, "application/rss+xml", " (RSS)"),
+            link(Route::JsonFeed, "application/feed+json", " (JSON Feed)"),
             own,
         ]
         .into_iter()
         .flatten()
         .collect()
+    }
+
+    /// The title of the feed at `route`, as the feed itself and every page advertising
+    /// it say it.
+    pub(super) fn feed_title(&self, route: &Route) -> String {
+        let site = &*self.site;
+        let title = &site.config.title;
+        match route {
+            Route::TagAtom(i) => format!("{title}: posts tagged “{}”", site.tags[*i].name),
+            Route::SegmentAtom(i) => format!("{title}: {}", site.segments[*i].meta.title),
+            Route::ShoutoutsAtom => format!("{title}: shout-outs"),
+            _ => title.clone(),
+        }
     }
 
     /// The posts at `indices` (newest first), whole, up to the feed limit.

@@ -318,23 +318,21 @@ impl Renderer {
             }
             Route::Atom | Route::Rss | Route::JsonFeed => {
                 ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("feed_title", &site.config.title);
+                ctx.insert("feed_title", &self.feed_title(job));
                 ctx.insert("feed_alternate", &self.urls.permalink("/"));
                 ctx.insert("entries", &self.feed_entries(0..site.posts.len()));
             }
             Route::TagAtom(i) => {
                 let tag = &site.tags[*i];
-                let title = format!("{}: posts tagged “{}”", site.config.title, tag.name);
                 ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("feed_title", &title);
+                ctx.insert("feed_title", &self.feed_title(job));
                 ctx.insert("feed_alternate", &self.urls.permalink(&tag.path));
                 ctx.insert("entries", &self.feed_entries(tag.posts.iter().copied()));
             }
             Route::SegmentAtom(i) => {
                 let segment = &site.segments[*i];
-                let title = format!("{}: {}", site.config.title, segment.meta.title);
                 ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("feed_title", &title);
+                ctx.insert("feed_title", &self.feed_title(job));
                 ctx.insert("feed_alternate", &self.urls.permalink(&segment.path));
                 let posts = site.segment_posts[*i].iter().copied();
                 ctx.insert("entries", &self.feed_entries(posts));

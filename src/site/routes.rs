@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::{ItemRef, Site};
+use crate::config::Config;
 use crate::url::UrlPath;
 
 /// One output file to render.
@@ -96,6 +97,22 @@ impl Route {
         }
     }
 
+    /// Whether `[feeds]` and `[posts]` let the site have this route: the site lists a
+    /// switchable route only when this holds, and pages advertise a feed only then.
+    pub fn switched_on(&self, config: &Config) -> bool {
+        let (feeds, blog) = (&config.feeds, config.posts.enabled);
+        match self {
+            Route::TagsIndex | Route::PostsPage(_) => blog,
+            Route::Atom => feeds.atom && blog,
+            Route::Rss => feeds.rss && blog,
+            Route::JsonFeed => feeds.json && blog,
+            Route::ShoutoutsAtom => feeds.atom,
+            Route::TagAtom(_) => feeds.tags,
+            Route::SegmentAtom(_) => feeds.segments,
+            _ => true,
+        }
+    }
+
     /// The file below the output folder that it writes.
     pub fn output_file(&self, site: &Site) -> String {
         self.url_path(site).output_file()
@@ -165,33 +182,19 @@ impl Site {
     /// Every route of the site, in a fixed order: what resolving stores in
     /// [`Site::routes`] once the rest of the site is settled.
     pub(super) fn list_routes(&self) -> Vec<Route> {
+        let on = |route: &Route| route.switched_on(&self.config);
         let mut routes = vec![Route::Home, Route::NotFound, Route::Sitemap, Route::Robots];
-        let feeds = &self.config.feeds;
-        let blog = self.config.posts.enabled;
-        if blog {
-            routes.push(Route::TagsIndex);
-        }
-        if feeds.atom && blog {
-            routes.push(Route::Atom);
-        }
-        if feeds.atom {
-            routes.push(Route::ShoutoutsAtom);
-        }
-        if feeds.rss && blog {
-            routes.push(Route::Rss);
-        }
-        if feeds.json && blog {
-            routes.push(Route::JsonFeed);
-        }
-        if feeds.tags {
-            routes.extend((0..self.tags.len()).map(Route::TagAtom));
-        }
-        if feeds.segments {
-            routes.extend((0..self.segments.len()).map(Route::SegmentAtom));
-        }
-        if blog {
-            routes.extend((1..=self.post_pages()).map(Route::PostsPage));
-        }
+        let switchable = [
+            Route::TagsIndex,
+            Route::Atom,
+            Route::ShoutoutsAtom,
+            Route::Rss,
+            Route::JsonFeed,
+        ];
+        routes.extend(switchable.into_iter().filter(on));
+        routes.extend((0..self.tags.len()).map(Route::TagAtom).filter(on));
+        routes.extend((0..self.segments.len()).map(Route::SegmentAtom).filter(on));
+        routes.extend((1..=self.post_pages()).map(Route::PostsPage).filter(on));
         routes.extend((1..=self.wall_pages()).map(Route::Wall));
         for (i, members) in self.segment_shoutouts.iter().enumerate() {
             let pages = self.wall_filter_pages(members.len());
