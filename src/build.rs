@@ -15,8 +15,9 @@ use crate::config::Config;
 use crate::content;
 use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError, sort_by_place};
+use crate::images::cache::DiskCache;
 use crate::output::{self, OutputFile};
-use crate::render::{BodyCache, Renderer, extra_files, reject_collisions};
+use crate::render::{BodyCache, Renderer, extra_files, reject_collisions, variant_files};
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
@@ -192,7 +193,9 @@ pub fn prepare(
             (route, path)
         })
         .collect();
-    let extras = extra_files(renderer.site(), theme)?;
+    let mut extras = extra_files(renderer.site(), theme)?;
+    extras.extend(variant_files(&renderer, &DiskCache::of(root))?);
+    timings.lap("images");
     // Every path is known before anything is rendered: check for clashes first.
     let planned: Vec<OutputFile> = routes
         .iter()
@@ -327,6 +330,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     timings.lap("templates+write");
     extras.par_iter().try_for_each(|file| staging.write(file))?;
     staging.commit()?;
+    DiskCache::of(&project.root).prune();
     timings.lap("write");
     Ok(BuildReport {
         pages,

@@ -43,6 +43,8 @@ pub struct Config {
     pub related: RelatedConfig,
     /// `[deploy]`
     pub deploy: DeployConfig,
+    /// `[images]`
+    pub images: ImagesConfig,
     /// Anything the user wants in templates, as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The file this was read from, so a problem found later (an unknown highlight theme,
@@ -149,6 +151,32 @@ impl Default for RelatedConfig {
     }
 }
 
+/// `[images]`: the sizes and formats local images are published in.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths in pixels each image is offered in (never wider than the image itself).
+    pub widths: Vec<u32>,
+    /// Encoder quality, 1-100, for WebP and JPEG.
+    pub quality: u8,
+    /// Offer WebP beside the fallback format.
+    pub webp: bool,
+    /// The `sizes` attribute of images in bodies: how wide they are shown.
+    pub sizes: String,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            quality: 80,
+            webp: true,
+            // The theme's text column is 46rem wide less 2.5rem of padding.
+            sizes: "(min-width: 46rem) 43.5rem, calc(100vw - 2.5rem)".into(),
+        }
+    }
+}
+
 /// `[deploy]`: where the site is published, so the build writes that host's own files.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -212,6 +240,7 @@ impl Default for Config {
             posts: PostsConfig::default(),
             related: RelatedConfig::default(),
             deploy: DeployConfig::default(),
+            images: ImagesConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),
         }
@@ -349,6 +378,10 @@ impl Config {
         }
         self.shoutouts.wall_path = self.shoutouts.wall_path.trim_matches('/').to_string();
         self.segments.path = self.segments.path.trim_matches('/').to_string();
+        errors.extend(
+            self.images_problem()
+                .map(|(key, message)| at_key(key, message)),
+        );
         if let Some(why) = output_dir_problem(&self.build.output_dir) {
             errors.push(at_key("output_dir", format!("`[build] output_dir` {why}")));
         }
@@ -357,6 +390,35 @@ impl Config {
         } else {
             Err(Error::Content(errors))
         }
+    }
+}
+
+impl Config {
+    /// What is wrong with `[images]`: (key, message).
+    fn images_problem(&self) -> Option<(&'static str, String)> {
+        let images = &self.images;
+        if images.widths.is_empty() {
+            return Some((
+                "widths",
+                "`[images] widths` needs at least one width".into(),
+            ));
+        }
+        if let Some(bad) = images.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+            return Some((
+                "widths",
+                format!("`[images] widths` has {bad}: each width must be 16 to 8192 pixels"),
+            ));
+        }
+        if !(1..=100).contains(&images.quality) {
+            return Some((
+                "quality",
+                format!(
+                    "`[images] quality` is {}: it must be 1 to 100",
+                    images.quality
+                ),
+            ));
+        }
+        None
     }
 }
 

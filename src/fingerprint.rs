@@ -9,6 +9,9 @@
 //! - [`stable_id`]: an identifier that is published (the neutral URL of a shout-out) and so
 //!   must be the same in every build, on every machine, with every Rust version: FNV-1a,
 //!   a fixed algorithm, from the `fnv` crate.
+//! - [`stable_hash`]: the same promise for megabytes (an image's content names its
+//!   published variants and its disk-cache entries): XXH3-64, also fixed, and fast enough
+//!   to hash every photo of every build.
 //!
 //! Hash maps keyed by paths and slugs use `rustc_hash` (Fx) as their hasher; that is a
 //! map's business, not a fingerprint.
@@ -33,6 +36,17 @@ pub fn stable_id(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// A 64-bit XXH3 hash of `parts`, each length-prefixed (so `["ab", "c"]` and `["a", "bc"]`
+/// differ): the same everywhere and forever.
+pub fn stable_hash(parts: &[&[u8]]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.digest()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +57,15 @@ mod tests {
         assert_eq!(stable_id(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(stable_id(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(stable_id(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn stable_hashes_are_xxh3_of_length_prefixed_parts() {
+        assert_eq!(
+            stable_hash(&[b"ab"]),
+            xxhash_rust::xxh3::xxh3_64(&[&2u64.to_le_bytes()[..], b"ab"].concat())
+        );
+        assert_ne!(stable_hash(&[b"ab", b"c"]), stable_hash(&[b"a", b"bc"]));
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fingerprint;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod photo;

@@ -87,7 +87,7 @@ impl Format {
 }
 
 /// The EXIF orientation (2 to 8) when it turns or mirrors the picture.
-fn orientation(bytes: &[u8]) -> Option<u16> {
+pub(crate) fn orientation(bytes: &[u8]) -> Option<u16> {
     let exif = exif::Reader::new()
         .read_from_container(&mut Cursor::new(bytes))
         .ok()?;

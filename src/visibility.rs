@@ -340,6 +340,7 @@ mod tests {
     fn asset(to: &str) -> Vec<Asset> {
         vec![Asset {
             from: PathBuf::from(format!("/site/content/{to}")),
+            content_path: to.into(),
             to: to.into(),
         }]
     }

@@ -538,13 +538,16 @@ fn asset(content_dir: &Path, path: &Path, bundles: &[PathBuf], pages: &[Arc<Page
             let rest = slash_path(path.strip_prefix(bundle).unwrap_or(path));
             return Asset {
                 from: path.to_path_buf(),
+                content_path: slash_path(path.strip_prefix(content_dir).unwrap_or(path)),
                 to: format!("{}{rest}", &page.path[1..]),
             };
         }
     }
+    let content_path = slash_path(path.strip_prefix(content_dir).unwrap_or(path));
     Asset {
         from: path.to_path_buf(),
-        to: slash_path(path.strip_prefix(content_dir).unwrap_or(path)),
+        to: content_path.clone(),
+        content_path,
     }
 }
 

@@ -100,6 +100,8 @@ pub struct Section {
 pub struct Asset {
     /// Absolute path to read.
     pub from: PathBuf,
+    /// Path relative to `content/` with forward slashes, as images in bodies name it.
+    pub content_path: String,
     /// URL path below the base URL (no leading slash).
     pub to: String,
 }

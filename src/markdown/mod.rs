@@ -7,6 +7,7 @@
 //! the `<!-- more -->` summary cut, and a word count for reading time.
 
 pub mod highlight;
+pub mod images;
 pub mod nesting;
 pub mod shortcodes;
 
@@ -16,6 +17,26 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use serde::Serialize;
 
 use crate::slug::SlugStyle;
+
+pub use images::{ImageLookup, ImageRef, ImageUse};
+
+/// What a body refers to, answered by the caller: `@/` links and images. A closure from
+/// content path to URL answers links and leaves images as written.
+pub trait Lookups {
+    /// The URL of the item at `content_path` (`posts/hello.md`), if there is one.
+    fn page_url(&self, content_path: &str) -> Option<String>;
+
+    /// What to write for an image.
+    fn image(&self, _image: &ImageRef) -> ImageLookup {
+        ImageLookup::AsWritten
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> Lookups for F {
+    fn page_url(&self, content_path: &str) -> Option<String> {
+        self(content_path)
+    }
+}
 
 /// Markdown switches from `[markdown]` in `kudos.toml`.
 #[derive(Debug, Clone, Copy, Hash)]
@@ -74,6 +95,8 @@ pub struct Rendered {
     pub words: usize,
     /// `@/` links, for checking.
     pub links: Vec<InternalLink>,
+    /// Images, for checking and for making their variants.
+    pub images: Vec<ImageUse>,
     /// Code blocks in a language with no grammar, for warnings: they are rendered as
     /// plain text, which a writer who misspelt `rust` would not notice otherwise.
     pub unknown_languages: Vec<UnknownLanguage>,
@@ -123,12 +146,8 @@ type OpenHeading<'a> = (
 
 const MORE_MARKER: &str = "<!--kudos-more-->";
 
-/// Renders `body`. `resolve` maps a content path (`posts/hello.md`) to its URL.
-pub fn render(
-    body: &str,
-    options: MarkdownOptions,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Rendered {
+/// Renders `body`, asking `lookups` for the URL of each `@/` link and for each image.
+pub fn render(body: &str, options: MarkdownOptions, lookups: &dyn Lookups) -> Rendered {
     let mut parser_options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -138,10 +157,15 @@ pub fn render(
         parser_options |= Options::ENABLE_SMART_PUNCTUATION;
     }
     let mut rendered = Rendered::default();
-    let events = transform(
+    let parsed = images::replace_images(
         Parser::new_ext(body, parser_options).into_offset_iter(),
+        &|image| lookups.image(image),
+        &mut rendered.images,
+    );
+    let events = transform(
+        parsed.into_iter(),
         options,
-        resolve,
+        &|path| lookups.page_url(path),
         &mut rendered,
     );
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -475,7 +499,7 @@ mod tests {
     };
 
     fn md(body: &str) -> Rendered {
-        render(body, OPTIONS, &|path| {
+        render(body, OPTIONS, &|path: &str| {
             (path == "posts/a.md").then(|| "/posts/a/".to_string())
         })
     }

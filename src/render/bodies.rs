@@ -19,13 +19,15 @@ use crate::content::{Shoutout, Source};
 use crate::error::{Error, Result, SourceError};
 use crate::fingerprint::fingerprint;
 use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeError};
-use crate::markdown::{self, MarkdownOptions, Rendered};
+use crate::markdown::{self, Lookups, MarkdownOptions, Rendered};
 use crate::site::routes::variants;
 use crate::site::{ItemRef, Site};
 use crate::url::UrlPath;
 
 use super::context::Urls;
+use super::images::ImageFinder;
 use super::templates::{self, Lists, ShoutoutQuery, TemplateFiles};
+use crate::images::Catalog;
 
 /// Rendered markdown of every item, index-aligned with the site's vectors.
 #[derive(Debug, Default)]
@@ -56,6 +58,8 @@ pub struct BodyCache {
     views: Mutex<FxHashMap<u64, CachedView>>,
     /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
     summaries: Mutex<FxHashMap<(u64, u64), u64>>,
+    /// Images measured, so a rebuild reads only the files that changed.
+    images: Arc<Catalog>,
 }
 
 /// A cached view; `id` guards against two ids with one hash.
@@ -78,7 +82,7 @@ impl BodyCache {
         &self,
         id: (&str, Option<&str>),
         key: u64,
-        resolve: &dyn Fn(&str) -> Option<String>,
+        lookups: &dyn Lookups,
     ) -> Option<Arc<Rendered>> {
         let entries = self.entries.lock().ok()?;
         let cached = entries
@@ -89,8 +93,15 @@ impl BodyCache {
             .links
             .iter()
             .zip(&cached.link_urls)
-            .all(|(link, url)| resolve(&link.target) == *url);
-        same_links.then(|| Arc::clone(&cached.rendered))
+            .all(|(link, url)| lookups.page_url(&link.target) == *url);
+        let same_images = || {
+            cached
+                .rendered
+                .images
+                .iter()
+                .all(|image| lookups.image(&image.image_ref()) == image.lookup)
+        };
+        (same_links && same_images()).then(|| Arc::clone(&cached.rendered))
     }
 
     fn put(
@@ -98,9 +109,13 @@ impl BodyCache {
         id: (&str, Option<&str>),
         key: u64,
         rendered: &Arc<Rendered>,
-        resolve: &dyn Fn(&str) -> Option<String>,
+        lookups: &dyn Lookups,
     ) {
-        let link_urls = rendered.links.iter().map(|l| resolve(&l.target)).collect();
+        let link_urls = rendered
+            .links
+            .iter()
+            .map(|l| lookups.page_url(&l.target))
+            .collect();
         let entry = CachedBody {
             id: (id.0.to_string(), id.1.map(str::to_string)),
             key,
@@ -114,6 +129,11 @@ impl BodyCache {
 }
 
 impl BodyCache {
+    /// The image measurements kept with the bodies.
+    pub fn images(&self) -> Arc<Catalog> {
+        Arc::clone(&self.images)
+    }
+
     /// The cached view `kind` of `id` if its inputs' fingerprint is still `key`, else
     /// `make()` (remembered for next time).
     pub fn view(
@@ -194,6 +214,8 @@ pub struct ShortcodeEnv<'a> {
     pub lists: &'a Lists,
     /// URL helper.
     pub urls: &'a Urls,
+    /// Image files.
+    pub images: &'a ImageFinder,
     /// `config` for shortcode templates.
     pub config: Value,
     /// Everything shortcodes read (cards, segments, their templates), hashed.
@@ -290,6 +312,7 @@ impl Bodies {
         let failed: FxHashSet<&Path> = errors.iter().map(|e| e.path.as_path()).collect();
         let link_errors = bodies.link_errors_in(site, bodies.with_sources(site), &failed);
         errors.extend(link_errors);
+        errors.extend(image_errors(bodies.with_sources(site)));
         if errors.is_empty() {
             Ok(bodies)
         } else {
@@ -310,7 +333,7 @@ impl Bodies {
     }
 
     /// Every body with its source: posts, pages, segments, sections, then variants.
-    fn with_sources<'s>(
+    pub(super) fn with_sources<'s>(
         &'s self,
         site: &'s Site,
     ) -> impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)> {
@@ -348,10 +371,13 @@ impl Bodies {
             .collect();
         blocks.sort_by(|a, b| a.0.path.cmp(&b.0.path).then(a.1.offset.cmp(&b.1.offset)));
         blocks.dedup_by(|a, b| a.0.path == b.0.path && a.1.offset == b.1.offset);
-        blocks
+        let mut warnings: Vec<SourceError> = blocks
             .into_iter()
             .map(|(source, block)| unknown_language_warning(source, block))
-            .collect()
+            .collect();
+        warnings.extend(alt_text_warnings(self.with_sources(site)));
+        crate::error::sort_by_place(&mut warnings);
+        warnings
     }
 
     /// Broken `@/` links (no such published item, no such anchor) in `sources`' bodies.
@@ -414,6 +440,55 @@ impl Bodies {
     }
 }
 
+/// Images in bodies that cannot be shown (missing, damaged, too large), each at the image;
+/// a variant repeats its page's images, so each place is reported once.
+fn image_errors<'s>(
+    sources: impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)>,
+) -> Vec<SourceError> {
+    let mut seen = FxHashSet::default();
+    let mut errors = Vec::new();
+    for (source, body) in sources {
+        for image in &body.images {
+            let markdown::ImageLookup::Problem(why) = &image.lookup else {
+                continue;
+            };
+            if seen.insert((source.path.as_path(), image.offset)) {
+                let at = source.body_offset + image.offset;
+                errors.push(
+                    SourceError::at(&source.path, &source.text, at..at + 2, why.clone())
+                        .with_help("put the file there, or fix the path: `cat.jpg` is beside this file, `/img/cat.jpg` in static/, `@/posts/a/cat.jpg` in content/"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// One warning per image without alt text (not marked decorative), at the image.
+fn alt_text_warnings<'s>(
+    sources: impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)>,
+) -> Vec<SourceError> {
+    let mut seen = FxHashSet::default();
+    let mut warnings = Vec::new();
+    for (source, body) in sources {
+        for image in body.images.iter().filter(|i| i.missing_alt()) {
+            if seen.insert((source.path.as_path(), image.offset)) {
+                let at = source.body_offset + image.offset;
+                warnings.push(
+                    SourceError::at(
+                        &source.path,
+                        &source.text,
+                        at..at + 2,
+                        format!("the image `{}` has no alt text", image.src),
+                    )
+                    .with_help("say what it shows for people who cannot see it: ![A walnut rocking horse](horse.jpg); an image that only decorates can say so: ![](line.svg \"decorative\")"),
+                );
+            }
+        }
+    }
+    warnings
+}
+
 /// "unknown language `woodgrain`" at the block's opening fence, with the nearest name
 /// kudos knows, if one is close.
 fn unknown_language_warning(source: &Source, block: &markdown::UnknownLanguage) -> SourceError {
@@ -447,6 +522,23 @@ pub(super) fn item_source(site: &Site, item: ItemRef) -> &Source {
     }
 }
 
+/// What the body of `source` refers to: items for `@/` links, files for images.
+struct BodyLookups<'a> {
+    site: &'a Site,
+    env: &'a ShortcodeEnv<'a>,
+    source: &'a Source,
+}
+
+impl Lookups for BodyLookups<'_> {
+    fn page_url(&self, content_path: &str) -> Option<String> {
+        item_path(self.site, content_path).map(|p| self.env.urls.url(&p))
+    }
+
+    fn image(&self, image: &markdown::ImageRef) -> markdown::ImageLookup {
+        self.env.images.element(image, self.source)
+    }
+}
+
 /// The URL path of the item at content path `path`, for `@/` links.
 pub fn item_path(site: &Site, path: &str) -> Option<String> {
     Some(match *site.by_content_path.get(path)? {
@@ -465,7 +557,7 @@ pub(super) fn render_body(
     source: &Source,
     segment: Option<usize>,
 ) -> std::result::Result<Arc<Rendered>, Vec<SourceError>> {
-    let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
+    let lookups = BodyLookups { site, env, source };
     let options = markdown_options(site);
     let has_shortcodes = source.has_shortcodes;
     let id = (
@@ -478,12 +570,12 @@ pub(super) fn render_body(
         options,
         has_shortcodes.then_some(env.shortcode_inputs),
     ));
-    if let Some(hit) = env.cache.and_then(|c| c.get(id, key, &resolve)) {
+    if let Some(hit) = env.cache.and_then(|c| c.get(id, key, &lookups)) {
         return Ok(hit);
     }
     let rendered = Arc::new(render_fresh(site, env, source, segment)?);
     if let Some(cache) = env.cache {
-        cache.put(id, key, &rendered, &resolve);
+        cache.put(id, key, &rendered, &lookups);
     }
     Ok(rendered)
 }
@@ -495,16 +587,19 @@ fn render_fresh(
     segment: Option<usize>,
 ) -> std::result::Result<Rendered, Vec<SourceError>> {
     let body = source.body();
-    let resolve = |path: &str| item_path(site, path).map(|p| env.urls.url(&p));
+    let lookups = BodyLookups { site, env, source };
     let options = markdown_options(site);
     if !shortcodes::may_contain(body) {
-        return Ok(markdown::render(body, options, &resolve));
+        return Ok(markdown::render(body, options, &lookups));
     }
     let expanded = shortcodes::expand(body, &|call| expand_call(site, env, call, segment))
         .map_err(|errors| shortcode_errors(source, errors))?;
-    let mut rendered = markdown::render(&expanded.markdown, options, &resolve);
+    let mut rendered = markdown::render(&expanded.markdown, options, &lookups);
     for link in &mut rendered.links {
         link.offset = expanded.original_offset(link.offset);
+    }
+    for image in &mut rendered.images {
+        image.offset = expanded.original_offset(image.offset);
     }
     for block in &mut rendered.unknown_languages {
         block.offset = expanded.original_offset(block.offset);

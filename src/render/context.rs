@@ -11,7 +11,9 @@ use crate::content::{Page, Relationship, Segment, Shoutout};
 use crate::markdown::{Rendered, TocEntry};
 use crate::site::{Site, Tag};
 use crate::url::BaseUrl;
-use crate::visibility::{Photo, Visibility};
+use crate::visibility::Visibility;
+
+use super::images::{Avatar, ImageView};
 
 /// What a site path may not carry into a URL as it is (non-ASCII is always encoded).
 /// `%`, `?` and `#` stay: a path given with a query or fragment keeps them.
@@ -230,8 +232,11 @@ pub struct ShoutoutView<'a> {
     pub location: Option<&'a str>,
     /// Initials (or "?" without a name), for the avatar placeholder.
     pub initials: &'a str,
-    /// Photo URL, only with "photo" in scope.
+    /// Photo URL, only with "photo" in scope: a variant twice the card's size when the
+    /// photo is a site file.
     pub avatar: Option<String>,
+    /// The same as WebP, when there is one.
+    pub avatar_webp: Option<String>,
     /// 1-5, shown on the card whoever gave it.
     pub rating: Option<u8>,
     /// Whether the rating counts in averages (a customer's).
@@ -274,6 +279,7 @@ impl<'a> ShoutoutView<'a> {
         shoutout: &'a Shoutout,
         shown: &'a Visibility,
         body: &Rendered,
+        avatar: Option<&Avatar>,
     ) -> Self {
         let meta = &shoutout.meta;
         let identity = shown.identity.as_ref();
@@ -289,10 +295,8 @@ impl<'a> ShoutoutView<'a> {
             company: identity.and_then(|i| i.company.as_deref()),
             role: identity.and_then(|i| i.role.as_deref()),
             location: meta.location.as_deref(),
-            avatar: shown.photo.as_ref().map(|photo| match photo {
-                Photo::External(url) => url.clone(),
-                Photo::Site(path) => urls.url(path),
-            }),
+            avatar: avatar.map(|a| a.src.clone()),
+            avatar_webp: avatar.and_then(|a| a.webp.clone()),
             rating: shown.rating,
             rating_counts: shown.counted_rating.is_some(),
             review: shown.review,
@@ -401,8 +405,10 @@ pub struct SegmentView<'a> {
     pub lede: Option<&'a str>,
     /// Call to action, URL joined with the base path.
     pub cta: Option<LinkView>,
-    /// Hero image URL.
+    /// Hero image URL (its largest variant, when it is a site file).
     pub hero: Option<String>,
+    /// Everything a responsive hero `<img>` needs.
+    pub hero_image: Option<&'a ImageView>,
     /// Site URL.
     pub url: String,
     /// Absolute URL.
@@ -417,7 +423,13 @@ pub struct SegmentView<'a> {
 
 impl<'a> SegmentView<'a> {
     /// A view of `segment`.
-    pub fn new(urls: &Urls, segment: &'a Segment, body: &'a Rendered, with_content: bool) -> Self {
+    pub fn new(
+        urls: &Urls,
+        segment: &'a Segment,
+        body: &'a Rendered,
+        with_content: bool,
+        hero: Option<&'a ImageView>,
+    ) -> Self {
         SegmentView {
             slug: &segment.slug,
             title: &segment.meta.title,
@@ -429,7 +441,8 @@ impl<'a> SegmentView<'a> {
                 slug: String::new(),
                 url: urls.url(&c.url),
             }),
-            hero: segment.meta.hero.as_deref().map(|h| urls.url(h)),
+            hero: hero.map(|h| h.src.clone()),
+            hero_image: hero,
             url: urls.url(&segment.path),
             permalink: urls.permalink(&segment.path),
             noindex: segment.meta.noindex,
@@ -752,7 +765,7 @@ mod tests {
             slugs: crate::slug::SlugStyle::KeepLetters,
         };
         let body = format!("{} deep", ">".repeat(20_000));
-        let html = crate::markdown::render(&body, options, &|_| None).html;
+        let html = crate::markdown::render(&body, options, &|_: &str| None).html;
         let clean = sanitize_quote(&html);
         assert_eq!(clean.matches("<blockquote>").count(), 64);
         assert_eq!(clean.matches("</blockquote>").count(), 64);

@@ -15,6 +15,7 @@ use super::bodies::{Bodies, BodyCache, cached_view};
 use super::context::{
     PageView, ProductStats, RatingStats, SegmentView, ShoutoutView, TagView, Urls,
 };
+use super::images::{Avatar, ImageView};
 use super::templates::{Lists, PostLists};
 
 /// Everything a shortcode can read: the shout-outs (with their visibility decisions) and
@@ -58,6 +59,7 @@ pub(super) fn build_lists(
     site: &Site,
     quotes: &[Arc<Rendered>],
     urls: &Urls,
+    (avatars, heroes): (&[Option<Avatar>], &[Option<ImageView>]),
     cache: Option<&BodyCache>,
 ) -> Lists {
     let context = view_context(site);
@@ -66,7 +68,8 @@ pub(super) fn build_lists(
         .par_iter()
         .zip(&site.shown)
         .zip(quotes)
-        .map(|((s, v), b)| card_value(site, urls, cache, context, (s, v), b))
+        .zip(avatars)
+        .map(|(((s, v), b), a)| card_value(site, urls, cache, context, (s, v, a.as_ref()), b))
         .collect();
     let empty = Rendered::default();
     Lists {
@@ -88,11 +91,10 @@ pub(super) fn build_lists(
         segments: site
             .segments
             .iter()
-            .map(|s| {
-                (
-                    s.slug.clone(),
-                    Value::from_serializable(&SegmentView::new(urls, s, &empty, false)),
-                )
+            .zip(heroes)
+            .map(|(s, hero)| {
+                let view = SegmentView::new(urls, s, &empty, false, hero.as_ref());
+                (s.slug.clone(), Value::from_serializable(&view))
             })
             .collect(),
         wall_path: site.config.shoutouts.wall_path.clone(),
@@ -135,12 +137,22 @@ pub(super) fn card_value(
     urls: &Urls,
     cache: Option<&BodyCache>,
     context: u64,
-    (shoutout, shown): (&crate::content::Shoutout, &crate::visibility::Visibility),
+    (shoutout, shown, avatar): (
+        &crate::content::Shoutout,
+        &crate::visibility::Visibility,
+        Option<&Avatar>,
+    ),
     quote: &Rendered,
 ) -> Value {
-    let view = || Value::from_serializable(&ShoutoutView::new(site, urls, shoutout, shown, quote));
-    // The decision can change while the file does not (a photo file appearing beside it).
-    let context = fingerprint(&(context, shown));
+    let view = || {
+        Value::from_serializable(&ShoutoutView::new(
+            site, urls, shoutout, shown, quote, avatar,
+        ))
+    };
+    // The decision can change while the file does not (a photo file appearing beside it),
+    // and the photo's file can change under the same name.
+    let photo = avatar.map(|a| (&a.src, &a.webp));
+    let context = fingerprint(&(context, shown, photo));
     item_view(
         cache,
         "card",

@@ -15,6 +15,7 @@ pub mod bodies;
 pub mod context;
 mod extras;
 mod feeds;
+pub mod images;
 mod jsonld;
 mod lists;
 mod minify;
@@ -41,6 +42,8 @@ use context::{HeadView, ProductStats, ShoutoutView, TagView, Urls};
 use templates::{Lists, TemplateFiles};
 
 pub use extras::{extra_files, reject_collisions};
+pub use images::variant_files;
+use images::{Avatar, ImageFinder, ImageView};
 use lists::{build_lists, post_lists, shortcode_inputs, shortcode_templates, site_value};
 use pages::{WallFilters, build_wall_filters, paged_title, section_title};
 
@@ -54,6 +57,11 @@ pub struct Renderer {
     lists: Arc<Lists>,
     products: Vec<ProductStats>,
     filters: WallFilters,
+    images: ImageFinder,
+    /// Per shout-out: its photo as cards show it, when one is shown.
+    avatars: Arc<Vec<Option<Avatar>>>,
+    /// Per segment: its hero image, when it has one.
+    heroes: Arc<Vec<Option<ImageView>>>,
     cache: Option<Arc<BodyCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
@@ -71,8 +79,21 @@ impl Renderer {
     pub fn new(site: Arc<Site>, theme: &Theme, cache: Option<Arc<BodyCache>>) -> Result<Renderer> {
         let urls = Urls::new(&site);
         let filters = build_wall_filters(&site, &urls);
+        let catalog = cache.as_ref().map_or_else(Default::default, |c| c.images());
+        let images = ImageFinder::new(&site, theme, catalog);
+        let (avatars, mut photo_errors) = images::avatars(&site, &images);
+        let avatars = Arc::new(avatars);
+        let (heroes, hero_errors) = images::heroes(&site, &images);
+        let heroes = Arc::new(heroes);
+        photo_errors.extend(hero_errors);
         let quotes = render_quotes(&site, cache.as_deref());
-        let lists = Arc::new(build_lists(&site, &quotes, &urls, cache.as_deref()));
+        let lists = Arc::new(build_lists(
+            &site,
+            &quotes,
+            &urls,
+            (&avatars, &heroes),
+            cache.as_deref(),
+        ));
         let (tera, files) =
             templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
         let config_value = Value::from_serializable(&site.config);
@@ -88,6 +109,9 @@ impl Renderer {
             files,
             lists,
             filters,
+            images,
+            avatars,
+            heroes,
             cache,
             shortcode_inputs,
             shortcode_templates,
@@ -95,7 +119,17 @@ impl Renderer {
             config_value,
             base: Context::new(),
         };
-        renderer.bodies = Bodies::render(&renderer.site, quotes, &renderer.shortcode_env())?;
+        renderer.bodies = match Bodies::render(&renderer.site, quotes, &renderer.shortcode_env()) {
+            Ok(bodies) if photo_errors.is_empty() => bodies,
+            Ok(_) => return Err(Error::Content(photo_errors)),
+            Err(Error::Content(more)) => {
+                let mut errors = photo_errors;
+                errors.extend(more);
+                crate::error::sort_by_place(&mut errors);
+                return Err(Error::Content(errors));
+            }
+            Err(other) => return Err(other),
+        };
         let site = &*renderer.site;
         let post_lists = post_lists(
             site,
@@ -128,6 +162,7 @@ impl Renderer {
             files: &self.files,
             lists: &self.lists,
             urls: &self.urls,
+            images: &self.images,
             config: self.config_value.clone(),
             shortcode_inputs: self.shortcode_inputs,
             cache: self.cache.as_deref(),
@@ -147,6 +182,16 @@ impl Renderer {
     /// The rendered bodies.
     pub fn bodies(&self) -> &Bodies {
         &self.bodies
+    }
+
+    /// What shows shout-out `i`'s photo: its URLs change with the photo file's content.
+    pub fn avatar(&self, i: usize) -> Option<&Avatar> {
+        self.avatars[i].as_ref()
+    }
+
+    /// What shows segment `i`'s hero image.
+    pub fn hero(&self, i: usize) -> Option<&ImageView> {
+        self.heroes[i].as_ref()
     }
 
     /// The body cache it was made with (serve keeps one between rebuilds).
@@ -281,6 +326,7 @@ impl Renderer {
                     shoutout,
                     &site.shown[*i],
                     &self.bodies.shoutouts[*i],
+                    self.avatars[*i].as_ref(),
                 );
                 let title = site.shown[*i].page_title();
                 ctx.insert(

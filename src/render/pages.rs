@@ -69,7 +69,8 @@ impl Renderer {
     pub(super) fn segment_context(&self, i: usize, ctx: &mut Context) {
         let site = &*self.site;
         let segment = &site.segments[i];
-        let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true);
+        let hero = self.heroes[i].as_ref();
+        let view = SegmentView::new(&self.urls, segment, &self.bodies.segments[i], true, hero);
         let description = segment
             .meta
             .description
@@ -172,6 +173,7 @@ impl Renderer {
                     &site.shoutouts[s],
                     &site.shown[s],
                     &self.bodies.shoutouts[s],
+                    self.avatars[s].as_ref(),
                 )
             })
             .collect();

@@ -120,7 +120,7 @@ impl Renderer {
                     &self.urls,
                     self.cache.as_deref(),
                     context,
-                    (shoutout, &site.shown[i]),
+                    (shoutout, &site.shown[i], self.avatars[i].as_ref()),
                     &quote,
                 );
                 self.bodies.shoutouts[i] = quote;

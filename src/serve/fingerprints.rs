@@ -16,10 +16,10 @@ use std::hash::{Hash, Hasher};
 use crate::content::Page;
 use crate::fingerprint::{Fingerprint, fingerprint};
 use crate::markdown::Rendered;
+use crate::render::Renderer;
 use crate::render::context::{ProductStats, RatingStats};
 use crate::render::template_deps::{TemplateDeps, template_deps};
-use crate::render::{Bodies, Renderer};
-use crate::site::{ItemRef, Route, Site, page_range};
+use crate::site::{ItemRef, Route, page_range};
 use crate::theme::Theme;
 
 /// Fingerprints of the site's items and collections, computed once per build.
@@ -72,10 +72,12 @@ fn item_print(source: &crate::content::Source, path: &str, body_revision: u64) -
 
 /// A shout-out's [`item_print`] and its visibility decision, which can change without
 /// its file changing (a photo file appearing beside it changes where its avatar is).
-fn shoutout_print(site: &Site, bodies: &Bodies, i: usize) -> u64 {
+fn shoutout_print(renderer: &Renderer, i: usize) -> u64 {
+    let (site, bodies) = (renderer.site(), renderer.bodies());
     let s = &site.shoutouts[i];
     let item = item_print(&s.source, &s.path, bodies.shoutouts[i].revision);
-    fingerprint(&(item, &site.shown[i]))
+    let photo = renderer.avatar(i).map(|a| (&a.src, &a.webp));
+    fingerprint(&(item, &site.shown[i], photo))
 }
 
 impl SiteFingerprints {
@@ -102,13 +104,19 @@ impl SiteFingerprints {
             .map(|(p, b)| item_print(&p.source, &p.path, b.revision))
             .collect();
         let shoutouts: Vec<u64> = (0..site.shoutouts.len())
-            .map(|i| shoutout_print(site, bodies, i))
+            .map(|i| shoutout_print(renderer, i))
             .collect();
         let segments: Vec<u64> = site
             .segments
             .iter()
             .zip(&bodies.segments)
-            .map(|(s, b)| item_print(&s.source, &s.path, b.revision))
+            .enumerate()
+            .map(|(i, (s, b))| {
+                let hero = renderer
+                    .hero(i)
+                    .map(|h| (&h.src, &h.srcset, h.width, h.height));
+                fingerprint(&(item_print(&s.source, &s.path, b.revision), hero))
+            })
             .collect();
         let sections = site
             .sections
@@ -205,7 +213,7 @@ impl SiteFingerprints {
                     self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
                     self.page_summaries[i] = summary_print(renderer, p, &bodies.pages[i]);
                 }
-                ItemRef::Shoutout(i) => self.shoutouts[i] = shoutout_print(site, bodies, i),
+                ItemRef::Shoutout(i) => self.shoutouts[i] = shoutout_print(renderer, i),
                 ItemRef::Segment(_) => {}
             }
         }

@@ -143,7 +143,7 @@ impl Customer {
             source: rng.chance(2),
             in_segment: rng.chance(2),
             quote_version: 0,
-            photo_file: true,
+            photo_file: !rng.chance(10),
         }
     }
 
@@ -178,8 +178,29 @@ impl Customer {
     fn pic(&self) -> String {
         format!("pic{}q", self.tag)
     }
-    fn photo_bytes(&self) -> String {
+    /// A real JPEG whose comment names the customer: the comment is metadata, so it must
+    /// never be published, while the file's own copy and variants are.
+    fn photo_bytes(&self) -> Vec<u8> {
+        jpeg_with_comment(&self.photo_marker())
+    }
+    fn photo_marker(&self) -> String {
         format!("PHOTOBYTES{}Q", self.tag)
+    }
+    /// Its photo's output path, when it is a file of the site.
+    fn photo_output(&self) -> Option<String> {
+        match self.photo {
+            Photo::Beside if self.photo_file => Some(format!("shoutouts/{}.jpg", self.pic())),
+            Photo::Beside => Some(format!("{}.jpg", self.pic())),
+            Photo::Static => Some(format!("img/{}.jpg", self.pic())),
+            Photo::Shared => Some("img/shared.jpg".into()),
+            Photo::External | Photo::None => None,
+        }
+    }
+    /// Shows a photo file that is not there: the build must fail, naming it.
+    fn misses_its_photo(&self) -> bool {
+        self.photo_shown()
+            && matches!(self.photo, Photo::Beside | Photo::Static)
+            && !self.photo_file
     }
     fn external_photo(&self) -> String {
         format!("https://img.example/ext{}q.jpg", self.tag)
@@ -277,7 +298,10 @@ impl World {
             "content/segments/fans.md",
             "+++\ntitle = \"Fans\"\n+++\n\nFor fans.\n",
         );
-        site.write("static/img/shared.jpg", format!("SHAREDPHOTO{seed}Q"));
+        site.write(
+            "static/img/shared.jpg",
+            jpeg_with_comment(&format!("SHAREDPHOTO{seed}Q")),
+        );
         let count = 3 + rng.below(6);
         let customers: Vec<Customer> = (0..count)
             .map(|i| Customer::random(rng, format!("zq{seed}n{i}")))
@@ -352,6 +376,11 @@ impl World {
     }
 
     /// Checks every rule on `files` (output path -> bytes).
+    /// Some published shout-out shows a photo file that is not there.
+    fn misses_a_photo(&self) -> bool {
+        self.customers.iter().any(Customer::misses_its_photo)
+    }
+
     fn check(&self, files: &BTreeMap<String, Vec<u8>>, at: &str) {
         // Every feed that carries the embedding post whole is among the files checked.
         for feed in [
@@ -396,20 +425,28 @@ impl World {
                 nowhere(&c.external_photo(), &why);
                 nowhere(&c.pic(), &why);
             }
+            // A photo's metadata (here its comment) is never published.
+            nowhere(&c.photo_marker(), &why);
             if matches!(c.photo, Photo::Beside | Photo::Static) {
-                let copied = text
-                    .values()
-                    .any(|t| t.contains(&c.photo_bytes().to_lowercase()));
+                let copied = c.photo_output().is_some_and(|p| files.contains_key(&p));
                 let expected = c.photo_shown() && c.photo_file;
                 assert_eq!(copied, expected, "{at}: photo file of {why}");
             }
-            if c.photo == Photo::Beside {
-                // The card points at the file beside the shout-out while it is there.
-                let src = format!("src=\"/shoutouts/{}.jpg\"", c.pic());
-                let shown = text.values().any(|t| t.contains(&src));
-                let expected = c.photo_shown() && c.photo_file;
-                assert_eq!(shown, expected, "{at}: {src} for {why}");
-            }
+        }
+        // Resized variants exist for exactly the photo files shown (each is one width
+        // as WebP and as JPEG: the photos are 2 pixels wide).
+        let shown: std::collections::BTreeSet<String> = self
+            .customers
+            .iter()
+            .filter(|c| c.photo_shown())
+            .filter_map(Customer::photo_output)
+            .collect();
+        for ext in [".webp", ".jpg"] {
+            let variants = files
+                .keys()
+                .filter(|p| p.starts_with("_img/") && p.ends_with(ext))
+                .count();
+            assert_eq!(variants, shown.len(), "{at}: {ext} variants for {shown:?}");
         }
         let shared_allowed = self
             .customers
@@ -569,16 +606,26 @@ fn json_ld(html: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn clean_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+fn clean_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let project = Project::new(root, None);
     let config = project.config().expect("the config");
-    let rendered = build::render(&project, config, &options())
-        .unwrap_or_else(|e| panic!("a generated site builds: {e}"));
-    rendered
+    let rendered = build::render(&project, config, &options()).map_err(|e| format!("{e:?}"))?;
+    Ok(rendered
         .files
         .iter()
         .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
-        .collect()
+        .collect())
+}
+
+/// `tests/fixtures/photos/plain.jpg` with a comment segment holding `comment`.
+fn jpeg_with_comment(comment: &str) -> Vec<u8> {
+    let plain: &[u8] = include_bytes!("../fixtures/photos/plain.jpg");
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&u16::try_from(comment.len() + 2).unwrap().to_be_bytes());
+    out.extend_from_slice(comment.as_bytes());
+    out.extend_from_slice(&plain[2..]);
+    out
 }
 
 fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
@@ -594,30 +641,61 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
     let mut patched = 0;
     let mut published_names = 0;
     let mut copied_photos = 0;
+    let mut missing_photos = 0;
     for seed in 1..=30u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut world = World::new(seed, &mut rng);
         let root = world.site.root();
-        let files = clean_build(&root);
-        world.check(&files, &format!("seed {seed}, clean build"));
+        let must_fail = world.misses_a_photo();
+        match clean_build(&root) {
+            Ok(files) => {
+                assert!(
+                    !must_fail,
+                    "seed {seed}: a shown photo file is missing, yet it built"
+                );
+                world.check(&files, &format!("seed {seed}, clean build"));
+            }
+            Err(e) => {
+                assert!(must_fail && e.contains("is not there"), "seed {seed}: {e}");
+                missing_photos += 1;
+            }
+        }
         published_names += world.customers.iter().filter(|c| c.name_shown()).count();
         copied_photos += world.customers.iter().filter(|c| c.photo_shown()).count();
 
         let mut session = Session::new(Project::new(&root, None), options(), Box::new(|_| {}));
-        session.rebuild(&[]).expect("the site builds in serve");
-        world.check(&served(&session), &format!("seed {seed}, serve"));
+        match session.rebuild(&[]) {
+            Ok(_) if !must_fail => world.check(&served(&session), &format!("seed {seed}, serve")),
+            Ok(_) => panic!("seed {seed}: serve built a site that misses a shown photo"),
+            Err(e) => assert!(must_fail, "seed {seed}: serve: {e}"),
+        }
         for step in 0..5 {
             let touched = world.random_edit(&mut rng);
-            let report = session
-                .rebuild(&touched)
-                .unwrap_or_else(|e| panic!("seed {seed} step {step}: {e}"));
-            patched += usize::from(report.patched);
+            let must_fail = world.misses_a_photo();
             let at = format!("seed {seed}, serve rebuild {step} after {touched:?}");
-            world.check(&served(&session), &at);
+            match session.rebuild(&touched) {
+                Ok(report) => {
+                    assert!(
+                        !must_fail,
+                        "{at}: a shown photo file is missing, yet it built"
+                    );
+                    patched += usize::from(report.patched);
+                    world.check(&served(&session), &at);
+                }
+                Err(e) => {
+                    let e = format!("{e:?}");
+                    assert!(must_fail && e.contains("is not there"), "{at}: {e}");
+                    missing_photos += 1;
+                }
+            }
         }
     }
     // The generator reached the cases that matter.
     assert!(published_names >= 20, "{published_names} published names");
     assert!(copied_photos >= 10, "{copied_photos} shown photos");
     assert!(patched >= 5, "{patched} patched rebuilds");
+    assert!(
+        missing_photos >= 3,
+        "{missing_photos} builds missing a shown photo"
+    );
 }

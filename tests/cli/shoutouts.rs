@@ -523,8 +523,19 @@ fn consent_without_photo_shows_initials_instead_of_the_avatar() {
     assert!(!ada.contains("<img"), "{ada}");
     // With "photo" in scope the avatar is shown.
     let byron = card(wall.text(), "byron-keats");
+    // A resized copy of the photo, named by its content, not by the customer.
+    let src = byron
+        .split("<img class=\"avatar\" src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no avatar: {byron}"));
     assert!(
-        byron.contains("<img class=\"avatar\" src=\"/img/byron.jpg\""),
+        src.starts_with("/_img/") && src.ends_with("-96.jpg"),
+        "{src}"
+    );
+    assert!(site.path(&format!("public{src}")).is_file(), "{src}");
+    assert!(
+        byron.contains("<source type=\"image/webp\" srcset=\"/_img/"),
         "{byron}"
     );
     assert_nowhere(&site, "ada.jpg");

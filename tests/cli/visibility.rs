@@ -37,19 +37,46 @@ fn assert_somewhere(site: &Site, needle: &str) {
     assert!(!found.is_empty(), "{needle:?} is in no output file");
 }
 
-const CONTENT_PHOTO: &str = "PHOTO-BYTES-OF-ADA-IN-CONTENT";
-const STATIC_PHOTO: &str = "PHOTO-BYTES-OF-BEA-IN-STATIC";
+/// Two real photos without metadata, so a published copy is byte for byte the file.
+const CONTENT_PHOTO: &[u8] = include_bytes!("../fixtures/photos/progressive.jpg");
+const STATIC_PHOTO: &[u8] = include_bytes!("../fixtures/photos/plain.jpg");
+
+/// No output file holds the bytes of `photo`, and no resized variant of any photo is
+/// published either (the sites here have no other images).
+fn photo_nowhere(site: &Site, photo: &[u8]) {
+    let found = site.files_holding("public", photo);
+    assert!(found.is_empty(), "the photo's bytes are in {found:#?}");
+    let variants = site.files_ending("public", ".webp");
+    assert!(variants.is_empty(), "variants published: {variants:#?}");
+}
+
+/// The `src` of the avatar on the page at `page`: a published JPEG variant.
+fn avatar_src(site: &Site, page: &str) -> String {
+    let html = site.read(page);
+    let at = html
+        .find("<img class=\"avatar\" src=\"")
+        .unwrap_or_else(|| panic!("no avatar in {page}"));
+    let src = html[at..].split('"').nth(3).unwrap_or_default().to_string();
+    assert!(
+        src.starts_with("/_img/") && src.ends_with(".jpg"),
+        "avatar src {src}"
+    );
+    assert!(
+        site.path(&format!("public{src}")).is_file(),
+        "{src} is not published"
+    );
+    src
+}
 
 /// Ada's photo beside her shout-out in `content/shoutouts/`, Bea's in `static/img/`,
 /// both with "photo" in scope.
 fn site_with_photos() -> Site {
     let all = "\"quote\", \"name\", \"photo\"";
-    site_with(&[
+    let site = site_with(&[
         (
             "content/shoutouts/ada.md",
             &shoutout("Ada Quill", "avatar = \"ada.jpg\"\n", all, "Lovely horse."),
         ),
-        ("content/shoutouts/ada.jpg", CONTENT_PHOTO),
         (
             "content/shoutouts/bea.md",
             &shoutout(
@@ -59,21 +86,20 @@ fn site_with_photos() -> Site {
                 "Lovely blocks.",
             ),
         ),
-        ("static/img/bea.jpg", STATIC_PHOTO),
-    ])
+    ]);
+    site.write("content/shoutouts/ada.jpg", CONTENT_PHOTO);
+    site.write("static/img/bea.jpg", STATIC_PHOTO);
+    site
 }
 
 #[test]
 fn photo_files_were_published_after_consent_was_withdrawn() {
     let site = site_with_photos();
-    site.build()
-        .success()
-        .file("public/shoutouts/ada/index.html")
-        .contains("<img class=\"avatar\" src=\"/shoutouts/ada.jpg\"")
-        .file("public/shoutouts/bea/index.html")
-        .contains("<img class=\"avatar\" src=\"/img/bea.jpg\"");
-    assert_eq!(site.read("public/shoutouts/ada.jpg"), CONTENT_PHOTO);
-    assert_eq!(site.read("public/img/bea.jpg"), STATIC_PHOTO);
+    site.build().success();
+    avatar_src(&site, "public/shoutouts/ada/index.html");
+    avatar_src(&site, "public/shoutouts/bea/index.html");
+    assert_eq!(site.bytes("public/shoutouts/ada.jpg"), CONTENT_PHOTO);
+    assert_eq!(site.bytes("public/img/bea.jpg"), STATIC_PHOTO);
 
     for file in ["content/shoutouts/ada.md", "content/shoutouts/bea.md"] {
         site.edit(file, "consent = ", "withdrawn = 2025-06-01\nconsent = ");
@@ -83,14 +109,11 @@ fn photo_files_were_published_after_consent_was_withdrawn() {
         .stderr_has("warning: content/shoutouts/ada.md:3:1: the photo /shoutouts/ada.jpg is left out of the output: consent was withdrawn on 2025-06-01")
         .stderr_has("warning: content/shoutouts/bea.md:3:1: the photo /img/bea.jpg is left out of the output: consent was withdrawn on 2025-06-01")
         .absent("public/shoutouts/ada.jpg")
-        .absent("public/img/bea.jpg");
-    for needle in [
-        CONTENT_PHOTO,
-        STATIC_PHOTO,
-        "ada.jpg",
-        "bea.jpg",
-        "Ada Quill",
-    ] {
+        .absent("public/img/bea.jpg")
+        .absent("public/_img");
+    photo_nowhere(&site, CONTENT_PHOTO);
+    photo_nowhere(&site, STATIC_PHOTO);
+    for needle in ["ada.jpg", "bea.jpg", "Ada Quill"] {
         assert_nowhere(&site, needle);
     }
 }
@@ -109,7 +132,10 @@ fn photo_files_were_published_without_photo_in_the_scope() {
         .absent("public/img/bea.jpg")
         .file("public/shoutouts/ada/index.html")
         .contains("<span class=\"avatar initials\" aria-hidden=\"true\">AQ</span>");
-    for needle in [CONTENT_PHOTO, STATIC_PHOTO, "ada.jpg", "bea.jpg"] {
+    site.build().success().absent("public/_img");
+    photo_nowhere(&site, CONTENT_PHOTO);
+    photo_nowhere(&site, STATIC_PHOTO);
+    for needle in ["ada.jpg", "bea.jpg"] {
         assert_nowhere(&site, needle);
     }
 
@@ -124,7 +150,8 @@ fn photo_files_were_published_without_photo_in_the_scope() {
         ),
     );
     site.build().success().absent("public/shoutouts/ada.jpg");
-    assert_eq!(site.read("public/img/bea.jpg"), STATIC_PHOTO);
+    assert_eq!(site.bytes("public/img/bea.jpg"), STATIC_PHOTO);
+    avatar_src(&site, "public/shoutouts/cat/index.html");
 }
 
 #[test]
@@ -448,18 +475,16 @@ fn javascript_source_url_came_in_through_kudos_import() {
 
 #[test]
 fn photo_file_named_after_the_customer_showed_the_withheld_name() {
-    let site = site_with(&[
-        (
-            "content/shoutouts/one.md",
-            &shoutout(
-                "Ada Lovelace",
-                "avatar = \"/img/ada-lovelace.jpg\"\n",
-                "\"quote\", \"photo\"",
-                "Lovely horse.",
-            ),
+    let site = site_with(&[(
+        "content/shoutouts/one.md",
+        &shoutout(
+            "Ada Lovelace",
+            "avatar = \"/img/ada-lovelace.jpg\"\n",
+            "\"quote\", \"photo\"",
+            "Lovely horse.",
         ),
-        ("static/img/ada-lovelace.jpg", CONTENT_PHOTO),
-    ]);
+    )]);
+    site.write("static/img/ada-lovelace.jpg", CONTENT_PHOTO);
     site.build()
         .success()
         .stderr_has("warning: content/shoutouts/one.md:3:1: the photo's URL contains `ada` from the customer's name, which its consent does not cover")
@@ -474,7 +499,7 @@ fn photo_file_named_after_the_customer_showed_the_withheld_name() {
     for needle in ["Ada", "Lovelace", "lovelace", "ada-lovelace"] {
         assert_nowhere(&site, needle);
     }
-    assert_eq!(site.read("public/img/photo-1.jpg"), CONTENT_PHOTO);
+    assert_eq!(site.bytes("public/img/photo-1.jpg"), CONTENT_PHOTO);
 }
 
 const PHONE_JPEG: &[u8] = include_bytes!("../fixtures/photos/phone.jpg");

@@ -166,6 +166,16 @@ impl Site {
             .collect()
     }
 
+    /// Paths (relative to `dir`) of the files below `dir` whose bytes contain `needle`.
+    pub fn files_holding(&self, dir: &str, needle: &[u8]) -> Vec<String> {
+        self.tree(dir)
+            .files
+            .into_iter()
+            .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+            .map(|(path, _)| path)
+            .collect()
+    }
+
     /// Paths (relative to `dir`) of the files below `dir` whose names end with `suffix`.
     pub fn files_ending(&self, dir: &str, suffix: &str) -> Vec<String> {
         self.tree(dir)
@@ -258,7 +268,8 @@ impl<'a> Run<'a> {
             .expect("read the site root")
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.starts_with(".kudos"))
+            // The image cache is kudos's own and outlives builds on purpose.
+            .filter(|name| name.starts_with(".kudos") && name != ".kudos-cache")
             .collect();
         assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
         self

@@ -1,0 +1,195 @@
+//! The disk cache of image variants: `.kudos-cache/images/` in the site root.
+//!
+//! An entry is named like the variant it holds (`<hash>-<width>.<ext>`), and the hash
+//! covers the source's bytes, the settings and the encoders' version, so an entry is
+//! either right or never asked for again. Entries are written to a temporary file and
+//! renamed into place: two builds at once may both make an entry, and each reads a whole
+//! one. After a build, entries no build used for a day are pruned (not the ones just
+//! unused: a second site config or branch may want them back). The folder holds a
+//! `CACHEDIR.TAG` and a `.gitignore` of `*`, so backups and git leave it alone; deleting
+//! it is always safe.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::{ImageError, Picture, Variant, make_variants};
+
+/// The cache folder, relative to the site root.
+pub const CACHE_DIR: &str = ".kudos-cache/images";
+
+/// Entries older than this that nothing touched are pruned.
+const UNUSED_FOR: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Where a variant's bytes are after [`DiskCache::variants`].
+#[derive(Debug, Clone)]
+pub enum Made {
+    /// In the cache.
+    Cached(PathBuf),
+    /// In memory: the cache folder could not be written.
+    Bytes(Vec<u8>),
+}
+
+/// The image cache of one site.
+#[derive(Debug, Clone)]
+pub struct DiskCache {
+    dir: PathBuf,
+}
+
+impl DiskCache {
+    /// The cache of the site at `root` (created when first written).
+    pub fn of(root: &Path) -> DiskCache {
+        DiskCache {
+            dir: root.join(CACHE_DIR),
+        }
+    }
+
+    /// Every variant of `picture`, from the cache or made now (and cached).
+    pub fn variants(
+        &self,
+        picture: &Picture,
+        quality: u8,
+        shown: &str,
+    ) -> Result<Vec<(Variant, Made)>, ImageError> {
+        let entries: Vec<PathBuf> = picture.variants.iter().map(|v| self.entry(v)).collect();
+        if entries.iter().all(|e| e.is_file()) {
+            for entry in &entries {
+                touch(entry);
+            }
+            return Ok(picture
+                .variants
+                .iter()
+                .cloned()
+                .zip(entries.into_iter().map(Made::Cached))
+                .collect());
+        }
+        let made = make_variants(picture, quality, shown)?;
+        let writable = self.prepare().is_ok();
+        Ok(made
+            .into_iter()
+            .zip(entries)
+            .map(|((variant, bytes), entry)| {
+                if writable && write_whole(&self.dir, &entry, &bytes).is_ok() {
+                    (variant, Made::Cached(entry))
+                } else {
+                    (variant, Made::Bytes(bytes))
+                }
+            })
+            .collect())
+    }
+
+    /// Removes entries that no build has used for a day. Best effort: a file another
+    /// build is reading is gone for it only after it opened it (renames, not truncation).
+    pub fn prune(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = SystemTime::now();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if !is_entry_name(name) {
+                continue;
+            }
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| now.duration_since(at).unwrap_or_default() > UNUSED_FOR);
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn entry(&self, variant: &Variant) -> PathBuf {
+        let name = variant
+            .output
+            .rsplit_once('/')
+            .map_or(variant.output.as_str(), |(_, name)| name);
+        self.dir.join(name)
+    }
+
+    fn prepare(&self) -> std::io::Result<()> {
+        if self.dir.is_dir() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        let top = self.dir.parent().unwrap_or(&self.dir);
+        let _ = std::fs::write(
+            top.join("CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55\n# kudos's cache of image variants; safe to delete.\n",
+        );
+        let _ = std::fs::write(top.join(".gitignore"), "*\n");
+        Ok(())
+    }
+}
+
+/// `<16 hex digits>-<width>.<webp|jpg|png>`: only such files are ever removed.
+fn is_entry_name(name: &str) -> bool {
+    let Some((hash, rest)) = name.split_once('-') else {
+        return false;
+    };
+    let Some((width, ext)) = rest.split_once('.') else {
+        return false;
+    };
+    hash.len() == 16
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && !width.is_empty()
+        && width.bytes().all(|b| b.is_ascii_digit())
+        && matches!(ext, "webp" | "jpg" | "png")
+}
+
+/// Marks an entry used, for pruning.
+fn touch(entry: &Path) {
+    if let Ok(file) = std::fs::File::options().append(true).open(entry) {
+        let _ = file.set_modified(SystemTime::now());
+    }
+}
+
+fn write_whole(dir: &Path, entry: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.persist(entry).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_entry_names_are_pruned() {
+        assert!(is_entry_name("0123456789abcdef-480.webp"));
+        assert!(!is_entry_name("0123456789abcdef-480.html"));
+        assert!(!is_entry_name("notes.txt"));
+        assert!(!is_entry_name("CACHEDIR.TAG"));
+        assert!(!is_entry_name("0123456789abcdeg-480.jpg"));
+    }
+
+    #[test]
+    fn stale_entries_go_and_fresh_ones_and_other_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::of(dir.path());
+        cache.prepare().unwrap();
+        let old = cache.dir.join("0123456789abcdef-480.webp");
+        let fresh = cache.dir.join("0123456789abcdef-960.webp");
+        let mine = cache.dir.join("notes.txt");
+        for file in [&old, &fresh, &mine] {
+            std::fs::write(file, b"x").unwrap();
+        }
+        let long_ago = SystemTime::now() - 2 * UNUSED_FOR;
+        for file in [&old, &mine] {
+            std::fs::File::options()
+                .append(true)
+                .open(file)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        cache.prune();
+        assert!(!old.exists());
+        assert!(fresh.exists());
+        assert!(mine.exists());
+        assert!(dir.path().join(".kudos-cache/.gitignore").exists());
+    }
+}
