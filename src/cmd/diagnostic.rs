@@ -93,6 +93,9 @@ impl Excerpt {
         let before = line_start
             .checked_sub(1)
             .map(|newline| file[..newline].rfind('\n').map_or(0, |i| i + 1));
+        // A blank line before the error's is left out: miette drops a blank first line
+        // of a snippet but keeps counting from it, which numbered every line one too low.
+        let before = before.filter(|&previous| !file[previous..line_start - 1].trim().is_empty());
         if let Some(previous) = before {
             excerpt.first_line -= 1;
             excerpt.push_line(&file[previous..line_start - 1], from_column, to_column);

@@ -69,6 +69,18 @@ pub enum Format {
     Svg,
 }
 
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::WebP => "WebP",
+            Format::Gif => "GIF",
+            Format::Svg => "SVG",
+        })
+    }
+}
+
 impl Format {
     /// By signature, not by name.
     fn of(bytes: &[u8]) -> Option<Format> {
@@ -216,7 +228,7 @@ pub enum ImageError {
     #[error("{0} is not an image kudos can read (JPEG, PNG, WebP, GIF or SVG)")]
     NotAnImage(String),
     /// The header or the pixels do not decode.
-    #[error("{path} is a damaged {format:?} image ({reason})")]
+    #[error("{path} is a damaged {format} image ({reason})")]
     Damaged {
         /// As shown.
         path: String,
@@ -286,6 +298,11 @@ pub fn probe(
     }
     if stored_width == 0 || stored_height == 0 {
         return Err(damaged("it has no pixels".into()));
+    }
+    // Decoders fill a cut-off file with grey; the container check that publishing the
+    // file itself needs (see `crate::photo`) refuses it here, where it can be located.
+    if matches!(format, Format::Jpeg | Format::Png | Format::WebP) {
+        crate::photo::strip_metadata(bytes.to_vec()).map_err(|e| damaged(e.reason))?;
     }
     let orientation = if format == Format::Jpeg || format == Format::WebP || format == Format::Png {
         crate::photo::orientation(bytes)

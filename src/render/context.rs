@@ -55,9 +55,14 @@ impl Urls {
 
     /// `/posts/x/` -> `https://example.com/shop/posts/x/`.
     pub fn permalink(&self, path: &str) -> String {
-        let url = self.url(path);
+        self.absolute(&self.url(path))
+    }
+
+    /// A URL made by [`Urls::url`] (`/shop/x.jpg`) with the origin in front; an outside
+    /// URL as it is.
+    pub fn absolute(&self, url: &str) -> String {
         if url.contains("://") {
-            url
+            url.to_string()
         } else {
             format!("{}{url}", self.base.origin())
         }

@@ -78,7 +78,7 @@ impl Renderer {
             .or(segment.meta.lede.as_deref());
         let mut head = self.head(&segment.meta.title, description, &segment.path, "website");
         head.noindex = segment.meta.noindex;
-        head.image = view.hero.as_deref().map(|h| self.urls.permalink(h));
+        head.image = view.hero.as_deref().map(|h| self.urls.absolute(h));
         let own = &site.segment_shoutouts[i];
         let fallback = own.is_empty();
         let members: Vec<usize> = if fallback {

@@ -15,6 +15,7 @@ mod demo_site;
 mod deploy;
 mod feed;
 mod hostile_input;
+mod images;
 mod import;
 mod incremental;
 mod init_new;

@@ -1,0 +1,361 @@
+//! Images (issue 10): every `<img>` sized and responsive, every URL under the base path and
+//! published, no metadata in any published image, bad images located errors, the cache
+//! reused. Over `tests/fixtures/images`: a bundle photo with EXIF GPS, a static PNG under
+//! a sub-path, an SVG, a customer photo beside its shout-out and a segment hero.
+
+use std::collections::BTreeMap;
+
+use crate::common::Site;
+
+/// The base path of the fixture's `base_url`.
+const BASE: &str = "/shop/";
+
+/// Every `<tag ...>` in `html` as its attributes (entities in values decoded).
+fn tags(html: &str, tag: &str) -> Vec<BTreeMap<String, String>> {
+    let open = format!("<{tag} ");
+    html.match_indices(&open)
+        .map(|(at, _)| {
+            let inside = &html[at + open.len()..];
+            let inside = &inside[..inside.find('>').expect("the tag ends")];
+            attributes(inside)
+        })
+        .collect()
+}
+
+fn attributes(mut inside: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    while let Some(eq) = inside.find("=\"") {
+        let name = inside[..eq].trim().to_string();
+        let rest = &inside[eq + 2..];
+        let end = rest.find('"').expect("the value ends");
+        out.insert(name, rest[..end].replace("&amp;", "&"));
+        inside = &rest[end + 1..];
+    }
+    out
+}
+
+/// Every (URL, width) of a `srcset` (an avatar's has one URL and no width).
+fn srcset(value: &str) -> Vec<(String, Option<u32>)> {
+    value
+        .split(", ")
+        .map(|entry| match entry.rsplit_once(' ') {
+            Some((url, width)) => {
+                let width = width.trim_end_matches('w').parse().expect("a width");
+                (url.to_string(), Some(width))
+            }
+            None => (entry.to_string(), None),
+        })
+        .collect()
+}
+
+/// The output file a site URL names.
+fn published(site: &Site, url: &str) -> String {
+    let path = url
+        .strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("{url} lacks the base path {BASE}"));
+    let path = format!("public/{path}");
+    assert!(site.path(&path).is_file(), "{url} is not published");
+    path
+}
+
+fn html_pages(site: &Site) -> Vec<(String, String)> {
+    site.files_ending("public", ".html")
+        .into_iter()
+        .map(|p| {
+            let text = site.read(&format!("public/{p}"));
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn images_had_no_size_no_srcset_and_broke_in_listings_under_a_sub_path() {
+    let site = Site::fixture("images");
+    site.build().success();
+    let mut checked_variants = 0;
+    let mut images = 0;
+    for (page, html) in html_pages(&site) {
+        for img in tags(&html, "img") {
+            images += 1;
+            let src = &img["src"];
+            for key in ["width", "height"] {
+                let value: u32 = img.get(key).map_or(0, |v| v.parse().unwrap_or(0));
+                assert!(value > 0, "{page}: <img src={src}> has no {key}");
+            }
+            published(&site, src);
+            let sets = img.get("srcset").into_iter();
+            for set in sets.chain(tags(&html, "source").iter().filter_map(|s| s.get("srcset"))) {
+                for (url, width) in srcset(set) {
+                    let file = published(&site, &url);
+                    let decoded = image::open(site.path(&file))
+                        .unwrap_or_else(|e| panic!("{url} does not decode: {e}"));
+                    let stated = width.unwrap_or(96);
+                    assert_eq!(decoded.width(), stated, "{url} in {page}");
+                    checked_variants += 1;
+                }
+            }
+        }
+    }
+    assert!(images >= 8, "{images} images");
+    assert!(
+        checked_variants >= 20,
+        "{checked_variants} variants checked"
+    );
+
+    // The bundle's photo: resized, never wider than it is, WebP first.
+    let post = site.read("public/posts/walnut-horse/index.html");
+    let horse = &tags(&post, "img")[0];
+    assert_eq!(horse["alt"], "A walnut rocking horse on the bench");
+    assert_eq!(
+        (horse["width"].as_str(), horse["height"].as_str()),
+        ("1200", "900")
+    );
+    let widths: Vec<Option<u32>> = srcset(&horse["srcset"]).iter().map(|(_, w)| *w).collect();
+    assert_eq!(widths, vec![Some(480), Some(960), Some(1200)]);
+    let webp = &tags(&post, "source")[0];
+    assert_eq!(webp["type"], "image/webp");
+    assert!(webp["srcset"].contains(".webp 1200w"), "{webp:?}");
+    // The same photo in the home page's listing and in another post: the same URLs.
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains(&horse["srcset"]),
+        "the listing's photo differs"
+    );
+    let bench = site.read("public/posts/bench/index.html");
+    assert!(bench.contains(&horse["src"]), "the @/ photo differs");
+    // The SVG is copied, sized from its viewBox, and decorative.
+    assert!(
+        post.contains("<img src=\"/shop/posts/walnut-horse/leaf.svg\" width=\"10\" height=\"10\" alt=\"\" loading=\"lazy\" decoding=\"async\">"),
+        "{post}"
+    );
+    // The hero: responsive, with its size, and the page's share image.
+    let segment = site.read("public/for/makers/index.html");
+    let hero = &tags(&segment, "img")[0];
+    assert_eq!(
+        (hero["width"].as_str(), hero["height"].as_str()),
+        ("1600", "800")
+    );
+    assert!(
+        segment.contains(&format!(
+            "<meta property=\"og:image\" content=\"https://example.com{}\">",
+            hero["src"]
+        )),
+        "{segment}"
+    );
+}
+
+#[test]
+fn the_first_image_of_a_page_was_lazy_like_the_rest() {
+    let site = Site::fixture("images");
+    site.build().success();
+    let post = site.read("public/posts/walnut-horse/index.html");
+    let images = tags(&post, "img");
+    assert_eq!(images[0].get("loading"), None, "{:?}", images[0]);
+    assert_eq!(images[1].get("loading").map(String::as_str), Some("lazy"));
+    assert_eq!(images[1]["title"], "The shop");
+}
+
+#[test]
+fn published_images_carried_their_exif_gps_and_camera_serial() {
+    let site = Site::fixture("images");
+    let original = site.bytes("content/posts/walnut-horse/horse.jpg");
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(&original))
+            .is_ok_and(|e| e
+                .get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+                .is_some()),
+        "the fixture photo has a GPS position"
+    );
+    site.build().success();
+    let mut checked = 0;
+    for ext in [".jpg", ".png", ".webp"] {
+        for file in site.files_ending("public", ext) {
+            let bytes = site.bytes(&format!("public/{file}"));
+            let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes));
+            assert!(
+                exif.is_err(),
+                "{file} carries EXIF: {:?}",
+                exif.map(|e| e.fields().count())
+            );
+            assert!(
+                !bytes.windows(11).any(|w| w == b"SERIAL-0042"),
+                "{file} carries the camera serial"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} images checked");
+}
+
+/// A real 1 × 1 PNG whose header (CRC made right) claims 30,000 × 30,000 pixels: 3.6 GB
+/// decoded.
+fn png_bomb() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::new(1, 1)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("a PNG");
+    bytes[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+    bytes[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn bad_images_were_published_broken_instead_of_stopping_the_build() {
+    let site = Site::fixture("images");
+    site.build().success();
+    let before = site.tree("public");
+    let horse = site.bytes("content/posts/walnut-horse/horse.jpg");
+    let cases: [(&str, Option<Vec<u8>>, &str); 4] = [
+        (
+            "nope.jpg",
+            None,
+            "the image `nope.jpg` is not there: no file content/posts/walnut-horse/nope.jpg",
+        ),
+        (
+            "cut.jpg",
+            Some(horse[..horse.len() / 3].to_vec()),
+            "cut.jpg is a damaged JPEG image",
+        ),
+        (
+            "notes.jpg",
+            Some(b"just some notes".to_vec()),
+            "notes.jpg is not an image kudos can read (JPEG, PNG, WebP, GIF or SVG)",
+        ),
+        (
+            "bomb.png",
+            Some(png_bomb()),
+            "bomb.png is 30000 × 30000 pixels, more than the 50 million kudos decodes",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        if let Some(bytes) = &bytes {
+            site.write(&format!("content/posts/walnut-horse/{name}"), bytes);
+        }
+        site.edit(
+            "content/posts/walnut-horse/index.md",
+            "(horse.jpg)",
+            &format!("({name})"),
+        );
+        site.build()
+            .code(1)
+            .stderr_has("error: content/posts/walnut-horse/index.md:8:1: ")
+            .stderr_has(message)
+            .stderr_has(&format!(
+                " 8 │ ![A walnut rocking horse on the bench]({name})"
+            ))
+            .unchanged(&before);
+        site.edit(
+            "content/posts/walnut-horse/index.md",
+            &format!("({name})"),
+            "(horse.jpg)",
+        );
+        if bytes.is_some() {
+            site.remove(&format!("content/posts/walnut-horse/{name}"));
+        }
+    }
+    // A missing photo and a missing hero are errors at their keys, in the same run.
+    site.remove("content/shoutouts/ada.jpg");
+    site.remove("static/img/hero.jpg");
+    site.build()
+        .code(1)
+        .stderr_has("error: content/shoutouts/ada.md:4:1: the photo /ada.jpg is not there")
+        .stderr_has("error: content/segments/makers.md:5:1: the image `/img/hero.jpg` is not there: no file static/img/hero.jpg or content/img/hero.jpg")
+        .unchanged(&before);
+}
+
+#[test]
+fn an_image_without_alt_text_went_unnoticed() {
+    let site = Site::fixture("images");
+    site.write(
+        "content/posts/bare.md",
+        "+++\ntitle = \"Bare\"\ndate = 2026-01-01\n+++\n\nText first.\n\n![](/img/shop.png)\n\n![](/img/shop.png \"decorative\")\n",
+    );
+    site.build()
+        .success()
+        .stderr_has("warning: content/posts/bare.md:8:1: the image `/img/shop.png` has no alt text")
+        .stderr_lacks("bare.md:10:");
+    let bare = site.read("public/posts/bare/index.html");
+    let images = tags(&bare, "img");
+    assert_eq!(images[1]["alt"], "");
+    assert_eq!(
+        images[1].get("title"),
+        None,
+        "the decorative mark is not a tooltip"
+    );
+    let before = site.tree("public");
+    site.run(&["build", "--strict"])
+        .code(1)
+        .stderr_has("error: content/posts/bare.md:8:1: the image `/img/shop.png` has no alt text")
+        .unchanged(&before);
+}
+
+#[test]
+fn every_build_resized_every_photo_again() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::fixture("images");
+    site.build().success();
+    let first = site.tree("public");
+    let cache = site.files_ending(".kudos-cache/images", "");
+    assert!(cache.len() >= 18, "{cache:?}");
+    assert_eq!(site.read(".kudos-cache/.gitignore"), "*\n");
+    let inode = |name: &str| {
+        std::fs::metadata(site.path(&format!(".kudos-cache/images/{name}")))
+            .expect("a cache entry")
+            .ino()
+    };
+    let inodes: Vec<u64> = cache.iter().map(|name| inode(name)).collect();
+    site.build().success();
+    assert_eq!(
+        site.tree("public"),
+        first,
+        "a cached build publishes the same bytes"
+    );
+    let again: Vec<u64> = cache.iter().map(|name| inode(name)).collect();
+    assert_eq!(inodes, again, "cache entries were made again");
+
+    // Other settings make other variants, under other names; the first ones stay cached
+    // (another branch or config may want them back) until unused for a day.
+    let toml = site.read("kudos.toml");
+    site.write("kudos.toml", format!("{toml}\n[images]\nquality = 70\n"));
+    site.build().success();
+    let renamed = site.files_ending("public/_img", "");
+    assert_eq!(
+        renamed.len(),
+        first
+            .files
+            .keys()
+            .filter(|p| p.starts_with("_img/"))
+            .count()
+    );
+    for name in &renamed {
+        assert!(
+            !first.files.contains_key(&format!("_img/{name}")),
+            "{name} kept its name"
+        );
+    }
+    assert_eq!(
+        site.files_ending(".kudos-cache/images", "").len(),
+        2 * cache.len()
+    );
+}
