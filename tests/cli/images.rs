@@ -359,3 +359,61 @@ fn every_build_resized_every_photo_again() {
         2 * cache.len()
     );
 }
+
+#[test]
+fn serve_missed_an_edited_image_or_rerendered_every_page() {
+    use kudos::build::{self, Project};
+    use kudos::serve::session::Session;
+    let site = Site::fixture("images");
+    let root = site.root();
+    let options = kudos::site::BuildOptions {
+        drafts: false,
+        strict: false,
+        now: kudos::content::Date::parse("2026-06-01").unwrap(),
+    };
+    let clean = || {
+        let project = Project::new(&root, None);
+        let config = project.config().expect("the config");
+        let rendered = build::render(&project, config, &options).expect("a clean build");
+        rendered
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let served = |session: &Session| {
+        session
+            .output()
+            .iter()
+            .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let mut session = Session::new(Project::new(&root, None), options.clone(), Box::new(|_| {}));
+    session.rebuild(&[]).expect("serve builds the site");
+    let before = served(&session);
+
+    // A new shop photo, another size: only the post that shows it (and the feeds that
+    // carry that post whole) is rendered again; the listing shows only its summary.
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(400, 200, |x, y| image::Rgb([x as u8, y as u8, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a PNG");
+    site.write("static/img/shop.png", &png);
+    let report = session
+        .rebuild(&["static/img/shop.png".into()])
+        .expect("serve rebuilds");
+    let mut pages: Vec<&str> = report
+        .changed
+        .iter()
+        .map(String::as_str)
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    pages.sort_unstable();
+    assert_eq!(pages, ["posts/walnut-horse/index.html"], "{:?}", report.changed);
+    let after = served(&session);
+    assert_eq!(after, clean(), "serve's output is a clean build's");
+    let post = String::from_utf8_lossy(&after["posts/walnut-horse/index.html"]).into_owned();
+    let shop = &tags(&post, "img")[1];
+    assert_eq!((shop["width"].as_str(), shop["height"].as_str()), ("400", "200"));
+    assert!(!before.contains_key(&shop["src"]["/shop/".len()..].to_string()));
+}
