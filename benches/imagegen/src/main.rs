@@ -1,5 +1,5 @@
-//! `imagegen OUT WIDTH HEIGHT SEED`: writes a photo-like image to OUT (`.jpg` or `.png`
-//! by its name), the same bytes for the same arguments. With `--exif`, a JPEG gets an
+//! `imagegen OUT WIDTH HEIGHT SEED [QUALITY]`: writes a photo-like image to OUT (`.jpg` or
+//! `.png` by its name; JPEG quality 88 unless given), the same bytes for the same arguments. With `--exif`, a JPEG gets an
 //! EXIF block with a GPS position and a camera serial, as a phone would write.
 
 use image::{ImageEncoder, Rgb, RgbImage};
@@ -8,9 +8,15 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let exif = args.iter().any(|a| a == "--exif");
     let args: Vec<&String> = args.iter().filter(|a| *a != "--exif").collect();
-    let [out, width, height, seed] = args[..] else {
-        eprintln!("usage: imagegen OUT WIDTH HEIGHT SEED [--exif]");
-        std::process::exit(2);
+    let (out, width, height, seed, quality) = match args[..] {
+        [out, width, height, seed] => (out, width, height, seed, 88),
+        [out, width, height, seed, quality] => {
+            (out, width, height, seed, quality.parse().expect("quality"))
+        }
+        _ => {
+            eprintln!("usage: imagegen OUT WIDTH HEIGHT SEED [QUALITY] [--exif]");
+            std::process::exit(2);
+        }
     };
     let (width, height, seed): (u32, u32, u64) = (
         width.parse().expect("width"),
@@ -24,7 +30,7 @@ fn main() {
             .write_image(&image, width, height, image::ExtendedColorType::Rgb8)
             .expect("png");
     } else {
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 88)
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
             .write_image(&image, width, height, image::ExtendedColorType::Rgb8)
             .expect("jpeg");
         if exif {
