@@ -98,11 +98,32 @@ fn host_files(site: &Site, others: &[OutputFile]) -> Vec<OutputFile> {
     let ours = |path: &str| !others.iter().any(|f| f.path == path);
     match site.config.deploy.host {
         Host::Github if ours(".nojekyll") => vec![OutputFile::rendered(".nojekyll", String::new())],
-        Host::Netlify | Host::Cloudflare if ours("_redirects") => {
-            vec![OutputFile::rendered("_redirects", redirects(site))]
+        Host::Netlify | Host::Cloudflare => {
+            let mut files = Vec::new();
+            if ours("_redirects") {
+                files.push(OutputFile::rendered("_redirects", redirects(site)));
+            }
+            if ours("_headers") {
+                files.push(OutputFile::rendered("_headers", headers(site)));
+            }
+            files
         }
         _ => Vec::new(),
     }
+}
+
+/// `_headers` (Netlify, Cloudflare Pages): the image variants are named by their content
+/// (`/_img/<hash>-<width>.<ext>`), so a browser may keep them for a year without asking
+/// again. Nothing else gets a rule: both hosts merge the headers of every rule a path
+/// matches (two `Cache-Control` values would be joined into one nonsense value), and
+/// their default for everything else already makes browsers revalidate on every visit,
+/// which is what pages and the unhashed `style.css` need.
+fn headers(site: &Site) -> String {
+    let urls = Urls::new(site);
+    format!(
+        "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n{}*\n  Cache-Control: public, max-age=31536000, immutable\n",
+        urls.url("/_img/")
+    )
 }
 
 /// `_redirects` (Netlify, Cloudflare Pages): `FROM TO 301`, one line per alias, both with

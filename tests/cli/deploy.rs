@@ -82,6 +82,13 @@ fn netlify_and_cloudflare_get_a_301_for_every_alias() {
             );
         }
         assert_eq!(lines.len(), expected.len(), "{host}: {lines:?}");
+        // Image variants are named by their content: cached for a year, under the base
+        // path; no other rule, so the host's revalidating default stays for pages.
+        assert_eq!(
+            site.read("public/_headers"),
+            "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/_img/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+            "{host}"
+        );
         // The HTML redirect pages stay, for links that reach the files directly.
         assert!(site.path("public/old-hello/index.html").is_file());
         assert!(!site.path("public/.nojekyll").exists());
@@ -95,11 +102,17 @@ fn github_pages_gets_nojekyll_and_a_site_of_its_own_keeps_its_files() {
     site.build().success();
     assert_eq!(site.read("public/.nojekyll"), "");
     assert!(!site.path("public/_redirects").exists());
+    assert!(!site.path("public/_headers").exists());
     // A site that ships its own host file keeps it, without a clash.
     let site = Site::fixture("basic");
     with_host(&site, "netlify");
     site.write("static/_redirects", "/from-the-site/ /about/ 302\n");
+    site.write("static/_headers", "/*\n  X-Frame-Options: DENY\n");
     site.build().success();
+    assert_eq!(
+        site.read("public/_headers"),
+        "/*\n  X-Frame-Options: DENY\n"
+    );
     assert_eq!(
         site.read("public/_redirects"),
         "/from-the-site/ /about/ 302\n"
