@@ -17,7 +17,7 @@ use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::images::cache::DiskCache;
 use crate::output::{self, OutputFile};
-use crate::render::{BodyCache, Renderer, extra_files, reject_collisions, variant_files};
+use crate::render::{RenderCache, Renderer, extra_files, reject_collisions, variant_files};
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
@@ -147,7 +147,7 @@ pub struct Caches<'a> {
     /// Parsed files.
     pub load: &'a mut LoadCache,
     /// Rendered bodies.
-    pub bodies: Option<Arc<BodyCache>>,
+    pub bodies: Option<Arc<dyn RenderCache>>,
     /// The files reported changed since the last run (empty: look at every file).
     pub changed: &'a HashSet<PathBuf>,
 }
@@ -220,7 +220,7 @@ fn resolve_and_render(
     content: content::Content,
     options: &BuildOptions,
     theme: &Theme,
-    cache: Option<Arc<BodyCache>>,
+    cache: Option<Arc<dyn RenderCache>>,
     timings: &mut Timings,
 ) -> Result<Renderer> {
     let (mut site, mut errors) = Site::resolve_reporting(config, content, options);

@@ -22,8 +22,9 @@
 //! [`build::prepare`] is the one driver of stages 2-4 for every command; the binary in
 //! `main.rs` only parses arguments, calls into [`cmd`] and prints errors. [`serve`] keeps
 //! the last good build in memory (`serve::session`): a save that leaves every item in
-//! place patches it (`render::patch`), anything else goes through the driver again with
-//! caches, and fingerprints (`serve::fingerprints`) decide which routes to render either way.
+//! place patches it (`serve::patch`, through the renderer's update operations), anything
+//! else goes through the driver again with what `serve::cache` kept, and fingerprints
+//! (`serve::fingerprints`) decide which routes to render either way.
 //! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
 //! returns and `cmd` renders with their context.
 

@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -46,30 +46,35 @@ pub struct Bodies {
     pub variants: HashMap<(ItemRef, usize), Arc<Rendered>>,
 }
 
-/// Rendered bodies kept between rebuilds (`serve`, `watch`), so an edit re-renders only
-/// the markdown that changed. An entry is reused only when its text, its segment, the
-/// markdown options and (for bodies with shortcodes) everything shortcodes read are
-/// unchanged, and every `@/` link it contains still resolves to the same URL.
-#[derive(Default)]
-pub struct BodyCache {
-    entries: Mutex<FxHashMap<u64, CachedBody>>,
-    /// Template views (shout-out cards, post summaries) by (kind, content path): building
-    /// them (sanitising quotes, serialising) is most of a rebuild otherwise.
-    views: Mutex<FxHashMap<u64, CachedView>>,
-    /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
-    summaries: Mutex<FxHashMap<(u64, u64), u64>>,
-    /// Images measured, so a rebuild reads only the files that changed.
-    images: Arc<Catalog>,
+/// What rendering may keep between rebuilds when a driver hands a store in (`serve`,
+/// `watch`: `serve::BodyCache`), so an edit re-renders only the markdown that changed.
+/// The store only holds entries by slot; the rules of reuse are here: a body is reused
+/// only when its text, its segment, the markdown options and (for bodies with shortcodes)
+/// everything shortcodes read are unchanged, and every `@/` link and image it holds still
+/// resolves alike; a view (a card, a listing entry) only while its inputs' fingerprint is
+/// the same.
+pub trait RenderCache: Send + Sync {
+    /// The body kept at `slot`.
+    fn body(&self, slot: u64) -> Option<Arc<CachedBody>>;
+    /// Keeps `body` at `slot`.
+    fn keep_body(&self, slot: u64, body: CachedBody);
+    /// The view kept at `slot`.
+    fn view(&self, slot: u64) -> Option<Arc<CachedView>>;
+    /// Keeps `view` at `slot`.
+    fn keep_view(&self, slot: u64, view: CachedView);
+    /// Image measurements, so a rebuild reads only the image files that changed.
+    fn images(&self) -> Arc<Catalog>;
 }
 
-/// A cached view; `id` guards against two ids with one hash.
-struct CachedView {
+/// A kept template view; `id` guards against two ids with one slot.
+pub struct CachedView {
     id: String,
     key: u64,
     value: Value,
 }
 
-struct CachedBody {
+/// A kept body with what it was rendered against.
+pub struct CachedBody {
     /// Content path and variant, checked on every hit.
     id: (String, Option<String>),
     key: u64,
@@ -77,125 +82,79 @@ struct CachedBody {
     rendered: Arc<Rendered>,
 }
 
-impl BodyCache {
-    fn get(
-        &self,
-        id: (&str, Option<&str>),
-        key: u64,
-        lookups: &dyn Lookups,
-    ) -> Option<Arc<Rendered>> {
-        let entries = self.entries.lock().ok()?;
-        let cached = entries
-            .get(&slot(&id))
-            .filter(|c| c.key == key && c.id.0 == id.0 && c.id.1.as_deref() == id.1)?;
-        let same_links = cached
+/// The body kept for `id` if it is still right: same `key`, and `lookups` answer its
+/// links and images as they did.
+fn reusable_body(
+    cache: &dyn RenderCache,
+    id: (&str, Option<&str>),
+    key: u64,
+    lookups: &dyn Lookups,
+) -> Option<Arc<Rendered>> {
+    let cached = cache
+        .body(slot(&id))
+        .filter(|c| c.key == key && c.id.0 == id.0 && c.id.1.as_deref() == id.1)?;
+    let same_links = cached
+        .rendered
+        .links
+        .iter()
+        .zip(&cached.link_urls)
+        .all(|(link, url)| lookups.page_url(&link.target) == *url);
+    let same_images = || {
+        cached
             .rendered
-            .links
+            .images
             .iter()
-            .zip(&cached.link_urls)
-            .all(|(link, url)| lookups.page_url(&link.target) == *url);
-        let same_images = || {
-            cached
-                .rendered
-                .images
-                .iter()
-                .all(|image| lookups.image(&image.image_ref()) == image.lookup)
-        };
-        (same_links && same_images()).then(|| Arc::clone(&cached.rendered))
-    }
-
-    fn put(
-        &self,
-        id: (&str, Option<&str>),
-        key: u64,
-        rendered: &Arc<Rendered>,
-        lookups: &dyn Lookups,
-    ) {
-        let link_urls = rendered
-            .links
-            .iter()
-            .map(|l| lookups.page_url(&l.target))
-            .collect();
-        let entry = CachedBody {
-            id: (id.0.to_string(), id.1.map(str::to_string)),
-            key,
-            link_urls,
-            rendered: Arc::clone(rendered),
-        };
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(slot(&id), entry);
-        }
-    }
+            .all(|image| lookups.image(&image.image_ref()) == image.lookup)
+    };
+    (same_links && same_images()).then(|| Arc::clone(&cached.rendered))
 }
 
-impl BodyCache {
-    /// The image measurements kept with the bodies.
-    pub fn images(&self) -> Arc<Catalog> {
-        Arc::clone(&self.images)
-    }
-
-    /// The cached view `kind` of `id` if its inputs' fingerprint is still `key`, else
-    /// `make()` (remembered for next time).
-    pub fn view(
-        &self,
-        kind: &'static str,
-        id: &str,
-        key: u64,
-        make: impl FnOnce() -> Value,
-    ) -> Value {
-        let slot = slot(&(kind, id));
-        if let Some(value) = self.views.lock().ok().and_then(|views| {
-            views
-                .get(&slot)
-                .filter(|v| v.key == key && v.id == id)
-                .map(|v| v.value.clone())
-        }) {
-            return value;
-        }
-        let value = make();
-        if let Ok(mut views) = self.views.lock() {
-            let cached = CachedView {
-                id: id.to_string(),
-                key,
-                value: value.clone(),
-            };
-            views.insert(slot, cached);
-        }
-        value
-    }
+/// Keeps `rendered` for `id` with what its links resolved to.
+fn keep_body(
+    cache: &dyn RenderCache,
+    id: (&str, Option<&str>),
+    key: u64,
+    rendered: &Arc<Rendered>,
+    lookups: &dyn Lookups,
+) {
+    let link_urls = rendered
+        .links
+        .iter()
+        .map(|l| lookups.page_url(&l.target))
+        .collect();
+    let entry = CachedBody {
+        id: (id.0.to_string(), id.1.map(str::to_string)),
+        key,
+        link_urls,
+        rendered: Arc::clone(rendered),
+    };
+    cache.keep_body(slot(&id), entry);
 }
 
-impl BodyCache {
-    /// `compute()` for the (source, body) revision pair, remembered.
-    pub fn summary_print(&self, revisions: (u64, u64), compute: impl FnOnce() -> u64) -> u64 {
-        if let Some(print) = self
-            .summaries
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&revisions).copied())
-        {
-            return print;
-        }
-        let print = compute();
-        if let Ok(mut summaries) = self.summaries.lock() {
-            summaries.insert(revisions, print);
-        }
-        print
-    }
-}
-
-/// A view built through `cache` when there is one.
+/// The view `kind` of `id`: kept in `cache` while its inputs' fingerprint is `key`,
+/// else `make()` (kept for next time).
 pub fn cached_view(
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
     kind: &'static str,
     id: &str,
     key: u64,
     make: impl FnOnce() -> Value,
 ) -> Value {
-    match cache {
-        Some(cache) => cache.view(kind, id, key, make),
-        None => make(),
+    let Some(cache) = cache else {
+        return make();
+    };
+    let slot = slot(&(kind, id));
+    if let Some(kept) = cache.view(slot).filter(|v| v.key == key && v.id == id) {
+        return kept.value.clone();
     }
+    let value = make();
+    let view = CachedView {
+        id: id.to_string(),
+        key,
+        value: value.clone(),
+    };
+    cache.keep_view(slot, view);
+    value
 }
 
 /// Where a cache keeps an entry (every entry also stores its id and is checked against
@@ -221,11 +180,11 @@ pub struct ShortcodeEnv<'a> {
     /// Everything shortcodes read (cards, segments, their templates), hashed.
     pub shortcode_inputs: u64,
     /// Bodies from the previous build, if any.
-    pub cache: Option<&'a BodyCache>,
+    pub cache: Option<&'a dyn RenderCache>,
 }
 
 /// The shout-out quotes: plain markdown, no shortcodes.
-pub fn render_quotes(site: &Site, cache: Option<&BodyCache>) -> Vec<Arc<Rendered>> {
+pub fn render_quotes(site: &Site, cache: Option<&dyn RenderCache>) -> Vec<Arc<Rendered>> {
     site.shoutouts
         .par_iter()
         .map(|s| render_quote(site, s, cache))
@@ -236,19 +195,19 @@ pub fn render_quotes(site: &Site, cache: Option<&BodyCache>) -> Vec<Arc<Rendered
 pub(super) fn render_quote(
     site: &Site,
     shoutout: &Shoutout,
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
 ) -> Arc<Rendered> {
     let options = markdown_options(site);
     let none = |_: &str| None;
     let source = &shoutout.source;
     let id = (source.content_path.as_str(), Some("(quote)"));
     let key = fingerprint(&(source.revision, options));
-    if let Some(hit) = cache.and_then(|c| c.get(id, key, &none)) {
+    if let Some(hit) = cache.and_then(|c| reusable_body(c, id, key, &none)) {
         return hit;
     }
     let rendered = Arc::new(markdown::render(source.body(), options, &none));
     if let Some(cache) = cache {
-        cache.put(id, key, &rendered, &none);
+        keep_body(cache, id, key, &rendered, &none);
     }
     rendered
 }
@@ -570,12 +529,12 @@ pub(super) fn render_body(
         options,
         has_shortcodes.then_some(env.shortcode_inputs),
     ));
-    if let Some(hit) = env.cache.and_then(|c| c.get(id, key, &lookups)) {
+    if let Some(hit) = env.cache.and_then(|c| reusable_body(c, id, key, &lookups)) {
         return Ok(hit);
     }
     let rendered = Arc::new(render_fresh(site, env, source, segment)?);
     if let Some(cache) = env.cache {
-        cache.put(id, key, &rendered, &lookups);
+        keep_body(cache, id, key, &rendered, &lookups);
     }
     Ok(rendered)
 }

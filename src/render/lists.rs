@@ -11,7 +11,7 @@ use crate::markdown::Rendered;
 use crate::site::Site;
 use crate::theme::Theme;
 
-use super::bodies::{Bodies, BodyCache, cached_view};
+use super::bodies::{Bodies, RenderCache, cached_view};
 use super::context::{
     PageView, ProductStats, RatingStats, SegmentView, ShoutoutView, TagView, Urls,
 };
@@ -60,7 +60,7 @@ pub(super) fn build_lists(
     quotes: &[Arc<Rendered>],
     urls: &Urls,
     (avatars, heroes): (&[Option<Avatar>], &[Option<ImageView>]),
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
 ) -> Lists {
     let context = view_context(site);
     let shoutouts: Vec<Value> = site
@@ -106,7 +106,7 @@ pub(super) fn post_lists(
     site: &Site,
     bodies: &Bodies,
     urls: &Urls,
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
 ) -> PostLists {
     let context = view_context(site);
     PostLists {
@@ -135,7 +135,7 @@ pub(super) fn post_lists(
 pub(super) fn card_value(
     site: &Site,
     urls: &Urls,
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
     context: u64,
     (shoutout, shown, avatar): (
         &crate::content::Shoutout,
@@ -168,7 +168,7 @@ pub(super) fn card_value(
 pub(super) fn summary_value(
     site: &Site,
     urls: &Urls,
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
     context: u64,
     post: &crate::content::Page,
     body: &Rendered,
@@ -188,7 +188,7 @@ pub(super) fn summary_value(
 /// A view of one item, from `cache` while the item's file, URL, rendered body and the
 /// shared view context are the same.
 pub(super) fn item_view(
-    cache: Option<&BodyCache>,
+    cache: Option<&dyn RenderCache>,
     kind: &'static str,
     source: &crate::content::Source,
     path: &str,

@@ -36,7 +36,7 @@ use crate::theme::Theme;
 use crate::url::UrlPath;
 
 pub use bodies::Bodies;
-pub use bodies::BodyCache;
+pub use bodies::{CachedBody, CachedView, RenderCache};
 use bodies::{ShortcodeEnv, item_path, render_quotes};
 use context::{HeadView, ProductStats, ShoutoutView, TagView, Urls};
 use templates::{Lists, TemplateFiles};
@@ -46,6 +46,7 @@ pub use images::variant_files;
 use images::{Avatar, ImageFinder, ImageView};
 use lists::{build_lists, post_lists, shortcode_inputs, shortcode_templates, site_value};
 use pages::{WallFilters, build_wall_filters, paged_title, section_title};
+pub use patch::ItemBodies;
 
 /// Everything a job needs, built once per build.
 pub struct Renderer {
@@ -62,21 +63,22 @@ pub struct Renderer {
     avatars: Arc<Vec<Option<Avatar>>>,
     /// Per segment: its hero image, when it has one.
     heroes: Arc<Vec<Option<ImageView>>>,
-    cache: Option<Arc<BodyCache>>,
+    cache: Option<Arc<dyn RenderCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
     /// The part of it that is templates, kept for patches.
     shortcode_templates: u64,
-    /// Some template calls `posts()`, which shortcodes may not (bodies are rendered
-    /// before the post lists exist); a patch must not let a shortcode get away with it.
-    calls_posts: bool,
     config_value: Value,
     base: Context,
 }
 
 impl Renderer {
     /// Renders every body and prepares the engine and the shared context for `site`.
-    pub fn new(site: Arc<Site>, theme: &Theme, cache: Option<Arc<BodyCache>>) -> Result<Renderer> {
+    pub fn new(
+        site: Arc<Site>,
+        theme: &Theme,
+        cache: Option<Arc<dyn RenderCache>>,
+    ) -> Result<Renderer> {
         let urls = Urls::new(&site);
         let filters = build_wall_filters(&site, &urls);
         let catalog = cache.as_ref().map_or_else(Default::default, |c| c.images());
@@ -99,7 +101,6 @@ impl Renderer {
         let config_value = Value::from_serializable(&site.config);
         let shortcode_templates = shortcode_templates(theme);
         let shortcode_inputs = shortcode_inputs(&site, shortcode_templates);
-        let calls_posts = template_deps::any_template_calls(theme, "posts");
         let mut renderer = Renderer {
             products: ProductStats::all(&site),
             site,
@@ -115,7 +116,6 @@ impl Renderer {
             cache,
             shortcode_inputs,
             shortcode_templates,
-            calls_posts,
             config_value,
             base: Context::new(),
         };
@@ -192,11 +192,6 @@ impl Renderer {
     /// What shows segment `i`'s hero image.
     pub fn hero(&self, i: usize) -> Option<&ImageView> {
         self.heroes[i].as_ref()
-    }
-
-    /// The body cache it was made with (serve keeps one between rebuilds).
-    pub fn body_cache(&self) -> Option<&BodyCache> {
-        self.cache.as_deref()
     }
 
     /// The lists every template function reads.

@@ -22,6 +22,8 @@ use crate::render::template_deps::{TemplateDeps, template_deps};
 use crate::site::{ItemRef, Route, page_range};
 use crate::theme::Theme;
 
+use super::cache::BodyCache;
+
 /// Fingerprints of the site's items and collections, computed once per build.
 pub struct SiteFingerprints {
     config: u64,
@@ -54,15 +56,12 @@ pub struct SiteFingerprints {
 }
 
 /// What a post's or page's listing entry shows: front matter, URL, summary, reading time.
-fn summary_print(renderer: &Renderer, post: &Page, body: &Rendered) -> u64 {
+fn summary_print(memo: &BodyCache, post: &Page, body: &Rendered) -> u64 {
     let compute = || {
         let minutes = crate::render::context::reading_minutes(body.words);
         fingerprint(&(post.source.front(), &post.path, &body.summary, minutes))
     };
-    match renderer.body_cache() {
-        Some(cache) => cache.summary_print((post.source.revision, body.revision), compute),
-        None => compute(),
-    }
+    memo.summary_print((post.source.revision, body.revision), compute)
 }
 
 /// An item's source revision, URL and rendered body revision.
@@ -82,7 +81,7 @@ fn shoutout_print(renderer: &Renderer, i: usize) -> u64 {
 
 impl SiteFingerprints {
     /// For `renderer`'s site and bodies.
-    pub fn new(renderer: &Renderer, theme: &Theme) -> SiteFingerprints {
+    pub fn new(renderer: &Renderer, theme: &Theme, memo: &BodyCache) -> SiteFingerprints {
         let site = renderer.site();
         let bodies = renderer.bodies();
         let posts: Vec<u64> = site
@@ -95,7 +94,7 @@ impl SiteFingerprints {
             .posts
             .iter()
             .zip(&bodies.posts)
-            .map(|(p, b)| summary_print(renderer, p, b))
+            .map(|(p, b)| summary_print(memo, p, b))
             .collect();
         let pages: Vec<u64> = site
             .pages
@@ -145,7 +144,7 @@ impl SiteFingerprints {
                 .pages
                 .iter()
                 .zip(&bodies.pages)
-                .map(|(p, b)| summary_print(renderer, p, b))
+                .map(|(p, b)| summary_print(memo, p, b))
                 .collect(),
             all_shoutouts: 0,
             featured_shoutouts: 0,
@@ -198,7 +197,7 @@ impl SiteFingerprints {
     }
 
     /// Brings the prints of edited items up to date after [`Renderer::apply_edits`].
-    pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef]) {
+    pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef], memo: &BodyCache) {
         let site = renderer.site();
         let bodies = renderer.bodies();
         for item in items {
@@ -206,12 +205,12 @@ impl SiteFingerprints {
                 ItemRef::Post(i) => {
                     let (p, b) = (&site.posts[i], &bodies.posts[i]);
                     self.posts[i] = item_print(&p.source, &p.path, b.revision);
-                    self.post_summaries[i] = summary_print(renderer, p, b);
+                    self.post_summaries[i] = summary_print(memo, p, b);
                 }
                 ItemRef::Page(i) => {
                     let p = &site.pages[i];
                     self.pages[i] = item_print(&p.source, &p.path, bodies.pages[i].revision);
-                    self.page_summaries[i] = summary_print(renderer, p, &bodies.pages[i]);
+                    self.page_summaries[i] = summary_print(memo, p, &bodies.pages[i]);
                 }
                 ItemRef::Shoutout(i) => self.shoutouts[i] = shoutout_print(renderer, i),
                 ItemRef::Segment(_) => {}

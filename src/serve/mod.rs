@@ -4,7 +4,9 @@
 //! rebuild per burst; [`server`] serves the in-memory output with live reload and an
 //! error overlay.
 
+pub mod cache;
 pub mod fingerprints;
+pub mod patch;
 pub mod server;
 pub mod session;
 pub mod watcher;

@@ -29,7 +29,9 @@ use crate::config::Config;
 use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
-use crate::render::{BodyCache, Renderer};
+use crate::render::Renderer;
+
+use super::cache::BodyCache;
 use crate::serve::fingerprints::SiteFingerprints;
 use crate::site::BuildOptions;
 use crate::site::Route;
@@ -185,7 +187,7 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The shortcut for edits that leave items in place (`src/render/patch.rs`); `None`
+    /// The shortcut for edits that leave items in place ([`super::patch`]); `None`
     /// when it does not apply. Returns (pages rendered, pages in the site, changed output
     /// paths).
     fn patch(
@@ -203,12 +205,15 @@ impl Session {
             .load_cache
             .reread_edits(&self.project.root, config, changed)?;
         timings.lap("load");
-        let items = match retained.renderer.apply_edits(&edits) {
+        let calls_posts = crate::render::template_deps::any_template_calls(theme, "posts");
+        let items = match super::patch::apply_edits(&mut retained.renderer, &edits, calls_posts) {
             Ok(Some(items)) => items,
             Ok(None) => return None,
             Err(e) => return Some(Err(e)),
         };
-        retained.prints.refresh_items(&retained.renderer, &items);
+        retained
+            .prints
+            .refresh_items(&retained.renderer, &items, &self.bodies);
         timings.lap("markdown");
         let (renderer, prints) = (&retained.renderer, &retained.prints);
         let previous = &self.fingerprints;
@@ -260,7 +265,7 @@ impl Session {
         let config_print = config.fingerprint();
         let caches = Caches {
             load: &mut self.load_cache,
-            bodies: Some(Arc::clone(&self.bodies)),
+            bodies: Some(Arc::clone(&self.bodies) as Arc<dyn crate::render::RenderCache>),
             changed,
         };
         let Prepared {
@@ -275,7 +280,7 @@ impl Session {
             caches,
             timings,
         )?;
-        let prints = SiteFingerprints::new(&renderer, theme);
+        let prints = SiteFingerprints::new(&renderer, theme, &self.bodies);
 
         let mut next_prints: FxHashMap<Arc<str>, u64> = FxHashMap::default();
         next_prints.reserve(routes.len());

@@ -409,11 +409,42 @@ fn serve_missed_an_edited_image_or_rerendered_every_page() {
         .filter(|p| p.ends_with(".html"))
         .collect();
     pages.sort_unstable();
-    assert_eq!(pages, ["posts/walnut-horse/index.html"], "{:?}", report.changed);
+    assert_eq!(
+        pages,
+        ["posts/walnut-horse/index.html"],
+        "{:?}",
+        report.changed
+    );
     let after = served(&session);
     assert_eq!(after, clean(), "serve's output is a clean build's");
     let post = String::from_utf8_lossy(&after["posts/walnut-horse/index.html"]).into_owned();
     let shop = &tags(&post, "img")[1];
-    assert_eq!((shop["width"].as_str(), shop["height"].as_str()), ("400", "200"));
-    assert!(!before.contains_key(&shop["src"]["/shop/".len()..].to_string()));
+    assert_eq!(
+        (shop["width"].as_str(), shop["height"].as_str()),
+        ("400", "200")
+    );
+    assert!(!before.contains_key(&shop["src"]["/shop/".len()..]));
+
+    // A body-only edit that adds a photo (serve's shortcut for edits in place) still
+    // publishes its variants; one that drops it no longer publishes them.
+    let mut fresh = Vec::new();
+    image::RgbImage::from_fn(300, 100, |x, _| image::Rgb([90, x as u8, 30]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut fresh),
+            image::ImageFormat::Png,
+        )
+        .expect("a PNG");
+    site.write("static/img/new.png", &fresh);
+    session
+        .rebuild(&["static/img/new.png".into()])
+        .expect("serve rebuilds");
+    let bench = "content/posts/bench.md";
+    let text = site.read(bench);
+    site.write(bench, format!("{text}\n![A new photo](/img/new.png)\n"));
+    let report = session.rebuild(&[bench.into()]).expect("serve rebuilds");
+    assert!(!report.patched, "a new image needs its variants made");
+    assert_eq!(served(&session), clean(), "after adding an image");
+    site.write(bench, &text);
+    session.rebuild(&[bench.into()]).expect("serve rebuilds");
+    assert_eq!(served(&session), clean(), "after dropping it");
 }

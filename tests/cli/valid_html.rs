@@ -55,3 +55,12 @@ fn a_shoutout_embedded_twice_on_a_page_is_still_valid_html5() {
     let errors = html_errors(&[site]);
     assert!(errors.is_empty(), "HTML errors:\n{errors}");
 }
+
+#[test]
+fn responsive_images_are_valid_html5() {
+    // <picture> with a WebP <source>, srcset with sizes, SVGs, avatars and a hero.
+    let site = Site::fixture("images");
+    let errors = html_errors(std::slice::from_ref(&site));
+    assert!(site.files_ending("public", ".html").len() >= 8);
+    assert!(errors.is_empty(), "HTML errors:\n{errors}");
+}

@@ -1,0 +1,67 @@
+//! What `serve` and `watch` keep between rebuilds for rendering: rendered bodies, template
+//! views and image measurements (the store behind [`RenderCache`]; the rules of reuse are
+//! the renderer's), and the fingerprints of post listing entries.
+
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+
+use crate::images::Catalog;
+use crate::render::{CachedBody, CachedView, RenderCache};
+
+/// One session's store, shared by every rebuild.
+#[derive(Default)]
+pub struct BodyCache {
+    bodies: Mutex<FxHashMap<u64, Arc<CachedBody>>>,
+    /// Template views (shout-out cards, post summaries): building them (sanitising
+    /// quotes, serialising) is most of a rebuild otherwise.
+    views: Mutex<FxHashMap<u64, Arc<CachedView>>>,
+    /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
+    summaries: Mutex<FxHashMap<(u64, u64), u64>>,
+    images: Arc<Catalog>,
+}
+
+impl RenderCache for BodyCache {
+    fn body(&self, slot: u64) -> Option<Arc<CachedBody>> {
+        self.bodies.lock().ok()?.get(&slot).cloned()
+    }
+
+    fn keep_body(&self, slot: u64, body: CachedBody) {
+        if let Ok(mut bodies) = self.bodies.lock() {
+            bodies.insert(slot, Arc::new(body));
+        }
+    }
+
+    fn view(&self, slot: u64) -> Option<Arc<CachedView>> {
+        self.views.lock().ok()?.get(&slot).cloned()
+    }
+
+    fn keep_view(&self, slot: u64, view: CachedView) {
+        if let Ok(mut views) = self.views.lock() {
+            views.insert(slot, Arc::new(view));
+        }
+    }
+
+    fn images(&self) -> Arc<Catalog> {
+        Arc::clone(&self.images)
+    }
+}
+
+impl BodyCache {
+    /// `compute()` for the (source, body) revision pair, remembered.
+    pub fn summary_print(&self, revisions: (u64, u64), compute: impl FnOnce() -> u64) -> u64 {
+        if let Some(print) = self
+            .summaries
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&revisions).copied())
+        {
+            return print;
+        }
+        let print = compute();
+        if let Ok(mut summaries) = self.summaries.lock() {
+            summaries.insert(revisions, print);
+        }
+        print
+    }
+}

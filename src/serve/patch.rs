@@ -1,0 +1,218 @@
+//! The shortcut for edits that leave every item in place, so `serve` can skip resolving
+//! and preparing the whole site again while someone is writing.
+//!
+//! Resolving reads only an item's placement: for a post or page whether it is published,
+//! its URL, date, tags, segments, variants and aliases; for a shout-out its front matter
+//! and whether the quote is empty. A [`ContentEdit`] keeps those by definition, so the
+//! resolved site stays right with the new item swapped in, through the renderer's own
+//! update operations (`render/patch.rs`). This module decides when that is enough and
+//! when to give up: anchors must stay the same (other pages' links were checked against
+//! them), the images a body shows must stay the same (their variant files are made with
+//! the full build), and a shortcode may not call `posts()`. Which outputs changed is then
+//! decided by the same fingerprints as in a full rebuild. `tests/cli/incremental.rs`
+//! checks the result against clean builds.
+
+use std::sync::Arc;
+
+use crate::content::{ContentEdit, Page};
+use crate::error::Result;
+use crate::markdown::{ImageLookup, Rendered};
+use crate::render::Renderer;
+use crate::site::ItemRef;
+
+/// Applies `edits` to `renderer` and returns every item whose body changed; `Ok(None)`
+/// when an edit needs a full rebuild. `calls_posts`: some template calls `posts()`. After
+/// `Ok(None)` or `Err` (a broken link in a new body) the renderer may be half-patched and
+/// must be discarded.
+pub fn apply_edits(
+    renderer: &mut Renderer,
+    edits: &[ContentEdit],
+    calls_posts: bool,
+) -> Result<Option<Vec<ItemRef>>> {
+    let Some((shoutouts, mut pages)) = placed(renderer, edits) else {
+        return Ok(None);
+    };
+    let changed_shoutouts: Vec<ItemRef> = shoutouts
+        .iter()
+        .map(|(i, _)| ItemRef::Shoutout(*i))
+        .collect();
+    if !shoutouts.is_empty() {
+        renderer.replace_shoutouts(shoutouts);
+        // Bodies whose shortcodes may embed the new cards are rendered again.
+        let site = renderer.site();
+        let others = site.segments.iter().map(|s| &s.source);
+        let sections = site.sections.values().map(|s| &s.source);
+        if others.chain(sections).any(|s| s.has_shortcodes) {
+            return Ok(None);
+        }
+        for (item, page) in site
+            .posts_and_pages()
+            .filter(|(_, p)| p.source.has_shortcodes)
+        {
+            if !pages.iter().any(|(edited, _)| *edited == item) {
+                pages.push((item, Arc::clone(page)));
+            }
+        }
+    }
+    let mut patches = Vec::with_capacity(pages.len());
+    for (item, page) in pages {
+        if page.source.has_shortcodes && calls_posts {
+            // A shortcode calling posts() fails in a full build; leave it to one.
+            return Ok(None);
+        }
+        let bodies = renderer.render_bodies_of(&page)?;
+        let old = renderer.bodies().of(item);
+        if bodies.body.anchor_ids() != old.anchor_ids() || !same_pictures(old, &bodies.body) {
+            return Ok(None);
+        }
+        patches.push((item, page, bodies));
+    }
+    let mut items = changed_shoutouts;
+    for (item, page, bodies) in patches {
+        renderer.swap_in(item, page, bodies);
+        items.push(item);
+    }
+    renderer.check_links_of(&items)?;
+    if !items.is_empty() {
+        renderer.refresh_listings(&items);
+    }
+    Ok(Some(items))
+}
+
+/// Edited shout-outs (by index) and posts or pages, each still the published item it was;
+/// `None` when one is not (a segment, or an item the site no longer holds as it was).
+type Placed = (
+    Vec<(usize, Arc<crate::content::Shoutout>)>,
+    Vec<(ItemRef, Arc<Page>)>,
+);
+
+fn placed(renderer: &Renderer, edits: &[ContentEdit]) -> Option<Placed> {
+    let site = renderer.site();
+    let mut shoutouts = Vec::new();
+    let mut pages = Vec::new();
+    for edit in edits {
+        let (content_path, old_ptr) = match edit {
+            ContentEdit::Page { old, .. } => (&old.source.content_path, Arc::as_ptr(old) as usize),
+            ContentEdit::Shoutout { old, .. } => {
+                (&old.source.content_path, Arc::as_ptr(old) as usize)
+            }
+        };
+        // Not published (a draft, no consent): it is on no page.
+        let Some(&item) = site.by_content_path.get(content_path) else {
+            continue;
+        };
+        let current = match item {
+            ItemRef::Post(i) => Arc::as_ptr(&site.posts[i]) as usize,
+            ItemRef::Page(i) => Arc::as_ptr(&site.pages[i]) as usize,
+            ItemRef::Shoutout(i) => Arc::as_ptr(&site.shoutouts[i]) as usize,
+            ItemRef::Segment(_) => return None,
+        };
+        if current != old_ptr {
+            return None;
+        }
+        match (edit, item) {
+            (ContentEdit::Page { new, .. }, _) => pages.push((item, Arc::clone(new))),
+            (ContentEdit::Shoutout { new, .. }, ItemRef::Shoutout(i)) => {
+                shoutouts.push((i, Arc::clone(new)));
+            }
+            (ContentEdit::Shoutout { .. }, _) => return None,
+        }
+    }
+    Some((shoutouts, pages))
+}
+
+/// Whether two bodies show the same pictures: the variant files are listed by the full
+/// build, so a body that adds, drops or changes an image is left to one.
+fn same_pictures(old: &Rendered, new: &Rendered) -> bool {
+    let pictures = |body: &Rendered| -> Vec<u64> {
+        let mut hashes: Vec<u64> = body
+            .images
+            .iter()
+            .filter_map(|image| match &image.lookup {
+                ImageLookup::Found {
+                    picture: Some(p), ..
+                } => Some(p.hash),
+                _ => None,
+            })
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    };
+    pictures(old) == pictures(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::PathBuf;
+
+    use crate::config::Config;
+    use crate::content::{LoadCache, load_cached};
+    use crate::site::{BuildOptions, ItemRef, Site};
+    use crate::theme::Theme;
+
+    use super::*;
+
+    const POST: &str =
+        "+++\ntitle = \"Hello\"\ndate = 2025-01-01\ntags = [\"news\"]\n+++\nFirst words.\n";
+
+    #[test]
+    fn an_edit_in_place_patches_the_body_and_one_that_moves_the_post_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("content/posts/hello.md");
+        std::fs::create_dir_all(post.parent().unwrap()).unwrap();
+        std::fs::write(&post, POST).unwrap();
+        let config = Config::default();
+        let theme = Theme::load(dir.path(), &config).unwrap();
+        let mut cache = LoadCache::default();
+        let content = load_cached(dir.path(), &config, &mut cache, &HashSet::new()).unwrap();
+        let site = Site::resolve(config.clone(), content, &BuildOptions::default()).unwrap();
+        let mut renderer = Renderer::new(Arc::new(site), &theme, None).unwrap();
+        let changed: HashSet<PathBuf> = [post.clone()].into();
+
+        std::fs::write(&post, POST.replace("First words.", "Second words.")).unwrap();
+        let edits = cache
+            .reread_edits(dir.path(), &config, &changed)
+            .expect("a body edit leaves the post in place");
+        let items = apply_edits(&mut renderer, &edits, false)
+            .unwrap()
+            .expect("patched");
+        assert_eq!(items, [ItemRef::Post(0)]);
+        assert!(renderer.bodies().posts[0].html.contains("Second words."));
+        assert!(
+            renderer.site().posts[0]
+                .source
+                .text
+                .contains("Second words.")
+        );
+
+        std::fs::write(&post, POST.replace("[\"news\"]", "[\"other\"]")).unwrap();
+        assert!(
+            cache.reread_edits(dir.path(), &config, &changed).is_none(),
+            "new tags move the post to other listings: resolve again"
+        );
+    }
+
+    #[test]
+    fn a_body_that_gains_an_image_is_left_to_a_full_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let post = dir.path().join("content/posts/hello.md");
+        std::fs::create_dir_all(post.parent().unwrap()).unwrap();
+        std::fs::write(&post, POST).unwrap();
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"></svg>";
+        std::fs::write(dir.path().join("content/posts/a.svg"), svg).unwrap();
+        let config = Config::default();
+        let theme = Theme::load(dir.path(), &config).unwrap();
+        let mut cache = LoadCache::default();
+        let content = load_cached(dir.path(), &config, &mut cache, &HashSet::new()).unwrap();
+        let site = Site::resolve(config.clone(), content, &BuildOptions::default()).unwrap();
+        let mut renderer = Renderer::new(Arc::new(site), &theme, None).unwrap();
+        let changed: HashSet<PathBuf> = [post.clone()].into();
+        std::fs::write(&post, POST.replace("First words.", "![A](a.svg)")).unwrap();
+        let edits = cache.reread_edits(dir.path(), &config, &changed).unwrap();
+        // SVGs have no variants, but the rule is one: any picture added or dropped.
+        let outcome = apply_edits(&mut renderer, &edits, false).unwrap();
+        assert!(outcome.is_none(), "{outcome:?}");
+    }
+}
