@@ -36,6 +36,8 @@ pub struct ImageFinder {
     by_output: FxHashMap<String, ImageSource>,
     /// Content path -> output path, for content assets.
     by_content: FxHashMap<String, String>,
+    /// Output paths of customer photos the visibility decision withholds: never shown.
+    withheld: rustc_hash::FxHashSet<String>,
     catalog: Arc<Catalog>,
     settings: ImagesConfig,
     urls: Urls,
@@ -45,6 +47,8 @@ pub struct ImageFinder {
 enum Place {
     /// Not a file of the site.
     Outside,
+    /// A customer's photo that consent keeps out of the output.
+    Withheld(String),
     /// The output path of a site file.
     File(String),
     /// A site file that is not there: what was looked for.
@@ -68,11 +72,16 @@ impl ImageFinder {
             by_output.insert(asset.to.clone(), ImageSource::Disk(asset.from.clone()));
             by_content.insert(asset.content_path.clone(), asset.to.clone());
         }
+        let withheld = by_output
+            .keys()
+            .filter(|path| !site.photos.may_copy(path))
+            .cloned()
+            .collect();
         by_output.retain(|path, _| site.photos.may_copy(path));
-        by_content.retain(|_, to| site.photos.may_copy(to));
         ImageFinder {
             by_output,
             by_content,
+            withheld,
             catalog,
             settings: site.config.images.clone(),
             urls: Urls::new(site),
@@ -83,6 +92,7 @@ impl ImageFinder {
     pub fn element(&self, image: &ImageRef, from: &Source) -> ImageLookup {
         let output = match self.place(image.src, &from.content_path) {
             Place::Outside => return ImageLookup::AsWritten,
+            Place::Withheld(output) => return ImageLookup::Problem(withheld(&output)),
             Place::Missing(looked_for) => {
                 return ImageLookup::Problem(format!(
                     "the image `{}` is not there: no file {looked_for}",
@@ -167,6 +177,7 @@ impl ImageFinder {
     pub fn view(&self, src: &str, from: &Source) -> Result<ImageView, String> {
         let output = match self.place(src, &from.content_path) {
             Place::Outside => return Ok(ImageView::plain(self.urls.url(src))),
+            Place::Withheld(output) => return Err(withheld(&output)),
             Place::Missing(looked_for) => {
                 return Err(format!(
                     "the image `{src}` is not there: no file {looked_for}"
@@ -251,6 +262,8 @@ impl ImageFinder {
             };
             return if self.by_output.contains_key(&path) {
                 Place::File(path)
+            } else if self.withheld.contains(&path) {
+                Place::Withheld(path)
             } else {
                 Place::Missing(format!("static/{path} or content/{path}"))
             };
@@ -265,6 +278,7 @@ impl ImageFinder {
     fn in_content(&self, path: &str) -> Place {
         let path = normalise("", path).unwrap_or_default();
         match self.by_content.get(&path) {
+            Some(output) if self.withheld.contains(output) => Place::Withheld(output.clone()),
             Some(output) => Place::File(output.clone()),
             None => Place::Missing(format!("content/{path}")),
         }
@@ -487,6 +501,13 @@ impl Avatar {
             picture: None,
         }
     }
+}
+
+/// Why a withheld photo cannot be shown elsewhere.
+fn withheld(output: &str) -> String {
+    format!(
+        "the image /{output} is a customer's photo that their consent keeps off the site (no \"photo\" in its scope, or the shout-out is not published)"
+    )
 }
 
 /// `dir` joined with `path`, `.` and `..` resolved; `None` when it climbs out.

@@ -625,3 +625,18 @@ fn served_and_watched_photos_kept_their_gps_position_and_camera_serial() {
         );
     }
 }
+
+#[test]
+fn a_post_showed_a_customer_photo_their_consent_keeps_off_the_site() {
+    let site = site_with_photos();
+    site.edit("content/shoutouts/bea.md", ", \"photo\"]", "]");
+    site.write(
+        "content/posts/visit.md",
+        "+++\ntitle = \"A visit\"\ndate = 2025-03-01\n+++\n\nBea came by.\n\n![Bea in the shop](/img/bea.jpg)\n",
+    );
+    let before = site.tree(".");
+    site.build()
+        .code(1)
+        .stderr_has("error: content/posts/visit.md:8:1: the image /img/bea.jpg is a customer's photo that their consent keeps off the site")
+        .unchanged(&before);
+}
