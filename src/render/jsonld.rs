@@ -12,8 +12,10 @@ use serde_json::{Value, json};
 use super::context::{PageView, ProductStats, ShoutoutView};
 
 /// A post's `BlogPosting`, from the values its page shows: headline, dates, authors (the
-/// site when it names none), image, publisher and the page it is the main entity of.
-pub fn for_post(view: &PageView, site_title: &str, home: &str) -> Option<String> {
+/// site when it names none), image, publisher and the page it is the main entity of, with
+/// that page's `BreadcrumbList` (home, the posts listing at `posts`, the post) as the
+/// header's links show the way there.
+pub fn for_post(view: &PageView, site_title: &str, (home, posts): (&str, &str)) -> Option<String> {
     let authors: Vec<Value> = if view.authors.is_empty() {
         vec![json!({ "@type": "Organization", "name": site_title, "url": home })]
     } else {
@@ -27,7 +29,15 @@ pub fn for_post(view: &PageView, site_title: &str, home: &str) -> Option<String>
         "@type": "BlogPosting",
         "headline": view.title,
         "url": view.permalink,
-        "mainEntityOfPage": { "@type": "WebPage", "@id": view.permalink },
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": view.permalink,
+            "breadcrumb": breadcrumbs(&[
+                (site_title, home),
+                ("Posts", posts),
+                (view.title, &view.permalink),
+            ]),
+        },
         "author": authors,
         "publisher": { "@type": "Organization", "name": site_title, "url": home },
     });
@@ -42,6 +52,18 @@ pub fn for_post(view: &PageView, site_title: &str, home: &str) -> Option<String>
         post["description"] = json!(description);
     }
     script_safe(&post)
+}
+
+/// A `BreadcrumbList` of (name, absolute URL), from the top.
+fn breadcrumbs(trail: &[(&str, &str)]) -> Value {
+    let items: Vec<Value> = trail
+        .iter()
+        .enumerate()
+        .map(|(i, (name, url))| {
+            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": url })
+        })
+        .collect();
+    json!({ "@type": "BreadcrumbList", "itemListElement": items })
 }
 
 /// A `Review` of `card`'s product.

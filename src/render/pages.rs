@@ -48,9 +48,10 @@ impl Renderer {
             head.modified = view.updated.clone().or_else(|| view.date.clone());
             if variant.is_none() {
                 let home = self.urls.permalink("/");
+                let posts = self.urls.permalink("/posts/");
                 ctx.insert(
                     "jsonld",
-                    &jsonld::for_post(&view, &site.config.title, &home),
+                    &jsonld::for_post(&view, &site.config.title, (&home, &posts)),
                 );
             }
         }

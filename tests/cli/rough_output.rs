@@ -278,6 +278,17 @@ fn posts_had_no_blogposting_markup_or_article_times() {
         "https://example.com/posts/hello/"
     );
     assert_eq!(doc["description"], "The first post of the fixture shop.");
+    // Google's BreadcrumbList: ListItems with position, name and item, from the top.
+    let trail = &doc["mainEntityOfPage"]["breadcrumb"];
+    assert_eq!(trail["@type"], "BreadcrumbList");
+    assert_eq!(
+        trail["itemListElement"],
+        serde_json::json!([
+            {"@type": "ListItem", "position": 1, "name": "Fixture Shop", "item": "https://example.com/"},
+            {"@type": "ListItem", "position": 2, "name": "Posts", "item": "https://example.com/posts/"},
+            {"@type": "ListItem", "position": 3, "name": "Hello, world", "item": "https://example.com/posts/hello/"}
+        ])
+    );
     // A post without authors is by the site; pages get no BlogPosting.
     let second = json_ld(&site.read("public/posts/second/index.html"));
     assert_eq!(second["author"][0]["@type"], "Organization");
