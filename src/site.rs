@@ -352,15 +352,15 @@ impl Site {
         site.routes = site.list_routes();
         errors.extend(site.url_clashes());
         if site.config.base_url.origin().is_empty() {
+            let message = format!(
+                "base_url `{}` has no scheme and host: feeds, the sitemap and canonical links will not be absolute URLs",
+                site.config.base_url
+            );
+            // At the key's line when it is set; a config without one is named as a file.
             site.warnings.push(
-                SourceError::new(
-                    "kudos.toml",
-                    format!(
-                        "base_url `{}` has no scheme and host: feeds, the sitemap and canonical links will not be absolute URLs",
-                        site.config.base_url
-                    ),
-                )
-                .with_help("set base_url = \"https://your-domain.example\" (a sub-path like /shop works too)"),
+                site.config
+                    .error_at_key(None, "base_url", message)
+                    .with_help("set base_url = \"https://your-domain.example\" (a sub-path like /shop works too)"),
             );
         }
         sort_by_place(&mut site.warnings);

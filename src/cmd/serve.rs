@@ -53,6 +53,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         &mut shown,
         &|report| live.publish(session_output(report), &report.1),
         &|m| live.fail(m),
+        Kept::Served,
     );
     ui.info(&format!(
         "Serving {} at {} (Ctrl-C to stop)",
@@ -77,6 +78,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
                     &mut shown,
                     &|report| rebuild_live.publish(session_output(report), &report.1),
                     &|m| rebuild_live.fail(m),
+                    Kept::Served,
                 );
             }
         }
@@ -136,14 +138,30 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     // Watch before the first build, so a save made while it runs is not lost.
     let mut watcher = Watcher::new(&project.root, &output_dir, &project.config_path)?;
     let mut shown = ShownWarnings::default();
-    rebuild(&mut session, &[], ui, &mut shown, &write, &|_| {});
+    rebuild(
+        &mut session,
+        &[],
+        ui,
+        &mut shown,
+        &write,
+        &|_| {},
+        Kept::Written,
+    );
     ui.info(&format!(
         "Watching {} (Ctrl-C to stop)",
         project.root.display()
     ));
     while !stop.load(Ordering::Relaxed) {
         if let Some(changed) = watcher.next(Duration::from_millis(200)) {
-            rebuild(&mut session, &changed, ui, &mut shown, &write, &|_| {});
+            rebuild(
+                &mut session,
+                &changed,
+                ui,
+                &mut shown,
+                &write,
+                &|_| {},
+                Kept::Written,
+            );
         }
     }
     ui.info("Stopped.");
@@ -205,9 +223,10 @@ fn rebuild(
     shown: &mut ShownWarnings,
     on_success: &dyn Fn(&Published),
     on_error: &dyn Fn(String),
+    kept: Kept,
 ) {
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rebuild_and_report(session, changed, ui, shown, on_success, on_error)
+        rebuild_and_report(session, changed, ui, shown, on_success, on_error, kept)
     }));
     if let Err(panic) = attempt {
         session.reset();
@@ -216,7 +235,7 @@ fn rebuild(
             panic_message(panic.as_ref())
         );
         eprintln!("{message}");
-        ui.info(failed_line(session));
+        ui.info(failed_line(session, kept));
         on_error(message);
     }
 }
@@ -237,6 +256,7 @@ fn rebuild_and_report(
     shown: &mut ShownWarnings,
     on_success: &dyn Fn(&Published),
     on_error: &dyn Fn(String),
+    kept: Kept,
 ) {
     match session.rebuild(changed) {
         Ok(report) => {
@@ -270,19 +290,33 @@ fn rebuild_and_report(
                     _ => text.clone(),
                 }
             );
-            ui.info(failed_line(session));
+            ui.info(failed_line(session, kept));
             on_error(text);
         }
     }
 }
 
-/// What a failed build means for what is served: the last good version, or (when no
-/// build has succeeded yet) nothing but the error.
-fn failed_line(session: &Session) -> &'static str {
-    if session.output().is_empty() {
-        "Build failed; there is no earlier version to serve: every page shows the error until it is fixed."
-    } else {
-        "Rebuild failed; still serving the last good version."
+/// Where the last good build is while a rebuild fails.
+#[derive(Debug, Clone, Copy)]
+enum Kept {
+    /// `serve`: in memory, served.
+    Served,
+    /// `watch`: in the output folder, which a failed rebuild does not touch.
+    Written,
+}
+
+/// What a failed build means for the site: the last good version is still served (or
+/// still in the output folder), or (when no build has succeeded yet) there is none.
+fn failed_line(session: &Session, kept: Kept) -> &'static str {
+    match (kept, session.output().is_empty()) {
+        (Kept::Served, true) => {
+            "Build failed; there is no earlier version to serve: every page shows the error until it is fixed."
+        }
+        (Kept::Served, false) => "Rebuild failed; still serving the last good version.",
+        (Kept::Written, true) => {
+            "Build failed; nothing was written: the output folder is as it was before."
+        }
+        (Kept::Written, false) => "Rebuild failed; the output folder keeps the last good version.",
     }
 }
 
@@ -450,6 +484,7 @@ mod tests {
                 &mut shown,
                 &|_| *built.borrow_mut() += 1,
                 &|m| errors.borrow_mut().push(m),
+                Kept::Served,
             )
         };
         once(&mut session);

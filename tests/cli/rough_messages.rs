@@ -312,3 +312,17 @@ fn a_config_error_hid_content_errors() {
         .stderr_has("unknown field `titel`")
         .stderr_has("error: content/posts/broken.md:2:");
 }
+
+#[test]
+fn the_base_url_without_a_host_warning_named_no_line() {
+    let site = crate::common::Site::blank();
+    site.write("kudos.toml", "title = \"Shop\"\nbase_url = \"/shop/\"\n");
+    site.write(
+        "content/posts/hello.md",
+        "+++\ntitle = \"Hello\"\ndate = 2025-01-01\n+++\n\nHi.\n",
+    );
+    site.build()
+        .success()
+        .stderr_has("warning: kudos.toml:2:1: base_url `")
+        .stderr_has("has no scheme and host");
+}

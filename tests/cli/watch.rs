@@ -197,8 +197,9 @@ fn watch_keeps_the_last_good_output_when_a_save_breaks_the_site() {
         "title = \"Hello, world\"",
         "title = ",
     );
+    // watch serves nothing: what a failure leaves is the output folder as it was.
     watcher.wait_for_line(
-        "Rebuild failed; still serving the last good version.",
+        "Rebuild failed; the output folder keeps the last good version.",
         REBUILD,
     );
     assert!(
