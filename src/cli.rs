@@ -172,7 +172,20 @@ pub enum ImportCommand {
         /// Report what would be imported without writing any file.
         #[arg(long)]
         dry_run: bool,
+        /// How to read numeric dates that fit both orders, such as 03/04/2026: the
+        /// export's country decides. Without it such dates are left out (and reported).
+        #[arg(long, value_enum, value_name = "ORDER")]
+        date_format: Option<DateOrder>,
     },
+}
+
+/// Which number comes first in a date like 03/04/2026.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrder {
+    /// 03/04/2026 is 3 April (most of the world).
+    DayFirst,
+    /// 03/04/2026 is March 4 (the United States).
+    MonthFirst,
 }
 
 /// The columns `kudos import shoutouts` recognises (case, `_`, `-` and spaces aside).
@@ -191,7 +204,8 @@ Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports 
                 are rounded to whole stars, halves down)
   date          date, submitted, submitted at, created, created at, timestamp,
                 review date: ISO (2026-03-14), or a form that names one day only
-                (14.03.2026, Mar 14, 2026, 03/14/2026); others are left out
+                (14.03.2026, Mar 14, 2026, 03/14/2026); 03/04/2026 needs
+                --date-format day-first or month-first; others are left out
   product       product
   segments      segment, segments: separated by , or ; (New parents -> new-parents)
   tags          tag, tags: separated by , or ;

@@ -287,7 +287,7 @@ fn a_half_star_rating_or_a_us_date_dropped_the_whole_row() {
     site.run(&["import", "shoutouts", "site/export.csv"])
         .success()
         .stderr_has("row 2: rating \"4.5\" rounded to 4 (stars are whole; halves are rounded down)")
-        .stderr_has("row 4: date \"03/04/2026\" could be day/month or month/day: write it like 2026-03-14: imported without a date")
+        .stderr_has("row 4: date \"03/04/2026\" could be day/month or month/day: say which with --date-format day-first or month-first: imported without a date")
         .stderr_has("Imported 3 shout-outs");
     site.file("content/shoutouts/ann-able.md")
         .contains("rating = 4\n")
@@ -301,6 +301,52 @@ fn a_half_star_rating_or_a_us_date_dropped_the_whole_row() {
         .contains("rating = 5\n")
         .lacks("date = 2026-03-04")
         .lacks("date = 2026-04-03");
+}
+
+#[test]
+fn a_date_that_fits_both_orders_could_not_be_imported_at_all() {
+    let export = "Name,Review,Date
+         Cat Cole,Would buy again.,03/04/2026
+         Dan Dale,Sturdy.,14/03/2026
+         Eve Eld,Fast.,03/14/2026
+";
+    // A US export: 03/04/2026 is March 4; a day-first date in it is a mistake, reported.
+    let site = Site::fixture("import/site");
+    site.write("export.csv", export);
+    site.run(&["import", "shoutouts", "site/export.csv", "--date-format", "month-first"])
+        .success()
+        .stderr_has("row 3: date \"14/03/2026\" does not fit --date-format: is it from another export?: imported without a date")
+        .stderr_has("Imported 3 shout-outs");
+    site.file("content/shoutouts/cat-cole.md")
+        .contains("date = 2026-03-04\n");
+    site.file("content/shoutouts/eve-eld.md")
+        .contains("date = 2026-03-14\n");
+    // A European one: the same cell is 3 April.
+    let site = Site::fixture("import/site");
+    site.write("export.csv", export);
+    site.run(&[
+        "import",
+        "shoutouts",
+        "site/export.csv",
+        "--date-format",
+        "day-first",
+    ])
+    .success()
+    .stderr_has("row 4: date \"03/14/2026\" does not fit --date-format");
+    site.file("content/shoutouts/cat-cole.md")
+        .contains("date = 2026-04-03\n");
+    site.file("content/shoutouts/dan-dale.md")
+        .contains("date = 2026-03-14\n");
+    site.run(&[
+        "import",
+        "shoutouts",
+        "site/export.csv",
+        "--date-format",
+        "iso",
+    ])
+    .code(2)
+    .stderr_has("day-first")
+    .stderr_has("month-first");
 }
 
 #[test]

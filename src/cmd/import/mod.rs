@@ -46,7 +46,7 @@ use self::sheet::read_sheet;
 use super::Ui;
 use super::new::create_new;
 use crate::build::Project;
-use crate::cli::{Cli, ImportCommand};
+use crate::cli::{Cli, DateOrder, ImportCommand};
 use crate::content::Date;
 use crate::error::Result;
 use crate::walk::SiteBounds;
@@ -54,14 +54,23 @@ use crate::walk::SiteBounds;
 /// Runs `kudos import`.
 pub fn run(cli: &Cli, what: &ImportCommand, ui: &Ui) -> Result<()> {
     match what {
-        ImportCommand::Shoutouts { file, map, dry_run } => {
-            import_shoutouts(cli, file, map, *dry_run, ui)
-        }
+        ImportCommand::Shoutouts {
+            file,
+            map,
+            dry_run,
+            date_format,
+        } => import_shoutouts(cli, file, (map, *date_format), *dry_run, ui),
     }
 }
 
 /// `kudos import shoutouts`: check the maps, read the sheet, plan every row, then write.
-fn import_shoutouts(cli: &Cli, file: &Path, map: &[String], dry_run: bool, ui: &Ui) -> Result<()> {
+fn import_shoutouts(
+    cli: &Cli,
+    file: &Path,
+    (map, date_order): (&[String], Option<DateOrder>),
+    dry_run: bool,
+    ui: &Ui,
+) -> Result<()> {
     let overrides = parse_overrides(map)?;
     let project = Project::new(&cli.root, cli.config.as_deref());
     if !project.config_path.is_file() {
@@ -83,6 +92,7 @@ fn import_shoutouts(cli: &Cli, file: &Path, map: &[String], dry_run: bool, ui: &
         today: Date::now(),
         proof: format!("csv import: {file_name}"),
         slugs,
+        date_order,
     };
     let outcome = plan(&sheet, &columns, &existing, &context);
     if !dry_run {

@@ -21,6 +21,8 @@ pub(super) struct Context<'a> {
     pub(super) proof: String,
     /// The site's slug rule, for file names and segment names.
     pub(super) slugs: SlugStyle,
+    /// `--date-format`: how to read 03/04/2026.
+    pub(super) date_order: Option<crate::cli::DateOrder>,
 }
 
 /// A file to write.
@@ -70,7 +72,7 @@ pub(super) fn plan(
     taken.insert("index".to_string());
     for (number, record) in &sheet.records {
         let number = *number;
-        let row = match parse_row(record, columns, context.slugs) {
+        let row = match parse_row(record, columns, (context.slugs, context.date_order)) {
             Parsed::Blank => continue,
             Parsed::Bad(problems) => {
                 outcome

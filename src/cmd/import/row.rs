@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use super::columns::{Columns, Field, normalise};
+use crate::cli::DateOrder;
 use crate::content::{Date, Relationship, check_avatar, check_link};
 use crate::slug::SlugStyle;
 
@@ -71,8 +72,9 @@ fn parse_rating(cell: &str) -> Result<Option<Rating>, String> {
 /// Reads a date cell. ISO dates and datetimes (2026-03-14, 2026-03-14T09:30:00Z), and the
 /// forms exports use that can only mean one day: `14.03.2026` (day first), `Mar 14, 2026`,
 /// `14 March 2026`, and `03/14/2026` or `14/03/2026` when one number is above 12.
-/// `03/04/2026` means different days in different countries: an error asking for ISO.
-fn parse_date(cell: &str) -> Result<Option<Date>, String> {
+/// `03/04/2026` means different days in different countries: read in `order` when the
+/// import says which, else an error asking for it.
+fn parse_date(cell: &str, order: Option<DateOrder>) -> Result<Option<Date>, String> {
     let text = cell.trim();
     if text.is_empty() {
         return Ok(None);
@@ -101,12 +103,19 @@ fn parse_date(cell: &str) -> Result<Option<Date>, String> {
         if text.contains('.') {
             return iso(year, b, a).map(Some);
         }
-        return match (a > 12, b > 12) {
-            (true, false) => iso(year, b, a).map(Some),
-            (false, true) => iso(year, a, b).map(Some),
-            _ => Err(unreadable(
-                "could be day/month or month/day: write it like 2026-03-14",
+        return match (a > 12, b > 12, order) {
+            (false, false, Some(DateOrder::DayFirst)) => iso(year, b, a).map(Some),
+            (false, false, Some(DateOrder::MonthFirst)) => iso(year, a, b).map(Some),
+            (true, false, Some(DateOrder::MonthFirst))
+            | (false, true, Some(DateOrder::DayFirst)) => Err(unreadable(
+                "does not fit --date-format: is it from another export?",
             )),
+            (true, false, _) => iso(year, b, a).map(Some),
+            (false, true, _) => iso(year, a, b).map(Some),
+            (false, false, None) => Err(unreadable(
+                "could be day/month or month/day: say which with --date-format day-first or month-first",
+            )),
+            (true, true, _) => Err(unreadable("is not a day of the calendar")),
         };
     }
     let words: Vec<String> = text
@@ -210,7 +219,11 @@ pub(super) enum Parsed {
 }
 
 /// Reads one record through the columns; a bad cell makes the row bad, with the reason.
-pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns, slugs: SlugStyle) -> Parsed {
+pub(super) fn parse_row(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    (slugs, date_order): (SlugStyle, Option<DateOrder>),
+) -> Parsed {
     if record.iter().all(|c| c.trim().is_empty()) {
         return Parsed::Blank;
     }
@@ -240,7 +253,7 @@ pub(super) fn parse_row(record: &csv::StringRecord, columns: &Columns, slugs: Sl
             None
         }
     };
-    let date = parse_date(cell(Field::Date)).unwrap_or_else(|e| {
+    let date = parse_date(cell(Field::Date), date_order).unwrap_or_else(|e| {
         notes.push(format!("{e}: imported without a date"));
         None
     });
@@ -405,10 +418,11 @@ mod tests {
 
     #[test]
     fn dates_are_read_when_they_can_mean_one_day_only() {
-        let day = |cell: &str| {
-            parse_date(cell).map(|d| d.map(|d| d.format("%Y-%m-%d").unwrap_or_default()))
+        let day_in = |cell: &str, order| {
+            parse_date(cell, order).map(|d| d.map(|d| d.format("%Y-%m-%d").unwrap_or_default()))
         };
-        assert!(parse_date("").unwrap().is_none());
+        let day = |cell: &str| day_in(cell, None);
+        assert!(parse_date("", None).unwrap().is_none());
         for cell in [
             "2026-03-14",
             "14/03/2026",
@@ -423,11 +437,28 @@ mod tests {
             assert_eq!(day(cell), Ok(Some("2026-03-14".into())), "{cell}");
         }
         assert_eq!(
-            parse_date("03/04/2026").unwrap_err(),
-            "date \"03/04/2026\" could be day/month or month/day: write it like 2026-03-14"
+            parse_date("03/04/2026", None).unwrap_err(),
+            "date \"03/04/2026\" could be day/month or month/day: say which with --date-format day-first or month-first"
         );
+        // --date-format settles 03/04/2026, and refuses a date it does not fit.
+        let day_first = Some(DateOrder::DayFirst);
+        let month_first = Some(DateOrder::MonthFirst);
+        assert_eq!(
+            day_in("03/04/2026", day_first),
+            Ok(Some("2026-04-03".into()))
+        );
+        assert_eq!(
+            day_in("03/04/2026", month_first),
+            Ok(Some("2026-03-04".into()))
+        );
+        assert_eq!(
+            day_in("14/03/2026", day_first),
+            Ok(Some("2026-03-14".into()))
+        );
+        assert!(day_in("14/03/2026", month_first).is_err());
+        assert!(day_in("03/14/2026", day_first).is_err());
         for bad in ["31/02/2026", "14/03/26", "Smarch 14, 2026", "soon"] {
-            assert!(parse_date(bad).is_err(), "{bad}");
+            assert!(parse_date(bad, None).is_err(), "{bad}");
         }
         assert_eq!(toml_date(Date::parse("2026-03-14").unwrap()), "2026-03-14");
         assert_eq!(
