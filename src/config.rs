@@ -45,6 +45,8 @@ pub struct Config {
     pub deploy: DeployConfig,
     /// `[images]`
     pub images: ImagesConfig,
+    /// `[[menu.main]]`
+    pub menu: MenuConfig,
     /// Anything the user wants in templates, as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The file this was read from, so a problem found later (an unknown highlight theme,
@@ -151,6 +153,27 @@ impl Default for RelatedConfig {
     }
 }
 
+/// `[menu]`: the site's own header menu instead of the theme's list of every page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct MenuConfig {
+    /// `[[menu.main]]` entries, shown by weight.
+    pub main: Vec<MenuItem>,
+}
+
+/// One `[[menu.main]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// The link text.
+    pub name: String,
+    /// A site path (`/shoutouts/`), an `@/` link (`@/about.md`) or an http(s) URL.
+    pub url: String,
+    /// Lower first; equal weights keep the file's order.
+    #[serde(default)]
+    pub weight: i64,
+}
+
 /// `[images]`: the sizes and formats local images are published in.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields, default)]
@@ -241,6 +264,7 @@ impl Default for Config {
             related: RelatedConfig::default(),
             deploy: DeployConfig::default(),
             images: ImagesConfig::default(),
+            menu: MenuConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),
         }

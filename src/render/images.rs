@@ -117,6 +117,11 @@ impl ImageFinder {
         }
     }
 
+    /// Whether the build publishes a file (not a generated page) at output path `path`.
+    pub fn is_published(&self, path: &str) -> bool {
+        self.by_output.contains_key(path)
+    }
+
     /// The measured picture of the site file at `output`, in the configured widths.
     pub fn picture(&self, output: &str) -> Result<Arc<Picture>, String> {
         self.picture_in(output, &self.settings.widths)

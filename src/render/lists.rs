@@ -204,10 +204,11 @@ pub(super) fn item_view(
 pub(super) fn site_value(
     site: &Site,
     urls: &Urls,
-    lists: &Lists,
+    (lists, menu): (&Lists, &Value),
     bodies: &[Arc<Rendered>],
 ) -> Value {
     let mut map = tera::Map::new();
+    map.insert("menu".into(), menu.clone());
     let posts = lists
         .posts
         .get()

@@ -18,6 +18,7 @@ mod feeds;
 pub mod images;
 mod jsonld;
 mod lists;
+mod menu;
 mod minify;
 mod pages;
 mod patch;
@@ -63,6 +64,8 @@ pub struct Renderer {
     avatars: Arc<Vec<Option<Avatar>>>,
     /// Per segment: its hero image, when it has one.
     heroes: Arc<Vec<Option<ImageView>>>,
+    /// `site.menu`: the `[[menu.main]]` links, checked.
+    menu: Value,
     cache: Option<Arc<dyn RenderCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
@@ -88,6 +91,8 @@ impl Renderer {
         let (heroes, hero_errors) = images::heroes(&site, &images);
         let heroes = Arc::new(heroes);
         photo_errors.extend(hero_errors);
+        let (menu, menu_errors) = menu::main_menu(&site, &images, &urls);
+        photo_errors.extend(menu_errors);
         let quotes = render_quotes(&site, cache.as_deref());
         let lists = Arc::new(build_lists(
             &site,
@@ -113,6 +118,7 @@ impl Renderer {
             images,
             avatars,
             heroes,
+            menu: Value::from_serializable(&menu),
             cache,
             shortcode_inputs,
             shortcode_templates,
@@ -146,7 +152,7 @@ impl Renderer {
             site_value(
                 site,
                 &renderer.urls,
-                &renderer.lists,
+                (&renderer.lists, &renderer.menu),
                 &renderer.bodies.pages,
             ),
         );

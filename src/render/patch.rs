@@ -138,7 +138,12 @@ impl Renderer {
         self.replace_lists(lists);
         self.base.insert_value(
             "site",
-            site_value(site, &self.urls, &self.lists, &self.bodies.pages),
+            site_value(
+                site,
+                &self.urls,
+                (&self.lists, &self.menu),
+                &self.bodies.pages,
+            ),
         );
     }
 

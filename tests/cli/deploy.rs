@@ -229,3 +229,68 @@ fn a_site_without_posts_showed_an_empty_latest_posts_heading() {
     site.build().success();
     site.file("public/index.html").lacks("Latest posts");
 }
+
+/// The header's links, in order: (text, href).
+fn header_links(html: &str) -> Vec<(String, String)> {
+    let nav = &html[html
+        .find("<nav aria-label=\"Main\">")
+        .expect("the header nav")..];
+    let nav = &nav[..nav.find("</nav>").expect("the nav ends")];
+    nav.split("<a href=\"")
+        .skip(1)
+        .map(|rest| {
+            let (href, rest) = rest.split_once("\">").expect("a link");
+            let text = rest.split("</a>").next().unwrap_or_default();
+            (text.to_string(), href.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_marketer_could_not_choose_the_header_links() {
+    let site = Site::fixture("basic");
+    let default = header_links(
+        &site
+            .build()
+            .success()
+            .file("public/index.html")
+            .text()
+            .to_string(),
+    );
+    assert!(
+        default.iter().any(|(name, _)| name == "Posts"),
+        "{default:?}"
+    );
+    let toml = site.read("kudos.toml");
+    site.write(
+        "kudos.toml",
+        format!(
+            "{toml}\n[[menu.main]]\nname = \"Our shop\"\nurl = \"https://shop.example/\"\nweight = 30\n\n[[menu.main]]\nname = \"Love\"\nurl = \"/shoutouts/\"\nweight = 10\n\n[[menu.main]]\nname = \"About us\"\nurl = \"@/about.md\"\nweight = 20\n"
+        ),
+    );
+    site.run(&["build", "--base-url", "https://example.com/shop"])
+        .success();
+    let links = header_links(&site.read("public/posts/hello/index.html"));
+    assert_eq!(
+        links,
+        [
+            ("Love".to_string(), "/shop/shoutouts/".to_string()),
+            ("About us".into(), "/shop/about/".into()),
+            ("Our shop".into(), "https://shop.example/".into()),
+        ]
+    );
+    // Checked like links: a page that is not there and a draft are errors, in one run.
+    let before = site.tree("public");
+    site.edit(
+        "kudos.toml",
+        "url = \"/shoutouts/\"",
+        "url = \"/shout-outs/\"",
+    );
+    site.edit("kudos.toml", "url = \"@/about.md\"", "url = \"@/abuot.md\"");
+    site.build()
+        .code(1)
+        .stderr_has("menu link `/shout-outs/`: the site has no page or file there")
+        .stderr_has("menu link `@/abuot.md`: there is no published content/abuot.md")
+        .stderr_has("kudos.toml:")
+        .unchanged(&before);
+}
