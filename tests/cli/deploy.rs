@@ -294,3 +294,39 @@ fn a_marketer_could_not_choose_the_header_links() {
         .stderr_has("kudos.toml:")
         .unchanged(&before);
 }
+
+#[test]
+fn serve_kept_the_old_menu_after_kudos_toml_changed() {
+    use kudos::build::{self, Project};
+    use kudos::serve::session::Session;
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let options = kudos::site::BuildOptions::default();
+    let mut session = Session::new(Project::new(&root, None), options.clone(), Box::new(|_| {}));
+    session.rebuild(&[]).expect("serve builds");
+    let toml = site.read("kudos.toml");
+    site.write(
+        "kudos.toml",
+        format!("{toml}\n[[menu.main]]\nname = \"Love\"\nurl = \"/shoutouts/\"\n"),
+    );
+    session
+        .rebuild(&["kudos.toml".into()])
+        .expect("serve rebuilds");
+    let project = Project::new(&root, None);
+    let clean = build::render(&project, project.config().unwrap(), &options).unwrap();
+    for file in clean.files.iter().filter(|f| f.path.ends_with(".html")) {
+        let served = &session.output()[file.path.as_str()];
+        assert_eq!(
+            served.bytes().unwrap(),
+            file.bytes().unwrap(),
+            "{} differs from a clean build",
+            file.path
+        );
+    }
+    let home =
+        String::from_utf8(session.output()["index.html"].bytes().unwrap().into_owned()).unwrap();
+    assert_eq!(
+        header_links(&home),
+        [("Love".to_string(), "/shoutouts/".to_string())]
+    );
+}
