@@ -104,6 +104,8 @@ pub struct Site {
     pub segment_shoutouts: Vec<Vec<usize>>,
     /// Files under `content/` copied as they are.
     pub assets: Vec<Asset>,
+    /// `data/` files by name, for templates as `site.data`.
+    pub data: Arc<serde_json::Map<String, serde_json::Value>>,
     /// Content path -> item, for internal links.
     pub by_content_path: FxHashMap<String, ItemRef>,
     /// Tags of published shout-outs as (slug, name), see [`Site::shoutout_tags`].
@@ -142,6 +144,7 @@ impl Site {
         options: &BuildOptions,
     ) -> (Site, Vec<SourceError>) {
         let mut errors: Vec<SourceError> = content.broken.iter().map(|b| b.error.clone()).collect();
+        errors.extend(content.data_errors.iter().cloned());
         let mut warnings = Vec::new();
         if options.strict {
             errors.extend(content.warnings);
@@ -289,6 +292,7 @@ impl Site {
         }
 
         let mut assets = content.assets;
+        let mut data = content.data;
         if !config.posts.enabled {
             // A post's bundle files go with it.
             assets.retain(|a| !a.to.starts_with("posts/"));
@@ -341,6 +345,7 @@ impl Site {
             related,
             segment_shoutouts,
             assets,
+            data: Arc::new(std::mem::take(&mut data)),
             by_content_path,
             shoutout_tag_list: Vec::new(),
             hidden_shoutouts,

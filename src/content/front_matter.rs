@@ -139,7 +139,7 @@ fn with_help(error: SourceError, message: &str) -> SourceError {
 }
 
 /// serde-saphyr's own rendering includes a snippet; we show ours, so keep the first line.
-fn yaml_message(error: &serde_saphyr::Error) -> String {
+pub(super) fn yaml_message(error: &serde_saphyr::Error) -> String {
     let full = error.to_string();
     let first = full.lines().next().unwrap_or("invalid YAML").trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);

@@ -71,6 +71,21 @@ pub fn load_cached(
     cache: &mut LoadCache,
     changed: &HashSet<PathBuf>,
 ) -> Result<Content> {
+    let mut content = load_files(root, config, cache, changed)?;
+    let bounds = SiteBounds::new(root, &config.build.output_dir)?;
+    let (data, errors) = super::data::load(root, &bounds)?;
+    content.data = data;
+    content.data_errors = errors;
+    Ok(content)
+}
+
+/// `content/`'s files, as [`load_cached`] says.
+fn load_files(
+    root: &Path,
+    config: &Config,
+    cache: &mut LoadCache,
+    changed: &HashSet<PathBuf>,
+) -> Result<Content> {
     let config_fp = config.fingerprint();
     if cache.config != config_fp {
         cache.files.clear();

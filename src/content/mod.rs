@@ -4,6 +4,7 @@
 //! Loading is per file and independent, so it runs in parallel and collects every bad
 //! file's error instead of stopping at the first one.
 
+pub mod data;
 mod date;
 pub mod front_matter;
 mod load;
@@ -124,6 +125,10 @@ pub struct Content {
     pub broken: Vec<BrokenFile>,
     /// Problems that do not stop the build: symbolic links that were not followed.
     pub warnings: Vec<SourceError>,
+    /// `data/` files by name (see [`data`]).
+    pub data: serde_json::Map<String, serde_json::Value>,
+    /// Data files that could not be read: reported with resolving's errors.
+    pub data_errors: Vec<SourceError>,
 }
 
 /// A markdown file of `content/` that could not be read or parsed.

@@ -209,6 +209,7 @@ pub(super) fn site_value(
 ) -> Value {
     let mut map = tera::Map::new();
     map.insert("menu".into(), menu.clone());
+    map.insert("data".into(), Value::from_serializable(&*site.data));
     let posts = lists
         .posts
         .get()

@@ -47,6 +47,8 @@ pub struct SiteFingerprints {
     wall_filters: u64,
     all_segments: u64,
     ratings: u64,
+    /// `site.data`: every data file.
+    data: u64,
     templates: HashMap<String, TemplateDeps>,
     /// Tera 2 components are global: any template may use one defined in a file it
     /// neither extends nor includes, so every template print covers every component file.
@@ -152,6 +154,7 @@ impl SiteFingerprints {
             wall_filters: fingerprint(&renderer.wall_filters_print()),
             all_segments,
             ratings: fingerprint(&ratings),
+            data: fingerprint(&serde_json::to_string(&*site.data).unwrap_or_default()),
             posts,
             post_summaries,
             pages,
@@ -269,6 +272,9 @@ impl SiteFingerprints {
         }
         if key("ratings") || key("products") {
             self.ratings.hash(hasher);
+        }
+        if key("data") {
+            self.data.hash(hasher);
         }
     }
 }

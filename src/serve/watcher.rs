@@ -22,7 +22,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// The folders of a site that are watched recursively (the root itself is watched for
 /// `kudos.toml` and for these folders appearing).
-const SITE_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
+const SITE_FOLDERS: [&str; 5] = ["content", "templates", "themes", "static", "data"];
 
 /// Watches a site and yields batches of changed paths.
 pub struct Watcher {
@@ -135,7 +135,7 @@ fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     };
     let in_site = matches!(
         first.as_ref(),
-        "content" | "templates" | "themes" | "static" | "kudos.toml"
+        "content" | "templates" | "themes" | "static" | "data" | "kudos.toml"
     );
     // Read as the walk reads each folder: static folders keep their dotfiles.
     let dotfiles = Dotfiles::of(relative);
@@ -160,6 +160,13 @@ mod tests {
             Path::new("/site/content/posts/a.md")
         ));
         assert!(is_relevant(root, out, Path::new("/site/kudos.toml")));
+        assert!(is_relevant(root, out, Path::new("/site/data/team.toml")));
+        // kudos's own image cache is written by builds, never read as the site.
+        assert!(!is_relevant(
+            root,
+            out,
+            Path::new("/site/.kudos-cache/images/0123456789abcdef-480.webp")
+        ));
         assert!(!is_relevant(
             root,
             out,

@@ -249,14 +249,8 @@ fn header_links(html: &str) -> Vec<(String, String)> {
 #[test]
 fn a_marketer_could_not_choose_the_header_links() {
     let site = Site::fixture("basic");
-    let default = header_links(
-        &site
-            .build()
-            .success()
-            .file("public/index.html")
-            .text()
-            .to_string(),
-    );
+    site.build().success();
+    let default = header_links(&site.read("public/index.html"));
     assert!(
         default.iter().any(|(name, _)| name == "Posts"),
         "{default:?}"
@@ -329,4 +323,70 @@ fn serve_kept_the_old_menu_after_kudos_toml_changed() {
         header_links(&home),
         [("Love".to_string(), "/shoutouts/".to_string())]
     );
+}
+
+const TEAM_TEMPLATE: &str = "{% extends \"base.html\" %}\n{% block content %}\n<h1>Lost?</h1>\n<p>Open {{ site.data.hours.monday }}.</p>\n<ul>{% for m in site.data.team %}<li>{{ m.name }}, {{ m.role }}</li>{% endfor %}</ul>\n<p>{% for row in site.data.shop.prices %}{{ row.item }} {{ row.price }};{% endfor %}</p>\n{% endblock content %}\n";
+
+#[test]
+fn data_files_could_not_feed_a_template() {
+    let site = Site::fixture("basic");
+    site.write("templates/404.html", TEAM_TEMPLATE);
+    site.write("data/hours.toml", "monday = \"9 to 5\"\n");
+    site.write(
+        "data/team.json",
+        "[{\"name\": \"Wren\", \"role\": \"maker\"}, {\"name\": \"Ola\", \"role\": \"post\"}]\n",
+    );
+    site.write("data/shop/prices.csv", "item,price\nhorse,120\nducks,40\n");
+    site.build()
+        .success()
+        .file("public/404.html")
+        .contains("<p>Open 9 to 5.</p>")
+        .contains("<li>Wren, maker</li><li>Ola, post</li>")
+        .contains("horse 120;ducks 40;");
+
+    // A data file that does not parse is an error at its line, with the site's others.
+    let before = site.tree("public");
+    site.write("data/team.json", "[\n  {\"name\": \"Wren\",}\n]\n");
+    site.edit(
+        "content/posts/hello.md",
+        "title = \"Hello, world\"",
+        "title = ",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("error: data/team.json:2:")
+        .stderr_has("content/posts/hello.md:")
+        .unchanged(&before);
+}
+
+#[test]
+fn serve_missed_a_changed_data_file() {
+    use kudos::serve::session::Session;
+    let site = Site::fixture("basic");
+    site.write("templates/404.html", TEAM_TEMPLATE);
+    site.write("data/hours.toml", "monday = \"9 to 5\"\n");
+    site.write("data/team.json", "[]");
+    site.write("data/shop/prices.csv", "item,price\n");
+    let root = site.root();
+    let project = kudos::build::Project::new(&root, None);
+    let mut session = Session::new(
+        project,
+        kudos::site::BuildOptions::default(),
+        Box::new(|_| {}),
+    );
+    session.rebuild(&[]).expect("serve builds");
+    site.write("data/hours.toml", "monday = \"closed\"\n");
+    let report = session
+        .rebuild(&[root.join("data/hours.toml")])
+        .expect("serve rebuilds");
+    // Only the page whose template reads site.data is rendered again.
+    let pages: Vec<&String> = report
+        .changed
+        .iter()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    assert_eq!(pages, ["404.html"], "{:?}", report.changed);
+    let page =
+        String::from_utf8(session.output()["404.html"].bytes().unwrap().into_owned()).unwrap();
+    assert!(page.contains("<p>Open closed.</p>"), "{page}");
 }
