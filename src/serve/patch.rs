@@ -157,24 +157,45 @@ mod tests {
     const POST: &str =
         "+++\ntitle = \"Hello\"\ndate = 2025-01-01\ntags = [\"news\"]\n+++\nFirst words.\n";
 
-    #[test]
-    fn an_edit_in_place_patches_the_body_and_one_that_moves_the_post_does_not() {
+    /// A site with `hello.md` and `extra` files, its load cache and its renderer.
+    fn site_with(extra: &[(&str, &str)]) -> (tempfile::TempDir, LoadCache, Renderer) {
         let dir = tempfile::tempdir().unwrap();
         let post = dir.path().join("content/posts/hello.md");
         std::fs::create_dir_all(post.parent().unwrap()).unwrap();
         std::fs::write(&post, POST).unwrap();
+        for (path, text) in extra {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
         let config = Config::default();
         let theme = Theme::load(dir.path(), &config).unwrap();
         let mut cache = LoadCache::default();
         let content = load_cached(dir.path(), &config, &mut cache, &HashSet::new()).unwrap();
-        let site = Site::resolve(config.clone(), content, &BuildOptions::default()).unwrap();
-        let mut renderer = Renderer::new(Arc::new(site), &theme, None).unwrap();
-        let changed: HashSet<PathBuf> = [post.clone()].into();
+        let site = Site::resolve(config, content, &BuildOptions::default()).unwrap();
+        let renderer = Renderer::new(Arc::new(site), &theme, None).unwrap();
+        (dir, cache, renderer)
+    }
 
-        std::fs::write(&post, POST.replace("First words.", "Second words.")).unwrap();
-        let edits = cache
-            .reread_edits(dir.path(), &config, &changed)
-            .expect("a body edit leaves the post in place");
+    /// Writes `text` as `hello.md` and reads it back as edits (`None`: not in place).
+    fn edit_hello(
+        dir: &tempfile::TempDir,
+        cache: &mut LoadCache,
+        text: &str,
+    ) -> Option<Vec<ContentEdit>> {
+        let post = dir.path().join("content/posts/hello.md");
+        std::fs::write(&post, text).unwrap();
+        let changed: HashSet<PathBuf> = [post].into();
+        cache.reread_edits(dir.path(), &Config::default(), &changed)
+    }
+
+    #[test]
+    fn an_edit_in_place_patches_the_body_and_one_that_moves_the_post_does_not() {
+        let (dir, mut cache, mut renderer) = site_with(&[]);
+        let edits = edit_hello(
+            &dir,
+            &mut cache,
+            &POST.replace("First words.", "Second words."),
+        )
+        .expect("a body edit leaves the post in place");
         let items = apply_edits(&mut renderer, &edits, false)
             .unwrap()
             .expect("patched");
@@ -186,31 +207,22 @@ mod tests {
                 .text
                 .contains("Second words.")
         );
-
-        std::fs::write(&post, POST.replace("[\"news\"]", "[\"other\"]")).unwrap();
         assert!(
-            cache.reread_edits(dir.path(), &config, &changed).is_none(),
+            edit_hello(&dir, &mut cache, &POST.replace("[\"news\"]", "[\"other\"]")).is_none(),
             "new tags move the post to other listings: resolve again"
         );
     }
 
     #[test]
     fn a_body_that_gains_an_image_is_left_to_a_full_rebuild() {
-        let dir = tempfile::tempdir().unwrap();
-        let post = dir.path().join("content/posts/hello.md");
-        std::fs::create_dir_all(post.parent().unwrap()).unwrap();
-        std::fs::write(&post, POST).unwrap();
         let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"></svg>";
-        std::fs::write(dir.path().join("content/posts/a.svg"), svg).unwrap();
-        let config = Config::default();
-        let theme = Theme::load(dir.path(), &config).unwrap();
-        let mut cache = LoadCache::default();
-        let content = load_cached(dir.path(), &config, &mut cache, &HashSet::new()).unwrap();
-        let site = Site::resolve(config.clone(), content, &BuildOptions::default()).unwrap();
-        let mut renderer = Renderer::new(Arc::new(site), &theme, None).unwrap();
-        let changed: HashSet<PathBuf> = [post.clone()].into();
-        std::fs::write(&post, POST.replace("First words.", "![A](a.svg)")).unwrap();
-        let edits = cache.reread_edits(dir.path(), &config, &changed).unwrap();
+        let (dir, mut cache, mut renderer) = site_with(&[("content/posts/a.svg", svg)]);
+        let edits = edit_hello(
+            &dir,
+            &mut cache,
+            &POST.replace("First words.", "![A](a.svg)"),
+        )
+        .unwrap();
         // SVGs have no variants, but the rule is one: any picture added or dropped.
         let outcome = apply_edits(&mut renderer, &edits, false).unwrap();
         assert!(outcome.is_none(), "{outcome:?}");
