@@ -25,7 +25,9 @@
 //! place patches it (`serve::patch`, through the renderer's update operations), anything
 //! else goes through the driver again with what `serve::cache` kept, and fingerprints
 //! (`serve::fingerprints`) decide which routes to render either way.
-//! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
+//! [`images`] beside the stages measures the images pages show (while rendering), makes
+//! their variants (before writing) and strips every published photo's metadata
+//! (`images::metadata`). [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
 //! returns and `cmd` renders with their context.
 
 // Errors are the cold path and carry a whole diagnostic (file, position, snippet, help);
@@ -43,7 +45,6 @@ pub mod fingerprint;
 pub mod images;
 pub mod markdown;
 pub mod output;
-pub mod photo;
 pub mod render;
 pub mod serve;
 pub mod site;

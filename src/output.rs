@@ -66,11 +66,11 @@ impl OutputFile {
 }
 
 /// The bytes a copied file is published with: a photo (JPEG, PNG, WebP) without its
-/// metadata (see [`crate::photo`]), anything else as it is. Build and serve both read
+/// metadata (see [`crate::images::metadata`]), anything else as it is. Build and serve both read
 /// copies through this, so neither can publish a camera's GPS position.
 pub fn published_copy(from: &std::path::Path) -> std::io::Result<Vec<u8>> {
     let bytes = std::fs::read(from)?;
-    crate::photo::strip_metadata(bytes)
+    crate::images::metadata::strip_metadata(bytes)
         .map_err(|damaged| std::io::Error::new(std::io::ErrorKind::InvalidData, damaged))
 }
 

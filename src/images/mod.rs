@@ -15,6 +15,7 @@
 
 pub mod cache;
 mod encode;
+pub mod metadata;
 mod svg;
 
 use std::path::PathBuf;
@@ -83,7 +84,7 @@ impl std::fmt::Display for Format {
 
 impl Format {
     /// By signature, not by name.
-    fn of(bytes: &[u8]) -> Option<Format> {
+    pub fn of(bytes: &[u8]) -> Option<Format> {
         if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
             Some(Format::Jpeg)
         } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -300,12 +301,12 @@ pub fn probe(
         return Err(damaged("it has no pixels".into()));
     }
     // Decoders fill a cut-off file with grey; the container check that publishing the
-    // file itself needs (see `crate::photo`) refuses it here, where it can be located.
+    // file itself needs (see [`metadata`]) refuses it here, where it can be located.
     if matches!(format, Format::Jpeg | Format::Png | Format::WebP) {
-        crate::photo::strip_metadata(bytes.to_vec()).map_err(|e| damaged(e.reason))?;
+        crate::images::metadata::strip_metadata(bytes.to_vec()).map_err(|e| damaged(e.reason))?;
     }
     let orientation = if format == Format::Jpeg || format == Format::WebP || format == Format::Png {
-        crate::photo::orientation(bytes)
+        crate::images::metadata::orientation(bytes)
     } else {
         None
     };

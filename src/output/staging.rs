@@ -117,7 +117,7 @@ impl Staging {
 /// Copies `from` as it is published: photos (by their first bytes, not their name) are
 /// rewritten without their metadata, every other file is copied by the filesystem.
 fn copy_published(from: &Path, to: &Path) -> std::io::Result<()> {
-    if crate::photo::starts_like_photo(from)? {
+    if crate::images::metadata::starts_like_photo(from)? {
         std::fs::write(to, super::published_copy(from)?)
     } else {
         std::fs::copy(from, to).map(|_| ())

@@ -21,6 +21,8 @@ use std::io::Cursor;
 
 use img_parts::{Bytes, ImageEXIF, png::Png, webp::WebP};
 
+use super::Format;
+
 /// A photo that claims to be a JPEG, PNG or WebP but cannot be read as one.
 #[derive(Debug, thiserror::Error)]
 #[error("it looks like a {format} image but is damaged ({reason})")]
@@ -33,7 +35,7 @@ pub struct DamagedImage {
 
 /// `bytes` without any metadata block, or unchanged when it is not a JPEG, PNG or WebP.
 pub fn strip_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, DamagedImage> {
-    match Format::of(&bytes) {
+    match strippable(&bytes) {
         Some(Format::Jpeg) => {
             let orientation = orientation(&bytes);
             let mut stripped = strip_jpeg(&bytes)?;
@@ -47,7 +49,7 @@ pub fn strip_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, DamagedImage> {
             let orientation = orientation(&bytes);
             strip_webp(bytes, orientation)
         }
-        None => Ok(bytes),
+        Some(Format::Gif | Format::Svg) | None => Ok(bytes),
     }
 }
 
@@ -57,33 +59,17 @@ pub fn starts_like_photo(path: &std::path::Path) -> std::io::Result<bool> {
     use std::io::Read;
     let mut head = Vec::with_capacity(12);
     std::fs::File::open(path)?.take(12).read_to_end(&mut head)?;
-    Ok(Format::of(&head).is_some())
+    Ok(strippable(&head).is_some())
 }
 
 /// Whether `bytes` are an image format [`strip_metadata`] rewrites.
 pub fn is_strippable(bytes: &[u8]) -> bool {
-    Format::of(bytes).is_some()
+    strippable(bytes).is_some()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Jpeg,
-    Png,
-    WebP,
-}
-
-impl Format {
-    fn of(bytes: &[u8]) -> Option<Format> {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Format::Jpeg)
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Format::Png)
-        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(Format::WebP)
-        } else {
-            None
-        }
-    }
+/// The formats [`strip_metadata`] rewrites (GIF and SVG are published as they are).
+fn strippable(bytes: &[u8]) -> Option<Format> {
+    Format::of(bytes).filter(|f| matches!(f, Format::Jpeg | Format::Png | Format::WebP))
 }
 
 /// The EXIF orientation (2 to 8) when it turns or mirrors the picture.
@@ -275,10 +261,10 @@ mod tests {
     use super::*;
 
     /// Photos as an ordinary encoder (Pillow) writes them, without metadata.
-    const PLAIN_JPEG: &[u8] = include_bytes!("../tests/fixtures/photos/plain.jpg");
-    const PROGRESSIVE_JPEG: &[u8] = include_bytes!("../tests/fixtures/photos/progressive.jpg");
-    const PLAIN_PNG: &[u8] = include_bytes!("../tests/fixtures/photos/plain.png");
-    const PLAIN_WEBP: &[u8] = include_bytes!("../tests/fixtures/photos/plain.webp");
+    const PLAIN_JPEG: &[u8] = include_bytes!("../../tests/fixtures/photos/plain.jpg");
+    const PROGRESSIVE_JPEG: &[u8] = include_bytes!("../../tests/fixtures/photos/progressive.jpg");
+    const PLAIN_PNG: &[u8] = include_bytes!("../../tests/fixtures/photos/plain.png");
+    const PLAIN_WEBP: &[u8] = include_bytes!("../../tests/fixtures/photos/plain.webp");
 
     /// A TIFF block with an Artist string, a camera serial and a GPS IFD, plus `turn`.
     fn revealing_exif(turn: u16) -> Vec<u8> {
