@@ -199,7 +199,7 @@ impl SiteFingerprints {
             .collect();
     }
 
-    /// Brings the prints of edited items up to date after [`Renderer::apply_edits`].
+    /// Brings the prints of edited items up to date after [`super::patch::apply_edits`].
     pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef], memo: &BodyCache) {
         let site = renderer.site();
         let bodies = renderer.bodies();
