@@ -44,7 +44,7 @@ for rep in $(seq 1 "$REPS"); do
     rm -rf "$CORPUS/kudos/public"
     run "kudos-warm-$rep" "$KUDOS" --root "$CORPUS/kudos" build
 done
-echo "images: $IMAGES; $("$HUGO" version | cut -d' ' -f1-2); outputs: kudos $(find "$CORPUS/kudos/public/_img" -type f | wc -l) variant files, hugo $(find "$CORPUS/hugo/public" -name '*_hu*' -type f | wc -l)"
+echo "images: $IMAGES; $("$HUGO" version | cut -d' ' -f1-2); outputs: kudos $(find "$CORPUS/kudos/public/sized" -type f | wc -l) variant files, hugo $(find "$CORPUS/hugo/public" -name '*_hu*' -type f | wc -l)"
 python3 - "$RES" <<'PY'
 import glob, os, re, statistics, sys
 res = sys.argv[1]

@@ -9,7 +9,7 @@
 //! next build, `serve` or `watch` makes each only once.
 //!
 //! Variant files are named by the source's content and the settings
-//! (`_img/<hash>-<width>.<ext>`), never by the file's name: a customer photo named after
+//! (`sized/<hash>-<width>.<ext>`), never by the file's name: a customer photo named after
 //! its subject does not carry the name into a URL, and a changed photo gets a new URL, so
 //! a host may cache every variant forever.
 
@@ -151,7 +151,7 @@ pub struct Variant {
     pub height: u32,
     /// Encoding.
     pub format: OutFormat,
-    /// Output path, no leading slash: `_img/3f2a…-480.webp`.
+    /// Output path, no leading slash: `sized/3f2a…-480.webp`.
     pub output: String,
 }
 
@@ -332,7 +332,7 @@ pub fn probe(
                 width: w,
                 height: h,
                 format: out,
-                output: format!("_img/{hash:016x}-{w}.{}", out.extension()),
+                output: format!("sized/{hash:016x}-{w}.{}", out.extension()),
             });
         }
     }
@@ -511,7 +511,7 @@ mod tests {
             ]
         );
         assert_eq!(picture.largest().unwrap().width, 1000);
-        assert!(picture.variants[0].output.starts_with("_img/"));
+        assert!(picture.variants[0].output.starts_with("sized/"));
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn host_files(site: &Site, others: &[OutputFile]) -> Vec<OutputFile> {
 }
 
 /// `_headers` (Netlify, Cloudflare Pages): the image variants are named by their content
-/// (`/_img/<hash>-<width>.<ext>`), so a browser may keep them for a year without asking
+/// (`/sized/<hash>-<width>.<ext>`), so a browser may keep them for a year without asking
 /// again. Nothing else gets a rule: both hosts merge the headers of every rule a path
 /// matches (two `Cache-Control` values would be joined into one nonsense value), and
 /// their default for everything else already makes browsers revalidate on every visit,
@@ -122,7 +122,7 @@ fn headers(site: &Site) -> String {
     let urls = Urls::new(site);
     format!(
         "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n{}*\n  Cache-Control: public, max-age=31536000, immutable\n",
-        urls.url("/_img/")
+        urls.url("/sized/")
     )
 }
 

@@ -444,7 +444,7 @@ impl World {
         for ext in [".webp", ".jpg"] {
             let variants = files
                 .keys()
-                .filter(|p| p.starts_with("_img/") && p.ends_with(ext))
+                .filter(|p| p.starts_with("sized/") && p.ends_with(ext))
                 .count();
             assert_eq!(variants, shown.len(), "{at}: {ext} variants for {shown:?}");
         }

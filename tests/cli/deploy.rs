@@ -86,7 +86,7 @@ fn netlify_and_cloudflare_get_a_301_for_every_alias() {
         // path; no other rule, so the host's revalidating default stays for pages.
         assert_eq!(
             site.read("public/_headers"),
-            "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/_img/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+            "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/sized/*\n  Cache-Control: public, max-age=31536000, immutable\n",
             "{host}"
         );
         // The HTML redirect pages stay, for links that reach the files directly.

@@ -324,18 +324,18 @@ fn every_build_resized_every_photo_again() {
     let toml = site.read("kudos.toml");
     site.write("kudos.toml", format!("{toml}\n[images]\nquality = 70\n"));
     site.build().success();
-    let renamed = site.files_ending("public/_img", "");
+    let renamed = site.files_ending("public/sized", "");
     assert_eq!(
         renamed.len(),
         first
             .files
             .keys()
-            .filter(|p| p.starts_with("_img/"))
+            .filter(|p| p.starts_with("sized/"))
             .count()
     );
     for name in &renamed {
         assert!(
-            !first.files.contains_key(&format!("_img/{name}")),
+            !first.files.contains_key(&format!("sized/{name}")),
             "{name} kept its name"
         );
     }

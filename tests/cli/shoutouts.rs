@@ -530,12 +530,12 @@ fn consent_without_photo_shows_initials_instead_of_the_avatar() {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_else(|| panic!("no avatar: {byron}"));
     assert!(
-        src.starts_with("/_img/") && src.ends_with("-96.jpg"),
+        src.starts_with("/sized/") && src.ends_with("-96.jpg"),
         "{src}"
     );
     assert!(site.path(&format!("public{src}")).is_file(), "{src}");
     assert!(
-        byron.contains("<source type=\"image/webp\" srcset=\"/_img/"),
+        byron.contains("<source type=\"image/webp\" srcset=\"/sized/"),
         "{byron}"
     );
     assert_nowhere(&site, "ada.jpg");

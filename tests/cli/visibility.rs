@@ -58,7 +58,7 @@ fn avatar_src(site: &Site, page: &str) -> String {
         .unwrap_or_else(|| panic!("no avatar in {page}"));
     let src = html[at..].split('"').nth(3).unwrap_or_default().to_string();
     assert!(
-        src.starts_with("/_img/") && src.ends_with(".jpg"),
+        src.starts_with("/sized/") && src.ends_with(".jpg"),
         "avatar src {src}"
     );
     assert!(
@@ -110,7 +110,7 @@ fn photo_files_were_published_after_consent_was_withdrawn() {
         .stderr_has("warning: content/shoutouts/bea.md:3:1: the photo /img/bea.jpg is left out of the output: consent was withdrawn on 2025-06-01")
         .absent("public/shoutouts/ada.jpg")
         .absent("public/img/bea.jpg")
-        .absent("public/_img");
+        .absent("public/sized");
     photo_nowhere(&site, CONTENT_PHOTO);
     photo_nowhere(&site, STATIC_PHOTO);
     for needle in ["ada.jpg", "bea.jpg", "Ada Quill"] {
@@ -132,7 +132,7 @@ fn photo_files_were_published_without_photo_in_the_scope() {
         .absent("public/img/bea.jpg")
         .file("public/shoutouts/ada/index.html")
         .contains("<span class=\"avatar initials\" aria-hidden=\"true\">AQ</span>");
-    site.build().success().absent("public/_img");
+    site.build().success().absent("public/sized");
     photo_nowhere(&site, CONTENT_PHOTO);
     photo_nowhere(&site, STATIC_PHOTO);
     for needle in ["ada.jpg", "bea.jpg"] {
