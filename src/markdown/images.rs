@@ -79,6 +79,11 @@ impl ImageUse {
     }
 }
 
+/// What the element of a body's first image carries instead of `loading="lazy"`: on its
+/// own page it is usually the largest paint. A summary (the same HTML, in a listing of
+/// many) turns it back into `loading="lazy"`.
+pub const FIRST_IMAGE: &str = " fetchpriority=\"high\"";
+
 /// An event with where it is in the body.
 pub type Located<'a> = (Event<'a>, std::ops::Range<usize>);
 

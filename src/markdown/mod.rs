@@ -171,7 +171,8 @@ pub fn render(body: &str, options: MarkdownOptions, lookups: &dyn Lookups) -> Re
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if let Some(cut) = html.find(MORE_MARKER) {
-        rendered.summary = Some(without_footnote_references(html[..cut].trim_end()));
+        let summary = without_footnote_references(html[..cut].trim_end());
+        rendered.summary = Some(summary.replacen(images::FIRST_IMAGE, " loading=\"lazy\"", 1));
         html.replace_range(cut..cut + MORE_MARKER.len(), "");
     }
     rendered.html = html;

@@ -554,7 +554,9 @@ fn common_attributes(image: &ImageRef) -> String {
     if let Some(title) = image.title {
         out.push_str(&format!(" title=\"{}\"", attr(title)));
     }
-    if !image.first {
+    if image.first {
+        out.push_str(crate::markdown::images::FIRST_IMAGE);
+    } else {
         out.push_str(" loading=\"lazy\"");
     }
     out.push_str(" decoding=\"async\"");

@@ -135,7 +135,7 @@ fn page_bundle_image_is_copied_beside_its_page() {
     site.build()
         .success()
         .file("public/posts/bundle/index.html")
-        .contains("<img src=\"/posts/bundle/leaf.svg\" width=\"10\" height=\"10\" alt=\"An oak leaf\" decoding=\"async\">");
+        .contains("<img src=\"/posts/bundle/leaf.svg\" width=\"10\" height=\"10\" alt=\"An oak leaf\" fetchpriority=\"high\" decoding=\"async\">");
     assert_eq!(
         site.bytes("public/posts/bundle/leaf.svg"),
         site.bytes("content/posts/bundle/leaf.svg")

@@ -151,7 +151,18 @@ fn the_first_image_of_a_page_was_lazy_like_the_rest() {
     let post = site.read("public/posts/walnut-horse/index.html");
     let images = tags(&post, "img");
     assert_eq!(images[0].get("loading"), None, "{:?}", images[0]);
+    assert_eq!(images[0]["fetchpriority"], "high");
     assert_eq!(images[1].get("loading").map(String::as_str), Some("lazy"));
+    // In a listing of many summaries, no image is the page's largest paint.
+    let home = site.read("public/index.html");
+    for image in tags(&home, "img") {
+        assert_eq!(
+            image.get("loading").map(String::as_str),
+            Some("lazy"),
+            "{image:?}"
+        );
+        assert_eq!(image.get("fetchpriority"), None);
+    }
     assert_eq!(images[1]["title"], "The shop");
 }
 
