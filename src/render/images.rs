@@ -375,11 +375,16 @@ fn pictures_shown(renderer: &Renderer) -> Vec<(Arc<Picture>, ShownAt<'_>)> {
             let picture = hero.as_ref()?.picture.as_ref()?;
             Some((Arc::clone(picture), ShownAt::Hero(&segment.source)))
         });
+    // One file may be shown in two sets of widths (a photo on a card and in a post): the
+    // same bytes and the same sizes are one picture, other sizes another.
     let mut seen = rustc_hash::FxHashSet::default();
     in_bodies
         .chain(as_photos)
         .chain(as_heroes)
-        .filter(|(picture, _)| seen.insert(picture.hash))
+        .filter(|(picture, _)| {
+            let widths: Vec<u32> = picture.variants.iter().map(|v| v.width).collect();
+            seen.insert((picture.hash, widths))
+        })
         .collect()
 }
 
@@ -414,9 +419,12 @@ pub fn variant_files(renderer: &Renderer, cache: &DiskCache) -> Result<Vec<Outpu
         .collect();
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    // A variant's name is its bytes' and its width's, so two pictures of one file whose
+    // widths overlap (a 90-pixel photo is 90 wide in both sets) make one file, once.
+    let mut written = rustc_hash::FxHashSet::default();
     for result in made {
         match result {
-            Ok(more) => files.extend(more),
+            Ok(more) => files.extend(more.into_iter().filter(|f| written.insert(f.path.clone()))),
             Err(error) => errors.push(error),
         }
     }

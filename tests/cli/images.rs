@@ -444,3 +444,49 @@ fn serve_missed_an_edited_image_or_rerendered_every_page() {
     session.rebuild(&[bench.into()]).expect("serve rebuilds");
     assert_eq!(served(&session), clean(), "after dropping it");
 }
+
+#[test]
+fn a_photo_shown_as_an_avatar_and_in_a_post_lost_one_of_its_sizes() {
+    let site = Site::fixture("images");
+    site.write(
+        "content/posts/ada.md",
+        "+++\ntitle = \"Ada visits\"\ndate = 2026-03-03\n+++\n\n![Ada in the workshop](@/shoutouts/ada.jpg)\n",
+    );
+    site.build().success();
+    // The same file in two sizes: 96 px for the card, its own 300 px in the post.
+    let post = site.read("public/posts/ada/index.html");
+    for (url, _) in srcset(&tags(&post, "img")[0]["srcset"]) {
+        published(&site, &url);
+    }
+    let wall = site.read("public/shoutouts/index.html");
+    let avatar = tags(&wall, "img")
+        .into_iter()
+        .find(|img| img.get("class").is_some_and(|c| c == "avatar"))
+        .expect("Ada's avatar");
+    assert!(avatar["src"].ends_with("-96.jpg"), "{avatar:?}");
+    published(&site, &avatar["src"]);
+
+    // Sizes that overlap (96 px for the card, and 96 and 300 in posts) make the shared
+    // one once: two outputs claiming one path would fail the build.
+    let toml = site.read("kudos.toml");
+    site.write(
+        "kudos.toml",
+        format!("{toml}\n[images]\nwidths = [96, 480]\n"),
+    );
+    site.build().success();
+    let post = site.read("public/posts/ada/index.html");
+    let widths: Vec<Option<u32>> = srcset(&tags(&post, "img")[0]["srcset"])
+        .into_iter()
+        .map(|(url, width)| {
+            published(&site, &url);
+            width
+        })
+        .collect();
+    assert_eq!(widths, [Some(96), Some(300)]);
+    let wall = site.read("public/shoutouts/index.html");
+    let card_src = srcset(&tags(&post, "img")[0]["srcset"])[0].0.clone();
+    assert!(
+        wall.contains(&card_src),
+        "the card shows the post's 96-pixel file"
+    );
+}
