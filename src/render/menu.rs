@@ -15,6 +15,10 @@ pub(super) fn main_menu(
     files: &ImageFinder,
     urls: &Urls,
 ) -> (Vec<LinkView>, Vec<SourceError>) {
+    if site.config.menu.main.is_empty() {
+        // Without a menu nothing is checked: the route set below costs a string per page.
+        return (Vec::new(), Vec::new());
+    }
     let pages: rustc_hash::FxHashSet<String> = site
         .routes
         .iter()
