@@ -193,7 +193,7 @@ pub fn prepare(
             (route, path)
         })
         .collect();
-    let mut extras = extra_files(renderer.site(), theme)?;
+    let mut extras = extra_files(renderer.site(), theme, renderer.assets());
     extras.extend(variant_files(&renderer, &DiskCache::of(root))?);
     timings.lap("images");
     // Every path is known before anything is rendered: check for clashes first.

@@ -79,6 +79,10 @@ pub struct BuildConfig {
     /// Slugs in ASCII only (`日本語` -> `ri-ben-yu`) instead of keeping every script's
     /// letters; see [`crate::slug`].
     pub transliterate_slugs: bool,
+    /// Publish stylesheets and scripts also under content-hashed names and link those
+    /// with Subresource Integrity (see `render::Assets`). `serve` turns it off, so an
+    /// edited stylesheet can be swapped into the open page without a reload.
+    pub fingerprint_assets: bool,
 }
 
 impl BuildConfig {
@@ -279,6 +283,7 @@ impl Default for BuildConfig {
             paginate: 10,
             minify: false,
             transliterate_slugs: false,
+            fingerprint_assets: true,
         }
     }
 }

@@ -27,7 +27,9 @@
 //! (`serve::fingerprints`) decide which routes to render either way.
 //! [`images`] beside the stages measures the images pages show (while rendering), makes
 //! their variants (before writing) and strips every published photo's metadata
-//! (`images::metadata`). [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
+//! (`images::metadata`). [`i18n`] holds the words pages are written in (the theme's
+//! and kudos's own: headings, disclosures, month names), by `language`.
+//! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
 //! returns and `cmd` renders with their context.
 
 // Errors are the cold path and carry a whole diagnostic (file, position, snippet, help);
@@ -42,6 +44,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fingerprint;
+pub mod i18n;
 pub mod images;
 pub mod markdown;
 pub mod output;

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Date, Page, PageKind, Section, Segment, Shoutout};
 use crate::content::{ConsentScope, Source};
 use crate::error::{Error, Result, SourceError, sort_by_place};
+use crate::i18n::Strings;
 use crate::slug::SlugStyle;
 use crate::url::UrlPath;
 use crate::visibility::{AssetPaths, Photos, Visibility};
@@ -106,6 +107,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// `data/` files by name, for templates as `site.data`.
     pub data: Arc<serde_json::Map<String, serde_json::Value>>,
+    /// The words pages are written in, by `language` (see [`crate::i18n`]).
+    pub strings: Arc<Strings>,
     /// Content path -> item, for internal links.
     pub by_content_path: FxHashMap<String, ItemRef>,
     /// Tags of published shout-outs as (slug, name), see [`Site::shoutout_tags`].
@@ -300,7 +303,7 @@ impl Site {
         let asset_paths = AssetPaths::new(&assets);
         let shown: Vec<Visibility> = shoutouts
             .iter()
-            .map(|s| Visibility::decide(s, &config, &asset_paths))
+            .map(|s| Visibility::decide(s, &config, &content.strings, &asset_paths))
             .collect();
         let (photos, photo_warnings) = decide_photos(&shoutouts, &shown, &hidden, &asset_paths);
         warnings.extend(photo_warnings);
@@ -346,6 +349,7 @@ impl Site {
             segment_shoutouts,
             assets,
             data: Arc::new(std::mem::take(&mut data)),
+            strings: Arc::clone(&content.strings),
             by_content_path,
             shoutout_tag_list: Vec::new(),
             hidden_shoutouts,

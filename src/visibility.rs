@@ -15,6 +15,7 @@ use rustc_hash::FxHashSet;
 use crate::config::Config;
 use crate::content::{Asset, ConsentScope, Relationship, Shoutout};
 use crate::error::SourceError;
+use crate::i18n::Strings;
 use crate::url::UrlPath;
 
 /// What may be shown of one published shout-out. The quote itself is always shown: a
@@ -67,7 +68,12 @@ pub enum Photo {
 impl Visibility {
     /// The decision for a published `shoutout`. With `require_consent` off, everything
     /// is shown and every customer rating counts.
-    pub fn decide(shoutout: &Shoutout, config: &Config, assets: &AssetPaths) -> Visibility {
+    pub fn decide(
+        shoutout: &Shoutout,
+        config: &Config,
+        strings: &Strings,
+        assets: &AssetPaths,
+    ) -> Visibility {
         let meta = &shoutout.meta;
         let named = may_show(shoutout, config, ConsentScope::Name);
         let identity = named.then(|| Identity {
@@ -84,7 +90,7 @@ impl Visibility {
             .rating
             .filter(|_| meta.relationship == Relationship::Customer);
         Visibility {
-            display_name: display_name(shoutout, named),
+            display_name: display_name(shoutout, named, strings),
             initials: if named {
                 initials(&meta.customer)
             } else {
@@ -101,13 +107,13 @@ impl Visibility {
 
     /// The page title of the shout-out: "What Ada Lovelace said", and with the neutral
     /// name mid-sentence "What a customer in Leeds said", not "What A customer ...".
-    pub fn page_title(&self) -> String {
+    pub fn page_title(&self, strings: &Strings) -> String {
         let who = if self.identity.is_some() {
             self.display_name.clone()
         } else {
             lowercase_first(&self.display_name)
         };
-        format!("What {who} said")
+        strings.say("shoutout_title", &[("name", &who)])
     }
 }
 
@@ -123,14 +129,14 @@ fn may_show(shoutout: &Shoutout, config: &Config, scope: ConsentScope) -> bool {
     !config.shoutouts.require_consent || shoutout.meta.allows(scope)
 }
 
-fn display_name(shoutout: &Shoutout, named: bool) -> String {
+fn display_name(shoutout: &Shoutout, named: bool, strings: &Strings) -> String {
     let meta = &shoutout.meta;
     if named {
         return meta.customer.clone();
     }
     match &meta.location {
-        Some(place) => format!("A customer in {place}"),
-        None => "A customer".to_string(),
+        Some(place) => strings.say("a_customer_in", &[("place", place)]),
+        None => strings.say("a_customer", &[]),
     }
 }
 
@@ -352,9 +358,12 @@ mod tests {
     #[test]
     fn without_name_nothing_that_identifies_is_shown() {
         let ada = shoutout(meta(&[ConsentScope::Quote], Relationship::Customer));
-        let shown = Visibility::decide(&ada, &Config::default(), &none());
+        let shown = Visibility::decide(&ada, &Config::default(), &Strings::default(), &none());
         assert_eq!(shown.display_name, "A customer in Leeds");
-        assert_eq!(shown.page_title(), "What a customer in Leeds said");
+        assert_eq!(
+            shown.page_title(&Strings::default()),
+            "What a customer in Leeds said"
+        );
         assert_eq!(shown.initials, "?");
         assert_eq!(shown.identity, None);
         assert_eq!(shown.photo, None);
@@ -371,6 +380,7 @@ mod tests {
         let shown = Visibility::decide(
             &ada,
             &Config::default(),
+            &Strings::default(),
             &AssetPaths::new(&asset("shoutouts/ada.jpg")),
         );
         let identity = shown.identity.expect("the name is in scope");
@@ -381,7 +391,7 @@ mod tests {
         assert_eq!(shown.photo, Some(Photo::Site("shoutouts/ada.jpg".into())));
         assert_eq!(public_path(&ada, &Config::default()), "/shoutouts/ada/");
         // Without a file beside the shout-out, a relative avatar is a site path.
-        let shown = Visibility::decide(&ada, &Config::default(), &none());
+        let shown = Visibility::decide(&ada, &Config::default(), &Strings::default(), &none());
         assert_eq!(shown.photo, Some(Photo::Site("ada.jpg".into())));
     }
 
@@ -391,6 +401,7 @@ mod tests {
         let customer = Visibility::decide(
             &shoutout(meta(&scope, Relationship::Customer)),
             &Config::default(),
+            &Strings::default(),
             &none(),
         );
         assert_eq!((customer.counted_rating, customer.review), (Some(4), true));
@@ -404,6 +415,7 @@ mod tests {
             let shown = Visibility::decide(
                 &shoutout(meta(&scope, insider)),
                 &Config::default(),
+                &Strings::default(),
                 &none(),
             );
             assert_eq!(shown.rating, Some(4), "{insider:?} keeps its stars");
@@ -415,7 +427,12 @@ mod tests {
         }
         let mut about_us = meta(&scope, Relationship::Customer);
         about_us.product = None;
-        let shown = Visibility::decide(&shoutout(about_us), &Config::default(), &none());
+        let shown = Visibility::decide(
+            &shoutout(about_us),
+            &Config::default(),
+            &Strings::default(),
+            &none(),
+        );
         assert_eq!((shown.counted_rating, shown.review), (Some(4), false));
     }
 

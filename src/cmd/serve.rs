@@ -40,7 +40,10 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     let mut session = Session::new(
         project.clone(),
         options,
-        Box::new(move |c| c.base_url = local.clone()),
+        Box::new(move |c| {
+            c.base_url = local.clone();
+            c.build.fingerprint_assets = false;
+        }),
     );
     let live = Live::default();
     // Watch before the first build, so a save made while it runs is not lost.

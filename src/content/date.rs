@@ -53,6 +53,11 @@ impl Date {
         Ok(out)
     }
 
+    /// The month, 1-12 (UTC), which names it in the site's language.
+    pub fn month(&self) -> i8 {
+        self.0.to_zoned(TimeZone::UTC).month()
+    }
+
     /// Months between this date and `later` (floored), for staleness advice.
     pub fn months_until(&self, later: Date) -> i64 {
         let a = self.0.to_zoned(TimeZone::UTC);

@@ -76,6 +76,10 @@ pub fn load_cached(
     let (data, errors) = super::data::load(root, &bounds)?;
     content.data = data;
     content.data_errors = errors;
+    let (strings, problems) = crate::i18n::Strings::load(root, config);
+    content.strings = Arc::new(strings);
+    content.data_errors.extend(problems.errors);
+    content.warnings.extend(problems.warnings);
     Ok(content)
 }
 

@@ -127,8 +127,11 @@ pub struct Content {
     pub warnings: Vec<SourceError>,
     /// `data/` files by name (see [`data`]).
     pub data: serde_json::Map<String, serde_json::Value>,
-    /// Data files that could not be read: reported with resolving's errors.
+    /// Data and translation files that could not be read: reported with resolving's
+    /// errors.
     pub data_errors: Vec<SourceError>,
+    /// The words pages are written in: `language`'s table and the site's `i18n/` file.
+    pub strings: Arc<crate::i18n::Strings>,
 }
 
 /// A markdown file of `content/` that could not be read or parsed.

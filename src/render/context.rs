@@ -338,15 +338,15 @@ fn disclosure(site: &Site, shoutout: &Shoutout) -> Option<String> {
     if let Some(text) = &shoutout.meta.disclosure {
         return Some(text.clone());
     }
-    let business = &site.config.title;
-    Some(match shoutout.meta.relationship {
+    let key = match shoutout.meta.relationship {
         Relationship::Customer => return None,
-        Relationship::FreeProduct => "Received a free product".to_string(),
-        Relationship::Employee => format!("Works at {business}"),
-        Relationship::Family => format!("Family of the people behind {business}"),
-        Relationship::Paid => format!("Paid by {business} for this review"),
-        Relationship::Affiliate => format!("Earns a commission from {business}"),
-    })
+        Relationship::FreeProduct => "disclosure_free_product",
+        Relationship::Employee => "disclosure_employee",
+        Relationship::Family => "disclosure_family",
+        Relationship::Paid => "disclosure_paid",
+        Relationship::Affiliate => "disclosure_affiliate",
+    };
+    Some(site.strings.say(key, &[("business", &site.config.title)]))
 }
 
 /// Customer words are untrusted: keep formatting, drop scripts, handlers, frames and

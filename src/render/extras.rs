@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use crate::config::Host;
 use crate::error::{Error, Result, SourceError};
-use crate::markdown;
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 
+use super::assets::Assets;
 use super::context::Urls;
 
 /// Two outputs at one path (a file in `static/` named like a generated page, a content
@@ -45,30 +45,12 @@ pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {
     }
 }
 
-/// The files that are not rendered from templates: `syntax.css`, the theme's and the
-/// site's static files, and content assets, less the photo files the visibility decision
-/// withholds ([`crate::visibility::Photos`]).
-pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
-    let markdown = &site.config.markdown;
-    let css =
-        markdown::highlight::syntax_css(&markdown.highlight_theme, &markdown.highlight_theme_dark)
-            .map_err(|name| {
-                let key = if name == markdown.highlight_theme {
-                    "highlight_theme"
-                } else {
-                    "highlight_theme_dark"
-                };
-                let message = format!("unknown highlight theme `{name}`");
-                Error::from(
-                    site.config
-                        .error_at_key(Some("markdown"), key, message)
-                        .with_help(format!(
-                            "available: {}",
-                            markdown::highlight::theme_names().join(", ")
-                        )),
-                )
-            })?;
-    let mut files = vec![OutputFile::rendered("syntax.css", css)];
+/// The files that are not rendered from templates: `syntax.css` and the fingerprinted
+/// stylesheets and scripts ([`Assets`]), the theme's and the site's static files, and
+/// content assets, less the photo files the visibility decision withholds
+/// ([`crate::visibility::Photos`]).
+pub fn extra_files(site: &Site, theme: &Theme, assets: &Assets) -> Vec<OutputFile> {
+    let mut files = assets.files().to_vec();
     for (path, source) in &theme.static_files {
         let contents = match source {
             StaticSource::Embedded(bytes) => Contents::Static(bytes),
@@ -87,14 +69,14 @@ pub fn extra_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
             contents: Contents::Copy(asset.from.clone()),
         });
     }
-    let host_files = host_files(site, &files);
+    let host_files = host_files(site, &files, assets);
     files.extend(host_files);
-    Ok(files)
+    files
 }
 
 /// The files `[deploy] host` reads, unless `static/` already has one (the site's own file
 /// is published as it is). Aliases stay HTML redirect pages as well, for every host.
-fn host_files(site: &Site, others: &[OutputFile]) -> Vec<OutputFile> {
+fn host_files(site: &Site, others: &[OutputFile], assets: &Assets) -> Vec<OutputFile> {
     let ours = |path: &str| !others.iter().any(|f| f.path == path);
     match site.config.deploy.host {
         Host::Github if ours(".nojekyll") => vec![OutputFile::rendered(".nojekyll", String::new())],
@@ -104,7 +86,7 @@ fn host_files(site: &Site, others: &[OutputFile]) -> Vec<OutputFile> {
                 files.push(OutputFile::rendered("_redirects", redirects(site)));
             }
             if ours("_headers") {
-                files.push(OutputFile::rendered("_headers", headers(site)));
+                files.push(OutputFile::rendered("_headers", headers(site, assets)));
             }
             files
         }
@@ -112,18 +94,24 @@ fn host_files(site: &Site, others: &[OutputFile]) -> Vec<OutputFile> {
     }
 }
 
-/// `_headers` (Netlify, Cloudflare Pages): the image variants are named by their content
-/// (`/sized/<hash>-<width>.<ext>`), so a browser may keep them for a year without asking
-/// again. Nothing else gets a rule: both hosts merge the headers of every rule a path
-/// matches (two `Cache-Control` values would be joined into one nonsense value), and
-/// their default for everything else already makes browsers revalidate on every visit,
-/// which is what pages and the unhashed `style.css` need.
-fn headers(site: &Site) -> String {
+/// `_headers` (Netlify, Cloudflare Pages): the image variants
+/// (`/sized/<hash>-<width>.<ext>`) and the fingerprinted stylesheets and scripts
+/// (`style.<hash>.css`) are named by their content, so a browser may keep them for a year
+/// without asking again. Nothing else gets a rule: both hosts merge the headers of every
+/// rule a path matches (two `Cache-Control` values would be joined into one nonsense
+/// value), and their default for everything else already makes browsers revalidate on
+/// every visit, which is what pages and the plain `style.css` need.
+fn headers(site: &Site, assets: &Assets) -> String {
+    const IMMUTABLE: &str = "  Cache-Control: public, max-age=31536000, immutable\n";
     let urls = Urls::new(site);
-    format!(
-        "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n{}*\n  Cache-Control: public, max-age=31536000, immutable\n",
+    let mut text = format!(
+        "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n{}*\n{IMMUTABLE}",
         urls.url("/sized/")
-    )
+    );
+    for asset in assets.iter() {
+        text.push_str(&format!("{}\n{IMMUTABLE}", urls.url(&asset.path)));
+    }
+    text
 }
 
 /// `_redirects` (Netlify, Cloudflare Pages): `FROM TO 301`, one line per alias, both with

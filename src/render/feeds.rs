@@ -46,9 +46,12 @@ impl Renderer {
         let site = &*self.site;
         let title = &site.config.title;
         match route {
-            Route::TagAtom(i) => format!("{title}: posts tagged “{}”", site.tags[*i].name),
+            Route::TagAtom(i) => site.strings.say(
+                "feed_tagged",
+                &[("site", title), ("tag", &site.tags[*i].name)],
+            ),
             Route::SegmentAtom(i) => format!("{title}: {}", site.segments[*i].meta.title),
-            Route::ShoutoutsAtom => format!("{title}: shout-outs"),
+            Route::ShoutoutsAtom => site.strings.say("feed_shoutouts", &[("site", title)]),
             _ => title.clone(),
         }
     }

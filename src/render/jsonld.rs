@@ -15,7 +15,12 @@ use super::context::{PageView, ProductStats, ShoutoutView};
 /// site when it names none), image, publisher and the page it is the main entity of, with
 /// that page's `BreadcrumbList` (home, the posts listing at `posts`, the post) as the
 /// header's links show the way there.
-pub fn for_post(view: &PageView, site_title: &str, (home, posts): (&str, &str)) -> Option<String> {
+pub fn for_post(
+    view: &PageView,
+    site_title: &str,
+    (home, posts): (&str, &str),
+    posts_title: &str,
+) -> Option<String> {
     let authors: Vec<Value> = if view.authors.is_empty() {
         vec![json!({ "@type": "Organization", "name": site_title, "url": home })]
     } else {
@@ -34,7 +39,7 @@ pub fn for_post(view: &PageView, site_title: &str, (home, posts): (&str, &str)) 
             "@id": view.permalink,
             "breadcrumb": breadcrumbs(&[
                 (site_title, home),
-                ("Posts", posts),
+                (posts_title, posts),
                 (view.title, &view.permalink),
             ]),
         },

@@ -11,6 +11,7 @@
 //! For `serve`: `patch` updates a kept renderer in place after an edit that leaves items
 //! where they are; which routes to render again is `serve::fingerprints`' business.
 
+mod assets;
 pub mod bodies;
 pub mod context;
 mod extras;
@@ -36,6 +37,7 @@ use crate::site::{ItemRef, Route, Site, page_range};
 use crate::theme::Theme;
 use crate::url::UrlPath;
 
+pub use assets::{Asset, Assets};
 pub use bodies::Bodies;
 pub use bodies::{CachedBody, CachedView, RenderCache};
 use bodies::{ShortcodeEnv, item_path, render_quotes};
@@ -46,7 +48,7 @@ pub use extras::{extra_files, reject_collisions};
 pub use images::variant_files;
 use images::{Avatar, ImageFinder, ImageView};
 use lists::{build_lists, post_lists, shortcode_inputs, shortcode_templates, site_value};
-use pages::{WallFilters, build_wall_filters, paged_title, section_title};
+use pages::{WallFilters, build_wall_filters, paged_title, posts_title, section_title};
 pub use patch::ItemBodies;
 
 /// Everything a job needs, built once per build.
@@ -66,6 +68,8 @@ pub struct Renderer {
     heroes: Arc<Vec<Option<ImageView>>>,
     /// `site.menu`: the `[[menu.main]]` links, checked.
     menu: Value,
+    /// Fingerprinted stylesheets and scripts, for the `asset()` function.
+    assets: Arc<Assets>,
     cache: Option<Arc<dyn RenderCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
@@ -83,6 +87,7 @@ impl Renderer {
         cache: Option<Arc<dyn RenderCache>>,
     ) -> Result<Renderer> {
         let urls = Urls::new(&site);
+        let assets = Arc::new(Assets::collect(&site, theme)?);
         let filters = build_wall_filters(&site, &urls);
         let catalog = cache.as_ref().map_or_else(Default::default, |c| c.images());
         let images = ImageFinder::new(&site, theme, catalog);
@@ -101,8 +106,14 @@ impl Renderer {
             (&avatars, &heroes),
             cache.as_deref(),
         ));
-        let (tera, files) =
-            templates::engine(theme, &urls, Arc::clone(&lists)).map_err(Error::Content)?;
+        let (tera, files) = templates::engine(
+            theme,
+            &urls,
+            Arc::clone(&lists),
+            Arc::clone(&assets),
+            Arc::clone(&site.strings),
+        )
+        .map_err(Error::Content)?;
         let config_value = Value::from_serializable(&site.config);
         let shortcode_templates = shortcode_templates(theme);
         let shortcode_inputs = shortcode_inputs(&site, shortcode_templates);
@@ -119,6 +130,7 @@ impl Renderer {
             avatars,
             heroes,
             menu: Value::from_serializable(&menu),
+            assets,
             cache,
             shortcode_inputs,
             shortcode_templates,
@@ -183,6 +195,11 @@ impl Renderer {
     /// The site being rendered, shared.
     pub fn site_shared(&self) -> &Arc<Site> {
         &self.site
+    }
+
+    /// The fingerprinted stylesheets and scripts pages link.
+    pub fn assets(&self) -> &Assets {
+        &self.assets
     }
 
     /// The rendered bodies.
@@ -292,8 +309,7 @@ impl Renderer {
                 ctx.insert_value("section", self.section_value(""));
             }
             Route::PostsPage(n) => {
-                let title = section_title(site, "posts").unwrap_or("Posts");
-                let shown = paged_title(title.to_string(), *n);
+                let shown = paged_title(site, posts_title(site), *n);
                 ctx.insert("head", &self.head(&shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
                 ctx.insert("paginator", &self.posts_paginator(*n));
@@ -302,11 +318,13 @@ impl Renderer {
                 self.page_context(job, &mut ctx);
             }
             Route::TagsIndex => {
-                ctx.insert("head", &self.head("Tags", None, &path, "website"));
+                let title = site.strings.say("tags", &[]);
+                ctx.insert("head", &self.head(&title, None, &path, "website"));
             }
             Route::Tag(i, n) => {
                 let tag = &site.tags[*i];
-                let title = paged_title(format!("Posts tagged “{}”", tag.name), *n);
+                let tagged = site.strings.say("posts_tagged", &[("tag", &tag.name)]);
+                let title = paged_title(site, tagged, *n);
                 ctx.insert("head", &self.head(&title, None, &path, "website"));
                 ctx.insert("tag", &TagView::new(&self.urls, tag));
                 let shown = page_range(tag.posts.len(), *n, site.config.build.paginate);
@@ -329,7 +347,7 @@ impl Renderer {
                     &self.bodies.shoutouts[*i],
                     self.avatars[*i].as_ref(),
                 );
-                let title = site.shown[*i].page_title();
+                let title = site.shown[*i].page_title(&site.strings);
                 ctx.insert(
                     "head",
                     &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
@@ -357,7 +375,7 @@ impl Renderer {
             Route::NotFound => {
                 let head = HeadView {
                     noindex: true,
-                    ..self.head("Page not found", None, &path, "website")
+                    ..self.head(&site.strings.say("not_found", &[]), None, &path, "website")
                 };
                 ctx.insert("head", &head);
                 // Served at any URL: it has no URL of its own to name.

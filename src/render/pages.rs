@@ -49,9 +49,10 @@ impl Renderer {
             if variant.is_none() {
                 let home = self.urls.permalink("/");
                 let posts = self.urls.permalink("/posts/");
+                let posts_title = posts_title(site);
                 ctx.insert(
                     "jsonld",
-                    &jsonld::for_post(&view, &site.config.title, (&home, &posts)),
+                    &jsonld::for_post(&view, &site.config.title, (&home, &posts), &posts_title),
                 );
             }
         }
@@ -158,10 +159,11 @@ impl Renderer {
         };
         let pages = site.wall_filter_pages(members.len());
         let members = &members[page_range(members.len(), page, site.config.shoutouts.per_page)];
-        let title = section_title(site, "shoutouts").unwrap_or("What our customers say");
+        let title = section_title(site, "shoutouts")
+            .map_or_else(|| site.strings.say("wall_title", &[]), str::to_string);
         let shown = match &filter {
-            Some(f) => paged_title(format!("{title}: {f}"), page),
-            None => paged_title(title.to_string(), page),
+            Some(f) => paged_title(site, format!("{title}: {f}"), page),
+            None => paged_title(site, title, page),
         };
         ctx.insert("head", &self.head(&shown, None, path, "website"));
         ctx.insert_value("section", self.section_value("shoutouts"));
@@ -283,12 +285,19 @@ impl Renderer {
 }
 
 /// A listing's title, with the page number from page 2 on.
-pub(super) fn paged_title(title: String, page: usize) -> String {
+pub(super) fn paged_title(site: &Site, title: String, page: usize) -> String {
     if page > 1 {
-        format!("{title}, page {page}")
+        let page = page.to_string();
+        site.strings
+            .say("page_numbered", &[("title", &title), ("page", &page)])
     } else {
         title
     }
+}
+
+/// The posts listing's title: its `_index.md` title, or "Posts" in the site's language.
+pub(super) fn posts_title(site: &Site) -> String {
+    section_title(site, "posts").map_or_else(|| site.strings.say("posts", &[]), str::to_string)
 }
 
 /// One filter link on the wall.
@@ -329,7 +338,11 @@ pub(super) fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
         count,
     };
     WallFilters {
-        all: filter("All".into(), site.wall_path(), site.shoutouts.len()),
+        all: filter(
+            site.strings.say("all_filter", &[]),
+            site.wall_path(),
+            site.shoutouts.len(),
+        ),
         segments: site
             .segments
             .iter()

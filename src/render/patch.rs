@@ -150,6 +150,12 @@ impl Renderer {
     /// Templates still rendering keep the old lists: they are replaced, not changed.
     fn replace_lists(&mut self, lists: templates::Lists) {
         self.lists = Arc::new(lists);
-        templates::register(&mut self.tera, &self.urls, Arc::clone(&self.lists));
+        templates::register(
+            &mut self.tera,
+            &self.urls,
+            Arc::clone(&self.lists),
+            Arc::clone(&self.assets),
+            Arc::clone(&self.site.strings),
+        );
     }
 }

@@ -12,9 +12,11 @@ use tera::{Kwargs, State, Tera, Value};
 
 use crate::content::Date;
 use crate::error::SourceError;
+use crate::i18n::Strings;
 use crate::slug::SlugStyle;
 use crate::theme::Theme;
 
+use super::assets::Assets;
 use super::context::{Urls, reading_minutes};
 
 /// Post lists, known only once post bodies are rendered (after shortcodes ran).
@@ -114,10 +116,12 @@ pub fn engine(
     theme: &Theme,
     urls: &Urls,
     lists: Arc<Lists>,
+    assets: Arc<Assets>,
+    strings: Arc<Strings>,
 ) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    register(&mut tera, urls, lists);
+    register(&mut tera, urls, lists, assets, strings);
     let files: TemplateFiles = theme
         .templates
         .values()
@@ -151,8 +155,38 @@ pub fn engine(
     }
 }
 
+/// `asset(path="/style.css")`: `{ url, integrity }` of the fingerprinted copy, so a
+/// page links a name that changes with the file and a browser checks its bytes.
+fn register_asset(tera: &mut Tera, urls: &Urls, assets: Arc<Assets>) {
+    let u = urls.clone();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let asset = assets.get(path).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "asset(): `{path}` is not a stylesheet or script the site publishes (fingerprinted: {})",
+                    assets.plain_paths().join(", ")
+                ))
+            })?;
+            let mut map = tera::Map::new();
+            map.insert("url".into(), Value::from(u.url(&asset.path)));
+            map.insert("integrity".into(), Value::from(asset.integrity.as_str()));
+            Ok(Value::from(map))
+        },
+    );
+}
+
 /// Registers kudos's functions and filters; again with new lists replaces the old ones.
-pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
+pub(super) fn register(
+    tera: &mut Tera,
+    urls: &Urls,
+    lists: Arc<Lists>,
+    assets: Arc<Assets>,
+    strings: Arc<Strings>,
+) {
+    register_asset(tera, urls, assets);
+    register_words(tera, strings);
     let u = urls.clone();
     tera.register_function(
         "url",
@@ -217,20 +251,9 @@ pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
             })
         },
     );
-    tera.register_filter(
-        "date",
-        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let format = kwargs.get::<&str>("format")?.unwrap_or("%B %-d, %Y");
-            let date = Date::parse(value).ok_or_else(|| {
-                tera::Error::message(format!("date filter: `{value}` is not a date"))
-            })?;
-            date.format(format).map_err(tera::Error::message)
-        },
-    );
     tera.register_filter("reading_time", |words: usize, _: Kwargs, _: &State| {
         reading_minutes(words)
     });
-    tera.register_filter("stars", stars);
     // JSON Feed and other JSON outputs: any value as JSON text (strings quoted and escaped).
     tera.register_filter(
         "json",
@@ -240,11 +263,104 @@ pub(super) fn register(tera: &mut Tera, urls: &Urls, lists: Arc<Lists>) {
     );
 }
 
-/// Accessible stars: the glyphs are decoration, the text says "4 out of 5".
-fn stars(rating: i64, _: Kwargs, _: &State) -> Value {
+/// The functions and filters that put words on a page in the site's language: `t()`,
+/// `date` and `stars`.
+fn register_words(tera: &mut Tera, strings: Arc<Strings>) {
+    let s = Arc::clone(&strings);
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            Ok(Value::safe_string(&escape_words(&translate(&s, &kwargs)?)))
+        },
+    );
+    let s = Arc::clone(&strings);
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let date = Date::parse(value).ok_or_else(|| {
+                tera::Error::message(format!("date filter: `{value}` is not a date"))
+            })?;
+            let named = match kwargs.get::<&str>("style")? {
+                None | Some("long") => "date_long",
+                Some("month") => "date_month",
+                Some(other) => {
+                    return Err(tera::Error::message(format!(
+                        "date filter: unknown style `{other}` (long or month)"
+                    )));
+                }
+            };
+            let format = match kwargs.get::<&str>("format")? {
+                Some(format) => format.to_string(),
+                None => s.say(named, &[]),
+            };
+            // RFC 822 dates (RSS) must name months in English, whatever the site's language.
+            let format = if kwargs.get::<bool>("localize")?.unwrap_or(true) {
+                s.date_format(&format, date.month())
+            } else {
+                format
+            };
+            date.format(&format).map_err(tera::Error::message)
+        },
+    );
+    tera.register_filter("stars", move |rating: i64, _: Kwargs, _: &State| -> Value {
+        stars(&strings, rating)
+    });
+}
+
+/// `<`, `>`, `&` and `"` escaped: safe in text and in double-quoted attributes (the only
+/// kind the theme writes), while an apostrophe stays one in the page's source.
+fn escape_words(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '&' => html.push_str("&amp;"),
+            '"' => html.push_str("&quot;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
+/// `t(key="read_all", count=12)`: the sentence `key` of the site's table, its
+/// placeholders filled from the other arguments; `count` also chooses the plural form.
+fn translate(strings: &Strings, kwargs: &Kwargs) -> tera::TeraResult<String> {
+    let key = kwargs.must_get::<&str>("key")?;
+    let args: Vec<(String, String)> = kwargs
+        .iter()
+        .filter(|(name, _)| name.to_string() != "key")
+        .map(|(name, value)| {
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            (name.to_string(), text)
+        })
+        .collect();
+    let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let said = match kwargs.get::<i64>("count")? {
+        Some(count) => strings.plural(key, count, &args),
+        None => strings.text(key, &args),
+    };
+    said.ok_or_else(|| {
+        let near = crate::suggest::nearest(key, strings.keys());
+        let hint = near
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default();
+        tera::Error::message(format!(
+            "t(): no sentence `{key}` in the translations{hint}; add it to i18n/<language>.toml"
+        ))
+    })
+}
+
+/// Accessible stars: the glyphs are decoration, the text says "4 out of 5 stars" in the
+/// site's language.
+fn stars(strings: &Strings, rating: i64) -> Value {
     let rating = rating.clamp(0, 5) as usize;
+    let label = strings.say("stars", &[("rating", &rating.to_string())]);
+    let escaped = escape_words(&label);
     let html = format!(
-        "<span class=\"stars\" role=\"img\" aria-label=\"{rating} out of 5 stars\"><span aria-hidden=\"true\">{}{}</span></span>",
+        "<span class=\"stars\" role=\"img\" aria-label=\"{escaped}\"><span aria-hidden=\"true\">{}{}</span></span>",
         "★".repeat(rating),
         "☆".repeat(5 - rating)
     );
@@ -393,7 +509,15 @@ mod tests {
     #[test]
     fn syntax_errors_name_file_and_line() {
         let theme = theme_with("page.html", "<p>\n{% if %}\n");
-        let errors = engine(&theme, &urls(), Arc::default()).err().unwrap();
+        let errors = engine(
+            &theme,
+            &urls(),
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+        )
+        .err()
+        .unwrap();
         assert_eq!(errors[0].path, PathBuf::from("templates/page.html"));
         assert_eq!(errors[0].position.map(|p| p.0), Some(2), "{}", errors[0]);
     }
@@ -404,7 +528,14 @@ mod tests {
             "t.html",
             "{{ url(path='/posts/') }} {{ 4 | stars }} {{ '2026-03-14' | date(format='%Y/%m') }} {{ 450 | reading_time }}",
         );
-        let (tera, _) = engine(&theme, &urls(), Arc::default()).unwrap();
+        let (tera, _) = engine(
+            &theme,
+            &urls(),
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+        )
+        .unwrap();
         let out = tera.render("t.html", &tera::Context::new()).unwrap();
         assert!(out.starts_with("/shop/posts/ "), "{out}");
         assert!(out.contains("aria-label=\"4 out of 5 stars\""), "{out}");
@@ -414,7 +545,14 @@ mod tests {
     #[test]
     fn undefined_variables_are_errors() {
         let theme = theme_with("t.html", "line one\n{{ nope.title }}");
-        let (tera, files) = engine(&theme, &urls(), Arc::default()).unwrap();
+        let (tera, files) = engine(
+            &theme,
+            &urls(),
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+        )
+        .unwrap();
         let err = tera.render("t.html", &tera::Context::new()).unwrap_err();
         let error = template_error(&err, &files, Some("t.html"));
         assert_eq!(error.path, PathBuf::from("templates/t.html"));

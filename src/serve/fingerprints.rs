@@ -49,6 +49,8 @@ pub struct SiteFingerprints {
     ratings: u64,
     /// `site.data`: every data file.
     data: u64,
+    /// The fingerprinted stylesheets and scripts `asset()` links.
+    assets: u64,
     templates: HashMap<String, TemplateDeps>,
     /// Tera 2 components are global: any template may use one defined in a file it
     /// neither extends nor includes, so every template print covers every component file.
@@ -155,6 +157,7 @@ impl SiteFingerprints {
             all_segments,
             ratings: fingerprint(&ratings),
             data: fingerprint(&serde_json::to_string(&*site.data).unwrap_or_default()),
+            assets: renderer.assets().print(),
             posts,
             post_summaries,
             pages,
@@ -275,6 +278,9 @@ impl SiteFingerprints {
         }
         if key("data") {
             self.data.hash(hasher);
+        }
+        if deps.functions.contains("asset") {
+            self.assets.hash(hasher);
         }
     }
 }

@@ -82,17 +82,105 @@ fn netlify_and_cloudflare_get_a_301_for_every_alias() {
             );
         }
         assert_eq!(lines.len(), expected.len(), "{host}: {lines:?}");
-        // Image variants are named by their content: cached for a year, under the base
-        // path; no other rule, so the host's revalidating default stays for pages.
+        // Image variants and fingerprinted stylesheets are named by their content: cached
+        // for a year, under the base path; no other rule, so the host's revalidating
+        // default stays for pages.
+        let immutable = "  Cache-Control: public, max-age=31536000, immutable\n";
+        let [style, syntax] = ["style", "syntax"].map(|name| fingerprinted(&site, name));
         assert_eq!(
             site.read("public/_headers"),
-            "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/sized/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+            format!(
+                "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/sized/*\n{immutable}/shop/{style}\n{immutable}/shop/{syntax}\n{immutable}"
+            ),
             "{host}"
         );
         // The HTML redirect pages stay, for links that reach the files directly.
         assert!(site.path("public/old-hello/index.html").is_file());
         assert!(!site.path("public/.nojekyll").exists());
     }
+}
+
+/// The one published `<name>.<10 hex digits>.css`.
+fn fingerprinted(site: &Site, name: &str) -> String {
+    let found: Vec<String> = site
+        .files_ending("public", ".css")
+        .into_iter()
+        .filter(|f| {
+            f.strip_prefix(&format!("{name}."))
+                .and_then(|rest| rest.strip_suffix(".css"))
+                .is_some_and(|hash| hash.len() == 10 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found[0].clone()
+}
+
+/// `sha384-<base64>` of `bytes`, as a browser checks `integrity`.
+fn sri(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+#[test]
+fn pages_linked_style_css_by_a_name_no_host_could_cache_for_long() {
+    let site = Site::fixture("basic");
+    site.run(&["build", "--base-url", "https://example.com/shop"])
+        .success();
+    for name in ["style", "syntax"] {
+        let hashed = fingerprinted(&site, name);
+        let bytes = site.bytes(&format!("public/{hashed}"));
+        // The same bytes as the plain name, which stays for links written by hand.
+        assert_eq!(bytes, site.bytes(&format!("public/{name}.css")), "{name}");
+        let link = format!(
+            "<link rel=\"stylesheet\" href=\"/shop/{hashed}\" integrity=\"{}\">",
+            sri(&bytes)
+        );
+        let pages = site.files_ending("public", ".html");
+        let without: Vec<&String> = pages
+            .iter()
+            .filter(|page| {
+                let html = site.read(&format!("public/{page}"));
+                // Alias pages only redirect: they load no stylesheet.
+                !html.contains(&link) && !html.contains("http-equiv=\"refresh\"")
+            })
+            .collect();
+        assert!(pages.len() > 10, "{pages:?}");
+        assert!(without.is_empty(), "{name}: no {link} in {without:?}");
+        assert!(
+            site.files_containing("public", &format!("/shop/{name}.css"))
+                .is_empty()
+        );
+    }
+
+    // The site's own stylesheet replaces the theme's, and its hash follows its bytes.
+    let theme_style = fingerprinted(&site, "style");
+    site.write("static/style.css", "body { color: rebeccapurple; }\n");
+    site.build().success();
+    let own = fingerprinted(&site, "style");
+    assert_ne!(own, theme_style);
+    assert!(!site.path(&format!("public/{theme_style}")).exists());
+    site.file("public/index.html").contains(&format!(
+        "href=\"/{own}\" integrity=\"{}\"",
+        sri(b"body { color: rebeccapurple; }\n")
+    ));
+
+    // A theme asking for a stylesheet the site does not publish: a located error.
+    let before = site.tree("public");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{% set css = asset(path=\"/print.css\") %}{{ css.url }}{% endblock content %}",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("templates/page.html")
+        .stderr_has("asset(): `/print.css` is not a stylesheet or script the site publishes")
+        .stderr_has("style.css, syntax.css")
+        .unchanged(&before);
 }
 
 #[test]
