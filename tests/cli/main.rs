@@ -19,6 +19,7 @@ mod images;
 mod import;
 mod incremental;
 mod init_new;
+mod lighthouse;
 mod output_safety;
 mod rough_content;
 mod rough_markdown;
