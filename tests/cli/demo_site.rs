@@ -8,7 +8,8 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Builds the demo site (the repository root) into `out`; the accessibility test uses it too.
+/// Builds the demo site (the repository root) into `out`; the accessibility and Lighthouse
+/// tests use it too.
 pub(crate) fn build_demo(out: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_kudos"))
         .args([

@@ -20,6 +20,7 @@ mod import;
 mod incremental;
 mod init_new;
 mod languages;
+mod lighthouse;
 mod output_safety;
 mod rough_content;
 mod rough_markdown;

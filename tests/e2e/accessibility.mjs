@@ -4,19 +4,17 @@
 //   node tests/e2e/accessibility.mjs <output dir> <path>...
 //
 // <output dir> is a finished `kudos build`; this script serves it over loopback the way a
-// static host does (a folder answers with its index.html, a missing file with /404.html and
-// status 404), opens each <path> (a URL path such as `/posts/`) in Chromium, once with a
-// light and once with a dark colour scheme (the default theme has both), and runs every
-// axe-core rule that is on by default. It prints each violation with its rule id, impact,
-// the selectors of the elements and the page, and exits 0 only when there is none.
-// Requests that leave the loopback server are refused, so the result never depends on the
-// network.
+// static host does (static_host.mjs), opens each <path> (a URL path such as `/posts/`) in
+// Chromium, once with a light and once with a dark colour scheme (the default theme has
+// both), and runs every axe-core rule that is on by default. It prints each violation with
+// its rule id, impact, the selectors of the elements and the page, and exits 0 only when
+// there is none. Requests that leave the loopback server are refused, so the result never
+// depends on the network.
 
-import { createReadStream, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { extname, join, normalize, sep } from "node:path";
 import { launchChromium } from "./chromium.mjs";
+import { serveFolder } from "./static_host.mjs";
 
 const [outputDir, ...paths] = process.argv.slice(2);
 if (!outputDir || paths.length === 0) {
@@ -32,61 +30,7 @@ const watchdog = setTimeout(() => {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".webp": "image/webp",
-  ".xml": "application/xml; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-/** The file a URL path names inside the output folder, or null when there is none. */
-function fileFor(urlPath) {
-  let relative;
-  try {
-    relative = normalize(decodeURIComponent(urlPath));
-  } catch {
-    return null;
-  }
-  const file = join(outputDir, relative);
-  if (file !== outputDir && !file.startsWith(outputDir.endsWith(sep) ? outputDir : outputDir + sep)) {
-    return null;
-  }
-  try {
-    const stat = statSync(file);
-    if (stat.isFile()) return file;
-    if (stat.isDirectory() && statSync(join(file, "index.html")).isFile()) return join(file, "index.html");
-  } catch {
-    // Not there.
-  }
-  return null;
-}
-
-/** Answers like a plain static host. */
-function serve(request, response) {
-  const path = new URL(request.url, "http://localhost").pathname;
-  const found = fileFor(path);
-  const file = found ?? fileFor("/404.html");
-  if (!file) {
-    response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-    return;
-  }
-  response.writeHead(found ? 200 : 404, {
-    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-  });
-  createReadStream(file).pipe(response);
-}
-
-const server = createServer(serve);
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
+const { origin, fileFor, close } = await serveFolder(outputDir);
 const browser = await launchChromium();
 
 /** One line per violation and element: what a theme author needs to find it. */
@@ -153,7 +97,7 @@ try {
   console.error(`FAIL: ${error.message}`);
 } finally {
   await browser.close();
-  server.close();
+  close();
   clearTimeout(watchdog);
 }
 console.log(`axe-core ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve("axe-core/package.json"), "utf8")).version}: ${checked} page views, ${failures} with problems`);

@@ -1,8 +1,8 @@
 //! Running the Node scripts of `tests/e2e/` against headless Chromium.
 //!
-//! The browser tests (live reload, accessibility) share one way to start a script: from the
-//! repository (so `node_modules/` resolves), with a time limit that kills a stuck run, and
-//! its output kept for the failure message. Missing tools fail the test with what to
+//! The browser tests (live reload, accessibility, Lighthouse) share one way to start a
+//! script: from the repository (so `node_modules/` resolves), with a time limit that kills
+//! a stuck run, and its output kept for the failure message. Missing tools fail the test with what to
 //! install: it never skips silently.
 
 use std::io::Read;
