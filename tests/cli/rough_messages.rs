@@ -98,7 +98,7 @@ fn init_force_on_an_existing_site_says_what_it_added_not_created() {
     site.remove("content/about.md");
     site.run(&["init", "--force"])
         .success()
-        .stderr_has("Added 1 file to site (content/about.md); kept 6 existing files.")
+        .stderr_has("Added 1 file to site (content/about.md); kept 7 existing files.")
         .stderr_lacks("Created");
 }
 
