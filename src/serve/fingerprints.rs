@@ -27,6 +27,8 @@ use super::cache::BodyCache;
 /// Fingerprints of the site's items and collections, computed once per build.
 pub struct SiteFingerprints {
     config: u64,
+    /// The site's words (`i18n`): every page shows some.
+    strings: u64,
     posts: Vec<u64>,
     /// What a post's listing entry shows: front matter, URL, summary, reading time.
     post_summaries: Vec<u64>,
@@ -142,6 +144,7 @@ impl SiteFingerprints {
             .collect();
         let mut prints = SiteFingerprints {
             config: site.config.fingerprint(),
+            strings: fingerprint(&*site.strings),
             all_posts: fingerprint(&(&post_summaries, all_segments)),
             all_pages: 0,
             page_summaries: site
@@ -292,6 +295,7 @@ impl SiteFingerprints {
         let site = renderer.site();
         let mut hasher = Fingerprint::new();
         fp.config.hash(&mut hasher);
+        fp.strings.hash(&mut hasher);
         job.hash(&mut hasher);
         output_path.hash(&mut hasher);
         let template = job.template(site);

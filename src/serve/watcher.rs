@@ -22,7 +22,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// The folders of a site that are watched recursively (the root itself is watched for
 /// `kudos.toml` and for these folders appearing).
-const SITE_FOLDERS: [&str; 5] = ["content", "templates", "themes", "static", "data"];
+const SITE_FOLDERS: [&str; 6] = ["content", "templates", "themes", "static", "data", "i18n"];
 
 /// Watches a site and yields batches of changed paths.
 pub struct Watcher {
@@ -37,7 +37,8 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Watches `root`'s content, templates, themes, static files and `kudos.toml`, and
+    /// Watches `root`'s content, templates, themes, static, data and translation files and
+    /// `kudos.toml`, and
     /// `config` wherever it is; `output` is never reported.
     pub fn new(root: &Path, output: &Path, config: &Path) -> Result<Watcher> {
         let (tx, rx) = mpsc::channel();
@@ -135,7 +136,7 @@ fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     };
     let in_site = matches!(
         first.as_ref(),
-        "content" | "templates" | "themes" | "static" | "data" | "kudos.toml"
+        "content" | "templates" | "themes" | "static" | "data" | "i18n" | "kudos.toml"
     );
     // Read as the walk reads each folder: static folders keep their dotfiles.
     let dotfiles = Dotfiles::of(relative);
@@ -161,6 +162,7 @@ mod tests {
         ));
         assert!(is_relevant(root, out, Path::new("/site/kudos.toml")));
         assert!(is_relevant(root, out, Path::new("/site/data/team.toml")));
+        assert!(is_relevant(root, out, Path::new("/site/i18n/de.toml")));
         // kudos's own image cache is written by builds, never read as the site.
         assert!(!is_relevant(
             root,

@@ -257,3 +257,44 @@ fn a_template_asking_for_a_missing_sentence_names_the_key_and_the_nearest_one() 
         .stderr_has("no sentence `latest_post`")
         .stderr_has("did you mean `latest_posts`?");
 }
+
+#[test]
+fn serve_kept_the_old_words_after_a_translation_file_changed() {
+    use kudos::serve::session::Session;
+    let site = Site::fixture("german");
+    let root = site.root();
+    let project = kudos::build::Project::new(&root, None);
+    let mut session = Session::new(
+        project,
+        kudos::site::BuildOptions::default(),
+        Box::new(|_| {}),
+    );
+    session.rebuild(&[]).expect("serve builds");
+    site.write("i18n/de.toml", "share = \"Weitersagen\"\n");
+    let report = session
+        .rebuild(&[root.join("i18n/de.toml")])
+        .expect("serve rebuilds");
+    let page = |path: &str| {
+        String::from_utf8(session.output()[path].bytes().unwrap().into_owned()).unwrap()
+    };
+    assert!(page("shoutouts/index.html").contains(">Weitersagen</a>"));
+    assert!(!page("shoutouts/index.html").contains(">Teilen</a>"));
+    assert!(
+        report.changed.contains(&"shoutouts/index.html".to_string()),
+        "{:?}",
+        report.changed
+    );
+}
+
+#[test]
+fn the_german_site_is_valid_html5() {
+    let site = Site::fixture("german");
+    site.build().success();
+    let pages: Vec<std::path::PathBuf> = site
+        .files_ending("public", ".html")
+        .iter()
+        .map(|p| site.path(&format!("public/{p}")))
+        .collect();
+    let errors = crate::common::nu_html_errors(&pages);
+    assert!(errors.is_empty(), "{errors}");
+}
