@@ -18,6 +18,7 @@ use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::images::cache::DiskCache;
 use crate::output::{self, OutputFile};
 use crate::render::{RenderCache, Renderer, extra_files, reject_collisions, variant_files};
+use crate::search;
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
@@ -122,14 +123,24 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
         .map(|(route, _)| route)
         .collect();
     let mut files = prepared.renderer.render_jobs(&routes)?;
-    files.extend(prepared.extras);
     timings.lap("templates");
+    files.extend(search_index(prepared.renderer.site(), &files)?);
+    timings.lap("search");
+    files.extend(prepared.extras);
     Ok(Rendered {
         site: Arc::clone(prepared.renderer.site_shared()),
         files,
         warnings: prepared.renderer.warnings(),
         timings,
     })
+}
+
+/// The search index of the rendered `files` (in route order), when `[search]` is on.
+pub fn search_index(site: &Site, files: &[OutputFile]) -> Result<Vec<OutputFile>> {
+    if !site.config.search.enabled {
+        return Ok(Vec::new());
+    }
+    search::index_files(&site.config.language, files)
 }
 
 /// What [`prepare`] hands to the caller that renders and writes.
@@ -197,9 +208,16 @@ pub fn prepare(
     extras.extend(variant_files(&renderer, &DiskCache::of(root))?);
     timings.lap("images");
     // Every path is known before anything is rendered: check for clashes first.
+    // The search index's fixed names are claimed too: a static file there would be lost.
+    let index_names = search::FIXED_FILES
+        .iter()
+        .filter(|_| renderer.site().config.search.enabled)
+        .map(|name| format!("{}/{name}", search::BUNDLE_DIR));
     let planned: Vec<OutputFile> = routes
         .iter()
-        .map(|(_, path)| OutputFile::rendered(path.clone(), String::new()))
+        .map(|(_, path)| path.clone())
+        .chain(index_names)
+        .map(|path| OutputFile::rendered(path, String::new()))
         .chain(extras.iter().cloned())
         .collect();
     reject_collisions(&planned)?;
@@ -326,15 +344,32 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         .count();
     let jobs: Vec<Route> = routes.into_iter().map(|(route, _)| route).collect();
     let staging = output::Staging::new(&target)?;
-    renderer.render_into(&jobs, |file| staging.write(&file))?;
+    let config = &renderer.site().config;
+    let indexer = config
+        .search
+        .enabled
+        .then(|| search::Indexer::start(&config.language));
+    renderer.render_in_batches(&jobs, |files| {
+        files.par_iter().try_for_each(|file| staging.write(file))?;
+        if let Some(indexer) = &indexer {
+            files.iter().for_each(|file| indexer.offer(file));
+        }
+        Ok(())
+    })?;
     timings.lap("templates+write");
+    let index_files = indexer.map(search::Indexer::finish).transpose()?;
+    let index_count = index_files.as_ref().map_or(0, Vec::len);
+    for file in index_files.unwrap_or_default() {
+        staging.write(&file)?;
+    }
+    timings.lap("search");
     extras.par_iter().try_for_each(|file| staging.write(file))?;
     staging.commit()?;
     DiskCache::of(&project.root).prune();
     timings.lap("write");
     Ok(BuildReport {
         pages,
-        files: jobs.len() + extras.len(),
+        files: jobs.len() + extras.len() + index_count,
         warnings: renderer.warnings(),
         elapsed: started.elapsed(),
         output,

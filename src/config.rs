@@ -41,6 +41,8 @@ pub struct Config {
     pub posts: PostsConfig,
     /// `[related]`
     pub related: RelatedConfig,
+    /// `[search]`
+    pub search: SearchConfig,
     /// `[deploy]`
     pub deploy: DeployConfig,
     /// `[images]`
@@ -157,6 +159,36 @@ impl Default for RelatedConfig {
     }
 }
 
+/// `[search]`: the site's own search (a Pagefind index of the published pages) and which
+/// kinds of page it finds. The default theme marks a page for the index only when its
+/// kind is switched on here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write the index and the `/search/` page.
+    pub enabled: bool,
+    /// Index posts.
+    pub posts: bool,
+    /// Index plain pages (`content/about.md`).
+    pub pages: bool,
+    /// Index shout-out pages (each as its consent shows it).
+    pub shoutouts: bool,
+    /// Index segment landing pages.
+    pub segments: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            posts: true,
+            pages: true,
+            shoutouts: true,
+            segments: true,
+        }
+    }
+}
+
 /// `[menu]`: the site's own header menu instead of the theme's list of every page.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields, default)]
@@ -266,6 +298,7 @@ impl Default for Config {
             segments: SegmentsConfig::default(),
             posts: PostsConfig::default(),
             related: RelatedConfig::default(),
+            search: SearchConfig::default(),
             deploy: DeployConfig::default(),
             images: ImagesConfig::default(),
             menu: MenuConfig::default(),

@@ -27,7 +27,8 @@
 //! (`serve::fingerprints`) decide which routes to render either way.
 //! [`images`] beside the stages measures the images pages show (while rendering), makes
 //! their variants (before writing) and strips every published photo's metadata
-//! (`images::metadata`). [`i18n`] holds the words pages are written in (the theme's
+//! (`images::metadata`). [`search`] indexes the written pages for the site's own search.
+//! [`i18n`] holds the words pages are written in (the theme's
 //! and kudos's own: headings, disclosures, month names), by `language`.
 //! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
 //! returns and `cmd` renders with their context.
@@ -49,6 +50,7 @@ pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

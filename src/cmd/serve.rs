@@ -45,6 +45,8 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
             c.build.fingerprint_assets = false;
         }),
     );
+    session.index_search_in_background();
+    let (indexed, finished_indexes) = std::sync::mpsc::channel();
     let live = Live::default();
     // Watch before the first build, so a save made while it runs is not lost.
     let mut watcher = Watcher::new(&project.root, &output_dir, &project.config_path)?;
@@ -58,6 +60,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         &|m| live.fail(m),
         Kept::Served,
     );
+    start_search_index(&mut session, &indexed);
     ui.info(&format!(
         "Serving {} at {} (Ctrl-C to stop)",
         project.root.display(),
@@ -83,6 +86,17 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
                     &|m| rebuild_live.fail(m),
                     Kept::Served,
                 );
+                start_search_index(&mut session, &indexed);
+            }
+            while let Ok(index) = finished_indexes.try_recv() {
+                match index {
+                    Ok(built) => {
+                        if session.install_search(built) {
+                            rebuild_live.publish(session.output(), &[]);
+                        }
+                    }
+                    Err(e) => ui_copy.info(&format!("error: the search index: {e}")),
+                }
             }
         }
     });
@@ -186,6 +200,20 @@ fn watched_project(cli: &Cli) -> Result<Project> {
 }
 
 type Published = (Arc<OutputMap>, Vec<String>);
+
+/// Makes the search index of the last rebuild on its own thread, so the browser reloads
+/// without waiting for it; the serve loop installs it when it is done.
+fn start_search_index(
+    session: &mut Session,
+    done: &std::sync::mpsc::Sender<Result<(u64, Vec<output::OutputFile>)>>,
+) {
+    if let Some(job) = session.take_search_job() {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(job.run());
+        });
+    }
+}
 
 fn session_output(published: &Published) -> Arc<OutputMap> {
     Arc::clone(&published.0)

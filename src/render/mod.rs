@@ -264,25 +264,33 @@ impl Renderer {
         }
     }
 
-    /// Renders `jobs` in parallel and hands each file to `sink` as soon as it is ready,
-    /// so a build need not hold the whole site in memory. Template errors are reported as
-    /// by [`Renderer::render_jobs`]; the first error of `sink` stops early.
-    pub fn render_into(
+    /// Renders `jobs` in parallel, a batch at a time, and hands each batch to `sink` in
+    /// job order: a build need not hold the whole site in memory, and what needs a fixed
+    /// order (the search index numbers its pages as they come) gets the same one every
+    /// time. Template errors are reported as by [`Renderer::render_jobs`], after every
+    /// batch rendered; the first error of `sink` stops early.
+    pub fn render_in_batches(
         &self,
         jobs: &[Route],
-        sink: impl Fn(OutputFile) -> Result<()> + Sync,
+        mut sink: impl FnMut(Vec<OutputFile>) -> Result<()>,
     ) -> Result<()> {
-        let failures = std::sync::Mutex::new(Failures::default());
-        jobs.par_iter().try_for_each(|job| match self.render(job) {
-            Ok(file) => sink(file),
-            Err(e) => {
-                if let Ok(mut failures) = failures.lock() {
-                    failures.add(e, self.output_path(job));
+        /// Enough pages to keep both cores busy, few enough to hold in memory.
+        const BATCH: usize = 256;
+        let mut failures = Failures::default();
+        for batch in jobs.chunks(BATCH) {
+            let results: Vec<std::result::Result<OutputFile, SourceError>> =
+                batch.par_iter().map(|job| self.render(job)).collect();
+            let mut files = Vec::with_capacity(results.len());
+            for (job, result) in batch.iter().zip(results) {
+                match result {
+                    Ok(file) => files.push(file),
+                    Err(e) => failures.add(e, self.output_path(job)),
                 }
-                Ok(())
             }
-        })?;
-        let failures = failures.into_inner().unwrap_or_default();
+            if failures.0.is_empty() {
+                sink(files)?;
+            }
+        }
         if failures.0.is_empty() {
             return Ok(());
         }
@@ -320,6 +328,14 @@ impl Renderer {
             Route::TagsIndex => {
                 let title = site.strings.say("tags", &[]);
                 ctx.insert("head", &self.head(&title, None, &path, "website"));
+            }
+            Route::Search => {
+                // A search box is no answer to any query: search engines leave it out.
+                let head = HeadView {
+                    noindex: true,
+                    ..self.head(&site.strings.say("search", &[]), None, &path, "website")
+                };
+                ctx.insert("head", &head);
             }
             Route::Tag(i, n) => {
                 let tag = &site.tags[*i];

@@ -393,7 +393,7 @@ impl SiteFingerprints {
                 posts(&mut site.segment_posts[*i].iter().copied(), &mut hasher);
                 fp.ratings.hash(&mut hasher);
             }
-            Route::Alias(..) | Route::NotFound | Route::Robots => {}
+            Route::Alias(..) | Route::NotFound | Route::Robots | Route::Search => {}
             Route::Atom | Route::Rss | Route::JsonFeed => {
                 for i in 0..site.posts.len().min(site.config.feeds.limit) {
                     fp.posts[i].hash(&mut hasher);

@@ -73,6 +73,31 @@ pub struct Session {
     retained: Option<Retained>,
     /// Copied files as read by the last rebuild, by source path.
     copies: FxHashMap<PathBuf, Snapshot>,
+    /// Counts rebuilds, so a search index made in the background for an older one is
+    /// dropped instead of installed.
+    generation: u64,
+    /// `serve` indexes in the background ([`Session::take_search_job`]); otherwise every
+    /// rebuild indexes before it returns, so its output equals a clean build's.
+    search_in_background: bool,
+    /// The index the last rebuild still needs, when it is made in the background.
+    pending_search: Option<SearchJob>,
+}
+
+/// The search index of one rebuild's pages, to make on any thread ([`SearchJob::run`])
+/// and hand back to [`Session::install_search`].
+pub struct SearchJob {
+    generation: u64,
+    language: String,
+    /// The HTML pages, in route order (the index numbers pages as they come).
+    pages: Vec<Arc<OutputFile>>,
+}
+
+impl SearchJob {
+    /// Builds the index: (the rebuild it belongs to, its files).
+    pub fn run(self) -> Result<(u64, Vec<OutputFile>)> {
+        let files = crate::search::index_files(&self.language, self.pages.iter().map(|p| &**p))?;
+        Ok((self.generation, files))
+    }
 }
 
 /// A copied file's bytes as read at a rebuild, with what its metadata said then.
@@ -112,7 +137,72 @@ impl Session {
             output: Arc::default(),
             retained: None,
             copies: FxHashMap::default(),
+            generation: 0,
+            search_in_background: false,
+            pending_search: None,
         }
+    }
+
+    /// Leaves the search index of each rebuild to the caller ([`Session::take_search_job`]),
+    /// so a save reaches the browser before the index is made again (`serve`).
+    pub fn index_search_in_background(&mut self) {
+        self.search_in_background = true;
+    }
+
+    /// The index the last rebuild needs, to run elsewhere; `None` when search is off or
+    /// nothing is pending.
+    pub fn take_search_job(&mut self) -> Option<SearchJob> {
+        self.pending_search.take()
+    }
+
+    /// Puts a finished index in place of the old one, unless a rebuild came after the
+    /// one it was made for. Returns whether it was installed.
+    pub fn install_search(&mut self, (generation, files): (u64, Vec<OutputFile>)) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        let output = Arc::make_mut(&mut self.output);
+        output.retain(|path, _| !is_search_file(path));
+        for file in files {
+            output.insert(Arc::from(file.path.as_str()), Arc::new(file));
+        }
+        true
+    }
+
+    /// The index job for the output just built, when `[search]` is on.
+    fn search_job(&self, config: &Config) -> Option<SearchJob> {
+        if !config.search.enabled {
+            return None;
+        }
+        let retained = self.retained.as_ref()?;
+        let pages = retained
+            .jobs
+            .iter()
+            .filter(|(_, path)| path.ends_with(".html"))
+            .filter_map(|(_, path)| self.output.get(path).cloned())
+            .collect();
+        Some(SearchJob {
+            generation: self.generation,
+            language: config.language.clone(),
+            pages,
+        })
+    }
+
+    /// After a successful rebuild: the index made now, or left for the caller.
+    fn index_search(&mut self, config: &Config) -> Result<()> {
+        let job = self.search_job(config);
+        if job.is_none() {
+            Arc::make_mut(&mut self.output).retain(|path, _| !is_search_file(path));
+        }
+        match job {
+            Some(job) if self.search_in_background => self.pending_search = Some(job),
+            Some(job) => {
+                let built = job.run()?;
+                self.install_search(built);
+            }
+            None => {}
+        }
+        Ok(())
     }
 
     /// The site root.
@@ -151,10 +241,13 @@ impl Session {
             })
             .collect();
         let mut timings = Timings::default();
+        self.generation += 1;
+        self.pending_search = None;
         let mut config = self.project.config_for_build()?;
         (self.config_override)(&mut config);
         let theme = Theme::load(&self.project.root, &config)?;
         timings.lap("config");
+        let search_config = config.clone();
         let patched = self.patch(&config, &theme, &changed, &mut timings);
         let was_patched = patched.is_some();
         let outcome = match patched {
@@ -169,6 +262,8 @@ impl Session {
             self.retained = None;
         }
         let (rendered, jobs, changed_paths) = outcome?;
+        self.index_search(&search_config)?;
+        timings.lap("search");
         Ok(RebuildReport {
             rendered,
             jobs,
@@ -312,7 +407,10 @@ impl Session {
         let extra_paths: HashSet<&str> = extras.iter().map(|e| e.path.as_str()).collect();
         let mut changed_paths: Vec<String> = Vec::new();
         next.retain(|path, _| {
-            let keep = next_prints.contains_key(path) || extra_paths.contains(path.as_ref());
+            // The search index is replaced once the new one is made.
+            let keep = next_prints.contains_key(path)
+                || extra_paths.contains(path.as_ref())
+                || is_search_file(path);
             if !keep {
                 changed_paths.push(path.to_string());
             }
@@ -370,6 +468,12 @@ impl Session {
         self.copies = next;
         Ok(())
     }
+}
+
+/// A file of the search index (replaced whole by [`Session::install_search`]).
+fn is_search_file(path: &str) -> bool {
+    path.starts_with(crate::search::BUNDLE_DIR)
+        && path[crate::search::BUNDLE_DIR.len()..].starts_with('/')
 }
 
 /// Size and modification time of `path` (through symlinks, as a copy reads it).

@@ -59,6 +59,8 @@ pub enum Route {
     Sitemap,
     /// `/robots.txt`
     Robots,
+    /// `/search/`: the search box over the site's index (`[search]`).
+    Search,
 }
 
 impl Route {
@@ -94,6 +96,7 @@ impl Route {
             Route::SegmentAtom(i) => segment(*i).join_file("atom.xml"),
             Route::Sitemap => UrlPath::file("sitemap.xml"),
             Route::Robots => UrlPath::file("robots.txt"),
+            Route::Search => UrlPath::page("search"),
         }
     }
 
@@ -109,6 +112,7 @@ impl Route {
             Route::ShoutoutsAtom => feeds.atom,
             Route::TagAtom(_) => feeds.tags,
             Route::SegmentAtom(_) => feeds.segments,
+            Route::Search => config.search.enabled,
             _ => true,
         }
     }
@@ -147,6 +151,7 @@ impl Route {
             Route::ShoutoutsAtom => "shoutouts_atom.xml".into(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
+            Route::Search => "search.html".into(),
         }
     }
 
@@ -190,6 +195,7 @@ impl Site {
             Route::ShoutoutsAtom,
             Route::Rss,
             Route::JsonFeed,
+            Route::Search,
         ];
         routes.extend(switchable.into_iter().filter(on));
         routes.extend((0..self.tags.len()).map(Route::TagAtom).filter(on));

@@ -46,6 +46,7 @@ const PAGE_KINDS: &[(&str, &str)] = &[
         "/for/wholesale-boutiques/posts/give-away-a-little-of-the-awesome-first/",
     ),
     ("plain page", "/about/"),
+    ("search page", "/search/"),
     ("404 page", "/no-such-page/"),
 ];
 

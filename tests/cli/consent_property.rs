@@ -392,9 +392,19 @@ impl World {
         ] {
             assert!(files.contains_key(feed), "{at}: no {feed}");
         }
+        // The search index is searched too, decompressed: its words are what readers find.
+        assert!(
+            files.keys().any(|p| p.starts_with("pagefind/fragment/")),
+            "{at}: no search index"
+        );
         let text: BTreeMap<&str, String> = files
             .iter()
-            .map(|(p, b)| (p.as_str(), String::from_utf8_lossy(b).to_lowercase()))
+            .map(|(p, b)| {
+                (
+                    p.as_str(),
+                    String::from_utf8_lossy(&crate::common::readable(p, b)).to_lowercase(),
+                )
+            })
             .collect();
         let nowhere = |needle: &str, why: &str| {
             let needle = needle.to_lowercase();

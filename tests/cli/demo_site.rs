@@ -57,6 +57,8 @@ fn demo_site_has_every_listing_and_feed() {
         "syntax.css",
         "style.css",
         "posts/fromm-at-the-workbench/oak-leaf.svg",
+        "search/index.html",
+        "pagefind/pagefind-ui.js",
     ] {
         assert!(out.join(file).is_file(), "{file} is missing");
     }

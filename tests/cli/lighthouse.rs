@@ -23,6 +23,7 @@ const PAGE_KINDS: &[(&str, &str)] = &[
     ("post", "/posts/what-wholesale-partners-taught-us/"),
     ("wall", "/shoutouts/"),
     ("segment landing page", "/for/new-parents/"),
+    ("search page", "/search/"),
     ("shout-out", "/shoutouts/esther-nakamura-bell/"),
 ];
 

@@ -26,6 +26,7 @@ mod rough_content;
 mod rough_markdown;
 mod rough_messages;
 mod rough_output;
+mod search;
 mod segments;
 mod serve_browser;
 mod serve_http;

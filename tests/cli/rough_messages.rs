@@ -210,7 +210,7 @@ fn a_template_error_on_many_pages_is_printed_once_naming_the_template_and_the_pa
     let run = site.build().code(1);
     let stderr = run.stderr();
     assert_eq!(stderr.matches("template error").count(), 1, "{stderr}");
-    assert!(stderr.contains("error: templates/post.html:5:"), "{stderr}");
+    assert!(stderr.contains("error: templates/post.html:6:"), "{stderr}");
     assert!(
         stderr.contains("help: while rendering /posts/bundle/, /posts/hello/ and /posts/second/"),
         "{stderr}"
