@@ -448,8 +448,8 @@ fn hostile_quote_is_sanitised_in_every_output_file() {
     for page in site.files_ending("public", ".html") {
         let html = site.read(&format!("public/{page}"));
         for (at, _) in html.match_indices("<script") {
-            let search = page == "search/index.html"
-                && search_ui.iter().any(|s| html[at..].starts_with(s));
+            let search =
+                page == "search/index.html" && search_ui.iter().any(|s| html[at..].starts_with(s));
             assert!(
                 search || html[at..].starts_with("<script type=\"application/ld+json\">"),
                 "{page} has a script that is not JSON-LD: {}",
