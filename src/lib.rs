@@ -38,6 +38,7 @@
 
 pub mod advice;
 pub mod build;
+pub mod cache_dir;
 pub mod cli;
 pub mod cmd;
 pub mod config;
