@@ -22,6 +22,7 @@
 //! Each test binary uses only some of these methods.
 
 pub mod browser;
+pub mod http;
 mod running;
 #[allow(unused_imports)]
 pub use running::{Events, Reply, Running, START, free_port};
