@@ -17,7 +17,7 @@ use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError, sort_by_place};
 use crate::images::cache::DiskCache;
 use crate::output::{self, OutputFile};
-use crate::render::{RenderCache, Renderer, extra_files, reject_collisions, variant_files};
+use crate::render::{Bodies, RenderCache, Renderer, extra_files, reject_collisions, variant_files};
 use crate::search;
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
@@ -87,6 +87,8 @@ impl Project {
 pub struct Rendered {
     /// The resolved site.
     pub site: Arc<Site>,
+    /// Its rendered markdown (what links and images each body holds).
+    pub bodies: Bodies,
     /// Every output file.
     pub files: Vec<OutputFile>,
     /// Problems that did not stop the build.
@@ -127,10 +129,13 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     files.extend(search_index(prepared.renderer.site(), &files)?);
     timings.lap("search");
     files.extend(prepared.extras);
+    let site = Arc::clone(prepared.renderer.site_shared());
+    let warnings = prepared.renderer.warnings();
     Ok(Rendered {
-        site: Arc::clone(prepared.renderer.site_shared()),
+        site,
+        bodies: prepared.renderer.into_bodies(),
         files,
-        warnings: prepared.renderer.warnings(),
+        warnings,
         timings,
     })
 }

@@ -47,7 +47,7 @@ pub enum Command {
     /// Render the site into public/.
     Build(BuildArgs),
     /// Validate everything a build would, without writing output.
-    Check(CheckArgs),
+    Check(CheckCommandArgs),
     /// Serve the site from memory with live reload; rebuild on every save.
     Serve(ServeArgs),
     /// Rebuild into public/ on every save (for users with their own server).
@@ -79,6 +79,18 @@ pub struct BuildArgs {
     /// Output folder (default: build.output_dir, "public").
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+/// `kudos check`: what `build` validates, and outside links on request.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckCommandArgs {
+    /// What `build` takes too.
+    #[command(flatten)]
+    pub site: CheckArgs,
+    /// Also request every outside (http/https) link the site shows and report the broken
+    /// ones; settings in kudos.toml's [check]. Without it, check uses no network.
+    #[arg(long)]
+    pub external: bool,
 }
 
 /// `kudos check` (and `build`): what decides what is published. `check` writes nothing,

@@ -49,6 +49,8 @@ pub struct Config {
     pub images: ImagesConfig,
     /// `[[menu.main]]`
     pub menu: MenuConfig,
+    /// `[check]`
+    pub check: CheckConfig,
     /// Anything the user wants in templates, as `config.extra`.
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The file this was read from, so a problem found later (an unknown highlight theme,
@@ -236,6 +238,43 @@ impl Default for ImagesConfig {
     }
 }
 
+/// `[check]`: how `kudos check --external` checks outside links.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Regular expressions; a URL any of them matches (anywhere in it) is never requested.
+    pub skip: Vec<String>,
+    /// Seconds one request may take, answer included.
+    pub timeout: u64,
+    /// Hours a link found working is not asked again; 0 asks every time.
+    pub cache_hours: u64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            skip: Vec::new(),
+            timeout: 10,
+            cache_hours: 24,
+        }
+    }
+}
+
+impl CheckConfig {
+    /// The `skip` patterns as one set, or the first one that is not a regular expression
+    /// with why (what `regex` says).
+    pub fn skip_set(&self) -> std::result::Result<regex::RegexSet, (String, String)> {
+        if let Some((pattern, e)) = self
+            .skip
+            .iter()
+            .find_map(|p| regex::Regex::new(p).err().map(|e| (p, e)))
+        {
+            return Err((pattern.clone(), e.to_string()));
+        }
+        regex::RegexSet::new(&self.skip).map_err(|e| (self.skip.join(", "), e.to_string()))
+    }
+}
+
 /// `[deploy]`: where the site is published, so the build writes that host's own files.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -302,6 +341,7 @@ impl Default for Config {
             deploy: DeployConfig::default(),
             images: ImagesConfig::default(),
             menu: MenuConfig::default(),
+            check: CheckConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),
         }
@@ -447,6 +487,10 @@ impl Config {
         if let Some(why) = output_dir_problem(&self.build.output_dir) {
             errors.push(at_key("output_dir", format!("`[build] output_dir` {why}")));
         }
+        errors.extend(self.check_problem().map(|(key, message, help)| {
+            let offset = key_offset_in(source, Some("check"), key).unwrap_or(0);
+            SourceError::at(shown_as, source, offset..offset + key.len(), message).with_help(help)
+        }));
         if errors.is_empty() {
             Ok(())
         } else {
@@ -456,6 +500,23 @@ impl Config {
 }
 
 impl Config {
+    /// What is wrong with `[check]`: (key, message, help).
+    fn check_problem(&self) -> Option<(&'static str, String, String)> {
+        if self.check.timeout == 0 {
+            return Some((
+                "timeout",
+                "`[check] timeout` is 0: a request needs at least 1 second".into(),
+                "the default is 10 seconds".into(),
+            ));
+        }
+        let (pattern, why) = self.check.skip_set().err()?;
+        Some((
+            "skip",
+            format!("`[check] skip` has `{pattern}`, which is not a regular expression: {why}"),
+            r#"a pattern is searched for anywhere in the URL: "twitter\.com", "^https://example\.com/private/", ".*\.pdf$""#.into(),
+        ))
+    }
+
     /// What is wrong with `[images]`: (key, message).
     fn images_problem(&self) -> Option<(&'static str, String)> {
         let images = &self.images;
@@ -677,6 +738,35 @@ mod tests {
             error.starts_with("kudos.toml:2:1: `[build] output_dir` is empty"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn check_settings_have_defaults_and_are_checked_where_written() {
+        let config = parse("title = \"x\"").unwrap();
+        assert_eq!(config.check, CheckConfig::default());
+        assert_eq!((config.check.timeout, config.check.cache_hours), (10, 24));
+        let config = parse("[check]\nskip = [\"^https://a\\\\.example/\"]\ntimeout = 2\n").unwrap();
+        assert!(
+            config
+                .check
+                .skip_set()
+                .unwrap()
+                .is_match("https://a.example/x")
+        );
+        let error = config_error("title = \"x\"\n[check]\nskip = [\"ok\", \"*.example.com\"]\n");
+        assert!(
+            error.starts_with("kudos.toml:3:1: `[check] skip` has `*.example.com`, which is not a regular expression"),
+            "{error}"
+        );
+        let error = config_error("[check]\ntimeout = 0\n");
+        assert!(
+            error.starts_with("kudos.toml:2:1: `[check] timeout` is 0"),
+            "{error}"
+        );
+        let Err(Error::Content(errors)) = parse("[check]\nskipp = []\n") else {
+            panic!("an unknown key is an error");
+        };
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `skip`?"));
     }
 
     #[test]

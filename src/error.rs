@@ -133,6 +133,9 @@ pub enum Error {
     /// A refusal that is not about a file's contents (e.g. `init` into a non-empty folder).
     #[error("{0}")]
     Refused(String),
+    /// `kudos check --external` could not start checking (no HTTP client, no runtime).
+    #[error("cannot check outside links: {0}")]
+    LinkCheck(String),
     /// An argument is wrong whatever the files say (exit code 2, like clap's own errors).
     #[error("{0}")]
     Usage(String),

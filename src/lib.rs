@@ -30,8 +30,11 @@
 //! (`images::metadata`). [`search`] indexes the written pages for the site's own search.
 //! [`i18n`] holds the words pages are written in (the theme's
 //! and kudos's own: headings, disclosures, month names), by `language`.
-//! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
-//! returns and `cmd` renders with their context.
+//! [`linkcheck`] is `kudos check --external`: it asks the outside links the rendered
+//! site shows whether they still lead somewhere (the only part of kudos that goes on the
+//! network). [`cache_dir`] is `.kudos-cache/`, where images and link checks keep
+//! what outlives a run. [`fingerprint`] is the one home of hashing; [`error`] the typed
+//! errors every stage returns and `cmd` renders with their context.
 
 // Errors are the cold path and carry a whole diagnostic (file, position, snippet, help);
 // boxing them would only add noise to every signature.
@@ -39,6 +42,7 @@
 
 pub mod advice;
 pub mod build;
+pub mod cache_dir;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -47,6 +51,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod i18n;
 pub mod images;
+pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod render;

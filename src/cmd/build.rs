@@ -1,85 +1,62 @@
-//! `kudos build` and `kudos check`: the same pipeline; only build writes.
+//! `kudos build`: the pipeline, written into the output folder. [`setup`] and
+//! [`spinner`] are shared with `kudos check`, which runs the same pipeline in memory.
 
-use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Ui, counted};
 use crate::build::{self, Project};
-use crate::cli::{CheckArgs, Cli};
-use crate::config::BuildConfig;
-use crate::error::{Error, Result, sort_by_place};
+use crate::cli::{BuildArgs, CheckArgs, Cli};
+use crate::config::{BuildConfig, Config};
+use crate::error::{Error, Result};
 use crate::output::Target;
 use crate::site::BuildOptions;
 
-/// Whether the output is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// `kudos build`
-    Write,
-    /// `kudos check`
-    Check,
+/// Runs `kudos build`.
+pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui) -> Result<()> {
+    let started = Instant::now();
+    let (project, mut config, options) = setup(cli, &args.check)?;
+    let output = args.output.as_deref();
+    if let Some(output) = output {
+        config.build.output_dir = output.to_string_lossy().into_owned();
+    }
+    let folder = project.root.join(&config.build.output_dir);
+    Target::check(&project.root, &project.config_path, &folder)
+        .map_err(|e| with_origin(e, output.is_some(), &config.build.output_dir))?;
+    let spinner = spinner(ui, "Building");
+    let result = build::build(&project, config, &options);
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
+    let report = result?;
+    ui.detail(&format!("Stages: {}", report.timings.summary()));
+    for warning in &report.warnings {
+        ui.warn(warning);
+    }
+    ui.info(&format!(
+        "Built {} in {:.2} s into {}",
+        counted(report.pages, "page"),
+        started.elapsed().as_secs_f64(),
+        report.output.display()
+    ));
+    Ok(())
 }
 
-/// Runs `build` (with `output`, the `--output` flag, if given) or `check` (`mode`).
-pub fn run(cli: &Cli, args: &CheckArgs, output: Option<&Path>, ui: &Ui, mode: Mode) -> Result<()> {
-    let started = Instant::now();
+/// The site of the command line: its project, its config with `--base-url` applied, and
+/// what decides what is published (`--drafts`, `--strict`).
+pub(super) fn setup(cli: &Cli, args: &CheckArgs) -> Result<(Project, Config, BuildOptions)> {
     let project = Project::new(&cli.root, cli.config.as_deref());
     let mut config = project.config_for_build()?;
     if let Some(url) = &args.base_url {
         config.base_url = url.clone();
-    }
-    if let Some(output) = output {
-        config.build.output_dir = output.to_string_lossy().into_owned();
-    }
-    if mode == Mode::Write {
-        let folder = project.root.join(&config.build.output_dir);
-        Target::check(&project.root, &project.config_path, &folder)
-            .map_err(|e| with_origin(e, output.is_some(), &config.build.output_dir))?;
     }
     let options = BuildOptions {
         drafts: args.drafts || config.build.drafts,
         strict: args.strict,
         ..BuildOptions::default()
     };
-    let spinner = progress(ui, mode);
-    let result = match mode {
-        Mode::Write => build::build(&project, config, &options).map(|report| {
-            ui.detail(&format!("Stages: {}", report.timings.summary()));
-            (report.pages, report.warnings, Some(report.output))
-        }),
-        Mode::Check => build::render(&project, config, &options).map(|rendered| {
-            let mut notes = rendered.warnings.clone();
-            notes.extend(crate::advice::advise(&rendered.site, options.now));
-            sort_by_place(&mut notes);
-            (rendered.page_count(), notes, None)
-        }),
-    };
-    if let Some(spinner) = spinner {
-        spinner.finish_and_clear();
-    }
-    let (pages, warnings, output) = result?;
-    for warning in &warnings {
-        ui.warn(warning);
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    match output {
-        Some(output) => ui.info(&format!(
-            "Built {} in {seconds:.2} s into {}",
-            counted(pages, "page"),
-            output.display()
-        )),
-        None => ui.info(&format!(
-            "Checked {} in {seconds:.2} s: no errors{}",
-            counted(pages, "page"),
-            match warnings.len() {
-                0 => String::new(),
-                n => format!(", {}", counted(n, "warning")),
-            }
-        )),
-    }
-    Ok(())
+    Ok((project, config, options))
 }
 
 /// A refused output folder, with where that folder was chosen, so the user knows what
@@ -98,17 +75,14 @@ fn with_origin(error: Error, from_flag: bool, output_dir: &str) -> Error {
     }
 }
 
-fn progress(ui: &Ui, mode: Mode) -> Option<ProgressBar> {
+/// A spinner saying `message`, on a terminal only.
+pub(super) fn spinner(ui: &Ui, message: &'static str) -> Option<ProgressBar> {
     if ui.quiet || !ui.interactive {
         return None;
     }
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").ok()?);
-    spinner.set_message(if mode == Mode::Write {
-        "Building"
-    } else {
-        "Checking"
-    });
+    spinner.set_message(message);
     spinner.enable_steady_tick(std::time::Duration::from_millis(80));
     Some(spinner)
 }

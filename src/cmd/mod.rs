@@ -2,6 +2,7 @@
 //! `--quiet`, `--verbose` and `--color` mean the same everywhere.
 
 mod build;
+mod check;
 mod diagnostic;
 mod import;
 mod init;
@@ -75,14 +76,8 @@ pub fn run(cli: &Cli) -> Result<()> {
     let ui = Ui::new(cli);
     match &cli.command {
         Command::Init(args) => init::run(cli, args, &ui),
-        Command::Build(args) => build::run(
-            cli,
-            &args.check,
-            args.output.as_deref(),
-            &ui,
-            build::Mode::Write,
-        ),
-        Command::Check(args) => build::run(cli, args, None, &ui, build::Mode::Check),
+        Command::Build(args) => build::run(cli, args, &ui),
+        Command::Check(args) => check::run(cli, args, &ui),
         Command::Serve(args) => serve::serve(cli, args, &ui),
         Command::Watch(args) => serve::watch(cli, args, &ui),
         Command::New(what) => new::run(cli, what, &ui),

@@ -3,19 +3,19 @@
 //! An entry is named like the variant it holds (`<hash>-<width>.<ext>`), and the hash
 //! covers the source's bytes, the settings and the encoders' version, so an entry is
 //! either right or never asked for again. Entries are written to a temporary file and
-//! renamed into place: two builds at once may both make an entry, and each reads a whole
-//! one. After a build, entries no build used for a day are pruned (not the ones just
-//! unused: a second site config or branch may want them back). The folder holds a
-//! `CACHEDIR.TAG` and a `.gitignore` of `*`, so backups and git leave it alone; deleting
-//! it is always safe.
+//! renamed into place ([`CacheDir`]): two builds at once may both make an entry, and each
+//! reads a whole one. After a build, entries no build used for a day are pruned (not the
+//! ones just unused: a second site config or branch may want them back). Deleting the
+//! folder is always safe.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::{ImageError, Picture, Variant, make_variants};
+use crate::cache_dir::CacheDir;
 
-/// The cache folder, relative to the site root.
-pub const CACHE_DIR: &str = ".kudos-cache/images";
+/// The cache's folder name in `.kudos-cache/`.
+pub const CACHE_NAME: &str = "images";
 
 /// Entries older than this that nothing touched are pruned.
 const UNUSED_FOR: Duration = Duration::from_secs(24 * 60 * 60);
@@ -32,14 +32,14 @@ pub enum Made {
 /// The image cache of one site.
 #[derive(Debug, Clone)]
 pub struct DiskCache {
-    dir: PathBuf,
+    dir: CacheDir,
 }
 
 impl DiskCache {
     /// The cache of the site at `root` (created when first written).
     pub fn of(root: &Path) -> DiskCache {
         DiskCache {
-            dir: root.join(CACHE_DIR),
+            dir: CacheDir::of(root, CACHE_NAME),
         }
     }
 
@@ -63,12 +63,12 @@ impl DiskCache {
                 .collect());
         }
         let made = make_variants(picture, quality, shown)?;
-        let writable = self.prepare().is_ok();
+        let writable = self.dir.prepare().is_ok();
         Ok(made
             .into_iter()
             .zip(entries)
             .map(|((variant, bytes), entry)| {
-                if writable && write_whole(&self.dir, &entry, &bytes).is_ok() {
+                if writable && self.dir.write_whole(&entry, &bytes).is_ok() {
                     (variant, Made::Cached(entry))
                 } else {
                     (variant, Made::Bytes(bytes))
@@ -80,7 +80,7 @@ impl DiskCache {
     /// Removes entries that no build has used for a day. Best effort: a file another
     /// build is reading is gone for it only after it opened it (renames, not truncation).
     pub fn prune(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+        let Ok(entries) = std::fs::read_dir(self.dir.path()) else {
             return;
         };
         let now = SystemTime::now();
@@ -105,21 +105,7 @@ impl DiskCache {
             .output
             .rsplit_once('/')
             .map_or(variant.output.as_str(), |(_, name)| name);
-        self.dir.join(name)
-    }
-
-    fn prepare(&self) -> std::io::Result<()> {
-        if self.dir.is_dir() {
-            return Ok(());
-        }
-        std::fs::create_dir_all(&self.dir)?;
-        let top = self.dir.parent().unwrap_or(&self.dir);
-        let _ = std::fs::write(
-            top.join("CACHEDIR.TAG"),
-            "Signature: 8a477f597d28d172789f06886806bc55\n# kudos's cache of image variants; safe to delete.\n",
-        );
-        let _ = std::fs::write(top.join(".gitignore"), "*\n");
-        Ok(())
+        self.dir.entry(name)
     }
 }
 
@@ -145,14 +131,6 @@ fn touch(entry: &Path) {
     }
 }
 
-fn write_whole(dir: &Path, entry: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.persist(entry).map_err(|e| e.error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,10 +148,10 @@ mod tests {
     fn stale_entries_go_and_fresh_ones_and_other_files_stay() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::of(dir.path());
-        cache.prepare().unwrap();
-        let old = cache.dir.join("0123456789abcdef-480.webp");
-        let fresh = cache.dir.join("0123456789abcdef-960.webp");
-        let mine = cache.dir.join("notes.txt");
+        cache.dir.prepare().unwrap();
+        let old = cache.dir.entry("0123456789abcdef-480.webp");
+        let fresh = cache.dir.entry("0123456789abcdef-960.webp");
+        let mine = cache.dir.entry("notes.txt");
         for file in [&old, &fresh, &mine] {
             std::fs::write(file, b"x").unwrap();
         }

@@ -4,7 +4,8 @@
 //! punctuation) this adds: heading ids with anchor links and a table of contents,
 //! build-time highlighting of fenced code, `@/path.md#anchor` links resolved to URLs (and
 //! recorded so the caller can check the anchor once every page's headings are known),
-//! the `<!-- more -->` summary cut, and a word count for reading time.
+//! `http(s)` links recorded for `kudos check --external`, the `<!-- more -->` summary cut,
+//! and a word count for reading time.
 
 pub mod highlight;
 pub mod images;
@@ -73,6 +74,23 @@ pub struct InternalLink {
     pub resolved: bool,
 }
 
+/// An `http://` or `https://` link found in a body (an autolink or `[text](url)`), for
+/// `kudos check --external`. Outside images are in [`Rendered::images`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideLink {
+    /// The URL as written.
+    pub url: String,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+}
+
+/// Whether `url` is an `http:` or `https:` URL (the scheme in any case): the only links
+/// `kudos check --external` requests.
+pub fn is_web_url(url: &str) -> bool {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+}
+
 /// A fenced code block whose language kudos does not know (it is shown as plain text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownLanguage {
@@ -95,6 +113,8 @@ pub struct Rendered {
     pub words: usize,
     /// `@/` links, for checking.
     pub links: Vec<InternalLink>,
+    /// `http(s)` links, for `kudos check --external`.
+    pub outside_links: Vec<OutsideLink>,
     /// Images, for checking and for making their variants.
     pub images: Vec<ImageUse>,
     /// Code blocks in a language with no grammar, for warnings: they are rendered as
@@ -458,6 +478,12 @@ fn rewrite_link<'a>(
         return event;
     };
     let Some(internal) = dest_url.strip_prefix("@/") else {
+        if is_web_url(&dest_url) {
+            rendered.outside_links.push(OutsideLink {
+                url: dest_url.to_string(),
+                offset,
+            });
+        }
         return Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -558,6 +584,26 @@ mod tests {
         assert_eq!(r.links.len(), 2);
         assert!(r.links[0].resolved && !r.links[1].resolved);
         assert_eq!(r.links[0].anchor.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn outside_links_are_recorded_with_their_offset() {
+        let body = "See [the shop](https://shop.example/a) or <HTTP://Other.example>.\n\n[ref]: https://ref.example/\n\nUse [it][ref], [mail](mailto:a@b.example), [ftp](ftp://x.example/), [here](/x/).\n";
+        let r = md(body);
+        let found: Vec<(&str, usize)> = r
+            .outside_links
+            .iter()
+            .map(|l| (l.url.as_str(), l.offset))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("https://shop.example/a", body.find("[the shop]").unwrap()),
+                ("HTTP://Other.example", body.find("<HTTP").unwrap()),
+                ("https://ref.example/", body.find("[it]").unwrap()),
+            ]
+        );
+        assert!(r.links.is_empty());
     }
 
     #[test]

@@ -291,8 +291,9 @@ impl Bodies {
         }
     }
 
-    /// Every body with its source: posts, pages, segments, sections, then variants.
-    pub(super) fn with_sources<'s>(
+    /// Every body with its source: posts, pages, segments, sections, then variants (not
+    /// the shout-out quotes).
+    pub fn with_sources<'s>(
         &'s self,
         site: &'s Site,
     ) -> impl Iterator<Item = (&'s Source, &'s Arc<Rendered>)> {
@@ -555,6 +556,9 @@ fn render_fresh(
         .map_err(|errors| shortcode_errors(source, errors))?;
     let mut rendered = markdown::render(&expanded.markdown, options, &lookups);
     for link in &mut rendered.links {
+        link.offset = expanded.original_offset(link.offset);
+    }
+    for link in &mut rendered.outside_links {
         link.offset = expanded.original_offset(link.offset);
     }
     for image in &mut rendered.images {

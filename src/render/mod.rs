@@ -207,6 +207,11 @@ impl Renderer {
         &self.bodies
     }
 
+    /// The rendered bodies, the renderer done with.
+    pub fn into_bodies(self) -> Bodies {
+        self.bodies
+    }
+
     /// What shows shout-out `i`'s photo: its URLs change with the photo file's content.
     pub fn avatar(&self, i: usize) -> Option<&Avatar> {
         self.avatars[i].as_ref()

@@ -13,6 +13,7 @@ mod collisions;
 mod consent_property;
 mod demo_site;
 mod deploy;
+mod external_links;
 mod feed;
 mod hostile_input;
 mod images;

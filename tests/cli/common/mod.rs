@@ -22,6 +22,7 @@
 //! Each test binary uses only some of these methods.
 
 pub mod browser;
+pub mod http;
 mod running;
 #[allow(unused_imports)]
 pub use running::{Events, Reply, Running, START, free_port};
@@ -104,7 +105,14 @@ impl Site {
 
     /// Runs `kudos --root site <args>` from the folder that holds the site.
     pub fn run(&self, args: &[&str]) -> Run<'_> {
-        let assert = assert_cmd::cargo::cargo_bin_cmd!("kudos")
+        let mut command = assert_cmd::cargo::cargo_bin_cmd!("kudos");
+        // `check --external` honours proxy variables; the tests' servers are on loopback.
+        for proxy in ["ALL_PROXY", "HTTP_PROXY", "HTTPS_PROXY"] {
+            command
+                .env_remove(proxy)
+                .env_remove(proxy.to_ascii_lowercase());
+        }
+        let assert = command
             .current_dir(self.temp.path())
             .env("NO_COLOR", "1")
             .env_remove("CLICOLOR_FORCE")
