@@ -426,6 +426,14 @@ fn javascript_source_url_became_a_clickable_link() {
             "error: content/shoutouts/mallory.md:3:1: `source_url`: `javascript:alert(1)` is not a web link: expected an http:// or https:// URL",
         ),
         (
+            "video_url = \"ftp://files.example/v.mp4\"",
+            "error: content/shoutouts/mallory.md:3:1: `video_url`: `ftp://files.example/v.mp4` is not a web link: expected an http:// or https:// URL",
+        ),
+        (
+            "video_url = \"javascript:alert(1)\"",
+            "error: content/shoutouts/mallory.md:3:1: `video_url`: `javascript:alert(1)` is not a web link",
+        ),
+        (
             "source_url = \"//evil.example/x\"",
             "error: content/shoutouts/mallory.md:3:1: `source_url`: `//evil.example/x` is not a web link",
         ),
