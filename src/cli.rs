@@ -165,30 +165,66 @@ pub enum NewCommand {
 /// `kudos import ...`
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Shout-outs from a CSV export into content/shoutouts/, one file per row.
+    /// Shout-outs from a CSV or JSON export into content/shoutouts/, one file per row.
     ///
     /// Never overwrites: a row with the same customer and quote as an existing shout-out
-    /// (or an earlier row) is skipped, so the same export can be imported again. Bad rows
-    /// are skipped and reported by their spreadsheet row number. A row gets consent only
+    /// (or an earlier row) is skipped, so the same export can be imported again; only
+    /// --update-consent adds, to such a file, the consent the export now records. Bad rows
+    /// are skipped and reported by their row number; a cell that cannot be read costs that
+    /// field, not the row, and is reported with its row and column. A row gets consent only
     /// when its consent column says yes; the others are written but not published.
     #[command(after_help = IMPORT_COLUMNS)]
-    Shoutouts {
-        /// The CSV file: UTF-8, comma-, semicolon- or tab-separated, column names in the
-        /// first row.
-        file: PathBuf,
-        /// Read column COL as FIELD (customer, quote, company, role, location, rating, date,
-        /// segments, tags, product, avatar, source_url, source_name, relationship,
-        /// disclosure, consent, email); `COL=` ignores the column. Repeatable.
-        #[arg(long = "map", value_name = "COL=FIELD")]
-        map: Vec<String>,
-        /// Report what would be imported without writing any file.
-        #[arg(long)]
-        dry_run: bool,
-        /// How to read numeric dates that fit both orders, such as 03/04/2026: the
-        /// export's country decides. Without it such dates are left out (and reported).
-        #[arg(long, value_enum, value_name = "ORDER")]
-        date_format: Option<DateOrder>,
-    },
+    Shoutouts(ImportShoutouts),
+}
+
+/// `kudos import shoutouts`
+#[derive(Debug, Args)]
+pub struct ImportShoutouts {
+    /// The export: a CSV file (UTF-8, comma-, semicolon- or tab-separated, column names in
+    /// the first row), or a .json file holding a list of objects (or an object wrapping
+    /// one list, such as {"testimonials": [...]}).
+    pub file: PathBuf,
+    /// Read column COL as FIELD (customer, quote, company, role, location, rating, date,
+    /// nps, segments, tags, product, avatar, video_url, source_url, source_name,
+    /// relationship, disclosure, consent, email); `COL=` ignores the column. Repeatable.
+    #[arg(long = "map", value_name = "COL=FIELD")]
+    pub map: Vec<String>,
+    /// Read the columns as this tool names them, instead of recognising them: only its
+    /// column names (and --map) are read.
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub from: Option<ImportTool>,
+    /// Report what would be imported without writing any file.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to read numeric dates that fit both orders, such as 03/04/2026: the
+    /// export's country decides. Without it such dates are left out (and reported).
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_format: Option<DateOrder>,
+    /// Turn an NPS score (0-10, "how likely are you to recommend us") into stars: half
+    /// the score, halves rounded down, at least 1 (10 is 5 stars, 8 and 9 are 4). Without
+    /// it a row with only an NPS score is imported without a rating.
+    #[arg(long)]
+    pub nps_to_stars: bool,
+    /// For rows already imported, add the consent the export now records to their files
+    /// (only the consent line is added; a file with other consent, or a withdrawal, is
+    /// reported and left as it is). Without it no existing file is touched.
+    #[arg(long)]
+    pub update_consent: bool,
+}
+
+/// The testimonial tools whose exports `--from` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportTool {
+    /// Senja (customer_name, text, customer_avatar, video_url...).
+    Senja,
+    /// Shapo (name, message, profileImage, source, link...).
+    Shapo,
+    /// Trustmary (personName, personTitle, reviewNps...).
+    Trustmary,
+    /// Feedspace ("Review Text", "Star Rating", "Profile Image URL"...).
+    Feedspace,
+    /// A spreadsheet or form of your own: the common column names, none of a tool's own.
+    Generic,
 }
 
 /// Which number comes first in a date like 03/04/2026.
@@ -202,7 +238,8 @@ pub enum DateOrder {
 
 /// The columns `kudos import shoutouts` recognises (case, `_`, `-` and spaces aside).
 const IMPORT_COLUMNS: &str = "\
-Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports included):
+Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports included;
+--from TOOL reads only that tool's names):
   customer      name, customer, full name, customer name, your name, author,
                 personName
   quote         quote, testimonial, text, review, feedback, comment, comments,
@@ -214,6 +251,8 @@ Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports 
   location      location, city, personLocation
   rating        rating, stars, score, star rating: a number 1-5, or N/5 (decimals
                 are rounded to whole stars, halves down)
+  nps           nps, nps score, reviewNps: a 0-10 score, not stars: left out unless
+                --nps-to-stars
   date          date, submitted, submitted at, created, created at, timestamp,
                 review date: ISO (2026-03-14), or a form that names one day only
                 (14.03.2026, Mar 14, 2026, 03/14/2026); 03/04/2026 needs
@@ -223,6 +262,7 @@ Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports 
   tags          tag, tags: separated by , or ;
   avatar        avatar, photo, image, picture, avatar url, customer avatar,
                 profileImage, profile image url, personPicture
+  video_url     video, video url, video link: an http(s) link
   source_url    source, source url, url, link (a name like Google becomes source_name)
   source_name   source name, platform, integration
   relationship  relationship (customer, free_product, employee, family, paid, affiliate)
@@ -231,5 +271,5 @@ Columns recognised without --map (Senja, Shapo, Trustmary and Feedspace exports 
                 yes, y, true, 1, x, agreed or granted
   email         email, e-mail, email address, customer email: read, never written
                 anywhere
-Approval columns (approved, is approved) are moderation, not consent: not imported.
-Other columns are ignored and listed.";
+Approval columns (approved, is approved, published) are moderation, not consent: not
+imported. Other columns are ignored and listed.";

@@ -634,14 +634,18 @@ fn check_shoutout(
     }
 }
 
-/// `source_url` must be an http(s) link and `avatar` a link or a file of the site:
-/// customer data never becomes a `javascript:` or `data:` URL on a page.
+/// `source_url` and `video_url` must be http(s) links and `avatar` a link or a file of
+/// the site: customer data never becomes a `javascript:` or `data:` URL on a page.
 fn check_customer_urls(shoutout: &Shoutout, errors: &mut Vec<SourceError>) {
     let meta = &shoutout.meta;
     let checks = [
         (
             "source_url",
             meta.source_url.as_deref().map(crate::content::check_link),
+        ),
+        (
+            "video_url",
+            meta.video_url.as_deref().map(crate::content::check_link),
         ),
         (
             "avatar",

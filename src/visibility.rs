@@ -2,11 +2,12 @@
 //!
 //! Part of resolving ([`crate::site`]): one [`Visibility`] per published shout-out is
 //! made from its consent, its relationship and the config, and every output reads it
-//! instead of the front matter for anything consent or honesty governs: pages, cards,
-//! the wall, segment pages, embedded cards, feeds, JSON-LD, the sitemap (through the
-//! neutral URL) and the photo files copied into the output ([`Photos`]). A new output
-//! (a search index, share images) takes its data from here too, so it cannot show more
-//! than the customer agreed to or count a rating that must not count.
+//! instead of the front matter for anything consent or honesty governs: pages, cards
+//! (with their photo and video link), the wall, segment pages, embedded cards, feeds,
+//! JSON-LD, the sitemap (through the neutral URL) and the photo files copied into the
+//! output ([`Photos`]). A new output (a search index, share images) takes its data from
+//! here too, so it cannot show more than the customer agreed to or count a rating that
+//! must not count.
 
 use std::collections::BTreeSet;
 
@@ -30,6 +31,9 @@ pub struct Visibility {
     pub identity: Option<Identity>,
     /// The photo: only with "photo" in scope.
     pub photo: Option<Photo>,
+    /// The video link: only with "name" and "photo" in scope, since a video shows the
+    /// customer's face and usually says their name.
+    pub video_url: Option<String>,
     /// The stars on the card (insiders' too: their card carries the disclosure).
     pub rating: Option<u8>,
     /// The rating as it counts in averages: only a customer's.
@@ -83,9 +87,9 @@ impl Visibility {
             source_url: meta.source_url.clone(),
             source_name: meta.source_name.clone(),
         });
-        let photo = may_show(shoutout, config, ConsentScope::Photo)
-            .then(|| photo_of(shoutout, assets))
-            .flatten();
+        let pictured = may_show(shoutout, config, ConsentScope::Photo);
+        let photo = pictured.then(|| photo_of(shoutout, assets)).flatten();
+        let video_url = meta.video_url.clone().filter(|_| named && pictured);
         let counted_rating = meta
             .rating
             .filter(|_| meta.relationship == Relationship::Customer);
@@ -98,6 +102,7 @@ impl Visibility {
             },
             identity,
             photo,
+            video_url,
             rating: meta.rating,
             review: counted_rating.is_some() && meta.product.is_some(),
             counted_rating,
@@ -333,6 +338,7 @@ mod tests {
             rating: Some(4),
             product: Some("Horse".into()),
             avatar: Some("ada.jpg".into()),
+            video_url: Some("https://video.example/ada".into()),
             relationship,
             consent: Some(Consent {
                 date: crate::content::Date::parse("2025-01-01").unwrap(),
@@ -367,6 +373,7 @@ mod tests {
         assert_eq!(shown.initials, "?");
         assert_eq!(shown.identity, None);
         assert_eq!(shown.photo, None);
+        assert_eq!(shown.video_url, None);
         assert_eq!(
             public_path(&ada, &Config::default()),
             "/shoutouts/customer-9fa93de89218/"
@@ -389,10 +396,24 @@ mod tests {
             Some("https://reviews.example/ada")
         );
         assert_eq!(shown.photo, Some(Photo::Site("shoutouts/ada.jpg".into())));
+        assert_eq!(
+            shown.video_url.as_deref(),
+            Some("https://video.example/ada")
+        );
         assert_eq!(public_path(&ada, &Config::default()), "/shoutouts/ada/");
         // Without a file beside the shout-out, a relative avatar is a site path.
         let shown = Visibility::decide(&ada, &Config::default(), &Strings::default(), &none());
         assert_eq!(shown.photo, Some(Photo::Site("ada.jpg".into())));
+    }
+
+    #[test]
+    fn a_video_needs_name_and_photo_in_scope() {
+        use ConsentScope::{Name, Photo as P, Quote};
+        for scope in [&[Quote, Name][..], &[Quote, P]] {
+            let ada = shoutout(meta(scope, Relationship::Customer));
+            let shown = Visibility::decide(&ada, &Config::default(), &Strings::default(), &none());
+            assert_eq!(shown.video_url, None, "{scope:?}");
+        }
     }
 
     #[test]

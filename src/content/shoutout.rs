@@ -90,6 +90,10 @@ pub struct ShoutoutMeta {
     /// Photo URL, shown only with "photo" in the consent scope.
     #[serde(default)]
     pub avatar: Option<String>,
+    /// A video of the customer (an http(s) link), shown as a plain link with "quote",
+    /// "name" and "photo" in scope: a video shows their face and usually says their name.
+    #[serde(default)]
+    pub video_url: Option<String>,
     /// Where it was originally posted.
     #[serde(default)]
     pub source_url: Option<String>,
@@ -172,7 +176,7 @@ impl ShoutoutMeta {
     }
 }
 
-/// Checks a link taken from customer data (`source_url`): only `http://` and `https://`
+/// Checks a link taken from customer data (`source_url`, `video_url`): only `http://` and `https://`
 /// URLs with a host are links; anything else (`javascript:`, `data:`, `//host`, a bare
 /// word) could run code or go somewhere unexpected when clicked. `Err` says what was
 /// expected.

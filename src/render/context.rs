@@ -262,6 +262,8 @@ pub struct ShoutoutView<'a> {
     pub source_name: Option<&'a str>,
     /// Original source URL (http or https), only with the name in scope.
     pub source_url: Option<&'a str>,
+    /// A video of the customer (http or https), only with name and photo in scope.
+    pub video_url: Option<&'a str>,
     /// Featured.
     pub featured: bool,
     /// Relationship, snake_case.
@@ -315,6 +317,7 @@ impl<'a> ShoutoutView<'a> {
             product: meta.product.as_deref(),
             source_name: identity.and_then(|i| i.source_name.as_deref()),
             source_url: identity.and_then(|i| i.source_url.as_deref()),
+            video_url: shown.video_url.as_deref(),
             featured: meta.featured,
             relationship: meta.relationship,
             disclosure: disclosure(site, shoutout),

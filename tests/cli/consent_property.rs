@@ -10,7 +10,9 @@
 //! model of the rules written here, independently of kudos's own code:
 //!
 //! - a datum the consent withholds (name, company, role, source link and name, photo
-//!   file bytes or URL, and for unpublished shout-outs the quote) appears in no byte;
+//!   file bytes or URL, the video link unless both name and photo are covered, and for
+//!   unpublished shout-outs the quote) appears in no byte, and a video link that may be
+//!   shown is on the wall;
 //! - a photo file is copied exactly when a published shout-out's consent covers it;
 //! - every average shown (site-wide, per product, in the JSON-LD) is the mean of the
 //!   published customers' ratings, with the count, and the left-out note appears exactly
@@ -205,6 +207,13 @@ impl Customer {
     fn external_photo(&self) -> String {
         format!("https://img.example/ext{}q.jpg", self.tag)
     }
+    /// Every customer has a video; it shows their face, so it needs "name" and "photo".
+    fn video(&self) -> String {
+        format!("https://video.example/vid{}q", self.tag)
+    }
+    fn video_shown(&self) -> bool {
+        self.name_shown() && self.photo_shown()
+    }
 
     fn published(&self) -> bool {
         !self.draft && matches!(self.consent, Consent::Given { quote: true, .. })
@@ -228,6 +237,7 @@ impl Customer {
             self.role()
         );
         front += "location = \"Leeds\"\ndate = 2025-03-01\n";
+        front += &format!("video_url = \"{}\"\n", self.video());
         front += &format!("relationship = \"{}\"\n", self.relationship);
         if let Some(rating) = self.rating {
             front += &format!("rating = {rating}\n");
@@ -434,6 +444,14 @@ impl World {
             if !c.photo_shown() {
                 nowhere(&c.external_photo(), &why);
                 nowhere(&c.pic(), &why);
+            }
+            if c.video_shown() {
+                assert!(
+                    text["shoutouts/index.html"].contains(&c.video().to_lowercase()),
+                    "{at}: the video of {why} is not on the wall"
+                );
+            } else {
+                nowhere(&c.video(), &why);
             }
             // A photo's metadata (here its comment) is never published.
             nowhere(&c.photo_marker(), &why);
@@ -651,6 +669,7 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
     let mut patched = 0;
     let mut published_names = 0;
     let mut copied_photos = 0;
+    let mut shown_videos = 0;
     let mut missing_photos = 0;
     for seed in 1..=30u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -672,6 +691,7 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
         }
         published_names += world.customers.iter().filter(|c| c.name_shown()).count();
         copied_photos += world.customers.iter().filter(|c| c.photo_shown()).count();
+        shown_videos += world.customers.iter().filter(|c| c.video_shown()).count();
 
         let mut session = Session::new(Project::new(&root, None), options(), Box::new(|_| {}));
         match session.rebuild(&[]) {
@@ -703,6 +723,7 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
     // The generator reached the cases that matter.
     assert!(published_names >= 20, "{published_names} published names");
     assert!(copied_photos >= 10, "{copied_photos} shown photos");
+    assert!(shown_videos >= 5, "{shown_videos} shown videos");
     assert!(patched >= 5, "{patched} patched rebuilds");
     assert!(
         missing_photos >= 3,

@@ -52,10 +52,11 @@ fn import_writes_one_file_per_good_row_and_reports_the_rest() {
         .run(&["import", "shoutouts", CSV])
         .success()
         .stderr_has("row 5: same customer and quote as row 2, skipped")
-        .stderr_has("row 6: no quote, skipped")
-        // A field that cannot be read costs the field, not the row.
-        .stderr_has("row 7: rating \"7\" is not a number from 1 to 5: imported without a rating")
-        .stderr_lacks("row 9:")
+        .stderr_has("row 6, column \"Testimonial\": no quote, skipped")
+        // A field that cannot be read costs the field, not the row, and the report names
+        // both.
+        .stderr_has("row 7, column \"Stars\": rating \"7\" is not a number from 1 to 5: imported without a rating")
+        .stderr_lacks("row 9")
         .stderr_has("Ignored columns kudos does not know: \"Notes\"")
         .stderr_has("Segments are not checked on import")
         .stderr_has(
@@ -180,7 +181,7 @@ fn dry_run_reports_without_writing() {
     site.run(&["import", "shoutouts", "--dry-run", CSV])
         .success()
         .stderr_has("Would import 6 shout-outs into content/shoutouts/")
-        .stderr_has("row 6: no quote, skipped")
+        .stderr_has("row 6, column \"Testimonial\": no quote, skipped")
         .absent("content/shoutouts");
 }
 
@@ -286,8 +287,8 @@ fn a_half_star_rating_or_a_us_date_dropped_the_whole_row() {
     );
     site.run(&["import", "shoutouts", "site/export.csv"])
         .success()
-        .stderr_has("row 2: rating \"4.5\" rounded to 4 (stars are whole; halves are rounded down)")
-        .stderr_has("row 4: date \"03/04/2026\" could be day/month or month/day: say which with --date-format day-first or month-first: imported without a date")
+        .stderr_has("row 2, column \"Rating\": rating \"4.5\" rounded to 4 (stars are whole; halves are rounded down)")
+        .stderr_has("row 4, column \"Date\": date \"03/04/2026\" could be day/month or month/day: say which with --date-format day-first or month-first: imported without a date")
         .stderr_has("Imported 3 shout-outs");
     site.file("content/shoutouts/ann-able.md")
         .contains("rating = 4\n")
@@ -315,7 +316,7 @@ fn a_date_that_fits_both_orders_could_not_be_imported_at_all() {
     site.write("export.csv", export);
     site.run(&["import", "shoutouts", "site/export.csv", "--date-format", "month-first"])
         .success()
-        .stderr_has("row 3: date \"14/03/2026\" does not fit --date-format: is it from another export?: imported without a date")
+        .stderr_has("row 3, column \"Date\": date \"14/03/2026\" does not fit --date-format: is it from another export?: imported without a date")
         .stderr_has("Imported 3 shout-outs");
     site.file("content/shoutouts/cat-cole.md")
         .contains("date = 2026-03-04\n");
@@ -332,7 +333,7 @@ fn a_date_that_fits_both_orders_could_not_be_imported_at_all() {
         "day-first",
     ])
     .success()
-    .stderr_has("row 4: date \"03/14/2026\" does not fit --date-format");
+    .stderr_has("row 4, column \"Date\": date \"03/14/2026\" does not fit --date-format");
     site.file("content/shoutouts/cat-cole.md")
         .contains("date = 2026-04-03\n");
     site.file("content/shoutouts/dan-dale.md")
@@ -427,4 +428,333 @@ fn exports_of_testimonial_tools_needed_a_map_for_every_column() {
             run.stderr_has("Column \"approved\" is the tool's moderation flag, set by you, not the customer's consent: it is not imported as consent");
         }
     }
+}
+
+/// The `import/site` fixture with `tests/fixtures/import/<name>` beside it, as
+/// `site/<name>`.
+fn site_with_fixture(name: &str) -> Site {
+    let site = Site::fixture("import/site");
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name);
+    site.write(name, std::fs::read(from).expect("the fixture"));
+    site
+}
+
+#[test]
+fn a_feedspace_review_title_was_read_as_the_customers_job() {
+    // Feedspace's "Title" is the review's headline; generic sheets use "Title" for the
+    // job, and it comes first, so recognising columns picks it (and says so).
+    let site = site_with_fixture("feedspace.csv");
+    site.run(&["import", "shoutouts", "--dry-run", "site/feedspace.csv"])
+        .success()
+        .stderr_has("Recognised the columns of a Feedspace export.")
+        .stderr_has("Columns \"Title\" and \"Job Role\" both look like the role; using \"Title\"");
+    // --from reads Feedspace's own names only: "Job Role" is the role, "Title" is left.
+    site.run(&["import", "shoutouts", "--from", "feedspace", "site/feedspace.csv"])
+        .success()
+        .stderr_has("Reading the columns of a Feedspace export (--from feedspace): other columns are not recognised.")
+        .stderr_has("Ignored columns kudos does not know: \"Title\"")
+        .stderr_lacks("both look like")
+        .stderr_has("Imported 2 shout-outs");
+    assert_eq!(
+        site.read("content/shoutouts/dan-dale.md"),
+        format!(
+            "+++\ncustomer = \"Dan Dale\"\ncompany = \"Hill School\"\nrole = \"Teacher\"\nrating = 5\n\
+             date = 2026-03-16\navatar = \"https://img.example/dan.jpg\"\n{NO_CONSENT_COMMENT}+++\n\n\
+             Our students love the wooden puzzles.\n"
+        )
+    );
+    site.file("content/shoutouts/eva-eng.md")
+        .contains("role = \"Buyer\"\n")
+        .lacks("Fast shipping")
+        .lacks("@");
+    // --from generic: a tool's own names are not read.
+    let site = site_with_fixture("trustmary.csv");
+    site.run(&["import", "shoutouts", "--from", "generic", "site/trustmary.csv"])
+        .code(1)
+        .stderr_has("site/trustmary.csv: no column for the customer's name read as a generic spreadsheet export")
+        .absent("content/shoutouts");
+}
+
+#[test]
+fn a_tool_kudos_does_not_know_for_from_was_silently_guessed() {
+    let site = site_with_fixture("feedspace.csv");
+    site.run(&[
+        "import",
+        "shoutouts",
+        "--from",
+        "testimonial-to",
+        "site/feedspace.csv",
+    ])
+    .code(2)
+    .stderr_has("invalid value 'testimonial-to' for '--from <TOOL>'")
+    .stderr_has("[possible values: senja, shapo, trustmary, feedspace, generic]")
+    .absent("content/shoutouts");
+}
+
+#[test]
+fn a_senja_json_export_could_not_be_imported() {
+    let site = site_with_fixture("senja.json");
+    site.run(&["import", "shoutouts", "site/senja.json"])
+        .success()
+        .stderr_has("Recognised the columns of a Senja export.")
+        .stderr_has("Column \"approved\" is the tool's moderation flag")
+        .stderr_has("Ignored columns kudos does not know: \"id\"")
+        // JSON rows are the testimonials in list order, the first is row 1.
+        .stderr_has("row 1, column \"rating\": rating \"4.5\" rounded to 4")
+        // Nested values are a problem of their row and column, not of the file.
+        .stderr_has("row 2, column \"customer_company\": an object, where one value was expected: left out")
+        .stderr_has("row 3, column \"text\": an object, where text was expected, skipped")
+        .stderr_has("row 4: a single value where a testimonial (an object with named fields) was expected, skipped")
+        .stderr_has(
+            "Imported 2 shout-outs into content/shoutouts/; skipped 2 bad rows (rows 3, 4); \
+             2 imported without consent (rows 1, 2) will not be published until you add it.",
+        );
+    assert_eq!(
+        site.read("content/shoutouts/ann-able.md"),
+        format!(
+            "+++\ncustomer = \"Ann Able\"\ncompany = \"Able Toys\"\nrole = \"Founder\"\nrating = 4\n\
+             date = 2026-03-14T09:30:00Z\ntags = [\"toys\", \"gifts\"]\n\
+             avatar = \"https://img.example/ann.jpg\"\nvideo_url = \"https://videos.example/ann.mp4\"\n\
+             source_url = \"https://senja.example/r/1\"\nsource_name = \"Google\"\n\
+             {NO_CONSENT_COMMENT}+++\n\nLovely service, and the horse is beautiful.\n"
+        )
+    );
+    site.file("content/shoutouts/ben-best.md")
+        .contains("customer = \"Ben Best\"\nrating = 5\ndate = 2026-03-15\n")
+        .lacks("Best Shop")
+        .lacks("tags");
+    assert_eq!(
+        site.files_ending("content/shoutouts", ".md"),
+        ["ann-able.md", "ben-best.md"]
+    );
+    for (path, bytes) in site.tree("content").files {
+        assert!(!String::from_utf8_lossy(&bytes).contains('@'), "{path}");
+    }
+    // A file that is not JSON, or holds no list of testimonials, writes nothing.
+    site.write("broken.json", "{\"testimonials\": [{\"name\": \"Eve\",}]}");
+    site.run(&["import", "shoutouts", "site/broken.json"])
+        .code(1)
+        .stderr_has("site/broken.json: not valid JSON: trailing comma at line 1 column 34");
+    site.write(
+        "two.json",
+        "{\"a\": [{\"name\": \"Eve\"}], \"b\": [{\"name\": \"Fay\"}]}",
+    );
+    site.run(&["import", "shoutouts", "site/two.json"])
+        .code(1)
+        .stderr_has(
+            "site/two.json: holds several lists (\"a\", \"b\"): expected one list of testimonials",
+        );
+}
+
+#[test]
+fn avatars_and_video_links_were_dropped_on_import() {
+    let site = site_with_fixture("senja.csv");
+    site.run(&["import", "shoutouts", "site/senja.csv"])
+        .success()
+        .stderr_has("Ignored columns kudos does not know: \"customer_url\"")
+        // A link that is not http(s) costs that field, not the testimonial.
+        .stderr_has("row 4, column \"video_url\": video_url `ftp://files.example/cat.mp4` is not a web link: expected an http:// or https:// URL: imported without a video link")
+        .stderr_has("row 5, column \"customer_avatar\": avatar `javascript:alert(1)` is not a web link: expected an http:// or https:// URL: imported without a photo")
+        .stderr_has("row 5, column \"video_url\": video_url `javascript:alert(document.cookie)` is not a web link")
+        .stderr_has("Imported 4 shout-outs");
+    site.file("content/shoutouts/ann-able.md")
+        .contains("avatar = \"https://img.example/ann.jpg\"\nvideo_url = \"https://videos.example/ann.mp4\"\n");
+    site.file("content/shoutouts/ben-best.md")
+        .contains("video_url = \"https://videos.example/ben.mp4\"\n");
+    site.file("content/shoutouts/cat-cole.md")
+        .contains("Would buy again.")
+        .lacks("video_url");
+    site.file("content/shoutouts/dan-dale.md")
+        .contains("Sturdy blocks.")
+        .lacks("javascript")
+        .lacks("avatar")
+        .lacks("video_url");
+
+    // The customers agree: Ann, Cat and Dan to their photo too, Ben only to quote and name.
+    let agree = |file: &str, scope: &str| {
+        site.edit(
+            &format!("content/shoutouts/{file}"),
+            "# consent = { date = 2026-01-31, scope = [\"quote\", \"name\"]",
+            &format!("consent = {{ date = 2026-04-01, scope = [{scope}]"),
+        );
+    };
+    for file in ["ann-able.md", "cat-cole.md", "dan-dale.md"] {
+        agree(file, "\"quote\", \"name\", \"photo\"");
+    }
+    agree("ben-best.md", "\"quote\", \"name\"");
+    site.build()
+        .success()
+        .file("public/shoutouts/ann-able/index.html")
+        // A plain link in the site's words, never a player or a third party's script.
+        .contains("<a class=\"video\" href=\"https://videos.example/ann.mp4\" rel=\"nofollow noopener\">Watch the video</a>")
+        .contains("src=\"https://img.example/ann.jpg\"")
+        .lacks("<iframe")
+        .file("public/shoutouts/index.html")
+        .contains("href=\"https://videos.example/ann.mp4\"");
+    // Ben's consent does not cover his face: no video link anywhere, no photo either.
+    for withheld in ["videos.example/ben", "img.example/ben"] {
+        let found = site.files_containing("public", withheld);
+        assert!(found.is_empty(), "{withheld} is in {found:?}");
+    }
+    for unsafe_link in ["ftp://", "javascript:"] {
+        let found = site.files_containing("public", unsafe_link);
+        assert!(found.is_empty(), "{unsafe_link} is in {found:?}");
+    }
+    // In German the link says so in German.
+    site.edit(
+        "kudos.toml",
+        "title = \"Import Shop\"",
+        "title = \"Import Shop\"\nlanguage = \"de\"",
+    );
+    site.build()
+        .success()
+        .file("public/shoutouts/ann-able/index.html")
+        .contains(">Video ansehen</a>");
+}
+
+#[test]
+fn an_nps_score_was_taken_for_a_star_rating() {
+    let site = site_with_fixture("trustmary.csv");
+    site.run(&["import", "shoutouts", "site/trustmary.csv"])
+        .success()
+        .stderr_has("Recognised the columns of a Trustmary export.")
+        .stderr_has("Column \"published\" is the tool's moderation flag")
+        .stderr_has("row 2, column \"reviewNps\": NPS 9 is a 0-10 recommendation score, not a star rating: imported without a rating (--nps-to-stars turns it into stars)")
+        .stderr_has("row 5, column \"reviewNps\": NPS \"eleven\" is not a whole number from 0 to 10: imported without a rating")
+        .stderr_has("Imported 4 shout-outs");
+    for file in ["cat-cole.md", "dan-dale.md", "eve-eld.md", "fay-fox.md"] {
+        site.file(&format!("content/shoutouts/{file}"))
+            .lacks("rating");
+    }
+    // Asked for, the score becomes stars: half of it, rounded down, at least one.
+    let site = site_with_fixture("trustmary.csv");
+    site.run(&["import", "shoutouts", "--nps-to-stars", "site/trustmary.csv"])
+        .success()
+        .stderr_has("row 2, column \"reviewNps\": NPS 9 imported as 4 stars (--nps-to-stars: half the score, rounded down, at least 1)")
+        .stderr_has("row 3, column \"reviewNps\": NPS 10 imported as 5 stars")
+        .stderr_has("row 4, column \"reviewNps\": NPS 3 imported as 1 star ")
+        .stderr_has("row 5, column \"reviewNps\": NPS \"eleven\" is not a whole number from 0 to 10");
+    site.file("content/shoutouts/cat-cole.md")
+        .contains("location = \"Leeds\"\nrating = 4\n");
+    site.file("content/shoutouts/dan-dale.md")
+        .contains("rating = 5\n");
+    site.file("content/shoutouts/eve-eld.md")
+        .contains("rating = 1\n");
+    site.file("content/shoutouts/fay-fox.md").lacks("rating");
+}
+
+/// Grace's file after the owner edited it: a comment, keys moved, an `[extra]` table.
+const GRACE_EDITED: &str = "+++
+# Grace called on 2 March; she prefers \"Grace\" on the phone.
+date = 2026-03-02
+customer = \"Grace Hopper\"
+rating = 4   # she said 4/5
+# No consent recorded in the import: this shout-out is not published until the
+# customer agrees and you add, e.g.:
+# consent = { date = 2026-01-31, scope = [\"quote\", \"name\"], proof = \"email\" }
+
+[extra]
+called = true
++++
+
+Fast, friendly, and
+they fixed my order the same day.
+";
+
+#[test]
+fn consent_given_after_the_import_could_not_be_added() {
+    let site = site_with_export();
+    site.run(&["import", "shoutouts", CSV]).success();
+    site.write("content/shoutouts/grace-hopper.md", GRACE_EDITED);
+    // Next month's export: Grace (row 3) has said yes since.
+    let export = FIXTURE_CSV.replace(
+        "they fixed my order the same day.\",4/5,,,",
+        "they fixed my order the same day.\",4/5,,yes,",
+    );
+    assert_ne!(export, FIXTURE_CSV);
+    site.write("testimonials.csv", &export);
+    let before = site.tree("content");
+
+    // Without --update-consent nothing that exists is touched, byte for byte; the
+    // report says what the flag would do.
+    site.run(&["import", "shoutouts", CSV])
+        .success()
+        .stderr_has("row 3: the export now gives consent that content/shoutouts/grace-hopper.md lacks: --update-consent adds it")
+        .stderr_has("Imported 0 shout-outs")
+        .unchanged(&before);
+    site.run(&["import", "shoutouts", "--update-consent", "--dry-run", CSV])
+        .success()
+        .stderr_has(
+            "row 3: would add consent to content/shoutouts/grace-hopper.md: consent = { date = ",
+        )
+        .stderr_has("; would add consent to 1 existing shout-out (row 3).")
+        .unchanged(&before);
+
+    // With it, one line is added to Grace's file and nothing else changes anywhere.
+    let today = kudos::content::Date::now().format("%Y-%m-%d").unwrap();
+    let line = format!(
+        "consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"csv import: testimonials.csv\" }}"
+    );
+    site.run(&["import", "shoutouts", "--update-consent", CSV])
+        .success()
+        .stderr_has(&format!(
+            "row 3: added consent to content/shoutouts/grace-hopper.md: {line}"
+        ))
+        .stderr_has(
+            "Imported 0 shout-outs into content/shoutouts/; skipped 7 already imported \
+             (rows 2-5, 7-9) and 1 bad row (row 6); added consent to 1 existing shout-out (row 3).",
+        );
+    assert_eq!(
+        site.read("content/shoutouts/grace-hopper.md"),
+        GRACE_EDITED.replace("\n[extra]\n", &format!("\n{line}\n[extra]\n")),
+        "only the consent line is new, above the [extra] table"
+    );
+    let mut after = site.tree("content");
+    after.files.remove("shoutouts/grace-hopper.md");
+    let mut expected = before;
+    expected.files.remove("shoutouts/grace-hopper.md");
+    assert_eq!(after, expected, "no other file changed");
+    // Grace is published now, and the same run again changes nothing.
+    site.build()
+        .success()
+        .file("public/shoutouts/grace-hopper/index.html")
+        .contains("they fixed my order the same day.");
+    let now = site.tree("content");
+    site.run(&["import", "shoutouts", "--update-consent", CSV])
+        .success()
+        .stderr_lacks("added consent")
+        .unchanged(&now);
+}
+
+#[test]
+fn an_old_export_narrowed_widened_or_revived_consent() {
+    let site = site_with_export();
+    site.run(&["import", "shoutouts", CSV]).success();
+    // Since the import: Ada agreed to her photo too, Sam withdrew, and Ada's namesake
+    // (row 8, "no" in the export) agreed by email.
+    site.edit(
+        "content/shoutouts/ada-lovelace.md",
+        "scope = [\"quote\", \"name\"]",
+        "scope = [\"quote\", \"name\", \"photo\"]",
+    );
+    site.edit(
+        "content/shoutouts/sam-sample.md",
+        "+++\n\n",
+        "withdrawn = 2026-04-01\n+++\n\n",
+    );
+    site.edit(
+        "content/shoutouts/ada-lovelace-2.md",
+        "# consent = { date = 2026-01-31, scope = [\"quote\", \"name\"], proof = \"email\" }",
+        "consent = { date = 2026-04-02, scope = [\"quote\", \"name\"], proof = \"email\" }",
+    );
+    let before = site.tree("content");
+    site.run(&["import", "shoutouts", "--update-consent", CSV])
+        .success()
+        .stderr_has("row 2: content/shoutouts/ada-lovelace.md already has consent with the scope [quote, name, photo], not the export's [quote, name]: change it by hand if the customer agreed to something else; left as it is")
+        .stderr_has("row 4: content/shoutouts/sam-sample.md records that consent was withdrawn: an export does not undo a withdrawal, only you can; left as it is")
+        .stderr_has("row 8: content/shoutouts/ada-lovelace-2.md has consent, but the export's consent cell does not say yes: if the customer withdrew it, add `withdrawn = DATE`; left as it is")
+        .stderr_lacks("added consent")
+        .unchanged(&before);
 }

@@ -426,6 +426,14 @@ fn javascript_source_url_became_a_clickable_link() {
             "error: content/shoutouts/mallory.md:3:1: `source_url`: `javascript:alert(1)` is not a web link: expected an http:// or https:// URL",
         ),
         (
+            "video_url = \"ftp://files.example/v.mp4\"",
+            "error: content/shoutouts/mallory.md:3:1: `video_url`: `ftp://files.example/v.mp4` is not a web link: expected an http:// or https:// URL",
+        ),
+        (
+            "video_url = \"javascript:alert(1)\"",
+            "error: content/shoutouts/mallory.md:3:1: `video_url`: `javascript:alert(1)` is not a web link",
+        ),
+        (
             "source_url = \"//evil.example/x\"",
             "error: content/shoutouts/mallory.md:3:1: `source_url`: `//evil.example/x` is not a web link",
         ),
@@ -460,17 +468,25 @@ fn javascript_source_url_came_in_through_kudos_import() {
          Mallory,Click my source.,javascript:alert(1),\n\
          Eve,Look at me.,,\"data:image/png;base64,AAAA\"\n",
     )]);
+    // The link costs the field, not the row (the testimonial itself is good), and it
+    // never reaches a file.
     site.run(&["import", "shoutouts", "site/export.csv"])
         .success()
-        .stderr_has("row 3: source_url `javascript:alert(1)` is not a web link: expected an http:// or https:// URL, skipped")
-        .stderr_has("row 4: avatar `data:image/png;base64,AAAA` is not a web link: expected an http:// or https:// URL, skipped")
+        .stderr_has("row 3, column \"Source URL\": source_url `javascript:alert(1)` is not a web link: expected an http:// or https:// URL: imported without a source link")
+        .stderr_has("row 4, column \"Avatar\": avatar `data:image/png;base64,AAAA` is not a web link: expected an http:// or https:// URL: imported without a photo")
         .file("content/shoutouts/ada.md")
         .contains("source_url = \"https://reviews.example/ada\"");
     assert_eq!(
         site.files_ending("content/shoutouts", ".md"),
-        ["ada.md"],
-        "only the good row is written"
+        ["ada.md", "eve.md", "mallory.md"],
     );
+    for file in ["eve.md", "mallory.md"] {
+        site.file(&format!("content/shoutouts/{file}"))
+            .lacks("javascript")
+            .lacks("data:")
+            .lacks("source_url")
+            .lacks("avatar");
+    }
 }
 
 #[test]

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::sheet::{Cell, Record};
+use crate::cli::ImportTool;
 use crate::error::{Error, Result};
 use crate::suggest::nearest;
 
@@ -18,10 +20,13 @@ pub(super) enum Field {
     Location,
     Rating,
     Date,
+    /// A 0-10 "would you recommend us" score: stars only with `--nps-to-stars`.
+    Nps,
     Segments,
     Tags,
     Product,
     Avatar,
+    VideoUrl,
     SourceUrl,
     SourceName,
     Relationship,
@@ -31,7 +36,7 @@ pub(super) enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 17] = [
+    const ALL: [Field; 19] = [
         Field::Customer,
         Field::Quote,
         Field::Company,
@@ -39,10 +44,12 @@ impl Field {
         Field::Location,
         Field::Rating,
         Field::Date,
+        Field::Nps,
         Field::Segments,
         Field::Tags,
         Field::Product,
         Field::Avatar,
+        Field::VideoUrl,
         Field::SourceUrl,
         Field::SourceName,
         Field::Relationship,
@@ -61,10 +68,12 @@ impl Field {
             Field::Location => "location",
             Field::Rating => "rating",
             Field::Date => "date",
+            Field::Nps => "nps",
             Field::Segments => "segments",
             Field::Tags => "tags",
             Field::Product => "product",
             Field::Avatar => "avatar",
+            Field::VideoUrl => "video_url",
             Field::SourceUrl => "source_url",
             Field::SourceName => "source_name",
             Field::Relationship => "relationship",
@@ -88,16 +97,17 @@ impl Field {
     }
 }
 
-/// Column names recognised without `--map`, as [`normalise`] leaves them. The help of
-/// `kudos import shoutouts` lists the same names (a test keeps the two in step).
-const KNOWN_COLUMNS: &[(&str, Field)] = &[
+/// A column name, as [`normalise`] leaves it, and the field it holds.
+type Names = &'static [(&'static str, Field)];
+
+/// The names of spreadsheets and forms of one's own (`--from generic`).
+const GENERIC: Names = &[
     ("customer", Field::Customer),
     ("name", Field::Customer),
     ("full name", Field::Customer),
     ("customer name", Field::Customer),
     ("your name", Field::Customer),
     ("author", Field::Customer),
-    ("personname", Field::Customer),
     ("quote", Field::Quote),
     ("testimonial", Field::Quote),
     ("text", Field::Quote),
@@ -112,22 +122,19 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("organisation", Field::Company),
     ("organization", Field::Company),
     ("business", Field::Company),
-    ("customer company", Field::Company),
-    ("personorganization", Field::Company),
     ("role", Field::Role),
     ("title", Field::Role),
     ("job title", Field::Role),
     ("position", Field::Role),
     ("job role", Field::Role),
-    ("customer tagline", Field::Role),
-    ("persontitle", Field::Role),
     ("location", Field::Location),
     ("city", Field::Location),
-    ("personlocation", Field::Location),
     ("rating", Field::Rating),
     ("stars", Field::Rating),
     ("score", Field::Rating),
     ("star rating", Field::Rating),
+    ("nps", Field::Nps),
+    ("nps score", Field::Nps),
     ("date", Field::Date),
     ("submitted", Field::Date),
     ("submitted at", Field::Date),
@@ -145,17 +152,16 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("image", Field::Avatar),
     ("picture", Field::Avatar),
     ("avatar url", Field::Avatar),
-    ("customer avatar", Field::Avatar),
-    ("profileimage", Field::Avatar),
     ("profile image url", Field::Avatar),
-    ("personpicture", Field::Avatar),
+    ("video", Field::VideoUrl),
+    ("video url", Field::VideoUrl),
+    ("video link", Field::VideoUrl),
     ("source", Field::SourceUrl),
     ("source url", Field::SourceUrl),
     ("url", Field::SourceUrl),
     ("link", Field::SourceUrl),
     ("source name", Field::SourceName),
     ("platform", Field::SourceName),
-    ("integration", Field::SourceName),
     ("relationship", Field::Relationship),
     ("disclosure", Field::Disclosure),
     ("consent", Field::Consent),
@@ -165,24 +171,109 @@ const KNOWN_COLUMNS: &[(&str, Field)] = &[
     ("email", Field::Email),
     ("e mail", Field::Email),
     ("email address", Field::Email),
-    ("customer email", Field::Email),
 ];
 
-/// Columns that say a review was approved for display by the business: moderation, never
-/// consent, so they are read as nothing and said so.
-const MODERATION_COLUMNS: &[&str] = &["approved", "is approved"];
+/// Senja's export.
+const SENJA: Names = &[
+    ("customer name", Field::Customer),
+    ("customer email", Field::Email),
+    ("customer avatar", Field::Avatar),
+    ("customer company", Field::Company),
+    ("customer tagline", Field::Role),
+    ("text", Field::Quote),
+    ("rating", Field::Rating),
+    ("date", Field::Date),
+    ("url", Field::SourceUrl),
+    ("tags", Field::Tags),
+    ("integration", Field::SourceName),
+    ("video url", Field::VideoUrl),
+];
+
+/// Shapo's export: its `source` is the site's name ("Facebook"), `link` the review.
+const SHAPO: Names = &[
+    ("name", Field::Customer),
+    ("title", Field::Role),
+    ("company", Field::Company),
+    ("message", Field::Quote),
+    ("rating", Field::Rating),
+    ("date", Field::Date),
+    ("source", Field::SourceName),
+    ("link", Field::SourceUrl),
+    ("profileimage", Field::Avatar),
+];
+
+/// Trustmary's export: `reviewNps` is a 0-10 score, not stars.
+const TRUSTMARY: Names = &[
+    ("personname", Field::Customer),
+    ("persontitle", Field::Role),
+    ("personorganization", Field::Company),
+    ("personpicture", Field::Avatar),
+    ("personlocation", Field::Location),
+    ("reviewnps", Field::Nps),
+    ("text", Field::Quote),
+    ("date", Field::Date),
+];
+
+/// Feedspace's export.
+const FEEDSPACE: Names = &[
+    ("review text", Field::Quote),
+    ("review date", Field::Date),
+    ("star rating", Field::Rating),
+    ("name", Field::Customer),
+    ("email", Field::Email),
+    ("job role", Field::Role),
+    ("company", Field::Company),
+    ("profile image url", Field::Avatar),
+];
+
+/// Every table, the generic one first: without `--from` a name means what the first
+/// table that has it says (`source` is a link there; Shapo's is mended in
+/// [`resolve_columns`]).
+const TOOLS: [ImportTool; 5] = [
+    ImportTool::Generic,
+    ImportTool::Senja,
+    ImportTool::Shapo,
+    ImportTool::Trustmary,
+    ImportTool::Feedspace,
+];
+
+/// The column names `tool` exports.
+fn names_of(tool: ImportTool) -> Names {
+    match tool {
+        ImportTool::Generic => GENERIC,
+        ImportTool::Senja => SENJA,
+        ImportTool::Shapo => SHAPO,
+        ImportTool::Trustmary => TRUSTMARY,
+        ImportTool::Feedspace => FEEDSPACE,
+    }
+}
+
+/// The tool's name, for the report.
+fn tool_name(tool: ImportTool) -> &'static str {
+    match tool {
+        ImportTool::Generic => "generic spreadsheet",
+        ImportTool::Senja => "Senja",
+        ImportTool::Shapo => "Shapo",
+        ImportTool::Trustmary => "Trustmary",
+        ImportTool::Feedspace => "Feedspace",
+    }
+}
+
+/// Columns that say a review was approved or published by the business: moderation,
+/// never consent, so they are read as nothing and said so.
+const MODERATION_COLUMNS: &[&str] = &["approved", "is approved", "published"];
 
 /// The testimonial tool whose export has these (normalised) columns, for the report.
-fn recognised_tool(keys: &[String]) -> Option<&'static str> {
+fn recognised_tool(keys: &[String]) -> Option<ImportTool> {
     let has = |name: &str| keys.iter().any(|k| k == name);
     if has("customer name") && has("text") && (has("integration") || has("customer avatar")) {
-        Some("Senja")
+        Some(ImportTool::Senja)
     } else if has("personname") {
-        Some("Trustmary")
+        Some(ImportTool::Trustmary)
     } else if has("review text") && has("star rating") {
-        Some("Feedspace")
+        Some(ImportTool::Feedspace)
     } else if has("profileimage") && has("message") {
-        Some("Shapo")
+        Some(ImportTool::Shapo)
     } else {
         None
     }
@@ -199,11 +290,14 @@ pub(super) fn normalise(name: &str) -> String {
         .join(" ")
 }
 
-/// The field a column header means, if kudos recognises it.
-fn known_column(header: &str) -> Option<Field> {
+/// The field a column header means, if kudos recognises it: among `from`'s names, or
+/// all of them.
+fn known_column(header: &str, from: Option<ImportTool>) -> Option<Field> {
     let key = normalise(header);
-    KNOWN_COLUMNS
+    let tools = from.as_ref().map_or(&TOOLS[..], std::slice::from_ref);
+    tools
         .iter()
+        .flat_map(|&tool| names_of(tool))
         .find(|(name, _)| *name == key)
         .map(|(_, field)| *field)
 }
@@ -239,7 +333,7 @@ pub(super) fn parse_overrides(args: &[String]) -> Result<Vec<Override>> {
         } else {
             let Some(known) = Field::named(field) else {
                 let wanted = normalise(field).replace(' ', "_");
-                let hint = known_column(field)
+                let hint = known_column(field, None)
                     .or_else(|| {
                         nearest(&wanted, Field::ALL.map(Field::name)).and_then(Field::named)
                     })
@@ -271,31 +365,40 @@ pub(super) fn parse_overrides(args: &[String]) -> Result<Vec<Override>> {
 /// Which column holds which field, after `--map` and the built-in names.
 #[derive(Debug)]
 pub(super) struct Columns {
+    /// The header as written, to name a column in the report.
+    pub(super) header: Vec<String>,
     /// For each field, the index of its one column.
     pub(super) index: HashMap<Field, usize>,
     /// Headers nobody recognised, as written.
     pub(super) unknown: Vec<String>,
-    /// Two columns that looked like the same field, and which one was used.
+    /// The tool recognised, moderation columns, two columns that looked like the same
+    /// field and which one was used.
     pub(super) notes: Vec<String>,
 }
 
 impl Columns {
-    /// The trimmed cell of `field` in `record` ("" when there is no such column or cell).
-    pub(super) fn cell<'r>(&self, record: &'r csv::StringRecord, field: Field) -> &'r str {
-        self.index
-            .get(&field)
-            .and_then(|&i| record.get(i))
-            .map_or("", str::trim)
+    /// The cell of `field` in `record` (`None` when there is no such column or cell).
+    pub(super) fn cell<'r>(&self, record: &'r Record, field: Field) -> Option<&'r Cell> {
+        self.index.get(&field).and_then(|&i| record.cells.get(i))
+    }
+
+    /// The column that holds `field`, as the export names it.
+    pub(super) fn name(&self, field: Field) -> Option<&str> {
+        self.index.get(&field).map(|&i| self.header[i].as_str())
     }
 }
 
-/// Decides each column's field: `--map` first, then the built-in names. Each field takes
-/// one column; a `--map` naming no column, or a sheet without a customer or quote column,
-/// is an error.
+/// For each column, the field it holds and whether `--map` said so.
+type Chosen = Vec<Option<(Field, bool)>>;
+
+/// Decides each column's field: `--map` first, then the built-in names (`from`'s only,
+/// when given). Each field takes one column; a `--map` naming no column, or a sheet
+/// without a customer or quote column, is an error.
 pub(super) fn resolve_columns(
     file: &Path,
     header: &[String],
     overrides: &[Override],
+    from: Option<ImportTool>,
 ) -> Result<Columns> {
     let keys: Vec<String> = header.iter().map(|h| normalise(h)).collect();
     let shown_header = header
@@ -304,28 +407,59 @@ pub(super) fn resolve_columns(
         .map(|h| format!("{h:?}"))
         .collect::<Vec<_>>()
         .join(", ");
-    for o in overrides {
-        if !keys.contains(&o.column) {
-            let hint = nearest(&o.column, keys.iter().map(String::as_str))
-                .and_then(|k| header.iter().find(|h| normalise(h) == k))
-                .map(|h| format!(" (did you mean {h:?}?)"))
-                .unwrap_or_default();
-            return Err(Error::Refused(format!(
-                "--map {:?}: {} has no such column{hint}; its columns are {shown_header}",
-                o.given,
-                file.display()
-            )));
-        }
+    check_mapped_columns_exist(file, header, &keys, overrides, &shown_header)?;
+    let (mut chosen, unknown) = choose_fields(header, &keys, overrides, from);
+    if from.is_none() {
+        mend_shapo_source(&keys, &mut chosen);
     }
+    let mut notes = tool_notes(header, &keys, from);
+    let index = assign_fields(header, &chosen, &mut notes)?;
+    require_customer_and_quote(file, &index, &shown_header, from)?;
+    Ok(Columns {
+        header: header.to_vec(),
+        index,
+        unknown,
+        notes,
+    })
+}
+
+/// A `--map` naming a column the file lacks stops the import, with the nearest column.
+fn check_mapped_columns_exist(
+    file: &Path,
+    header: &[String],
+    keys: &[String],
+    overrides: &[Override],
+    shown_header: &str,
+) -> Result<()> {
+    let Some(o) = overrides.iter().find(|o| !keys.contains(&o.column)) else {
+        return Ok(());
+    };
+    let hint = nearest(&o.column, keys.iter().map(String::as_str))
+        .and_then(|k| header.iter().find(|h| normalise(h) == k))
+        .map(|h| format!(" (did you mean {h:?}?)"))
+        .unwrap_or_default();
+    Err(Error::Refused(format!(
+        "--map {:?}: {} has no such column{hint}; its columns are {shown_header}",
+        o.given,
+        file.display()
+    )))
+}
+
+/// Each column's field by `--map` or by name, and the columns nobody recognised.
+fn choose_fields(
+    header: &[String],
+    keys: &[String],
+    overrides: &[Override],
+    from: Option<ImportTool>,
+) -> (Chosen, Vec<String>) {
     let mut unknown = Vec::new();
-    // (field, chosen with --map) for each column.
-    let mut chosen: Vec<Option<(Field, bool)>> = Vec::new();
-    for (name, key) in header.iter().zip(&keys) {
+    let mut chosen = Vec::new();
+    for (name, key) in header.iter().zip(keys) {
         let choice = if key.is_empty() {
             None
         } else if let Some(o) = overrides.iter().find(|o| &o.column == key) {
             o.field.map(|f| (f, true))
-        } else if let Some(field) = known_column(key) {
+        } else if let Some(field) = known_column(key, from) {
             Some((field, false))
         } else if MODERATION_COLUMNS.contains(&key.as_str()) {
             None
@@ -335,33 +469,63 @@ pub(super) fn resolve_columns(
         };
         chosen.push(choice);
     }
-    // A `source` column beside a link column (Shapo: `source` = "Facebook", `link` = the
-    // review) names the site: it is the source name, unless the sheet has one already.
-    let claims = |field: Field, chosen: &[Option<(Field, bool)>]| {
+    (chosen, unknown)
+}
+
+/// A `source` column beside a link column (Shapo: `source` = "Facebook", `link` = the
+/// review) names the site: it is the source name, unless the sheet has one already.
+fn mend_shapo_source(keys: &[String], chosen: &mut Chosen) {
+    let claims = |field: Field, chosen: &Chosen| {
         chosen
             .iter()
             .filter(|c| c.is_some_and(|(f, _)| f == field))
             .count()
     };
-    if claims(Field::SourceUrl, &chosen) > 1
-        && claims(Field::SourceName, &chosen) == 0
+    if claims(Field::SourceUrl, chosen) > 1
+        && claims(Field::SourceName, chosen) == 0
         && let Some(at) = keys.iter().position(|k| k == "source")
         && chosen[at] == Some((Field::SourceUrl, false))
     {
         chosen[at] = Some((Field::SourceName, false));
     }
-    let mut index = HashMap::new();
+}
+
+/// Which tool's columns are read, and which columns are moderation, not consent.
+fn tool_notes(header: &[String], keys: &[String], from: Option<ImportTool>) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some(tool) = recognised_tool(&keys) {
-        notes.push(format!("Recognised the columns of a {tool} export."));
+    match from {
+        Some(ImportTool::Generic) => notes.push(
+            "Reading the columns of a generic spreadsheet (--from generic): a tool's own column names are not recognised."
+                .to_string(),
+        ),
+        Some(tool) => notes.push(format!(
+            "Reading the columns of a {} export (--from {}): other columns are not recognised.",
+            tool_name(tool),
+            tool_name(tool).to_lowercase()
+        )),
+        None => notes.extend(
+            recognised_tool(keys)
+                .map(|tool| format!("Recognised the columns of a {} export.", tool_name(tool))),
+        ),
     }
-    for (name, key) in header.iter().zip(&keys) {
+    for (name, key) in header.iter().zip(keys) {
         if MODERATION_COLUMNS.contains(&key.as_str()) {
             notes.push(format!(
                 "Column {name:?} is the tool's moderation flag, set by you, not the customer's consent: it is not imported as consent"
             ));
         }
     }
+    notes
+}
+
+/// Gives each field one column: the one `--map` names, else the first that claims it
+/// (with a note naming the others). Two maps for one field are a usage error.
+fn assign_fields(
+    header: &[String],
+    chosen: &Chosen,
+    notes: &mut Vec<String>,
+) -> Result<HashMap<Field, usize>> {
+    let mut index = HashMap::new();
     for field in Field::ALL {
         let claimants: Vec<(usize, bool)> = chosen
             .iter()
@@ -402,34 +566,43 @@ pub(super) fn resolve_columns(
             ));
         }
     }
+    Ok(index)
+}
+
+/// A sheet must have a customer and a quote column; the error says how to name them.
+fn require_customer_and_quote(
+    file: &Path,
+    index: &HashMap<Field, usize>,
+    shown_header: &str,
+    from: Option<ImportTool>,
+) -> Result<()> {
     let missing: Vec<Field> = [Field::Customer, Field::Quote]
         .into_iter()
         .filter(|f| !index.contains_key(f))
         .collect();
-    if !missing.is_empty() {
-        let what = missing
-            .iter()
-            .map(|f| match f {
-                Field::Customer => "the customer's name",
-                _ => "the quote",
-            })
-            .collect::<Vec<_>>()
-            .join(" or ");
-        let example = missing
-            .iter()
-            .map(|f| format!("--map \"COLUMN={}\"", f.name()))
-            .collect::<Vec<_>>()
-            .join(" ");
-        return Err(Error::Refused(format!(
-            "{}: no column for {what}; its columns are {shown_header}: name the right one with {example}",
-            file.display()
-        )));
+    if missing.is_empty() {
+        return Ok(());
     }
-    Ok(Columns {
-        index,
-        unknown,
-        notes,
-    })
+    let what = missing
+        .iter()
+        .map(|f| match f {
+            Field::Customer => "the customer's name",
+            _ => "the quote",
+        })
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let example = missing
+        .iter()
+        .map(|f| format!("--map \"COLUMN={}\"", f.name()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let read_as = from
+        .map(|tool| format!(" read as a {} export", tool_name(tool)))
+        .unwrap_or_default();
+    Err(Error::Refused(format!(
+        "{}: no column for {what}{read_as}; its columns are {shown_header}: name the right one with {example}",
+        file.display()
+    )))
 }
 
 #[cfg(test)]
@@ -446,19 +619,43 @@ mod tests {
 
     #[test]
     fn column_names_match_by_meaning() {
-        assert_eq!(known_column("Full Name"), Some(Field::Customer));
-        assert_eq!(known_column("  full_name "), Some(Field::Customer));
-        assert_eq!(known_column("FULL-NAME"), Some(Field::Customer));
-        assert_eq!(known_column("\u{feff}Name"), Some(Field::Customer));
-        assert_eq!(known_column("Testimonial"), Some(Field::Quote));
-        assert_eq!(known_column("Job Title"), Some(Field::Role));
-        assert_eq!(known_column("Stars"), Some(Field::Rating));
-        assert_eq!(known_column("Source URL"), Some(Field::SourceUrl));
-        assert_eq!(known_column("source_name"), Some(Field::SourceName));
-        assert_eq!(known_column("May publish"), Some(Field::Consent));
-        assert_eq!(known_column("E-mail"), Some(Field::Email));
-        assert_eq!(known_column("Segments"), Some(Field::Segments));
-        assert_eq!(known_column("Internal notes"), None);
+        assert_eq!(known_column("Full Name", None), Some(Field::Customer));
+        assert_eq!(known_column("  full_name ", None), Some(Field::Customer));
+        assert_eq!(known_column("FULL-NAME", None), Some(Field::Customer));
+        assert_eq!(known_column("\u{feff}Name", None), Some(Field::Customer));
+        assert_eq!(known_column("Testimonial", None), Some(Field::Quote));
+        assert_eq!(known_column("Job Title", None), Some(Field::Role));
+        assert_eq!(known_column("Stars", None), Some(Field::Rating));
+        assert_eq!(known_column("Source URL", None), Some(Field::SourceUrl));
+        assert_eq!(known_column("source_name", None), Some(Field::SourceName));
+        assert_eq!(known_column("May publish", None), Some(Field::Consent));
+        assert_eq!(known_column("E-mail", None), Some(Field::Email));
+        assert_eq!(known_column("Segments", None), Some(Field::Segments));
+        assert_eq!(known_column("Internal notes", None), None);
+    }
+
+    #[test]
+    fn from_reads_only_that_tools_names() {
+        assert_eq!(known_column("Title", None), Some(Field::Role));
+        assert_eq!(known_column("Title", Some(ImportTool::Feedspace)), None);
+        assert_eq!(
+            known_column("Job Role", Some(ImportTool::Feedspace)),
+            Some(Field::Role)
+        );
+        assert_eq!(known_column("personName", Some(ImportTool::Generic)), None);
+        assert_eq!(
+            known_column("source", Some(ImportTool::Shapo)),
+            Some(Field::SourceName)
+        );
+        assert_eq!(known_column("source", None), Some(Field::SourceUrl));
+        // Every tool's name means one field whichever table has it, but Shapo's `source`.
+        for tool in TOOLS {
+            for (name, field) in names_of(tool) {
+                if *name != "source" {
+                    assert_eq!(known_column(name, None), Some(*field), "{tool:?} {name}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -470,7 +667,7 @@ mod tests {
         ])
         .unwrap();
         let h = header(&["Who", "Comment", "What they said", "Notes", ""]);
-        let columns = resolve_columns(Path::new("t.csv"), &h, &overrides).unwrap();
+        let columns = resolve_columns(Path::new("t.csv"), &h, &overrides, None).unwrap();
         assert_eq!(field_of(&columns, Field::Customer), Some(0));
         assert_eq!(field_of(&columns, Field::Quote), Some(2));
         assert_eq!(columns.unknown, vec!["Notes".to_string()]);
@@ -480,7 +677,7 @@ mod tests {
     #[test]
     fn two_columns_for_one_field_use_the_first_and_say_so() {
         let h = header(&["Name", "Testimonial", "Comment"]);
-        let columns = resolve_columns(Path::new("t.csv"), &h, &[]).unwrap();
+        let columns = resolve_columns(Path::new("t.csv"), &h, &[], None).unwrap();
         assert_eq!(field_of(&columns, Field::Quote), Some(1));
         assert_eq!(columns.notes.len(), 1);
         assert!(
@@ -489,7 +686,7 @@ mod tests {
         );
         // --map wins over the built-in names.
         let overrides = parse_overrides(&["comment=quote".into()]).unwrap();
-        let columns = resolve_columns(Path::new("t.csv"), &h, &overrides).unwrap();
+        let columns = resolve_columns(Path::new("t.csv"), &h, &overrides, None).unwrap();
         assert_eq!(field_of(&columns, Field::Quote), Some(2));
     }
 
@@ -507,13 +704,18 @@ mod tests {
         assert!(error.contains("source_url"), "{error}");
         assert!(parse_overrides(&["no equals sign".into()]).is_err());
         let overrides = parse_overrides(&["Nope=quote".into()]).unwrap();
-        let error = resolve_columns(Path::new("t.csv"), &header(&["Name", "Quote"]), &overrides)
-            .unwrap_err()
-            .to_string();
+        let error = resolve_columns(
+            Path::new("t.csv"),
+            &header(&["Name", "Quote"]),
+            &overrides,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(error.contains("\"Name\", \"Quote\""), "{error}");
         let overrides = parse_overrides(&["Testimonal=quote".into()]).unwrap();
         let h = header(&["Name", "Testimonial"]);
-        let error = resolve_columns(Path::new("t.csv"), &h, &overrides)
+        let error = resolve_columns(Path::new("t.csv"), &h, &overrides, None)
             .unwrap_err()
             .to_string();
         assert!(error.contains("did you mean \"Testimonial\"?"), "{error}");
@@ -521,7 +723,7 @@ mod tests {
 
     #[test]
     fn a_sheet_without_customer_or_quote_is_refused() {
-        let error = resolve_columns(Path::new("t.csv"), &header(&["Foo", "Quote"]), &[])
+        let error = resolve_columns(Path::new("t.csv"), &header(&["Foo", "Quote"]), &[], None)
             .unwrap_err()
             .to_string();
         assert!(
@@ -541,7 +743,7 @@ mod tests {
             .and_then(|c| c.get_after_help())
             .map(|h| normalise(&h.to_string()))
             .unwrap_or_default();
-        for (name, field) in KNOWN_COLUMNS {
+        for (name, field) in TOOLS.iter().flat_map(|&tool| names_of(tool)) {
             assert!(help.contains(name), "the help does not list {name:?}");
             assert!(help.contains(&normalise(field.name())), "{field:?}");
         }

@@ -1,7 +1,7 @@
 //! The shout-outs already in the folder, so an import can be repeated without duplicates.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -31,20 +31,54 @@ fn collapse(text: &str) -> String {
 /// The shout-outs already in the folder.
 #[derive(Debug, Default)]
 pub(super) struct Existing {
-    /// Who said what, and in which file (as shown to the user).
-    pub(super) keys: HashMap<Key, String>,
+    /// Who said what, and in which file.
+    pub(super) keys: HashMap<Key, Found>,
     /// Slugs in use, by file name or `slug` key.
     pub(super) slugs: HashSet<String>,
 }
 
-/// Just the keys of an existing shout-out the import needs; a file this cannot read still
-/// claims its slug.
+/// A shout-out already in the folder, as far as the import needs to know it.
+#[derive(Debug, Clone)]
+pub(super) struct Found {
+    /// As shown to the user: `content/shoutouts/ada.md`.
+    pub(super) shown: String,
+    /// Where it is.
+    pub(super) path: PathBuf,
+    /// The scope of its consent as written, if it has consent.
+    pub(super) consent: Option<Vec<String>>,
+    /// Whether its consent was withdrawn.
+    pub(super) withdrawn: bool,
+}
+
+/// Just the keys of an existing shout-out the import needs, read leniently (consent as
+/// any value): a file `kudos build` would refuse still counts as imported, and a file
+/// this cannot read at all still claims its slug.
 #[derive(Deserialize)]
 pub(super) struct Who {
     #[serde(default)]
     pub(super) customer: Option<String>,
     #[serde(default)]
     pub(super) slug: Option<String>,
+    #[serde(default)]
+    consent: Option<serde_json::Value>,
+    #[serde(default)]
+    withdrawn: Option<serde_json::Value>,
+}
+
+impl Who {
+    /// The consent's scope words (`["quote", "name"]` when it names none, as when
+    /// loading).
+    fn scope(&self) -> Option<Vec<String>> {
+        let consent = self.consent.as_ref()?;
+        let words = match consent.get("scope").and_then(|s| s.as_array()) {
+            Some(scope) => scope
+                .iter()
+                .map(|w| w.as_str().map_or_else(|| w.to_string(), str::to_string))
+                .collect(),
+            None => ["quote", "name"].map(String::from).to_vec(),
+        };
+        Some(words)
+    }
 }
 
 /// Reads every shout-out file in `dir` (none if it does not exist yet) for its key and slug.
@@ -85,7 +119,12 @@ pub(super) fn scan_existing(dir: &Path, bounds: &SiteBounds, slugs: SlugStyle) -
             existing
                 .keys
                 .entry(Key::new(customer, split.body))
-                .or_insert(shown);
+                .or_insert_with(|| Found {
+                    shown,
+                    path: path.to_path_buf(),
+                    consent: who.scope(),
+                    withdrawn: who.withdrawn.is_some(),
+                });
         }
     }
     Ok(existing)

@@ -40,6 +40,7 @@ pub(super) fn shoutout_file(row: &Row, consent: Option<&str>) -> String {
     let strings = [
         ("product", &row.product),
         ("avatar", &row.avatar),
+        ("video_url", &row.video_url),
         ("source_url", &row.source_url),
         ("source_name", &row.source_name),
         ("relationship", &row.relationship),
@@ -117,12 +118,14 @@ mod tests {
             segments: vec!["new-parents".into()],
             tags: vec!["gifts".into(), "a \"b\"".into()],
             relationship: Some("free_product".into()),
+            video_url: Some("https://v.example/1".into()),
             ..Row::default()
         };
-        let consent = format!(
-            "{{ date = 2026-03-14, scope = [\"quote\", \"name\"], proof = {} }}",
-            toml_str("csv import: x\".csv")
-        );
+        let consent = crate::cmd::import::consent::Given {
+            date: "2026-03-14".into(),
+            proof: "csv import: x\".csv".into(),
+        }
+        .toml();
         for consent in [None, Some(consent.as_str())] {
             let text = shoutout_file(&row, consent);
             check_front_matter(&text).unwrap();
@@ -135,6 +138,7 @@ mod tests {
             assert!(!meta.featured);
             assert_eq!(meta.tags, row.tags);
             assert_eq!(meta.relationship, Relationship::FreeProduct);
+            assert_eq!(meta.video_url, row.video_url);
             assert_eq!(split.body.trim(), row.quote);
             assert_eq!(meta.consent.is_some(), consent.is_some());
         }

@@ -4,12 +4,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::columns::Columns;
+use super::consent::{Change, Given, change};
 use super::existing::{Existing, Key};
-use super::file::{check_front_matter, shoutout_file, toml_str};
-use super::row::{Answer, Parsed, parse_row};
+use super::file::{check_front_matter, shoutout_file};
+use super::row::{Answer, Parsed, Problem, Reading, Row, parse_row};
 use super::sheet::Sheet;
 use crate::content::Date;
-use crate::slug::SlugStyle;
 
 /// What every file of one import shares.
 pub(super) struct Context<'a> {
@@ -19,10 +19,10 @@ pub(super) struct Context<'a> {
     pub(super) today: Date,
     /// `consent.proof`: "csv import: <file name>".
     pub(super) proof: String,
-    /// The site's slug rule, for file names and segment names.
-    pub(super) slugs: SlugStyle,
-    /// `--date-format`: how to read 03/04/2026.
-    pub(super) date_order: Option<crate::cli::DateOrder>,
+    /// How cells are read.
+    pub(super) reading: Reading,
+    /// `--update-consent`: add consent to files already imported.
+    pub(super) update_consent: bool,
 }
 
 /// A file to write.
@@ -41,8 +41,10 @@ pub(super) enum Skip {
     Imported(String),
     /// Same customer and quote as this row above.
     Repeated(usize),
-    /// Why the row is bad.
-    Bad(String),
+    /// Why the row is bad, cell by cell.
+    Bad(Vec<Problem>),
+    /// The file would not load: a bug in the import, not in the row.
+    Unwritable(String),
 }
 
 /// The whole import, decided before anything is written.
@@ -50,10 +52,10 @@ pub(super) enum Skip {
 pub(super) struct Outcome {
     pub(super) planned: Vec<Planned>,
     pub(super) skipped: Vec<(usize, Skip)>,
-    /// Rows written without consent because the consent cell was not a clear yes or no.
-    pub(super) unclear: Vec<usize>,
-    /// (row, what was changed or left out of it) for rows that are written.
-    pub(super) notes: Vec<(usize, String)>,
+    /// (row, a cell that was changed or left out of it) for rows that are written.
+    pub(super) notes: Vec<(usize, Problem)>,
+    /// What rows already imported mean for their files' consent.
+    pub(super) consent: Vec<(usize, Change)>,
     /// Some written row names segments.
     pub(super) segments: bool,
 }
@@ -70,21 +72,28 @@ pub(super) fn plan(
     let mut taken: HashSet<String> = existing.slugs.clone();
     // `index.md` would be read as the folder's own page, not as a shout-out.
     taken.insert("index".to_string());
-    for (number, record) in &sheet.records {
-        let number = *number;
-        let row = match parse_row(record, columns, (context.slugs, context.date_order)) {
+    let mut updated: HashSet<String> = HashSet::new();
+    for record in &sheet.records {
+        let number = record.row;
+        let row = match parse_row(record, columns, context.reading) {
             Parsed::Blank => continue,
             Parsed::Bad(problems) => {
-                outcome
-                    .skipped
-                    .push((number, Skip::Bad(problems.join("; "))));
+                outcome.skipped.push((number, Skip::Bad(problems)));
                 continue;
             }
             Parsed::Good(row) => row,
         };
         let key = Key::new(&row.customer, &row.quote);
-        if let Some(file) = existing.keys.get(&key) {
-            outcome.skipped.push((number, Skip::Imported(file.clone())));
+        if let Some(found) = existing.keys.get(&key) {
+            outcome
+                .skipped
+                .push((number, Skip::Imported(found.shown.clone())));
+            if updated.insert(found.shown.clone()) {
+                // Dated today: the export says the customer has agreed by now, not when.
+                let given = given(context.today, context);
+                let change = change(found, row.consent.as_ref(), &given, context.update_consent);
+                outcome.consent.extend(change.map(|c| (number, c)));
+            }
             continue;
         }
         if let Some(&first) = seen.get(&key) {
@@ -92,42 +101,57 @@ pub(super) fn plan(
             continue;
         }
         seen.insert(key, number);
-        let consented = row.consent == Some(Answer::Yes);
-        let consent = consented.then(|| {
-            let date = row.date.unwrap_or(context.today);
-            let day = date.format("%Y-%m-%d").unwrap_or_default();
-            format!(
-                "{{ date = {day}, scope = [\"quote\", \"name\"], proof = {} }}",
-                toml_str(&context.proof)
-            )
-        });
-        let text = shoutout_file(&row, consent.as_deref());
-        if let Err(problem) = check_front_matter(&text) {
-            outcome.skipped.push((
-                number,
-                Skip::Bad(format!(
-                    "cannot be written as valid front matter ({problem}); please report this"
-                )),
-            ));
-            continue;
-        }
-        let slug = free_slug(&context.slugs.slugify(&row.customer), &taken, context.dir);
-        taken.insert(slug.clone());
-        if row.consent == Some(Answer::Unclear) {
-            outcome.unclear.push(number);
-        }
-        outcome
-            .notes
-            .extend(row.notes.iter().map(|note| (number, note.clone())));
-        outcome.segments |= !row.segments.is_empty();
-        outcome.planned.push(Planned {
-            row: number,
-            slug,
-            text,
-            consented,
-        });
+        plan_file(number, &row, &mut taken, context, &mut outcome);
     }
     outcome
+}
+
+/// The consent recorded for a row whose consent cell says yes, dated `date`.
+fn given(date: Date, context: &Context) -> Given {
+    Given {
+        date: date.format("%Y-%m-%d").unwrap_or_default(),
+        proof: context.proof.clone(),
+    }
+}
+
+/// Plans the new file of a row that is neither imported nor repeated.
+fn plan_file(
+    number: usize,
+    row: &Row,
+    taken: &mut HashSet<String>,
+    context: &Context,
+    outcome: &mut Outcome,
+) {
+    let consented = row.consent == Some(Answer::Yes);
+    // A new file's consent is dated when the testimonial was given (the form's "may we
+    // publish this?" is answered with it), or today.
+    let consent = consented.then(|| given(row.date.unwrap_or(context.today), context).toml());
+    let text = shoutout_file(row, consent.as_deref());
+    if let Err(problem) = check_front_matter(&text) {
+        outcome.skipped.push((
+            number,
+            Skip::Unwritable(format!(
+                "cannot be written as valid front matter ({problem}); please report this"
+            )),
+        ));
+        return;
+    }
+    let slug = free_slug(
+        &context.reading.slugs.slugify(&row.customer),
+        taken,
+        context.dir,
+    );
+    taken.insert(slug.clone());
+    outcome
+        .notes
+        .extend(row.notes.iter().map(|note| (number, note.clone())));
+    outcome.segments |= !row.segments.is_empty();
+    outcome.planned.push(Planned {
+        row: number,
+        slug,
+        text,
+        consented,
+    });
 }
 
 /// `base`, or `base-2`, `base-3`, ... whichever no file or earlier row uses.

@@ -2,10 +2,12 @@
 
 use super::SHOUTOUTS;
 use super::columns::Columns;
+use super::consent::Change;
 use super::plan::{Outcome, Skip};
+use super::row::Problem;
 use crate::cmd::{Ui, counted};
 
-/// Prints the column notes, each skipped row and the summary.
+/// Prints the column notes, each row that was not simply written, and the summary.
 pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: bool) {
     for note in &columns.notes {
         ui.info(note);
@@ -17,39 +19,7 @@ pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: boo
             names.join(", ")
         ));
     }
-    let verb = if dry_run { "would create" } else { "created" };
-    let mut lines: Vec<(usize, bool, String)> = Vec::new();
-    for p in &outcome.planned {
-        let consent = if p.consented { "" } else { " (no consent)" };
-        lines.push((
-            p.row,
-            true,
-            format!("row {}: {verb} {SHOUTOUTS}/{}.md{consent}", p.row, p.slug),
-        ));
-    }
-    for &row in &outcome.unclear {
-        lines.push((
-            row,
-            false,
-            format!(
-                "row {row}: the consent cell is not a clear yes, so it is imported without consent"
-            ),
-        ));
-    }
-    for (row, note) in &outcome.notes {
-        lines.push((*row, false, format!("row {row}: {note}")));
-    }
-    for (row, skip) in &outcome.skipped {
-        let (verbose, text) = match skip {
-            Skip::Imported(file) => (true, format!("row {row}: already imported as {file}")),
-            Skip::Repeated(first) => (
-                false,
-                format!("row {row}: same customer and quote as row {first}, skipped"),
-            ),
-            Skip::Bad(why) => (false, format!("row {row}: {why}, skipped")),
-        };
-        lines.push((*row, verbose, text));
-    }
+    let mut lines = row_lines(outcome, dry_run);
     lines.sort_by_key(|(row, _, _)| *row);
     for (_, verbose, text) in &lines {
         if *verbose {
@@ -64,6 +34,72 @@ pub(super) fn report(ui: &Ui, columns: &Columns, outcome: &Outcome, dry_run: boo
         );
     }
     ui.info(&summary(outcome, dry_run));
+}
+
+/// One line per row worth a word: (row, shown only with -v, text).
+fn row_lines(outcome: &Outcome, dry_run: bool) -> Vec<(usize, bool, String)> {
+    let verb = if dry_run { "would create" } else { "created" };
+    let mut lines: Vec<(usize, bool, String)> = Vec::new();
+    for p in &outcome.planned {
+        let consent = if p.consented { "" } else { " (no consent)" };
+        lines.push((
+            p.row,
+            true,
+            format!("row {}: {verb} {SHOUTOUTS}/{}.md{consent}", p.row, p.slug),
+        ));
+    }
+    for (row, note) in &outcome.notes {
+        lines.push((*row, false, at_row(*row, std::slice::from_ref(note))));
+    }
+    for (row, skip) in &outcome.skipped {
+        let (verbose, text) = match skip {
+            Skip::Imported(file) => (true, format!("row {row}: already imported as {file}")),
+            Skip::Repeated(first) => (
+                false,
+                format!("row {row}: same customer and quote as row {first}, skipped"),
+            ),
+            Skip::Bad(problems) => (false, format!("{}, skipped", at_row(*row, problems))),
+            Skip::Unwritable(why) => (false, format!("row {row}: {why}, skipped")),
+        };
+        lines.push((*row, verbose, text));
+    }
+    for (row, change) in &outcome.consent {
+        lines.push((*row, false, consent_line(*row, change, dry_run)));
+    }
+    lines
+}
+
+/// `row 7, column "Stars": rating "7" is ...`; several problems of one row in one line,
+/// each with its column.
+fn at_row(row: usize, problems: &[Problem]) -> String {
+    let mut text = format!("row {row}");
+    for (i, problem) in problems.iter().enumerate() {
+        let separator = match (i, &problem.column) {
+            (0, Some(column)) => format!(", column {column:?}: "),
+            (0, None) => ": ".to_string(),
+            (_, Some(column)) => format!("; column {column:?}: "),
+            (_, None) => "; ".to_string(),
+        };
+        text.push_str(&separator);
+        text.push_str(&problem.text);
+    }
+    text
+}
+
+/// What `--update-consent` did, or would do, to a file.
+fn consent_line(row: usize, change: &Change, dry_run: bool) -> String {
+    match change {
+        Change::Add { file, line, .. } => {
+            let verb = if dry_run { "would add" } else { "added" };
+            format!("row {row}: {verb} consent to {file}: {line}")
+        }
+        Change::Leave { file, why } => {
+            format!("row {row}: {file} {why}; left as it is")
+        }
+        Change::Available { file } => format!(
+            "row {row}: the export now gives consent that {file} lacks: --update-consent adds it"
+        ),
+    }
 }
 
 /// The closing sentence.
@@ -84,7 +120,7 @@ fn summary(outcome: &Outcome, dry_run: bool) -> String {
     };
     let already = rows_of(|s| matches!(s, Skip::Imported(_)));
     let repeated = rows_of(|s| matches!(s, Skip::Repeated(_)));
-    let bad = rows_of(|s| matches!(s, Skip::Bad(_)));
+    let bad = rows_of(|s| matches!(s, Skip::Bad(_) | Skip::Unwritable(_)));
     let mut skipped = Vec::new();
     if !already.is_empty() {
         skipped.push(format!(
@@ -110,6 +146,20 @@ fn summary(outcome: &Outcome, dry_run: bool) -> String {
     if !skipped.is_empty() {
         text.push_str("; skipped ");
         text.push_str(&join_and(&skipped));
+    }
+    let added: Vec<usize> = outcome
+        .consent
+        .iter()
+        .filter(|(_, c)| matches!(c, Change::Add { .. }))
+        .map(|(r, _)| *r)
+        .collect();
+    if !added.is_empty() {
+        text.push_str(&format!(
+            "; {} consent to {} ({})",
+            if dry_run { "would add" } else { "added" },
+            counted(added.len(), "existing shout-out"),
+            rows_list(&added)
+        ));
     }
     let unconsented: Vec<usize> = outcome
         .planned
@@ -163,6 +213,32 @@ mod tests {
     use crate::cmd::import::plan::Planned;
 
     #[test]
+    fn every_problem_names_its_row_and_column() {
+        let problem = |column: Option<&str>, text: &str| Problem {
+            column: column.map(String::from),
+            text: text.into(),
+        };
+        assert_eq!(
+            at_row(7, &[problem(Some("Stars"), "rating \"7\" is not a number")]),
+            "row 7, column \"Stars\": rating \"7\" is not a number"
+        );
+        assert_eq!(
+            at_row(
+                6,
+                &[
+                    problem(Some("Name"), "no customer name"),
+                    problem(Some("Quote"), "no quote")
+                ]
+            ),
+            "row 6, column \"Name\": no customer name; column \"Quote\": no quote"
+        );
+        assert_eq!(
+            at_row(3, &[problem(None, "null where a testimonial was expected")]),
+            "row 3: null where a testimonial was expected"
+        );
+    }
+
+    #[test]
     fn summaries_name_rows() {
         assert_eq!(rows_list(&[5]), "row 5");
         assert_eq!(rows_list(&[2, 3, 4, 5, 7, 9, 10]), "rows 2-5, 7, 9, 10");
@@ -183,8 +259,8 @@ mod tests {
             ],
             skipped: vec![
                 (5, Skip::Repeated(2)),
-                (6, Skip::Bad("no quote".into())),
-                (7, Skip::Bad("rating".into())),
+                (6, Skip::Bad(vec![])),
+                (7, Skip::Unwritable("rating".into())),
             ],
             ..Outcome::default()
         };

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use super::columns::{Columns, Field, normalise};
+use super::sheet::{Cell, Record};
 use crate::cli::DateOrder;
 use crate::content::{Date, Relationship, check_avatar, check_link};
 use crate::slug::SlugStyle;
@@ -184,6 +185,25 @@ fn shown_value(text: &str) -> String {
     }
 }
 
+/// Something wrong with one cell (or the whole record), named by its column so the
+/// report can say where to look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Problem {
+    /// The column as the export names it; `None` for the record as a whole.
+    pub(super) column: Option<String>,
+    pub(super) text: String,
+}
+
+/// How cells are read: the site's slug rule and the command line's choices.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reading {
+    pub(super) slugs: SlugStyle,
+    /// `--date-format`: how to read 03/04/2026.
+    pub(super) date_order: Option<DateOrder>,
+    /// `--nps-to-stars`.
+    pub(super) nps_to_stars: bool,
+}
+
 /// A good row, ready to become a file.
 #[derive(Debug, Default)]
 pub(super) struct Row {
@@ -198,6 +218,7 @@ pub(super) struct Row {
     pub(super) tags: Vec<String>,
     pub(super) product: Option<String>,
     pub(super) avatar: Option<String>,
+    pub(super) video_url: Option<String>,
     pub(super) source_url: Option<String>,
     pub(super) source_name: Option<String>,
     pub(super) relationship: Option<String>,
@@ -205,7 +226,7 @@ pub(super) struct Row {
     pub(super) consent: Option<Answer>,
     /// Cells that were changed or left out, for the report: the row is imported all the
     /// same, without them.
-    pub(super) notes: Vec<String>,
+    pub(super) notes: Vec<Problem>,
 }
 
 /// A data record read against the columns.
@@ -214,96 +235,298 @@ pub(super) enum Parsed {
     /// Every cell empty: left out without comment.
     Blank,
     /// Why it cannot be imported.
-    Bad(Vec<String>),
+    Bad(Vec<Problem>),
     Good(Box<Row>),
 }
 
-/// Reads one record through the columns; a bad cell makes the row bad, with the reason.
-pub(super) fn parse_row(
-    record: &csv::StringRecord,
-    columns: &Columns,
-    (slugs, date_order): (SlugStyle, Option<DateOrder>),
-) -> Parsed {
-    if record.iter().all(|c| c.trim().is_empty()) {
+/// Reads one record through the columns. A cell that cannot be read costs its field (a
+/// note); only a missing customer or quote, or an unknown relationship, costs the row.
+pub(super) fn parse_row(record: &Record, columns: &Columns, reading: Reading) -> Parsed {
+    if let Some(why) = &record.unreadable {
+        return Parsed::Bad(vec![Problem {
+            column: None,
+            text: why.clone(),
+        }]);
+    }
+    if record.cells.iter().all(is_blank) {
         return Parsed::Blank;
     }
-    let cell = |field| columns.cell(record, field);
-    let text = |field| Some(cell(field).to_string()).filter(|s| !s.is_empty());
-    let mut problems = Vec::new();
-    let customer = cell(Field::Customer).to_string();
-    if customer.is_empty() {
-        problems.push("no customer name".to_string());
-    }
-    let quote = cell(Field::Quote).replace("\r\n", "\n");
-    if quote.is_empty() {
-        problems.push("no quote".to_string());
-    }
-    // A rating or date that cannot be read is left out of the file, and the report says
-    // so: the row is still worth importing. A relationship is not: without it an
-    // insider's rating would count as a customer's.
-    let mut notes = Vec::new();
-    let rating = match parse_rating(cell(Field::Rating)) {
-        Ok(Some((stars, note))) => {
-            notes.extend(note);
-            Some(stars)
-        }
-        Ok(None) => None,
-        Err(e) => {
-            notes.push(format!("{e}: imported without a rating"));
-            None
-        }
+    let mut cells = Cells {
+        record,
+        columns,
+        notes: Vec::new(),
+        problems: Vec::new(),
     };
-    let date = parse_date(cell(Field::Date), date_order).unwrap_or_else(|e| {
-        notes.push(format!("{e}: imported without a date"));
+    let customer = cells.required(Field::Customer, "no customer name");
+    let quote = cells
+        .required(Field::Quote, "no quote")
+        .replace("\r\n", "\n");
+    let rating = cells.rating(reading.nps_to_stars);
+    let date = cells.date(reading.date_order);
+    // Without its relationship an insider's rating would count as a customer's: unlike
+    // the other fields, an unknown one costs the row.
+    let relationship = parse_relationship(cells.text(Field::Relationship)).unwrap_or_else(|e| {
+        cells.bad(Field::Relationship, e);
         None
     });
-    let relationship = parse_relationship(cell(Field::Relationship)).unwrap_or_else(|e| {
-        problems.push(e);
-        None
-    });
-    // A "source" column holds a site's name ("Google") as often as a link: a name becomes
-    // `source_name`; anything that looks like a link stays a link, and is checked as one.
-    let (source_url, source_name) = match (text(Field::SourceUrl), text(Field::SourceName)) {
-        (Some(url), name) if looks_like_a_link(&url) => (Some(url), name),
-        (Some(word), None) => (None, Some(word)),
-        (Some(word), Some(name)) => {
-            notes.push(format!(
-                "source {} is not a link and the row already has a source name: left out",
-                shown_value(&word)
-            ));
-            (None, Some(name))
-        }
-        (None, name) => (None, name),
-    };
-    problems.extend(url_problems(&source_url, &text(Field::Avatar)));
-    if !problems.is_empty() {
-        return Parsed::Bad(problems);
-    }
-    Parsed::Good(Box::new(Row {
+    let (source_url, source_name) = cells.source();
+    let avatar = cells.link(Field::Avatar, check_avatar, "a photo");
+    let video_url = cells.link(Field::VideoUrl, check_link, "a video link");
+    let consent = cells.consent();
+    let segments = cells.list(Field::Segments);
+    let mut row = Row {
+        company: cells.optional(Field::Company),
+        role: cells.optional(Field::Role),
+        location: cells.optional(Field::Location),
+        segments: segments.iter().map(|s| reading.slugs.slugify(s)).collect(),
+        tags: cells.list(Field::Tags),
+        product: cells.optional(Field::Product),
+        disclosure: cells.optional(Field::Disclosure),
         customer,
         quote,
-        company: text(Field::Company),
-        role: text(Field::Role),
-        location: text(Field::Location),
         rating,
         date,
-        segments: split_list(cell(Field::Segments))
-            .iter()
-            .map(|s| slugs.slugify(s))
-            .collect(),
-        tags: split_list(cell(Field::Tags)),
-        product: text(Field::Product),
-        avatar: text(Field::Avatar),
+        avatar,
+        video_url,
         source_url,
         source_name,
         relationship,
-        disclosure: text(Field::Disclosure),
-        consent: columns
-            .index
-            .contains_key(&Field::Consent)
-            .then(|| parse_consent(cell(Field::Consent))),
-        notes,
-    }))
+        consent,
+        notes: Vec::new(),
+    };
+    if !cells.problems.is_empty() {
+        return Parsed::Bad(cells.problems);
+    }
+    row.notes = cells.notes;
+    Parsed::Good(Box::new(row))
+}
+
+fn is_blank(cell: &Cell) -> bool {
+    match cell {
+        Cell::Text(text) => text.trim().is_empty(),
+        Cell::List(items) => items.iter().all(|i| i.trim().is_empty()),
+        Cell::Nested(_) => false,
+    }
+}
+
+/// One record being read, and what was wrong with its cells so far.
+struct Cells<'r> {
+    record: &'r Record,
+    columns: &'r Columns,
+    /// Cells left out of a row that is imported all the same.
+    notes: Vec<Problem>,
+    /// Cells that make the row bad.
+    problems: Vec<Problem>,
+}
+
+impl<'r> Cells<'r> {
+    fn at(&self, field: Field, text: String) -> Problem {
+        Problem {
+            column: self.columns.name(field).map(str::to_string),
+            text,
+        }
+    }
+
+    fn note(&mut self, field: Field, text: String) {
+        let problem = self.at(field, text);
+        self.notes.push(problem);
+    }
+
+    fn bad(&mut self, field: Field, text: String) {
+        let problem = self.at(field, text);
+        self.problems.push(problem);
+    }
+
+    /// `field`'s cell as trimmed text ("" without such a column); `Err` says what else
+    /// the cell holds (a JSON list or object).
+    fn cell(&self, field: Field) -> Result<&'r str, &'static str> {
+        match self.columns.cell(self.record, field) {
+            None => Ok(""),
+            Some(Cell::Text(text)) => Ok(text.trim()),
+            Some(Cell::List(_)) => Err("a list"),
+            Some(Cell::Nested(what)) => Err(what),
+        }
+    }
+
+    /// `field`'s text; anything else in the cell is noted and the field left out.
+    fn text(&mut self, field: Field) -> &'r str {
+        self.cell(field).unwrap_or_else(|what| {
+            self.note(
+                field,
+                format!("{what}, where one value was expected: left out"),
+            );
+            ""
+        })
+    }
+
+    fn optional(&mut self, field: Field) -> Option<String> {
+        Some(self.text(field).to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// The customer or the quote: without it (or with something else than text in its
+    /// cell) the row is bad.
+    fn required(&mut self, field: Field, missing: &str) -> String {
+        match self.cell(field) {
+            Ok("") => self.bad(field, missing.to_string()),
+            Ok(text) => return text.to_string(),
+            Err(what) => self.bad(field, format!("{what}, where text was expected")),
+        }
+        String::new()
+    }
+
+    /// A list field: a cell split on `,` or `;`, or a JSON list as it is.
+    fn list(&mut self, field: Field) -> Vec<String> {
+        if let Some(Cell::List(items)) = self.columns.cell(self.record, field) {
+            return items
+                .iter()
+                .map(|i| i.trim().to_string())
+                .filter(|i| !i.is_empty())
+                .collect();
+        }
+        split_list(self.text(field))
+    }
+
+    /// The stars: from the rating column, else (with `--nps-to-stars`) from an NPS
+    /// score. A rating or score that cannot be read is left out, and the report says so:
+    /// the row is still worth importing.
+    fn rating(&mut self, nps_to_stars: bool) -> Option<u8> {
+        match parse_rating(self.text(Field::Rating)) {
+            Ok(Some((stars, note))) => {
+                if let Some(note) = note {
+                    self.note(Field::Rating, note);
+                }
+                return Some(stars);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.note(Field::Rating, format!("{e}: imported without a rating"));
+                return None;
+            }
+        }
+        let (stars, note) = match parse_nps(self.text(Field::Nps)) {
+            Ok(None) => return None,
+            Ok(Some(score)) if nps_to_stars => {
+                let stars = nps_stars(score);
+                let note = format!(
+                    "NPS {score} imported as {stars} {} (--nps-to-stars: half the score, rounded down, at least 1)",
+                    if stars == 1 { "star" } else { "stars" }
+                );
+                (Some(stars), note)
+            }
+            Ok(Some(score)) => (
+                None,
+                format!(
+                    "NPS {score} is a 0-10 recommendation score, not a star rating: imported without a rating (--nps-to-stars turns it into stars)"
+                ),
+            ),
+            Err(e) => (None, format!("{e}: imported without a rating")),
+        };
+        self.note(Field::Nps, note);
+        stars
+    }
+
+    fn date(&mut self, order: Option<DateOrder>) -> Option<Date> {
+        parse_date(self.text(Field::Date), order).unwrap_or_else(|e| {
+            self.note(Field::Date, format!("{e}: imported without a date"));
+            None
+        })
+    }
+
+    /// A "source" column holds a site's name ("Google") as often as a link: a name
+    /// becomes `source_name`; anything that looks like a link stays a link, and is
+    /// checked as one.
+    fn source(&mut self) -> (Option<String>, Option<String>) {
+        let name = self.optional(Field::SourceName);
+        let Some(source) = self.optional(Field::SourceUrl) else {
+            return (None, name);
+        };
+        if looks_like_a_link(&source) {
+            let url = self.checked(Field::SourceUrl, source, check_link, "a source link");
+            return (url, name);
+        }
+        if name.is_none() {
+            return (None, Some(source));
+        }
+        self.note(
+            Field::SourceUrl,
+            format!(
+                "source {} is not a link and the row already has a source name: left out",
+                shown_value(&source)
+            ),
+        );
+        (None, name)
+    }
+
+    /// A customer URL from `field`'s cell, if `check` accepts it.
+    fn link(
+        &mut self,
+        field: Field,
+        check: fn(&str) -> Result<(), String>,
+        what: &str,
+    ) -> Option<String> {
+        let value = self.optional(field)?;
+        self.checked(field, value, check, what)
+    }
+
+    /// `value` if `check` accepts it; else a note, and the row is imported without it:
+    /// a `javascript:` link from an export must never reach a page.
+    fn checked(
+        &mut self,
+        field: Field,
+        value: String,
+        check: fn(&str) -> Result<(), String>,
+        what: &str,
+    ) -> Option<String> {
+        match check(&value) {
+            Ok(()) => Some(value),
+            Err(e) => {
+                self.note(
+                    field,
+                    format!("{} {e}: imported without {what}", field.name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// What the consent column says, if there is one; anything but a clear yes or no is
+    /// noted (and is no consent).
+    fn consent(&mut self) -> Option<Answer> {
+        self.columns.index.get(&Field::Consent)?;
+        let cell = self.text(Field::Consent);
+        let answer = parse_consent(cell);
+        if answer == Answer::Unclear {
+            self.note(
+                Field::Consent,
+                format!(
+                    "{} is not a clear yes: imported without consent",
+                    shown_value(cell)
+                ),
+            );
+        }
+        Some(answer)
+    }
+}
+
+/// Reads an NPS cell: a whole number from 0 to 10; empty is none.
+fn parse_nps(cell: &str) -> Result<Option<u8>, String> {
+    let text = cell.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u8>() {
+        Ok(score) if score <= 10 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(score)),
+        _ => Err(format!(
+            "NPS {} is not a whole number from 0 to 10",
+            shown_value(text)
+        )),
+    }
+}
+
+/// An NPS score as stars: half of it, halves rounded down like ratings (an import never
+/// makes a customer sound happier than they were), and at least one star.
+fn nps_stars(score: u8) -> u8 {
+    (score / 2).clamp(1, 5)
 }
 
 /// `https://...`, `javascript:...`, `//host`, `www.host`: anything a browser or a reader
@@ -317,34 +540,158 @@ fn looks_like_a_link(text: &str) -> bool {
     scheme || text.starts_with("//") || text.to_ascii_lowercase().starts_with("www.")
 }
 
-/// A `source_url` that is not an http(s) link, or an `avatar` that is neither a link nor
-/// a file of the site: `kudos build` would refuse the file, and a `javascript:` link
-/// from a spreadsheet must never reach a page.
-fn url_problems(source_url: &Option<String>, avatar: &Option<String>) -> Vec<String> {
-    let checks = [
-        ("source_url", source_url.as_deref().map(check_link)),
-        ("avatar", avatar.as_deref().map(check_avatar)),
-    ];
-    checks
-        .into_iter()
-        .filter_map(|(field, result)| Some(format!("{field} {}", result?.err()?)))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cmd::import::file::toml_date;
+    use std::path::Path;
+
+    /// `cells` read under `header`, as a spreadsheet row 2.
+    fn read(header: &[&str], cells: Vec<Cell>, nps_to_stars: bool) -> Parsed {
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let columns =
+            crate::cmd::import::columns::resolve_columns(Path::new("t.csv"), &header, &[], None)
+                .unwrap();
+        let record = Record {
+            row: 2,
+            cells,
+            unreadable: None,
+        };
+        let reading = Reading {
+            slugs: SlugStyle::default(),
+            date_order: None,
+            nps_to_stars,
+        };
+        parse_row(&record, &columns, reading)
+    }
+
+    fn texts(cells: &[&str]) -> Vec<Cell> {
+        cells.iter().map(|c| Cell::Text(c.to_string())).collect()
+    }
+
+    fn good(parsed: Parsed) -> Row {
+        match parsed {
+            Parsed::Good(row) => *row,
+            other => panic!("not a good row: {other:?}"),
+        }
+    }
+
+    fn note(column: &str, text: &str) -> Problem {
+        Problem {
+            column: Some(column.into()),
+            text: text.into(),
+        }
+    }
 
     #[test]
-    fn rows_with_unsafe_customer_urls_are_bad() {
-        let some = |s: &str| Some(s.to_string());
-        let problems = url_problems(&some("javascript:alert(1)"), &some("data:image/png,x"));
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].starts_with("source_url `javascript:alert(1)` is not a web link"));
-        assert!(problems[1].starts_with("avatar `data:image/png,x`"));
-        assert!(url_problems(&some("https://g.co/r/1"), &some("/img/a.jpg")).is_empty());
-        assert!(url_problems(&None, &None).is_empty());
+    fn unsafe_customer_urls_cost_the_field_not_the_row() {
+        let row = good(read(
+            &["Name", "Quote", "Source URL", "Avatar", "Video URL"],
+            texts(&[
+                "Eve",
+                "Hi.",
+                "javascript:alert(1)",
+                "data:image/png,x",
+                "ftp://files.example/v.mp4",
+            ]),
+            false,
+        ));
+        assert_eq!(
+            (row.source_url, row.avatar, row.video_url),
+            (None, None, None)
+        );
+        let columns: Vec<&str> = row
+            .notes
+            .iter()
+            .filter_map(|n| n.column.as_deref())
+            .collect();
+        assert_eq!(columns, ["Source URL", "Avatar", "Video URL"]);
+        assert!(
+            row.notes[0]
+                .text
+                .starts_with("source_url `javascript:alert(1)` is not a web link"),
+            "{:?}",
+            row.notes
+        );
+        assert!(
+            row.notes[2]
+                .text
+                .ends_with(": imported without a video link")
+        );
+        let row = good(read(
+            &["Name", "Quote", "Source URL", "Avatar", "Video URL"],
+            texts(&[
+                "Ada",
+                "Hi.",
+                "https://g.co/r/1",
+                "/img/a.jpg",
+                "https://v.example/1",
+            ]),
+            false,
+        ));
+        assert_eq!(row.avatar.as_deref(), Some("/img/a.jpg"));
+        assert_eq!(row.video_url.as_deref(), Some("https://v.example/1"));
+        assert!(row.notes.is_empty(), "{:?}", row.notes);
+    }
+
+    #[test]
+    fn an_nps_score_is_stars_only_when_asked() {
+        let header = ["personName", "text", "reviewNps"];
+        let row = good(read(&header, texts(&["Cat", "Fine.", "9"]), false));
+        assert_eq!(row.rating, None);
+        assert_eq!(
+            row.notes,
+            [note(
+                "reviewNps",
+                "NPS 9 is a 0-10 recommendation score, not a star rating: imported without a rating (--nps-to-stars turns it into stars)"
+            )]
+        );
+        let row = good(read(&header, texts(&["Cat", "Fine.", "9"]), true));
+        assert_eq!(row.rating, Some(4));
+        assert_eq!(
+            row.notes[0].text,
+            "NPS 9 imported as 4 stars (--nps-to-stars: half the score, rounded down, at least 1)"
+        );
+        let stars: Vec<u8> = (0..=10).map(nps_stars).collect();
+        assert_eq!(stars, [1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5]);
+        for bad in ["11", "-1", "9.5", "nine"] {
+            assert!(parse_nps(bad).is_err(), "{bad}");
+        }
+        // A star rating wins over the score, quietly.
+        let header = ["Name", "Quote", "Rating", "NPS"];
+        let row = good(read(&header, texts(&["Cat", "Fine.", "5", "3"]), true));
+        assert_eq!((row.rating, row.notes.len()), (Some(5), 0));
+    }
+
+    #[test]
+    fn json_lists_and_objects_are_read_or_reported_by_column() {
+        let header = ["name", "text", "tags", "company", "segments"];
+        let cells = vec![
+            Cell::Text("Ada".into()),
+            Cell::Text("Hi.".into()),
+            Cell::List(vec!["toys".into(), " ".into(), "gifts, wrapped".into()]),
+            Cell::Nested("an object"),
+            Cell::List(vec!["New parents".into()]),
+        ];
+        let row = good(read(&header, cells, false));
+        assert_eq!(row.tags, ["toys", "gifts, wrapped"]);
+        assert_eq!(row.segments, ["new-parents"]);
+        assert_eq!(row.company, None);
+        assert_eq!(
+            row.notes,
+            [note(
+                "company",
+                "an object, where one value was expected: left out"
+            )]
+        );
+        let cells = vec![Cell::Text("Ada".into()), Cell::Nested("an object")];
+        let Parsed::Bad(problems) = read(&header[..2], cells, false) else {
+            panic!("a quote that is an object is no quote");
+        };
+        assert_eq!(
+            problems,
+            [note("text", "an object, where text was expected")]
+        );
     }
 
     #[test]

@@ -1,28 +1,67 @@
-//! Reading the spreadsheet export: delimiter, header, records and the row numbers a
-//! spreadsheet shows.
+//! Reading the export into one shape, whatever its format: a header and rows of cells.
+//! A CSV export is read here (delimiter, header, records and the row numbers a
+//! spreadsheet shows); a JSON one by [`super::json`].
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// The CSV's cells: the header, and each data record with its spreadsheet row number.
+/// The export's cells: the header, and each data record.
+#[derive(Debug)]
 pub(super) struct Sheet {
     pub(super) header: Vec<String>,
-    pub(super) records: Vec<(usize, csv::StringRecord)>,
+    pub(super) records: Vec<Record>,
+    /// `csv` or `json`, for the consent's `proof`.
+    pub(super) format: &'static str,
 }
 
-/// Reads and splits the CSV. A file that cannot be read, is not UTF-8 or has no header is
-/// an error that names it.
+/// One testimonial of the export.
+#[derive(Debug)]
+pub(super) struct Record {
+    /// Its number in the report: the spreadsheet row, or the place in a JSON list.
+    pub(super) row: usize,
+    /// Its cells, in header order (a short row simply has fewer).
+    pub(super) cells: Vec<Cell>,
+    /// Why the record as a whole cannot be read (a JSON item that is not an object).
+    pub(super) unreadable: Option<String>,
+}
+
+/// A cell as read. A CSV cell is always text; a JSON value may be a list, or something
+/// nested that no field takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Cell {
+    Text(String),
+    /// A list of plain values (`"tags": ["toys", "gifts"]`).
+    List(Vec<String>),
+    /// An object, or a list holding lists or objects: what it is, for the report.
+    Nested(&'static str),
+}
+
+/// Reads the export: a `.json` file as JSON, anything else as CSV. A file that cannot be
+/// read, is not UTF-8 or has no header is an error that names it.
 pub(super) fn read_sheet(file: &Path) -> Result<Sheet> {
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    let json = file
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("json"));
     let text = String::from_utf8(bytes).map_err(|e| {
+        let export = if json { "UTF-8" } else { "\"CSV UTF-8\"" };
         Error::Refused(format!(
-            "{}: not UTF-8 text (bad byte at offset {}): export the sheet as \"CSV UTF-8\"",
+            "{}: not UTF-8 text (bad byte at offset {}): export it as {export}",
             file.display(),
             e.utf8_error().valid_up_to()
         ))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if json {
+        super::json::read_json(file, text)
+    } else {
+        read_csv(file, text)
+    }
+}
+
+/// Splits a CSV's text into its header and records.
+fn read_csv(file: &Path, text: &str) -> Result<Sheet> {
     let delimiter = sniff_delimiter(text);
     let rows = spreadsheet_rows(text, delimiter);
     let mut reader = csv::ReaderBuilder::new()
@@ -37,12 +76,17 @@ pub(super) fn read_sheet(file: &Path) -> Result<Sheet> {
         // The csv crate's own positions point at the end of the previous record, so the
         // row numbers come from `spreadsheet_rows`, which follows the same rules.
         let row = rows.get(i).copied().unwrap_or(i + 1);
-        records.push((row, record));
+        records.push(Record {
+            row,
+            cells: record.iter().map(|c| Cell::Text(c.to_string())).collect(),
+            unreadable: None,
+        });
     }
     let mut records = records.into_iter();
     let header = records
         .next()
-        .map(|(_, r)| r.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>())
+        .map(|r| r.cells.into_iter().map(|c| c.text().trim().to_string()))
+        .map(|h| h.collect::<Vec<_>>())
         .filter(|h| h.iter().any(|c| !c.is_empty()))
         .ok_or_else(|| {
             Error::Refused(format!(
@@ -53,7 +97,18 @@ pub(super) fn read_sheet(file: &Path) -> Result<Sheet> {
     Ok(Sheet {
         header,
         records: records.collect(),
+        format: "csv",
     })
+}
+
+impl Cell {
+    /// The text of a text cell; "" for anything else.
+    pub(super) fn text(&self) -> &str {
+        match self {
+            Cell::Text(text) => text,
+            _ => "",
+        }
+    }
 }
 
 /// Commas unless the first line has more semicolons (spreadsheets in many European
