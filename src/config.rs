@@ -312,6 +312,20 @@ pub struct ShoutoutsConfig {
     pub stale_after_months: u32,
     /// Cards per page of the wall.
     pub per_page: usize,
+    /// Publish `/shoutouts/how-we-collect/`: how shout-outs are collected, checked and
+    /// withdrawn, as the FTC's 16 CFR 465 and the EU Omnibus Directive expect a business
+    /// to say.
+    pub policy: bool,
+    /// Where a customer asks to withdraw consent: an email address, a `mailto:` or an
+    /// http(s) URL (shown on the policy page).
+    pub contact: String,
+    /// How shout-outs are collected, in the site's own words (else the theme's sentence).
+    pub collection: String,
+    /// How they are checked, in the site's own words (else the theme's sentence).
+    pub verification: String,
+    /// Publish `/shoutouts/embed/` and `/for/<segment>/embed/`: the wall as a page to put
+    /// in an `<iframe>` on another site, with no script.
+    pub embed: bool,
 }
 
 /// `[segments]`: segment landing pages.
@@ -385,6 +399,24 @@ impl Default for FeedsConfig {
     }
 }
 
+/// Why `[shoutouts] contact` (where customers withdraw consent, linked from the policy
+/// page) is not an email address, a `mailto:` link or an http(s) URL; `None` when it is
+/// one, or empty.
+fn contact_problem(contact: &str) -> Option<&'static str> {
+    let contact = contact.trim();
+    let web = ["https://", "http://"].iter().any(|scheme| {
+        contact
+            .strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty())
+    });
+    let address = contact.strip_prefix("mailto:").unwrap_or(contact);
+    let email = address.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.contains(['@', ' ', '<', '>', '"'])
+    });
+    let ok = contact.is_empty() || web || (email && !address.contains(':'));
+    (!ok).then_some("must be an email address, a mailto: link or an http(s) URL")
+}
+
 impl Default for ShoutoutsConfig {
     fn default() -> Self {
         ShoutoutsConfig {
@@ -392,6 +424,11 @@ impl Default for ShoutoutsConfig {
             wall_path: "shoutouts".into(),
             stale_after_months: 24,
             per_page: 30,
+            policy: true,
+            contact: String::new(),
+            collection: String::new(),
+            verification: String::new(),
+            embed: true,
         }
     }
 }
@@ -458,6 +495,9 @@ impl Config {
         }
         if self.shoutouts.per_page == 0 {
             errors.push(at_key("per_page", "`per_page` must be at least 1".into()));
+        }
+        if let Some(why) = contact_problem(&self.shoutouts.contact) {
+            errors.push(at_key("contact", format!("`[shoutouts] contact` {why}")));
         }
         let url_paths = [
             (

@@ -427,6 +427,21 @@ impl Site {
             .join_page(&format!("for/{}", self.segments[segment].slug))
     }
 
+    /// URL path of the page saying how shout-outs are collected: `/shoutouts/how-we-collect/`.
+    pub fn policy_path(&self) -> UrlPath {
+        self.wall_path().join_page("how-we-collect")
+    }
+
+    /// URL path of the wall made to be embedded: `/shoutouts/embed/`.
+    pub fn embed_wall_path(&self) -> UrlPath {
+        self.wall_path().join_page("embed")
+    }
+
+    /// URL path of a segment's shout-outs made to be embedded: `/for/<segment>/embed/`.
+    pub fn embed_segment_path(&self, segment: usize) -> UrlPath {
+        UrlPath::page(&self.segments[segment].path).join_page("embed")
+    }
+
     /// URL path of the wall filtered to the shout-out tag `slug`: `/shoutouts/tagged/<slug>/`.
     pub fn wall_tag_path(&self, slug: &str) -> UrlPath {
         self.wall_path().join_page(&format!("tagged/{slug}"))

@@ -238,6 +238,14 @@ pub(super) fn site_value(
         Value::from_serializable(&ProductStats::all(site)),
     );
     map.insert("wall_url".into(), Value::from(urls.url(&site.wall_path())));
+    let shoutouts = &site.config.shoutouts;
+    let policy = shoutouts.policy.then(|| urls.url(&site.policy_path()));
+    map.insert("policy_url".into(), Value::from_serializable(&policy));
+    // Absolute: it is pasted into other sites.
+    let embed = shoutouts
+        .embed
+        .then(|| urls.permalink(&site.embed_wall_path()));
+    map.insert("embed_url".into(), Value::from_serializable(&embed));
     map.insert(
         "og_locale".into(),
         Value::from(super::context::og_locale(&site.config.language)),

@@ -334,6 +334,9 @@ impl Renderer {
                 let title = site.strings.say("tags", &[]);
                 ctx.insert("head", &self.head(&title, None, &path, "website"));
             }
+            Route::Policy => self.policy_context(&path, &mut ctx),
+            Route::EmbedWall => self.embed_context(None, &path, &mut ctx),
+            Route::EmbedSegment(i) => self.embed_context(Some(*i), &path, &mut ctx),
             Route::Search => {
                 // A search box is no answer to any query: search engines leave it out.
                 let head = HeadView {

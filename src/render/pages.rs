@@ -10,7 +10,7 @@ use crate::site::{ItemRef, Route, Site, page_range};
 use crate::url::UrlPath;
 
 use super::context::{
-    PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
+    HeadView, PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
 };
 use super::{Renderer, jsonld};
 
@@ -124,6 +124,79 @@ impl Renderer {
             self.post_values(&posts[..posts.len().min(post_limit)]),
         );
         ctx.insert_value("segment", Value::from_serializable(&view));
+    }
+
+    /// `/shoutouts/how-we-collect/`: the facts the sentences need, from the config (the
+    /// words are the theme's, in the site's language).
+    pub(super) fn policy_context(&self, path: &str, ctx: &mut Context) {
+        let site = &*self.site;
+        let config = &site.config.shoutouts;
+        let title = site.strings.say("policy_title", &[]);
+        ctx.insert("head", &self.head(&title, None, path, "website"));
+        let contact = config.contact.trim();
+        let contact_url = if contact.contains('@') && !contact.contains(':') {
+            Some(format!("mailto:{contact}"))
+        } else {
+            (!contact.is_empty()).then(|| contact.to_string())
+        };
+        let contact_text = contact.strip_prefix("mailto:").unwrap_or(contact);
+        let policy = PolicyView {
+            consent_required: config.require_consent,
+            contact: contact_text.to_string(),
+            contact_url,
+            collection: Some(config.collection.trim()).filter(|t| !t.is_empty()),
+            verification: Some(config.verification.trim()).filter(|t| !t.is_empty()),
+            published: site.shoutouts.len(),
+        };
+        ctx.insert("policy", &policy);
+    }
+
+    /// An embeddable page of cards (the wall's, or a segment's), made to sit in an
+    /// `<iframe>` on another site: the same cards and disclosures as the wall.
+    pub(super) fn embed_context(&self, segment: Option<usize>, path: &str, ctx: &mut Context) {
+        let site = &*self.site;
+        let (members, limit, more) = match segment {
+            Some(i) => (
+                &site.segment_shoutouts[i],
+                site.segments[i]
+                    .meta
+                    .shoutout_limit
+                    .unwrap_or(site.config.shoutouts.per_page),
+                UrlPath::page(&site.segments[i].path),
+            ),
+            None => (
+                &(0..site.shoutouts.len()).collect::<Vec<_>>(),
+                site.config.shoutouts.per_page,
+                site.wall_path(),
+            ),
+        };
+        let title = match segment {
+            Some(i) => site.segments[i].meta.title.clone(),
+            None => site.strings.say("wall_title", &[]),
+        };
+        let head = HeadView {
+            noindex: true,
+            ..self.head(&title, None, path, "website")
+        };
+        ctx.insert("head", &head);
+        let cards: Vec<Value> = members
+            .iter()
+            .take(limit)
+            .map(|&s| self.lists.shoutouts[s].clone())
+            .collect();
+        ctx.insert_value("cards", Value::from(cards));
+        ctx.insert("total", &members.len());
+        ctx.insert("more_url", &self.urls.permalink(&more));
+        if let Some(i) = segment {
+            let view = SegmentView::new(
+                &self.urls,
+                &site.segments[i],
+                &self.bodies.segments[i],
+                false,
+                self.heroes[i].as_ref(),
+            );
+            ctx.insert_value("segment", Value::from_serializable(&view));
+        }
     }
 
     /// The wall (paginated) and its filter pages, which work without JavaScript.
@@ -298,6 +371,23 @@ pub(super) fn paged_title(site: &Site, title: String, page: usize) -> String {
 /// The posts listing's title: its `_index.md` title, or "Posts" in the site's language.
 pub(super) fn posts_title(site: &Site) -> String {
     section_title(site, "posts").map_or_else(|| site.strings.say("posts", &[]), str::to_string)
+}
+
+/// What the policy page states, from `[shoutouts]`.
+#[derive(Debug, Serialize)]
+struct PolicyView<'a> {
+    /// Without consent nothing is published (`require_consent`).
+    consent_required: bool,
+    /// Where to ask for a shout-out to be withdrawn, as shown; empty when not given.
+    contact: String,
+    /// The same as a link (`mailto:` for an address).
+    contact_url: Option<String>,
+    /// The site's own words on how shout-outs are collected.
+    collection: Option<&'a str>,
+    /// The site's own words on how they are checked.
+    verification: Option<&'a str>,
+    /// How many shout-outs are published.
+    published: usize,
 }
 
 /// One filter link on the wall.

@@ -394,6 +394,18 @@ impl SiteFingerprints {
                 fp.ratings.hash(&mut hasher);
             }
             Route::Alias(..) | Route::NotFound | Route::Robots | Route::Search => {}
+            Route::Policy => site.shoutouts.len().hash(&mut hasher),
+            Route::EmbedWall => {
+                fp.all_shoutouts.hash(&mut hasher);
+                fp.ratings.hash(&mut hasher);
+            }
+            Route::EmbedSegment(i) => {
+                fp.segments[*i].hash(&mut hasher);
+                for &s in &site.segment_shoutouts[*i] {
+                    fp.shoutouts[s].hash(&mut hasher);
+                }
+                fp.ratings.hash(&mut hasher);
+            }
             Route::Atom | Route::Rss | Route::JsonFeed => {
                 for i in 0..site.posts.len().min(site.config.feeds.limit) {
                     fp.posts[i].hash(&mut hasher);

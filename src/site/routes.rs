@@ -61,6 +61,12 @@ pub enum Route {
     Robots,
     /// `/search/`: the search box over the site's index (`[search]`).
     Search,
+    /// `/shoutouts/how-we-collect/`: how shout-outs are collected, checked and withdrawn.
+    Policy,
+    /// `/shoutouts/embed/`: the wall, to sit in an `<iframe>` on another site.
+    EmbedWall,
+    /// `/for/<segment>/embed/`: a segment's shout-outs, to embed.
+    EmbedSegment(usize),
 }
 
 impl Route {
@@ -97,6 +103,9 @@ impl Route {
             Route::Sitemap => UrlPath::file("sitemap.xml"),
             Route::Robots => UrlPath::file("robots.txt"),
             Route::Search => UrlPath::page("search"),
+            Route::Policy => site.policy_path(),
+            Route::EmbedWall => site.embed_wall_path(),
+            Route::EmbedSegment(i) => site.embed_segment_path(*i),
         }
     }
 
@@ -113,6 +122,8 @@ impl Route {
             Route::TagAtom(_) => feeds.tags,
             Route::SegmentAtom(_) => feeds.segments,
             Route::Search => config.search.enabled,
+            Route::Policy => config.shoutouts.policy,
+            Route::EmbedWall | Route::EmbedSegment(_) => config.shoutouts.embed,
             _ => true,
         }
     }
@@ -152,6 +163,8 @@ impl Route {
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Search => "search.html".into(),
+            Route::Policy => "policy.html".into(),
+            Route::EmbedWall | Route::EmbedSegment(_) => "embed.html".into(),
         }
     }
 
@@ -196,10 +209,13 @@ impl Site {
             Route::Rss,
             Route::JsonFeed,
             Route::Search,
+            Route::Policy,
+            Route::EmbedWall,
         ];
         routes.extend(switchable.into_iter().filter(on));
         routes.extend((0..self.tags.len()).map(Route::TagAtom).filter(on));
         routes.extend((0..self.segments.len()).map(Route::SegmentAtom).filter(on));
+        routes.extend((0..self.segments.len()).map(Route::EmbedSegment).filter(on));
         routes.extend((1..=self.post_pages()).map(Route::PostsPage).filter(on));
         routes.extend((1..=self.wall_pages()).map(Route::Wall));
         for (i, members) in self.segment_shoutouts.iter().enumerate() {

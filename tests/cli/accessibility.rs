@@ -47,6 +47,8 @@ const PAGE_KINDS: &[(&str, &str)] = &[
     ),
     ("plain page", "/about/"),
     ("search page", "/search/"),
+    ("policy page", "/shoutouts/how-we-collect/"),
+    ("embeddable wall", "/shoutouts/embed/"),
     ("404 page", "/no-such-page/"),
 ];
 

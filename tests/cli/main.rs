@@ -23,6 +23,7 @@ mod init_new;
 mod languages;
 mod lighthouse;
 mod output_safety;
+mod policy_embed;
 mod rough_content;
 mod rough_markdown;
 mod rough_messages;
