@@ -76,6 +76,11 @@ LAYOUT = {
         "feed_item": "<entry",
         "post_lists": ["posts/index.html", "posts/page"],  # /posts/ + /posts/page/N/
         "highlight_marker": 'class="z-',    # syntect classed spans
+        # A segment page shows its newest shout-outs and posts, cut at shoutout_limit and
+        # post_limit (docs/content.md, "Segments"); every shout-out of the segment is on its
+        # wall filter (paginated), and the posts beyond the limit are on /posts/.
+        "segment_shoutouts": "shoutouts/for/{}",
+        "segment_posts_cut": True,
     },
     "hugo": {
         "segment": "segments/{}/index.html",
@@ -84,6 +89,8 @@ LAYOUT = {
         "feed_item": "<item>",
         "post_lists": ["index.html", "page"],               # / + /page/N/
         "highlight_marker": '<span style="color:',  # Chroma, noClasses = true
+        "segment_shoutouts": None,          # the segment page lists every one
+        "segment_posts_cut": False,
     },
 }
 
@@ -186,8 +193,20 @@ def check(fmt, corpus, out):
         text = read(f)
         want_s = [s for s, v in m["shoutouts"].items() if seg in v["segments"]]
         want_p = [s for s, v in m["posts"].items() if seg in v["segments"]]
-        missing("segment %s: shout-outs listed" % seg, want_s, SHOUT_LINK.findall(text))
-        missing("segment %s: posts listed" % seg, want_p, POST_LINK.findall(text))
+        shouts = set(SHOUT_LINK.findall(text))
+        if lay["segment_shoutouts"]:
+            rel = lay["segment_shoutouts"].format(seg)
+            shouts |= links(pages_under(out, rel + "/index.html") + pages_under(out, rel + "/page"),
+                            SHOUT_LINK)
+        missing("segment %s: shout-outs listed" % seg, want_s, shouts)
+        posts = set(POST_LINK.findall(text))
+        if lay["segment_posts_cut"]:
+            # the newest ones, as many as the page's limit: at least one, none from elsewhere
+            need(posts or not want_p, "segment %s: no posts listed" % seg)
+            extra = sorted(posts - set(want_p))
+            need(not extra, "segment %s: lists posts of other segments, e.g. %s" % (seg, extra[:3]))
+        else:
+            missing("segment %s: posts listed" % seg, want_p, posts)
     if lay["segment_index"]:
         need(os.path.isfile(os.path.join(out, lay["segment_index"])),
              "segment index missing: " + lay["segment_index"])

@@ -87,6 +87,8 @@ pub struct BuildConfig {
     /// with Subresource Integrity (see `render::Assets`). `serve` turns it off, so an
     /// edited stylesheet can be swapped into the open page without a reload.
     pub fingerprint_assets: bool,
+    /// With `--drafts`, list drafts and future-dated items in feeds and the sitemap too.
+    pub drafts_in_feeds: bool,
 }
 
 impl BuildConfig {
@@ -371,6 +373,7 @@ impl Default for BuildConfig {
             minify: false,
             transliterate_slugs: false,
             fingerprint_assets: true,
+            drafts_in_feeds: false,
         }
     }
 }

@@ -124,9 +124,20 @@ pub struct Site {
     /// Every output file ([`routes`]), listed once: URL clashes are checked over it and
     /// every command renders from it. Edits that `serve` patches in leave it as it is.
     pub routes: Vec<Route>,
+    /// Drafts and future-dated items are published (`--drafts`), as of `now`.
+    pub preview: Option<Date>,
 }
 
 impl Site {
+    /// An item published only because of `--drafts` (a draft, or dated after today): on
+    /// its pages, but in no feed and not in the sitemap unless `[build] drafts_in_feeds`,
+    /// so a preview build published by mistake does not announce it.
+    pub fn preview_only(&self, draft: bool, date: Option<Date>) -> bool {
+        self.preview
+            .is_some_and(|now| draft || date.is_some_and(|d| d > now))
+            && !self.config.build.drafts_in_feeds
+    }
+
     /// Resolves `content` under `config`; all problems are reported together, the files
     /// that could not be loaded first among them.
     pub fn resolve(config: Config, content: Content, options: &BuildOptions) -> Result<Site> {
@@ -356,6 +367,7 @@ impl Site {
             warnings,
             unloaded,
             routes: Vec::new(),
+            preview: options.drafts.then_some(options.now),
         };
         site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
         site.routes = site.list_routes();

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::content::Date;
 use crate::site::{Route, Site};
 use crate::url::UrlPath;
 
@@ -56,11 +57,25 @@ impl Renderer {
         }
     }
 
-    /// The posts at `indices` (newest first), whole, up to the feed limit.
-    pub(super) fn feed_entries(&self, indices: impl Iterator<Item = usize>) -> Vec<PageView<'_>> {
+    /// Which of the posts at `indices` (newest first) a feed lists: up to the feed limit,
+    /// none that only `--drafts` publishes ([`Site::preview_only`]). `serve` fingerprints
+    /// a feed by exactly these.
+    pub fn feed_posts(&self, indices: impl Iterator<Item = usize>) -> Vec<usize> {
         let site = &*self.site;
         indices
+            .filter(|&i| {
+                let meta = &site.posts[i].meta;
+                !site.preview_only(meta.draft, meta.date)
+            })
             .take(site.config.feeds.limit)
+            .collect()
+    }
+
+    /// The posts at `indices` (newest first), whole, as [`Renderer::feed_posts`] picks them.
+    pub(super) fn feed_entries(&self, indices: impl Iterator<Item = usize>) -> Vec<PageView<'_>> {
+        let site = &*self.site;
+        self.feed_posts(indices)
+            .into_iter()
             .map(|i| {
                 PageView::new(
                     site,
@@ -91,7 +106,13 @@ impl Renderer {
         if blog {
             entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
         }
-        for p in site.posts.iter().chain(&site.pages) {
+        let listed = |draft: bool, date: Option<Date>| !site.preview_only(draft, date);
+        for p in site
+            .posts
+            .iter()
+            .chain(&site.pages)
+            .filter(|p| listed(p.meta.draft, p.meta.date))
+        {
             entries.push(entry(
                 &p.path,
                 p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
@@ -110,12 +131,13 @@ impl Renderer {
         entries.extend(
             site.shoutouts
                 .iter()
+                .filter(|s| listed(s.meta.draft, None))
                 .map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))),
         );
         entries.extend(
             site.segments
                 .iter()
-                .filter(|s| !s.meta.noindex)
+                .filter(|s| !s.meta.noindex && listed(s.meta.draft, None))
                 .map(|s| entry(&s.path, None)),
         );
         entries

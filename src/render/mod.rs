@@ -435,7 +435,9 @@ impl Renderer {
                     let meta = &site.shoutouts[i].meta;
                     meta.date.or(meta.consent.as_ref().map(|c| c.date))
                 };
-                let mut order: Vec<usize> = (0..site.shoutouts.len()).collect();
+                let mut order: Vec<usize> = (0..site.shoutouts.len())
+                    .filter(|&i| !site.preview_only(site.shoutouts[i].meta.draft, None))
+                    .collect();
                 order.sort_by(|&a, &b| when(b).cmp(&when(a)).then(a.cmp(&b)));
                 let cards: Vec<Value> = order
                     .into_iter()

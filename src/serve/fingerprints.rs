@@ -407,19 +407,19 @@ impl SiteFingerprints {
                 fp.ratings.hash(&mut hasher);
             }
             Route::Atom | Route::Rss | Route::JsonFeed => {
-                for i in 0..site.posts.len().min(site.config.feeds.limit) {
+                for i in renderer.feed_posts(0..site.posts.len()) {
                     fp.posts[i].hash(&mut hasher);
                 }
             }
             Route::TagAtom(i) => {
                 site.tags[*i].name.hash(&mut hasher);
-                for &p in site.tags[*i].posts.iter().take(site.config.feeds.limit) {
+                for p in renderer.feed_posts(site.tags[*i].posts.iter().copied()) {
                     fp.posts[p].hash(&mut hasher);
                 }
             }
             Route::SegmentAtom(i) => {
                 fp.segments[*i].hash(&mut hasher);
-                for &p in site.segment_posts[*i].iter().take(site.config.feeds.limit) {
+                for p in renderer.feed_posts(site.segment_posts[*i].iter().copied()) {
                     fp.posts[p].hash(&mut hasher);
                 }
             }

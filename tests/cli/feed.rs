@@ -105,24 +105,50 @@ fn feed_links_honour_a_sub_path() {
 }
 
 #[test]
-fn feed_leaves_out_drafts_and_future_posts_but_drafts_flag_brings_them() {
+fn a_drafts_build_announced_its_drafts_in_the_feeds_and_the_sitemap() {
     let site = Site::fixture("basic");
     site.build().success();
     assert_eq!(parse(&site).entries.len(), 3);
+    let titles = |site: &Site| -> Vec<String> {
+        parse(site)
+            .entries
+            .iter()
+            .map(|e| title(&e.title).to_string())
+            .collect()
+    };
+    // --drafts publishes their pages, for a preview, but announces them nowhere.
     site.run(&["build", "--drafts"]).success();
-    let titles: Vec<String> = parse(&site)
-        .entries
-        .iter()
-        .map(|e| title(&e.title).to_string())
-        .collect();
+    assert!(site.path("public/posts/unfinished/index.html").is_file());
     assert!(
-        titles.iter().any(|t| t == "A post from the future"),
-        "{titles:?}"
+        site.path("public/posts/from-the-future/index.html")
+            .is_file()
     );
-    assert!(
-        titles.iter().any(|t| t == "An unfinished draft"),
-        "{titles:?}"
+    assert_eq!(titles(&site).len(), 3, "{:?}", titles(&site));
+    for feed in [
+        "public/rss.xml",
+        "public/feed.json",
+        "public/tags/news/atom.xml",
+    ] {
+        site.file(feed)
+            .lacks("An unfinished draft")
+            .lacks("A post from the future");
+    }
+    site.file("public/sitemap.xml")
+        .lacks("/posts/unfinished/")
+        .lacks("/posts/from-the-future/")
+        .contains("/posts/hello/");
+    // Unless the author asks.
+    site.edit(
+        "kudos.toml",
+        "[build]\n",
+        "[build]\ndrafts_in_feeds = true\n",
     );
+    site.run(&["build", "--drafts"]).success();
+    let all = titles(&site);
+    assert!(all.iter().any(|t| t == "A post from the future"), "{all:?}");
+    assert!(all.iter().any(|t| t == "An unfinished draft"), "{all:?}");
+    site.file("public/sitemap.xml")
+        .contains("/posts/unfinished/");
 }
 
 #[test]
