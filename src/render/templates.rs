@@ -478,6 +478,17 @@ mod tests {
         Urls::at(crate::url::BaseUrl::parse("https://example.com/shop").unwrap())
     }
 
+    /// The engine over `theme` under `/shop`, with empty lists, assets and English words.
+    fn engine_for(theme: &Theme) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
+        engine(
+            theme,
+            &urls(),
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+        )
+    }
+
     #[test]
     fn a_shoutout_query_selects_by_segment_tag_and_featured_in_order() {
         let lists = Lists {
@@ -509,15 +520,7 @@ mod tests {
     #[test]
     fn syntax_errors_name_file_and_line() {
         let theme = theme_with("page.html", "<p>\n{% if %}\n");
-        let errors = engine(
-            &theme,
-            &urls(),
-            Arc::default(),
-            Arc::default(),
-            Arc::default(),
-        )
-        .err()
-        .unwrap();
+        let errors = engine_for(&theme).err().unwrap();
         assert_eq!(errors[0].path, PathBuf::from("templates/page.html"));
         assert_eq!(errors[0].position.map(|p| p.0), Some(2), "{}", errors[0]);
     }
@@ -528,14 +531,7 @@ mod tests {
             "t.html",
             "{{ url(path='/posts/') }} {{ 4 | stars }} {{ '2026-03-14' | date(format='%Y/%m') }} {{ 450 | reading_time }}",
         );
-        let (tera, _) = engine(
-            &theme,
-            &urls(),
-            Arc::default(),
-            Arc::default(),
-            Arc::default(),
-        )
-        .unwrap();
+        let (tera, _) = engine_for(&theme).unwrap();
         let out = tera.render("t.html", &tera::Context::new()).unwrap();
         assert!(out.starts_with("/shop/posts/ "), "{out}");
         assert!(out.contains("aria-label=\"4 out of 5 stars\""), "{out}");
@@ -545,14 +541,7 @@ mod tests {
     #[test]
     fn undefined_variables_are_errors() {
         let theme = theme_with("t.html", "line one\n{{ nope.title }}");
-        let (tera, files) = engine(
-            &theme,
-            &urls(),
-            Arc::default(),
-            Arc::default(),
-            Arc::default(),
-        )
-        .unwrap();
+        let (tera, files) = engine_for(&theme).unwrap();
         let err = tera.render("t.html", &tera::Context::new()).unwrap_err();
         let error = template_error(&err, &files, Some("t.html"));
         assert_eq!(error.path, PathBuf::from("templates/t.html"));

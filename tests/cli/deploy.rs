@@ -380,11 +380,10 @@ fn a_marketer_could_not_choose_the_header_links() {
 #[test]
 fn serve_kept_the_old_menu_after_kudos_toml_changed() {
     use kudos::build::{self, Project};
-    use kudos::serve::session::Session;
     let site = Site::fixture("basic");
     let root = site.root();
     let options = kudos::site::BuildOptions::default();
-    let mut session = Session::new(Project::new(&root, None), options.clone(), Box::new(|_| {}));
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds");
     let toml = site.read("kudos.toml");
     site.write(
@@ -449,19 +448,13 @@ fn data_files_could_not_feed_a_template() {
 
 #[test]
 fn serve_missed_a_changed_data_file() {
-    use kudos::serve::session::Session;
     let site = Site::fixture("basic");
     site.write("templates/404.html", TEAM_TEMPLATE);
     site.write("data/hours.toml", "monday = \"9 to 5\"\n");
     site.write("data/team.json", "[]");
     site.write("data/shop/prices.csv", "item,price\n");
     let root = site.root();
-    let project = kudos::build::Project::new(&root, None);
-    let mut session = Session::new(
-        project,
-        kudos::site::BuildOptions::default(),
-        Box::new(|_| {}),
-    );
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds");
     site.write("data/hours.toml", "monday = \"closed\"\n");
     let report = session

@@ -272,15 +272,9 @@ fn a_template_asking_for_a_missing_sentence_names_the_key_and_the_nearest_one() 
 
 #[test]
 fn serve_kept_the_old_words_after_a_translation_file_changed() {
-    use kudos::serve::session::Session;
     let site = Site::fixture("german");
     let root = site.root();
-    let project = kudos::build::Project::new(&root, None);
-    let mut session = Session::new(
-        project,
-        kudos::site::BuildOptions::default(),
-        Box::new(|_| {}),
-    );
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds");
     site.write("i18n/de.toml", "share = \"Weitersagen\"\n");
     let report = session

@@ -146,6 +146,17 @@ impl Site {
         self.run(&["build"])
     }
 
+    /// A `serve` session over the site (default options, the config's own base URL),
+    /// for tests that rebuild after an edit and read what is served.
+    pub fn session(&self) -> kudos::serve::session::Session {
+        let project = kudos::build::Project::new(&self.root(), None);
+        kudos::serve::session::Session::new(
+            project,
+            kudos::site::BuildOptions::default(),
+            Box::new(|_| {}),
+        )
+    }
+
     /// Checks on one file below the root, which must exist.
     pub fn file(&self, relative: &str) -> File<'_> {
         File::new(self, relative)
