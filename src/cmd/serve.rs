@@ -32,8 +32,8 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
             args.interface
         ));
     }
-    let base_url = BaseUrl::local(SocketAddr::new(local_host(args.interface), address.port()));
-    let local = base_url.clone();
+    let local = SocketAddr::new(local_host(args.interface), address.port());
+    let base_url = BaseUrl::local(local, config.base_url.path());
     let options = BuildOptions {
         drafts,
         ..BuildOptions::default()
@@ -42,7 +42,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         project.clone(),
         options,
         Box::new(move |c| {
-            c.base_url = local.clone();
+            c.base_url = BaseUrl::local(local, c.base_url.path());
             c.build.fingerprint_assets = false;
         }),
     );
@@ -65,7 +65,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     ui.info(&format!(
         "Serving {} at {} (Ctrl-C to stop)",
         project.root.display(),
-        listening_at(args.interface, address.port()).join(" and ")
+        listening_at(args.interface, address.port(), base_url.path()).join(" and ")
     ));
     if args.open {
         open_browser(&format!("{base_url}/"));
@@ -394,11 +394,11 @@ fn local_host(interface: IpAddr) -> IpAddr {
     }
 }
 
-/// The URLs the server really answers on, for the "Serving" line: the interface's own,
+/// The URLs the server really answers on (with the base path), for the "Serving" line: the interface's own,
 /// or, on every interface (`0.0.0.0`, `::`), loopback and the address other machines
 /// reach this one at, with a note that every interface is served.
-fn listening_at(interface: IpAddr, port: u16) -> Vec<String> {
-    let url = |host: IpAddr| format!("http://{}/", SocketAddr::new(host, port));
+fn listening_at(interface: IpAddr, port: u16, base: &str) -> Vec<String> {
+    let url = |host: IpAddr| format!("http://{}{base}/", SocketAddr::new(host, port));
     if !interface.is_unspecified() {
         return vec![url(interface)];
     }

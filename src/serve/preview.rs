@@ -100,6 +100,11 @@ impl Preview {
         html::bar(strings, draft, &links, &entries, &self.notes)
     }
 
+    /// The path the site is served under: `""` or `/shop`.
+    pub fn base(&self) -> &str {
+        self.site.config.base_url.path()
+    }
+
     /// The warnings and advice of the rebuild.
     pub fn notes(&self) -> &[String] {
         &self.notes

@@ -96,6 +96,12 @@ impl Live {
         preview.map(|p| p.bar(output)).unwrap_or_default()
     }
 
+    /// The base path of the last good build (`""` or `/shop`).
+    fn base(&self) -> String {
+        let preview = self.preview.read().ok().and_then(|p| p.clone());
+        preview.map(|p| p.base().to_string()).unwrap_or_default()
+    }
+
     /// A failed rebuild: keep serving the last good files, show `message`.
     pub fn fail(&self, message: String) {
         if let Ok(mut error) = self.error.write() {
@@ -196,7 +202,14 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let key = match request_key(uri.path()) {
+    let base = live.base();
+    let Some(path) = below_base(uri.path(), &base) else {
+        if uri.path() == "/" || uri.path() == base {
+            return redirect(&format!("{base}/"), uri.query());
+        }
+        return not_found(&live, &method);
+    };
+    let key = match request_key(path) {
         Ok(key) => key,
         Err(BadPath::Malformed) => {
             return (StatusCode::BAD_REQUEST, "bad request path").into_response();
@@ -222,18 +235,30 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
         return respond(StatusCode::OK, &lookup, file, &method, &live.bar(&lookup));
     }
     if files.contains_key(format!("{key}/index.html").as_str()) {
-        let mut location = format!("{}/", uri.path());
-        if let Some(query) = uri.query() {
-            location.push('?');
-            location.push_str(query);
-        }
-        return (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location)],
-        )
-            .into_response();
+        return redirect(&format!("{}/", uri.path()), uri.query());
     }
     not_found(&live, &method)
+}
+
+/// `path` below the base path (`/shop/x/` -> `/x/`); `None` outside it.
+fn below_base<'p>(path: &'p str, base: &str) -> Option<&'p str> {
+    if base.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(base).filter(|rest| rest.starts_with('/'))
+}
+
+/// A permanent redirect to `location`, keeping the query.
+fn redirect(location: &str, query: Option<&str>) -> Response {
+    let location = match query {
+        Some(query) => format!("{location}?{query}"),
+        None => location.to_string(),
+    };
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, location)],
+    )
+        .into_response()
 }
 
 /// Lead line of the overlay when no build has succeeded yet (the script keeps it).
@@ -377,6 +402,15 @@ mod tests {
         }
         assert_eq!(request_key("/posts/hello/").unwrap(), "posts/hello/");
         assert_eq!(request_key("/caf%C3%A9/").unwrap(), "café/");
+    }
+
+    #[test]
+    fn only_paths_below_the_base_path_are_the_site() {
+        assert_eq!(below_base("/shop/posts/", "/shop"), Some("/posts/"));
+        assert_eq!(below_base("/shop/", "/shop"), Some("/"));
+        assert_eq!(below_base("/shopping/", "/shop"), None);
+        assert_eq!(below_base("/shop", "/shop"), None);
+        assert_eq!(below_base("/posts/", ""), Some("/posts/"));
     }
 
     #[test]

@@ -45,6 +45,11 @@ const ON_THE_WALL: [(&str, &str, &str); 8] = [
     ),
 ];
 
+/// The fixture's base URL has the sub-path `/shop`, and `serve` keeps it.
+fn shop(path: &str) -> String {
+    format!("/shop{path}")
+}
+
 /// `kudos serve` of the fixture on a free port, with `extra` flags, answering.
 pub fn serve(site: &Site, extra: &[&str]) -> (Running, String) {
     let port = free_port().to_string();
@@ -93,7 +98,7 @@ fn built_output_never_has_the_preview_bar() {
 fn the_panel_lists_every_hidden_shoutout_with_its_reason_and_place() {
     let site = Site::fixture("preview");
     let (server, _) = serve(&site, &[]);
-    let wall = server.get("/shoutouts/").text();
+    let wall = server.get(&shop("/shoutouts/")).text();
     let expected: Vec<String> = ON_THE_WALL
         .iter()
         .map(|(who, why, place)| format!("{who}: {why} {place}"))
@@ -102,14 +107,17 @@ fn the_panel_lists_every_hidden_shoutout_with_its_reason_and_place() {
     assert_eq!(listed, expected, "{wall}");
 
     // The landing page of the segment they all name lists the same; the other none.
-    assert_eq!(entries(&server.get("/for/wholesale/").text()), expected);
-    let parents = server.get("/for/new-parents/").text();
+    assert_eq!(
+        entries(&server.get(&shop("/for/wholesale/")).text()),
+        expected
+    );
+    let parents = server.get(&shop("/for/new-parents/")).text();
     assert!(entries(&parents).is_empty(), "{parents}");
     assert!(parents.contains("Every shout-out that matches this page is shown in full."));
 
     // A shortcode naming a hidden shout-out puts it in that page's panel.
     assert_eq!(
-        entries(&server.get("/about/").text()),
+        entries(&server.get(&shop("/about/")).text()),
         ["Nora Noconsent: no consent content/shoutouts/no-consent.md:2"]
     );
 }
@@ -120,7 +128,7 @@ fn the_panel_agrees_with_kudos_check() {
     let check = site.run(&["check"]).success();
     let warned = check.stderr().matches("is not published").count();
     let (server, _) = serve(&site, &[]);
-    let wall = server.get("/shoutouts/").text();
+    let wall = server.get(&shop("/shoutouts/")).text();
     // Every hidden shout-out `check` warns about is in the panel (drafts are not warned
     // about: they are hidden on purpose), and every warning is listed under it.
     let hidden = entries(&wall)
@@ -147,23 +155,28 @@ fn the_panel_agrees_with_kudos_check() {
 fn the_switcher_links_the_plain_page_and_each_variant() {
     let site = Site::fixture("preview");
     let (server, _) = serve(&site, &[]);
-    let about = server.get("/about/").text();
+    let about = server.get(&shop("/about/")).text();
     for link in [
-        "<a href=\"/about/\">Everyone (the plain page)</a>",
-        "<a href=\"/for/wholesale/about/\">Wholesale</a>",
-        "<a href=\"/for/new-parents/about/\">New parents</a>",
+        "<a href=\"/shop/about/\">Everyone (the plain page)</a>",
+        "<a href=\"/shop/for/wholesale/about/\">Wholesale</a>",
+        "<a href=\"/shop/for/new-parents/about/\">New parents</a>",
     ] {
         assert!(about.contains(link), "{link}\n{about}");
     }
-    let home = server.get("/").text();
+    let home = server.get(&shop("/")).text();
     for link in [
-        "<a href=\"/for/wholesale/\">Landing page: Wholesale</a>",
-        "<a href=\"/shoutouts/for/wholesale/\">Wall, Wholesale only</a>",
+        "<a href=\"/shop/for/wholesale/\">Landing page: Wholesale</a>",
+        "<a href=\"/shop/shoutouts/for/wholesale/\">Wall, Wholesale only</a>",
     ] {
         assert!(home.contains(link), "{link}\n{home}");
     }
     // A post without variants has no switcher.
-    assert!(!server.get("/posts/hello/").text().contains("kp-switch"));
+    assert!(
+        !server
+            .get(&shop("/posts/hello/"))
+            .text()
+            .contains("kp-switch")
+    );
 }
 
 #[test]
@@ -171,8 +184,33 @@ fn a_page_shown_only_because_of_drafts_carries_the_banner() {
     let site = Site::fixture("preview");
     let (server, _) = serve(&site, &["--drafts"]);
     let banner = "Draft: this page is here only because drafts are shown";
-    let draft = server.get("/posts/secret/");
+    let draft = server.get(&shop("/posts/secret/"));
     assert_eq!(draft.status, 200);
     assert!(draft.text().contains(banner), "{}", draft.text());
-    assert!(!server.get("/posts/hello/").text().contains(banner));
+    assert!(!server.get(&shop("/posts/hello/")).text().contains(banner));
+}
+
+#[test]
+fn serve_keeps_the_base_path() {
+    let site = Site::fixture("preview");
+    let (server, url) = serve(&site, &[]);
+    assert!(url.ends_with("/shop/"), "{url}");
+    let root = server.get("/");
+    assert_eq!(root.status, 301);
+    assert_eq!(root.header("location"), Some("/shop/"));
+    assert_eq!(server.get("/shop").header("location"), Some("/shop/"));
+    // Outside the base path there is no site, as on the real host.
+    assert_eq!(server.get("/posts/hello/").status, 404);
+    assert_eq!(server.get("/shopping/").status, 404);
+    let home = server.get(&shop("/"));
+    assert_eq!(home.status, 200);
+    let text = home.text();
+    assert!(
+        text.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+        "{text}"
+    );
+    assert_eq!(
+        server.get(&shop("/posts/hello")).header("location"),
+        Some("/shop/posts/hello/")
+    );
 }
