@@ -214,3 +214,16 @@ fn serve_keeps_the_base_path() {
         Some("/shop/posts/hello/")
     );
 }
+
+#[test]
+fn in_chromium_the_switcher_panel_hiding_and_sub_path_work() {
+    crate::common::browser::require_tools(&["playwright-core"]);
+    let site = Site::fixture("preview");
+    let (_server, url) = serve(&site, &[]);
+    let output = crate::common::browser::run_node_script(
+        "preview.mjs",
+        &[url.as_ref()],
+        std::time::Duration::from_secs(120),
+    );
+    println!("{output}");
+}
