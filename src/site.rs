@@ -116,6 +116,9 @@ pub struct Site {
     /// Slugs of shout-outs that exist but are not published (no consent, draft): a
     /// shortcode naming one renders nothing instead of failing the build.
     pub hidden_shoutouts: Vec<String>,
+    /// Every loaded shout-out that is not published, with why: `serve`'s preview panel
+    /// lists them from here, as `kudos check` warns from the same decision.
+    pub unpublished: Vec<(Arc<Shoutout>, Unpublished)>,
     /// Problems that do not stop the build (e.g. a shout-out without consent).
     pub warnings: Vec<SourceError>,
     /// Content paths of files that could not be loaded (always empty in a site that
@@ -242,28 +245,29 @@ impl Site {
 
         let mut shoutouts = Vec::new();
         // Every shout-out not published, with why: their photo files stay out too.
-        let mut hidden: Vec<(Arc<Shoutout>, String)> = Vec::new();
+        let mut hidden: Vec<(Arc<Shoutout>, Unpublished)> = Vec::new();
         // Which shout-outs got a neutral URL (their name may not be shown).
         let mut neutral = Vec::new();
         for shoutout in content.shoutouts {
             if !published(shoutout.meta.draft, None) {
                 hidden_shoutouts.push(shoutout.slug.clone());
-                hidden.push((shoutout, "it is a draft".into()));
+                hidden.push((shoutout, Unpublished::Draft));
                 continue;
             }
             check_shoutout(&shoutout, options, &known, &mut errors, &mut warnings);
             if shoutout.source.body().trim().is_empty() {
                 continue;
             }
-            if let Some((why, help)) = unpublishable(&shoutout, &config, options.now) {
+            if let Some(why) = unpublishable(&shoutout, &config, options.now) {
                 let problem = SourceError::new(
                     &shoutout.source.path,
                     format!(
-                        "shout-out from {} is not published: {why}",
-                        shoutout.meta.customer
+                        "shout-out from {} is not published: {}",
+                        shoutout.meta.customer,
+                        why.why()
                     ),
                 )
-                .with_help(help);
+                .with_help(why.help());
                 if options.strict {
                     errors.push(problem);
                 } else {
@@ -317,6 +321,8 @@ impl Site {
             .map(|s| Visibility::decide(s, &config, &content.strings, &asset_paths))
             .collect();
         let (photos, photo_warnings) = decide_photos(&shoutouts, &shown, &hidden, &asset_paths);
+        // In file order: content loads in parallel, and the preview panel lists these.
+        hidden.sort_by(|a, b| a.0.source.path.cmp(&b.0.source.path));
         warnings.extend(photo_warnings);
 
         let slugs = config.build.slug_style();
@@ -364,6 +370,7 @@ impl Site {
             by_content_path,
             shoutout_tag_list: Vec::new(),
             hidden_shoutouts,
+            unpublished: hidden,
             warnings,
             unloaded,
             routes: Vec::new(),
@@ -567,46 +574,99 @@ impl Site {
     }
 }
 
-/// Why a shout-out may not be published, with what to do about it; `None` if it may.
-/// A withdrawal always wins, whatever `require_consent` says.
-fn unpublishable(
-    shoutout: &Shoutout,
-    config: &Config,
-    today: Date,
-) -> Option<(String, &'static str)> {
+/// Why a shout-out is not published: decided once in [`Site::resolve`], then worded for
+/// `kudos check` ([`Unpublished::why`]) and keyed for pages ([`Unpublished::key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    /// `draft = true` (and no `--drafts`).
+    Draft,
+    /// `withdrawn = DATE`.
+    Withdrawn(Date),
+    /// No `consent` while `require_consent` is on.
+    NoConsent,
+    /// Consent dated after today.
+    FutureConsent(Date),
+    /// The consent's scope lacks "quote".
+    NoQuote,
+}
+
+impl Unpublished {
+    /// The reason as `kudos check` words it.
+    pub fn why(&self) -> String {
+        match self {
+            Unpublished::Draft => "it is a draft".into(),
+            Unpublished::Withdrawn(date) => {
+                format!("consent was withdrawn on {}", ymd(*date))
+            }
+            Unpublished::NoConsent => "it has no `consent`".into(),
+            Unpublished::FutureConsent(date) => format!(
+                "its consent is dated {}, in the future: it is not consent yet",
+                ymd(*date)
+            ),
+            Unpublished::NoQuote => "its consent scope does not include \"quote\"".into(),
+        }
+    }
+
+    /// What to do about it.
+    fn help(&self) -> &'static str {
+        match self {
+            Unpublished::Draft => "remove `draft = true` to publish it",
+            Unpublished::Withdrawn(_) => "it stays off every page; you may delete the file",
+            Unpublished::NoConsent => {
+                "add `consent = { date = 2026-03-01, scope = [\"quote\", \"name\"], proof = \"email\" }` once the customer agreed"
+            }
+            Unpublished::FutureConsent(_) => {
+                "it is published by the first build on or after that date; fix the date if the customer already agreed"
+            }
+            Unpublished::NoQuote => {
+                "add \"quote\" to the scope if the customer agreed to be quoted"
+            }
+        }
+    }
+
+    /// The translation key of the reason on a page, and its front matter key.
+    pub fn key(&self) -> (&'static str, &'static str) {
+        match self {
+            Unpublished::Draft => ("preview_draft_shoutout", "draft"),
+            Unpublished::Withdrawn(_) => ("preview_withdrawn", "withdrawn"),
+            Unpublished::NoConsent => ("preview_no_consent", "customer"),
+            Unpublished::FutureConsent(_) => ("preview_future_consent", "consent"),
+            Unpublished::NoQuote => ("preview_no_quote", "consent"),
+        }
+    }
+
+    /// The date the reason names, if any.
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Unpublished::Withdrawn(date) | Unpublished::FutureConsent(date) => Some(*date),
+            _ => None,
+        }
+    }
+}
+
+/// `2026-03-01`.
+fn ymd(date: Date) -> String {
+    date.format("%Y-%m-%d").unwrap_or_default()
+}
+
+/// Why `shoutout` may not be published; `None` if it may. A withdrawal always wins,
+/// whatever `require_consent` says.
+fn unpublishable(shoutout: &Shoutout, config: &Config, today: Date) -> Option<Unpublished> {
     let meta = &shoutout.meta;
     if let Some(date) = meta.withdrawn {
-        return Some((
-            format!(
-                "consent was withdrawn on {}",
-                date.format("%Y-%m-%d").unwrap_or_default()
-            ),
-            "it stays off every page; you may delete the file",
-        ));
+        return Some(Unpublished::Withdrawn(date));
     }
     if !config.shoutouts.require_consent {
         return None;
     }
     let Some(consent) = &meta.consent else {
-        return Some((
-            "it has no `consent`".into(),
-            "add `consent = { date = 2026-03-01, scope = [\"quote\", \"name\"], proof = \"email\" }` once the customer agreed",
-        ));
+        return Some(Unpublished::NoConsent);
     };
     if consent.date > today {
-        return Some((
-            format!(
-                "its consent is dated {}, in the future: it is not consent yet",
-                consent.date.format("%Y-%m-%d").unwrap_or_default()
-            ),
-            "it is published by the first build on or after that date; fix the date if the customer already agreed",
-        ));
+        return Some(Unpublished::FutureConsent(consent.date));
     }
     if !meta.allows(ConsentScope::Quote) {
-        return Some((
-            "its consent scope does not include \"quote\"".into(),
-            "add \"quote\" to the scope if the customer agreed to be quoted",
-        ));
+        return Some(Unpublished::NoQuote);
     }
     None
 }
@@ -725,13 +785,17 @@ fn separate_equal_neutral_paths(shoutouts: &mut [Arc<Shoutout>], neutral: &[bool
 fn decide_photos(
     shoutouts: &[Arc<Shoutout>],
     shown: &[Visibility],
-    hidden: &[(Arc<Shoutout>, String)],
+    hidden: &[(Arc<Shoutout>, Unpublished)],
     assets: &AssetPaths,
 ) -> (Photos, Vec<SourceError>) {
     let published: Vec<(&Shoutout, &Visibility)> =
         shoutouts.iter().map(|s| &**s).zip(shown).collect();
-    let hidden: Vec<(&Shoutout, &str)> =
-        hidden.iter().map(|(s, why)| (&**s, why.as_str())).collect();
+    let reasons: Vec<String> = hidden.iter().map(|(_, why)| why.why()).collect();
+    let hidden: Vec<(&Shoutout, &str)> = hidden
+        .iter()
+        .zip(&reasons)
+        .map(|((s, _), why)| (&**s, why.as_str()))
+        .collect();
     Photos::decide(&published, &hidden, assets)
 }
 
@@ -905,7 +969,7 @@ fn collect_tags(posts: &[Arc<Page>], slugs: SlugStyle) -> Vec<Tag> {
 /// For each segment, its shout-outs: the page's own featured list first, then the rest
 /// (named the segment, or carry one of its tags) in wall order; one pass over them.
 /// `position` maps a shout-out's slug to its index.
-fn segment_shoutout_lists(
+pub(crate) fn segment_shoutout_lists(
     segments: &[Arc<Segment>],
     shoutouts: &[Arc<Shoutout>],
     position: &FxHashMap<&str, usize>,

@@ -51,12 +51,13 @@ impl BaseUrl {
         }
     }
 
-    /// The dev server at `address`, serving at its root.
-    pub fn local(address: SocketAddr) -> BaseUrl {
+    /// The dev server at `address`, keeping `path` (`/shop`, or `""`): a site published
+    /// under a sub-path is served under it too, so sub-path mistakes show while editing.
+    pub fn local(address: SocketAddr, path: &str) -> BaseUrl {
         BaseUrl {
-            text: format!("http://{address}"),
+            text: format!("http://{address}{path}"),
             origin: format!("http://{address}"),
-            path: String::new(),
+            path: path.to_string(),
         }
     }
 
@@ -258,8 +259,10 @@ mod tests {
         assert_eq!(split("/shop/"), both("", "/shop"));
         assert_eq!(split("/"), both("", ""));
         assert_eq!(BaseUrl::root(), BaseUrl::parse("/").unwrap());
-        let local = BaseUrl::local("127.0.0.1:1111".parse().unwrap());
+        let local = BaseUrl::local("127.0.0.1:1111".parse().unwrap(), "");
         assert_eq!(local, BaseUrl::parse("http://127.0.0.1:1111").unwrap());
+        let local = BaseUrl::local("127.0.0.1:1111".parse().unwrap(), "/shop");
+        assert_eq!(local, BaseUrl::parse("http://127.0.0.1:1111/shop").unwrap());
     }
 
     #[test]

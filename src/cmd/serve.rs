@@ -11,6 +11,7 @@ use crate::build::Project;
 use crate::cli::{Cli, ServeArgs, WatchArgs};
 use crate::error::{Error, Result, SourceError};
 use crate::output;
+use crate::serve::preview::Preview;
 use crate::serve::server::{self, Live};
 use crate::serve::session::{OutputMap, RebuildReport, Session};
 use crate::serve::watcher::Watcher;
@@ -31,8 +32,8 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
             args.interface
         ));
     }
-    let base_url = BaseUrl::local(SocketAddr::new(local_host(args.interface), address.port()));
-    let local = base_url.clone();
+    let local = SocketAddr::new(local_host(args.interface), address.port());
+    let base_url = BaseUrl::local(local, config.base_url.path());
     let options = BuildOptions {
         drafts,
         ..BuildOptions::default()
@@ -41,7 +42,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         project.clone(),
         options,
         Box::new(move |c| {
-            c.base_url = local.clone();
+            c.base_url = BaseUrl::local(local, c.base_url.path());
             c.build.fingerprint_assets = false;
         }),
     );
@@ -56,7 +57,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
         &[],
         ui,
         &mut shown,
-        &|report| live.publish(session_output(report), &report.1),
+        &|report| publish(&live, report),
         &|m| live.fail(m),
         Kept::Served,
     );
@@ -64,7 +65,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     ui.info(&format!(
         "Serving {} at {} (Ctrl-C to stop)",
         project.root.display(),
-        listening_at(args.interface, address.port()).join(" and ")
+        listening_at(args.interface, address.port(), base_url.path()).join(" and ")
     ));
     if args.open {
         open_browser(&format!("{base_url}/"));
@@ -82,7 +83,7 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
                     &changed,
                     &ui_copy,
                     &mut shown,
-                    &|report| rebuild_live.publish(session_output(report), &report.1),
+                    &|report| publish(&rebuild_live, report),
                     &|m| rebuild_live.fail(m),
                     Kept::Served,
                 );
@@ -146,7 +147,7 @@ pub fn watch(cli: &Cli, args: &WatchArgs, ui: &Ui) -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let handler_stop = Arc::clone(&stop);
     ctrlc_flag(handler_stop);
-    let write = |report: &(Arc<OutputMap>, Vec<String>)| {
+    let write = |report: &Published| {
         let files: Vec<output::OutputFile> = report.0.values().map(|f| (**f).clone()).collect();
         if let Err(e) = output::write_atomically(&target, &files) {
             ui.info(&format!("error: {e}"));
@@ -199,7 +200,8 @@ fn watched_project(cli: &Cli) -> Result<Project> {
     Ok(Project::new(&root, config.as_deref()))
 }
 
-type Published = (Arc<OutputMap>, Vec<String>);
+/// A good rebuild: its output, the paths that changed, and (for `serve`) its preview bar.
+type Published = (Arc<OutputMap>, Vec<String>, Option<Arc<Preview>>);
 
 /// Makes the search index of the last rebuild on its own thread, so the browser reloads
 /// without waiting for it; the serve loop installs it when it is done.
@@ -215,8 +217,10 @@ fn start_search_index(
     }
 }
 
-fn session_output(published: &Published) -> Arc<OutputMap> {
-    Arc::clone(&published.0)
+/// Serves a good rebuild: the bar first, so the reload shows the new one.
+fn publish(live: &Live, (files, changed, preview): &Published) {
+    live.set_preview(preview.clone());
+    live.publish(Arc::clone(files), changed);
 }
 
 /// What the terminal was last told about warnings: a rebuild prints its warnings only
@@ -299,7 +303,11 @@ fn rebuild_and_report(
                 ""
             };
             ui.detail(&format!("  stages: {}{how}", report.timings.summary()));
-            on_success(&(session.output(), report.changed));
+            let preview = match kept {
+                Kept::Served => session.preview().map(Arc::new),
+                Kept::Written => None,
+            };
+            on_success(&(session.output(), report.changed, preview));
         }
         Err(error) => {
             let text = match &error {
@@ -386,11 +394,11 @@ fn local_host(interface: IpAddr) -> IpAddr {
     }
 }
 
-/// The URLs the server really answers on, for the "Serving" line: the interface's own,
+/// The URLs the server really answers on (with the base path), for the "Serving" line: the interface's own,
 /// or, on every interface (`0.0.0.0`, `::`), loopback and the address other machines
 /// reach this one at, with a note that every interface is served.
-fn listening_at(interface: IpAddr, port: u16) -> Vec<String> {
-    let url = |host: IpAddr| format!("http://{}/", SocketAddr::new(host, port));
+fn listening_at(interface: IpAddr, port: u16, base: &str) -> Vec<String> {
+    let url = |host: IpAddr| format!("http://{}{base}/", SocketAddr::new(host, port));
     if !interface.is_unspecified() {
         return vec![url(interface)];
     }

@@ -2,11 +2,12 @@
 //!
 //! [`session`] owns the incremental rebuild; [`watcher`] turns editor saves into one
 //! rebuild per burst; [`server`] serves the in-memory output with live reload and an
-//! error overlay.
+//! error overlay and, on each page, the preview bar of [`preview`].
 
 pub mod cache;
 pub mod fingerprints;
 pub mod patch;
+pub mod preview;
 pub mod server;
 pub mod session;
 pub mod watcher;

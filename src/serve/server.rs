@@ -4,7 +4,8 @@
 //! if it could step outside (`..`, backslashes, drive letters, NUL), and then only looked
 //! up in the in-memory output map, never on disk. HTML responses get a small script that
 //! listens to `/__kudos/events` (server-sent events) and reloads the page, swaps
-//! stylesheets, or shows the last build error over the page.
+//! stylesheets, or shows the last build error over the page, and the preview bar
+//! ([`crate::serve::preview`]) of the page they are.
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
@@ -20,9 +21,12 @@ use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast;
 
 use crate::output::OutputFile;
+use crate::serve::preview::Preview;
 use crate::serve::session::OutputMap;
 
 const LIVE_RELOAD_JS: &str = include_str!("livereload.js");
+const PREVIEW_JS: &str = include_str!("preview.js");
+const PREVIEW_CSS: &str = include_str!("preview.css");
 const SCRIPT_TAG: &str = "<script src=\"/__kudos/live.js\"></script>";
 
 /// What browsers are told after a rebuild.
@@ -41,6 +45,8 @@ pub enum Notice {
 pub struct Live {
     files: Arc<RwLock<Arc<OutputMap>>>,
     error: Arc<RwLock<Option<String>>>,
+    /// The preview bar's data of the last good build.
+    preview: Arc<RwLock<Option<Arc<Preview>>>>,
     notices: broadcast::Sender<Notice>,
 }
 
@@ -49,6 +55,7 @@ impl Default for Live {
         Live {
             files: Arc::default(),
             error: Arc::default(),
+            preview: Arc::default(),
             notices: broadcast::channel(64).0,
         }
     }
@@ -75,6 +82,26 @@ impl Live {
         let _ = self.notices.send(notice);
     }
 
+    /// The preview bar of a successful rebuild (before [`Live::publish`], so the reload
+    /// it triggers shows the new bar).
+    pub fn set_preview(&self, preview: Option<Arc<Preview>>) {
+        if let Ok(mut current) = self.preview.write() {
+            *current = preview;
+        }
+    }
+
+    /// The bar for the page at output path `output`, if the session made a preview.
+    fn bar(&self, output: &str) -> String {
+        let preview = self.preview.read().ok().and_then(|p| p.clone());
+        preview.map(|p| p.bar(output)).unwrap_or_default()
+    }
+
+    /// The base path of the last good build (`""` or `/shop`).
+    fn base(&self) -> String {
+        let preview = self.preview.read().ok().and_then(|p| p.clone());
+        preview.map(|p| p.base().to_string()).unwrap_or_default()
+    }
+
     /// A failed rebuild: keep serving the last good files, show `message`.
     pub fn fail(&self, message: String) {
         if let Ok(mut error) = self.error.write() {
@@ -94,6 +121,8 @@ pub fn router(live: Live) -> Router {
     Router::new()
         .route("/__kudos/events", get(events))
         .route("/__kudos/live.js", get(live_js))
+        .route("/__kudos/preview.js", get(preview_js))
+        .route("/__kudos/preview.css", get(preview_css))
         .fallback(serve_file)
         .with_state(live)
 }
@@ -102,6 +131,22 @@ async fn live_js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         LIVE_RELOAD_JS,
+    )
+        .into_response()
+}
+
+async fn preview_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        PREVIEW_JS,
+    )
+        .into_response()
+}
+
+async fn preview_css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        PREVIEW_CSS,
     )
         .into_response()
 }
@@ -157,7 +202,14 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let key = match request_key(uri.path()) {
+    let base = live.base();
+    let Some(path) = below_base(uri.path(), &base) else {
+        if uri.path() == "/" || uri.path() == base {
+            return redirect(&format!("{base}/"), uri.query());
+        }
+        return not_found(&live, &method);
+    };
+    let key = match request_key(path) {
         Ok(key) => key,
         Err(BadPath::Malformed) => {
             return (StatusCode::BAD_REQUEST, "bad request path").into_response();
@@ -180,21 +232,33 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
         key.clone()
     };
     if let Some(file) = files.get(lookup.as_str()) {
-        return respond(StatusCode::OK, &lookup, file, &method);
+        return respond(StatusCode::OK, &lookup, file, &method, &live.bar(&lookup));
     }
     if files.contains_key(format!("{key}/index.html").as_str()) {
-        let mut location = format!("{}/", uri.path());
-        if let Some(query) = uri.query() {
-            location.push('?');
-            location.push_str(query);
-        }
-        return (
-            StatusCode::MOVED_PERMANENTLY,
-            [(header::LOCATION, location)],
-        )
-            .into_response();
+        return redirect(&format!("{}/", uri.path()), uri.query());
     }
     not_found(&live, &method)
+}
+
+/// `path` below the base path (`/shop/x/` -> `/x/`); `None` outside it.
+fn below_base<'p>(path: &'p str, base: &str) -> Option<&'p str> {
+    if base.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(base).filter(|rest| rest.starts_with('/'))
+}
+
+/// A permanent redirect to `location`, keeping the query.
+fn redirect(location: &str, query: Option<&str>) -> Response {
+    let location = match query {
+        Some(query) => format!("{location}?{query}"),
+        None => location.to_string(),
+    };
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, location)],
+    )
+        .into_response()
 }
 
 /// Lead line of the overlay when no build has succeeded yet (the script keeps it).
@@ -225,7 +289,7 @@ fn no_site_yet(message: &str, method: &Method) -> Response {
 }
 
 /// `text` as HTML text (the error quotes the user's files).
-fn escape_text(text: &str) -> String {
+pub(crate) fn escape_text(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -239,7 +303,13 @@ fn not_found(live: &Live, method: &Method) -> Response {
         .map(|f| Arc::clone(&f))
         .unwrap_or_default();
     match files.get("404.html") {
-        Some(page) => respond(StatusCode::NOT_FOUND, "404.html", page, method),
+        Some(page) => respond(
+            StatusCode::NOT_FOUND,
+            "404.html",
+            page,
+            method,
+            &live.bar("404.html"),
+        ),
         None => {
             let page = format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1>{SCRIPT_TAG}</body></html>"
@@ -254,7 +324,14 @@ fn not_found(live: &Live, method: &Method) -> Response {
     }
 }
 
-fn respond(status: StatusCode, path: &str, file: &OutputFile, method: &Method) -> Response {
+/// `file` as the response; an HTML page gets the live-reload script and `bar`.
+fn respond(
+    status: StatusCode,
+    path: &str,
+    file: &OutputFile,
+    method: &Method,
+    bar: &str,
+) -> Response {
     let Ok(bytes) = file.bytes() else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -272,7 +349,7 @@ fn respond(status: StatusCode, path: &str, file: &OutputFile, method: &Method) -
         }
     };
     let body = if is_html {
-        inject_script(&bytes)
+        inject_script(&bytes, bar)
     } else {
         bytes.into_owned()
     };
@@ -294,12 +371,13 @@ fn respond(status: StatusCode, path: &str, file: &OutputFile, method: &Method) -
     response
 }
 
-/// The page with the live-reload script before `</body>` (or at the end).
-fn inject_script(html: &[u8]) -> Vec<u8> {
+/// The page with `extra` (the preview bar) and the live-reload script before `</body>`
+/// (or at the end).
+fn inject_script(html: &[u8], extra: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
-        Some(at) => format!("{}{SCRIPT_TAG}{}", &text[..at], &text[at..]).into_bytes(),
-        None => format!("{text}{SCRIPT_TAG}").into_bytes(),
+        Some(at) => format!("{}{extra}{SCRIPT_TAG}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{extra}{SCRIPT_TAG}").into_bytes(),
     }
 }
 
@@ -327,8 +405,17 @@ mod tests {
     }
 
     #[test]
+    fn only_paths_below_the_base_path_are_the_site() {
+        assert_eq!(below_base("/shop/posts/", "/shop"), Some("/posts/"));
+        assert_eq!(below_base("/shop/", "/shop"), Some("/"));
+        assert_eq!(below_base("/shopping/", "/shop"), None);
+        assert_eq!(below_base("/shop", "/shop"), None);
+        assert_eq!(below_base("/posts/", ""), Some("/posts/"));
+    }
+
+    #[test]
     fn script_goes_before_body_end() {
-        let out = inject_script(b"<html><body><p>x</p></body></html>");
+        let out = inject_script(b"<html><body><p>x</p></body></html>", "");
         assert_eq!(
             String::from_utf8(out).unwrap(),
             format!("<html><body><p>x</p>{SCRIPT_TAG}</body></html>")

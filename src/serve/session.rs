@@ -275,6 +275,18 @@ impl Session {
         })
     }
 
+    /// The preview bar's data of the last good build (`serve` only), with its warnings.
+    pub fn preview(&self) -> Option<crate::serve::preview::Preview> {
+        let retained = self.retained.as_ref()?;
+        let site = Arc::clone(retained.renderer.site_shared());
+        Some(crate::serve::preview::Preview::new(
+            site,
+            &retained.renderer.warnings(),
+            &self.project.root,
+            self.options.now,
+        ))
+    }
+
     fn warnings(&self) -> Vec<SourceError> {
         self.retained
             .as_ref()

@@ -24,6 +24,7 @@ mod languages;
 mod lighthouse;
 mod output_safety;
 mod policy_embed;
+mod preview;
 mod rough_content;
 mod rough_markdown;
 mod rough_messages;

@@ -114,7 +114,10 @@ impl Running {
         let address = self.address();
         let deadline = Instant::now() + START;
         loop {
-            if let Ok(reply) = try_request(address, "GET", "/")
+            // The URL's own path: a site with a sub-path is served under it.
+            let path = url.trim_start_matches("http://");
+            let path = path.find('/').map_or("/", |at| &path[at..]);
+            if let Ok(reply) = try_request(address, "GET", path)
                 && reply.status == 200
             {
                 return url;
@@ -139,7 +142,9 @@ impl Running {
             .to_string();
         let address: SocketAddr = url
             .trim_start_matches("http://")
-            .trim_end_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
             .parse()
             .unwrap_or_else(|e| panic!("no socket address in {line:?}: {e}"));
         self.address = Some(address);

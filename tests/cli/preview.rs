@@ -1,0 +1,229 @@
+//! `kudos serve`'s preview bar (issue 13, "Preview in serve"), over the `preview` fixture:
+//! one shout-out of each kind a page leaves out or shows with less, a page with segment
+//! variants, a draft post. The bar is served, never built; the panel names each hidden
+//! shout-out with its reason and file:line, and agrees with `kudos check`.
+
+use crate::common::{Running, Site, free_port};
+
+/// Each shout-out the wall leaves out or shows with less: (name, reason, file:line).
+const ON_THE_WALL: [(&str, &str, &str); 8] = [
+    (
+        "Erin Employee",
+        "rating not counted in averages: relationship &quot;employee&quot;",
+        "content/shoutouts/insider.md:3",
+    ),
+    (
+        "Nadia Nameless",
+        "name held back: consent does not cover the name",
+        "content/shoutouts/nameless.md:5",
+    ),
+    (
+        "Pat Photoless",
+        "photo withheld: consent does not cover the photo",
+        "content/shoutouts/photoless.md:3",
+    ),
+    ("Dora Draft", "draft", "content/shoutouts/draft.md:4"),
+    (
+        "Felix Future",
+        "consent dated 2099-01-01, in the future",
+        "content/shoutouts/future.md:4",
+    ),
+    (
+        "Nora Noconsent",
+        "no consent",
+        "content/shoutouts/no-consent.md:2",
+    ),
+    (
+        "Quinn Quoteless",
+        "consent does not cover the quote",
+        "content/shoutouts/no-quote.md:4",
+    ),
+    (
+        "Wanda Withdrawn",
+        "consent withdrawn on 2026-01-05",
+        "content/shoutouts/withdrawn.md:5",
+    ),
+];
+
+/// The fixture's base URL has the sub-path `/shop`, and `serve` keeps it.
+fn shop(path: &str) -> String {
+    format!("/shop{path}")
+}
+
+/// `kudos serve` of the fixture on a free port, with `extra` flags, answering.
+pub fn serve(site: &Site, extra: &[&str]) -> (Running, String) {
+    let port = free_port().to_string();
+    let mut args = vec!["serve", "--port", &port];
+    args.extend(extra);
+    let mut server = site.spawn(&args);
+    let url = server.wait_until_serving();
+    (server, url)
+}
+
+/// The panel's entries of a served page, as "name: reason file:line".
+fn entries(page: &str) -> Vec<String> {
+    let panel = page
+        .split("class=\"kp-hidden\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default();
+    panel
+        .split("<li><strong>")
+        .skip(1)
+        .map(|li| {
+            let li = li.split("</li>").next().unwrap_or_default();
+            li.replace("</strong>: <span class=\"kp-reason\">", ": ")
+                .replace("</span> <code>", " ")
+                .replace("</code>", "")
+        })
+        .collect()
+}
+
+#[test]
+fn built_output_never_has_the_preview_bar() {
+    let site = Site::fixture("preview");
+    for flags in [&["build"][..], &["build", "--drafts"]] {
+        site.run(flags).success();
+        for needle in ["kudos-preview", "__kudos", "preview.js"] {
+            assert_eq!(
+                site.files_containing("public", needle),
+                Vec::<String>::new(),
+                "{flags:?}: {needle}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_panel_lists_every_hidden_shoutout_with_its_reason_and_place() {
+    let site = Site::fixture("preview");
+    let (server, _) = serve(&site, &[]);
+    let wall = server.get(&shop("/shoutouts/")).text();
+    let expected: Vec<String> = ON_THE_WALL
+        .iter()
+        .map(|(who, why, place)| format!("{who}: {why} {place}"))
+        .collect();
+    let listed = entries(&wall);
+    assert_eq!(listed, expected, "{wall}");
+
+    // The landing page of the segment they all name lists the same; the other none.
+    assert_eq!(
+        entries(&server.get(&shop("/for/wholesale/")).text()),
+        expected
+    );
+    let parents = server.get(&shop("/for/new-parents/")).text();
+    assert!(entries(&parents).is_empty(), "{parents}");
+    assert!(parents.contains("Every shout-out that matches this page is shown in full."));
+
+    // A shortcode naming a hidden shout-out puts it in that page's panel.
+    assert_eq!(
+        entries(&server.get(&shop("/about/")).text()),
+        ["Nora Noconsent: no consent content/shoutouts/no-consent.md:2"]
+    );
+}
+
+#[test]
+fn the_panel_agrees_with_kudos_check() {
+    let site = Site::fixture("preview");
+    let check = site.run(&["check"]).success();
+    let warned = check.stderr().matches("is not published").count();
+    let (server, _) = serve(&site, &[]);
+    let wall = server.get(&shop("/shoutouts/")).text();
+    // Every hidden shout-out `check` warns about is in the panel (drafts are not warned
+    // about: they are hidden on purpose), and every warning is listed under it.
+    let hidden = entries(&wall)
+        .iter()
+        .filter(|e| {
+            [
+                "no consent",
+                "withdrawn",
+                "in the future",
+                "cover the quote",
+            ]
+            .iter()
+            .any(|why| e.contains(why))
+        })
+        .count();
+    assert_eq!((warned, hidden), (4, 4));
+    assert!(
+        wall.contains("Warnings and advice from the last rebuild (4)"),
+        "{wall}"
+    );
+}
+
+#[test]
+fn the_switcher_links_the_plain_page_and_each_variant() {
+    let site = Site::fixture("preview");
+    let (server, _) = serve(&site, &[]);
+    let about = server.get(&shop("/about/")).text();
+    for link in [
+        "<a href=\"/shop/about/\">Everyone (the plain page)</a>",
+        "<a href=\"/shop/for/wholesale/about/\">Wholesale</a>",
+        "<a href=\"/shop/for/new-parents/about/\">New parents</a>",
+    ] {
+        assert!(about.contains(link), "{link}\n{about}");
+    }
+    let home = server.get(&shop("/")).text();
+    for link in [
+        "<a href=\"/shop/for/wholesale/\">Landing page: Wholesale</a>",
+        "<a href=\"/shop/shoutouts/for/wholesale/\">Wall, Wholesale only</a>",
+    ] {
+        assert!(home.contains(link), "{link}\n{home}");
+    }
+    // A post without variants has no switcher.
+    assert!(
+        !server
+            .get(&shop("/posts/hello/"))
+            .text()
+            .contains("kp-switch")
+    );
+}
+
+#[test]
+fn a_page_shown_only_because_of_drafts_carries_the_banner() {
+    let site = Site::fixture("preview");
+    let (server, _) = serve(&site, &["--drafts"]);
+    let banner = "Draft: this page is here only because drafts are shown";
+    let draft = server.get(&shop("/posts/secret/"));
+    assert_eq!(draft.status, 200);
+    assert!(draft.text().contains(banner), "{}", draft.text());
+    assert!(!server.get(&shop("/posts/hello/")).text().contains(banner));
+}
+
+#[test]
+fn serve_keeps_the_base_path() {
+    let site = Site::fixture("preview");
+    let (server, url) = serve(&site, &[]);
+    assert!(url.ends_with("/shop/"), "{url}");
+    let root = server.get("/");
+    assert_eq!(root.status, 301);
+    assert_eq!(root.header("location"), Some("/shop/"));
+    assert_eq!(server.get("/shop").header("location"), Some("/shop/"));
+    // Outside the base path there is no site, as on the real host.
+    assert_eq!(server.get("/posts/hello/").status, 404);
+    assert_eq!(server.get("/shopping/").status, 404);
+    let home = server.get(&shop("/"));
+    assert_eq!(home.status, 200);
+    let text = home.text();
+    assert!(
+        text.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+        "{text}"
+    );
+    assert_eq!(
+        server.get(&shop("/posts/hello")).header("location"),
+        Some("/shop/posts/hello/")
+    );
+}
+
+#[test]
+fn in_chromium_the_switcher_panel_hiding_and_sub_path_work() {
+    crate::common::browser::require_tools(&["playwright-core"]);
+    let site = Site::fixture("preview");
+    let (_server, url) = serve(&site, &[]);
+    let output = crate::common::browser::run_node_script(
+        "preview.mjs",
+        &[url.as_ref()],
+        std::time::Duration::from_secs(120),
+    );
+    println!("{output}");
+}
