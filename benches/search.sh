@@ -177,7 +177,7 @@ done
     echo "- machine: $NPROC CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
     echo "- kudos: $KUDOS_VERSION, git $GIT_REV: \`kudos --root <corpus> build -v\`, search on (default) and with \`[search] enabled = false\` appended to kudos.toml"
     echo "- Pagefind CLI: $PAGEFIND_VERSION (PyPI \`pagefind[bin]\`): \`pagefind --site <kudos output with search> --output-path <fresh dir>\`"
-    echo "- command: \`benches/search.sh ${ARGS[*]}\`$([ "$HUGO_RUNS" = 1 ] || echo ' --no-hugo')"
+    echo "- command: \`benches/search.sh $([ "$HUGO_RUNS" = 1 ] || echo '--no-hugo ')${ARGS[*]}\`"
     echo
     python3 - "$RES" <<'EOF'
 import csv, re, statistics as st, sys, os

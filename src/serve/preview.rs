@@ -421,11 +421,15 @@ mod html {
                 esc(&strings.say("preview_draft_page", &[]))
             );
         }
+        let counted = |key: &str, n: usize| {
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            esc(&strings.plural(key, n, &[]).unwrap_or_default())
+        };
         out += &format!(
             "<details><summary>{} · {} · {}</summary><div class=\"kp-body\">",
             esc(&strings.say("preview_bar", &[])),
-            entries.len(),
-            notes.len()
+            counted("preview_hidden_count", entries.len()),
+            counted("preview_notes_count", notes.len())
         );
         if !links.is_empty() {
             let label = esc(&strings.say("preview_switch", &[]));

@@ -149,6 +149,11 @@ fn the_panel_agrees_with_kudos_check() {
         wall.contains("Warnings and advice from the last rebuild (4)"),
         "{wall}"
     );
+    // The bar's summary says what its numbers count.
+    assert!(
+        wall.contains("<summary>kudos preview · 8 shout-outs held back · 4 notes</summary>"),
+        "{wall}"
+    );
 }
 
 #[test]

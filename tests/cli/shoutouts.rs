@@ -432,7 +432,9 @@ fn hostile_quote_is_sanitised_in_every_output_file() {
         "onerror",
         "javascript:",
         "<iframe",
-        "&lt;iframe",
+        // Escaped, the quote's frame would show as text (the wall's own embed snippet
+        // shows one on purpose, pointing at the site itself).
+        "&lt;iframe src=\"https://evil",
         "evil.example",
         "<img src=\"x\"",
         "<img src=x",
