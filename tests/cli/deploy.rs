@@ -147,8 +147,8 @@ fn pages_linked_style_css_by_a_name_no_host_could_cache_for_long() {
                 let html = site.read(&format!("public/{page}"));
                 // Alias pages only redirect: they load no stylesheet. Embedded walls show
                 // no code, so they load the theme's stylesheet only.
-                let needs = !html.contains("http-equiv=\"refresh\"")
-                    && !(name == "syntax" && page.ends_with("embed/index.html"));
+                let embed_syntax = name == "syntax" && page.ends_with("embed/index.html");
+                let needs = !html.contains("http-equiv=\"refresh\"") && !embed_syntax;
                 needs && !html.contains(&link)
             })
             .collect();
