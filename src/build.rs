@@ -194,8 +194,14 @@ pub fn prepare(
         })
         .collect();
     let mut extras = extra_files(renderer.site(), theme, renderer.assets());
-    extras.extend(variant_files(&renderer, &DiskCache::of(root))?);
+    let cache = DiskCache::of(root);
+    let images = variant_files(&renderer, &cache)?;
     timings.lap("images");
+    // After the variants: a card may show a customer's photo variant.
+    let cards = renderer.card_files(&images, &cache)?;
+    extras.extend(images);
+    extras.extend(cards);
+    timings.lap("cards");
     // Every path is known before anything is rendered: check for clashes first.
     let planned: Vec<OutputFile> = routes
         .iter()

@@ -10,7 +10,7 @@ use crate::site::{ItemRef, Route, Site, page_range};
 use crate::url::UrlPath;
 
 use super::context::{
-    PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
+    CardImage, PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
 };
 use super::{Renderer, jsonld};
 
@@ -34,12 +34,15 @@ impl Renderer {
         let is_post = matches!(item, ItemRef::Post(_));
         let og = if is_post { "article" } else { "website" };
         let mut head = self.head(
+            job,
             &page.meta.title,
             page.meta.description.as_deref(),
             &page.path,
             og,
         );
-        head.image = view.image.clone();
+        if let Some(own) = &view.image {
+            head.image = Some(CardImage::own(own, &page.meta.title));
+        }
         if let ItemRef::Post(i) = item {
             ctx.insert_value("related", self.post_values(&site.related[i]));
         }
@@ -78,9 +81,22 @@ impl Renderer {
             .description
             .as_deref()
             .or(segment.meta.lede.as_deref());
-        let mut head = self.head(&segment.meta.title, description, &segment.path, "website");
+        let mut head = self.head(
+            &Route::Segment(i),
+            &segment.meta.title,
+            description,
+            &segment.path,
+            "website",
+        );
         head.noindex = segment.meta.noindex;
-        head.image = view.hero.as_deref().map(|h| self.urls.absolute(h));
+        let own_card = self.cards.segments.get(i).is_some_and(Option::is_some);
+        if !own_card && let Some(hero) = &view.hero {
+            // No card of its own (`[cards] segments = false`): the hero beats the site's.
+            head.image = Some(CardImage::own(
+                &self.urls.absolute(hero),
+                &segment.meta.title,
+            ));
+        }
         let own = &site.segment_shoutouts[i];
         let fallback = own.is_empty();
         let members: Vec<usize> = if fallback {
@@ -165,7 +181,7 @@ impl Renderer {
             Some(f) => paged_title(site, format!("{title}: {f}"), page),
             None => paged_title(site, title, page),
         };
-        ctx.insert("head", &self.head(&shown, None, path, "website"));
+        ctx.insert("head", &self.head(job, &shown, None, path, "website"));
         ctx.insert_value("section", self.section_value("shoutouts"));
         let views: Vec<ShoutoutView> = members
             .iter()

@@ -147,6 +147,37 @@ impl Renderer {
         );
     }
 
+    /// Whether the share card of any of `items` (edited in place) would now show other
+    /// text than the one the pages name, or a `share_excerpt` stopped matching its quote. Card files are made with the full build, as
+    /// image variants are, so such an edit is left to one.
+    pub fn cards_changed(&self, items: &[ItemRef]) -> bool {
+        let site = &*self.site;
+        let engine = super::cards::CardRenderer {
+            tera: &self.tera,
+            files: &self.files,
+            config: &self.config_value,
+        };
+        items.iter().any(|&item| {
+            let quote = match item {
+                ItemRef::Shoutout(i) => super::cards::quote_text(&self.bodies.shoutouts[i]),
+                _ => String::new(),
+            };
+            let avatar = match item {
+                ItemRef::Shoutout(i) => self.avatars[i].as_ref(),
+                _ => None,
+            };
+            if let ItemRef::Shoutout(i) = item
+                && super::cards::check_excerpt(&site.shoutouts[i], &quote).is_some()
+            {
+                // The full build reports it.
+                return true;
+            }
+            let (card, warned) = super::cards::make_one(site, &engine, item, (&quote, avatar));
+            let now = card.ok().flatten().map(|c| c.output);
+            now != self.cards.output_of(item) || !warned.is_empty()
+        })
+    }
+
     /// Templates still rendering keep the old lists: they are replaced, not changed.
     fn replace_lists(&mut self, lists: templates::Lists) {
         self.lists = Arc::new(lists);
