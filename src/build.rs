@@ -92,6 +92,9 @@ pub struct Rendered {
     pub warnings: Vec<SourceError>,
     /// Time per stage.
     pub timings: Timings,
+    /// The SVG text of every share card, by its output path: what a card shows, in
+    /// words (tests read it; the PNG is in `files`).
+    pub card_sources: std::collections::BTreeMap<String, String>,
 }
 
 impl Rendered {
@@ -124,11 +127,16 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     let mut files = prepared.renderer.render_jobs(&routes)?;
     files.extend(prepared.extras);
     timings.lap("templates");
+    let cards = prepared.renderer.cards().all();
     Ok(Rendered {
         site: Arc::clone(prepared.renderer.site_shared()),
         files,
         warnings: prepared.renderer.warnings(),
         timings,
+        card_sources: cards
+            .into_iter()
+            .map(|card| (card.output.clone(), card.svg.clone()))
+            .collect(),
     })
 }
 

@@ -135,10 +135,41 @@ fn wrap(text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
 /// Draws `svg` into a 1200 × 630 PNG with the embedded fonts. `photo` gives the bytes
 /// of an `<image href>` (a published image variant, by output path); nothing is read
 /// from disk or the network, whatever the template says.
-pub fn rasterise(
-    svg: &str,
-    photo: &(dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync),
-) -> Result<Vec<u8>, CardError> {
+pub fn rasterise(svg: &str, photo: &PhotoBytes<'_>) -> Result<Vec<u8>, CardError> {
+    let tree = parse(svg, photo)?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
+        .ok_or_else(|| CardError::Encode("no memory for the pixels".into()))?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    encode(&pixmap)
+}
+
+/// Where a card finds the bytes of an image it shows, by `href`.
+pub type PhotoBytes<'a> = dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync + 'a;
+
+/// How many glyphs of `svg`'s text no font had (drawn as `.notdef`, an empty box):
+/// what tests check a script renders by.
+pub fn notdef_glyphs(svg: &str) -> Result<usize, CardError> {
+    fn count(group: &usvg::Group) -> usize {
+        group
+            .children()
+            .iter()
+            .map(|node| match node {
+                usvg::Node::Group(g) => count(g),
+                usvg::Node::Text(text) => text
+                    .layouted()
+                    .iter()
+                    .flat_map(|span| &span.positioned_glyphs)
+                    .filter(|glyph| glyph.id.0 == 0)
+                    .count(),
+                _ => 0,
+            })
+            .sum()
+    }
+    Ok(count(parse(svg, &|_| None)?.root()))
+}
+
+/// `svg` parsed and laid out with the embedded fonts, checked to be 1200 × 630.
+fn parse(svg: &str, photo: &PhotoBytes<'_>) -> Result<usvg::Tree, CardError> {
     let mut options = usvg::Options {
         font_family: fonts::FAMILY.to_string(),
         fontdb: fonts::database(),
@@ -161,10 +192,7 @@ pub fn rasterise(
             height: size.height(),
         });
     }
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
-        .ok_or_else(|| CardError::Encode("no memory for the pixels".into()))?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    encode(&pixmap)
+    Ok(tree)
 }
 
 /// A PNG of nothing but the pixels (no text, time or colour-profile chunks): RGB when
@@ -273,6 +301,18 @@ mod tests {
         let lines = fit(&word, 40.0, Weight::Regular, 200.0, 20).unwrap();
         assert_eq!(lines.concat(), word);
         assert!(lines.len() > 1, "{lines:?}");
+    }
+
+    #[test]
+    fn arabic_is_drawn_with_glyphs_and_a_script_without_a_font_is_not() {
+        let text = |t: &str| {
+            card(&format!(
+                r#"<text x="80" y="200" font-size="64">{t}</text>"#
+            ))
+        };
+        assert_eq!(notdef_glyphs(&text("Crème brûlée")), Ok(0));
+        assert_eq!(notdef_glyphs(&text("شكرا لكم على ثقتكم بنا")), Ok(0));
+        assert!(notdef_glyphs(&text("ありがとう")).unwrap() > 0);
     }
 
     #[test]
