@@ -74,7 +74,7 @@ pub struct Card {
 }
 
 /// Every card of a site.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Cards {
     /// Per post.
     pub posts: Vec<Option<Arc<Card>>>,
@@ -571,23 +571,34 @@ impl Cards {
             .collect()
     }
 
-    /// The output path of the card of `item`, if it has one.
-    pub fn output_of(&self, item: ItemRef) -> Option<String> {
-        let card = match item {
-            ItemRef::Post(i) => self.posts.get(i),
-            ItemRef::Segment(i) => self.segments.get(i),
-            ItemRef::Shoutout(i) => self.shoutouts.get(i),
-            ItemRef::Page(_) => None,
+    /// Puts `card` (with the warnings made with it) in place of `item`'s; returns
+    /// whether it differs from the one it replaces.
+    pub fn replace(
+        &mut self,
+        site: &Site,
+        item: ItemRef,
+        card: Option<Arc<Card>>,
+        warned: Vec<SourceError>,
+    ) -> bool {
+        let (slot, source) = match item {
+            ItemRef::Post(i) => (&mut self.posts[i], &site.posts[i].source),
+            ItemRef::Segment(i) => (&mut self.segments[i], &site.segments[i].source),
+            ItemRef::Shoutout(i) => (&mut self.shoutouts[i], &site.shoutouts[i].source),
+            ItemRef::Page(_) => return false,
         };
-        card.and_then(Option::as_ref).map(|c| c.output.clone())
+        let changed = slot.as_ref().map(|c| c.hash) != card.as_ref().map(|c| c.hash);
+        *slot = card;
+        self.warnings.retain(|w| w.path != source.path);
+        self.warnings.extend(warned);
+        changed
     }
 }
 
-/// The PNG of every card, drawn in parallel or taken from `cache`. `variants` are the
+/// The PNG of each of `cards`, drawn in parallel or taken from `cache`. `variants` are the
 /// image files of this build, where a card finds the photo it shows. A card the
 /// template cannot draw is an error at the template.
 pub fn card_files(
-    cards: &Cards,
+    cards: Vec<&Arc<Card>>,
     variants: &[OutputFile],
     cache: &DiskCache,
     files: &TemplateFiles,
@@ -599,7 +610,6 @@ pub fn card_files(
         Some(Arc::new(file.bytes().ok()?.into_owned()))
     };
     let made: Vec<std::result::Result<OutputFile, String>> = cards
-        .all()
         .into_par_iter()
         .map(|card| {
             let entry = format!("{:016x}-{WIDTH}.png", card.hash);

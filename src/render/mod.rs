@@ -222,7 +222,18 @@ impl Renderer {
         images: &[OutputFile],
         cache: &crate::images::cache::DiskCache,
     ) -> Result<Vec<OutputFile>> {
-        cards::card_files(&self.cards, images, cache, &self.files)
+        cards::card_files(self.cards.all(), images, cache, &self.files)
+    }
+
+    /// The PNG of each of `cards` (some of [`Renderer::cards`]), as [`Renderer::card_files`]
+    /// makes them: for `serve`, which publishes only the cards an edit changed.
+    pub fn draw_cards(
+        &self,
+        cards: Vec<&Arc<Card>>,
+        images: &[OutputFile],
+        cache: &crate::images::cache::DiskCache,
+    ) -> Result<Vec<OutputFile>> {
+        cards::card_files(cards, images, cache, &self.files)
     }
 
     /// The share cards.

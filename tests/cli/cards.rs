@@ -274,3 +274,57 @@ fn a_second_build_reuses_every_cached_card() {
         .collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn serve_remakes_a_card_exactly_when_what_it_shows_changes() {
+    use kudos::serve::session::Session;
+    let site = Site::fixture("cards");
+    let options = BuildOptions {
+        drafts: false,
+        strict: false,
+        now: Date::parse("2026-06-01").unwrap(),
+    };
+    let mut session = Session::new(Project::new(&site.root(), None), options, Box::new(|_| {}));
+    session.rebuild(&[]).expect("serve builds");
+    let served_cards = |session: &Session| -> Vec<String> {
+        let mut cards: Vec<String> = session
+            .output()
+            .keys()
+            .filter(|p| p.starts_with("cards/"))
+            .map(|p| p.to_string())
+            .collect();
+        cards.sort();
+        cards
+    };
+    let card_in = |session: &Session| {
+        let page = &session.output()["posts/hello/index.html"];
+        let html = String::from_utf8(page.bytes().unwrap().into_owned()).unwrap();
+        meta(&html)["og:image"].trim_start_matches(BASE).to_string()
+    };
+    let before = card_in(&session);
+    // The body is not on the card: the card stays, and so does its file.
+    let post = "content/posts/hello.md";
+    site.edit(post, "Hello.", "Hello, and welcome.");
+    let report = session.rebuild(&[post.into()]).unwrap();
+    assert!(report.patched);
+    assert_eq!(card_in(&session), before);
+    assert!(
+        !report.changed.iter().any(|c| c.starts_with("cards/")),
+        "{:?}",
+        report.changed
+    );
+    // The title is: a new card, the old file gone, as in a clean build.
+    site.edit(post, "Hello cards", "Hello again, cards");
+    let report = session.rebuild(&[post.into()]).unwrap();
+    assert!(report.patched, "a title edit is still patched");
+    let after = card_in(&session);
+    assert_ne!(after, before);
+    assert!(report.changed.contains(&after) && report.changed.contains(&before));
+    assert!(session.output().contains_key(after.as_str()));
+    assert!(!session.output().contains_key(before.as_str()));
+    let clean = card_sources(&site);
+    assert_eq!(
+        served_cards(&session),
+        clean.keys().cloned().collect::<Vec<_>>()
+    );
+}
