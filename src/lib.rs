@@ -27,7 +27,9 @@
 //! (`serve::fingerprints`) decide which routes to render either way.
 //! [`images`] beside the stages measures the images pages show (while rendering), makes
 //! their variants (before writing) and strips every published photo's metadata
-//! (`images::metadata`). [`i18n`] holds the words pages are written in (the theme's
+//! (`images::metadata`); it also draws share cards (`images::card`, with the embedded
+//! `images::fonts`), whose content `render::cards` decides from the visibility decision
+//! and renders through the theme's `card.svg`. [`i18n`] holds the words pages are written in (the theme's
 //! and kudos's own: headings, disclosures, month names), by `language`.
 //! [`fingerprint`] is the one home of hashing; [`error`] the typed errors every stage
 //! returns and `cmd` renders with their context.

@@ -532,19 +532,13 @@ impl Cards {
     pub fn for_route(&self, site: &Site, route: &Route) -> Option<&Arc<Card>> {
         let own = match route {
             Route::Post(i) | Route::Variant(ItemRef::Post(i), _) => {
-                if site.posts[*i].meta.image.is_some() {
-                    return None;
-                }
-                self.posts.get(*i).and_then(Option::as_ref)
+                (site.posts[*i].meta.image.is_none()).then_some(self.posts[*i].as_ref())?
             }
             Route::Page(i) | Route::Variant(ItemRef::Page(i), _) => {
-                if site.pages[*i].meta.image.is_some() {
-                    return None;
-                }
-                None
+                (site.pages[*i].meta.image.is_none()).then_some(None)?
             }
-            Route::Segment(i) => self.segments.get(*i).and_then(Option::as_ref),
-            Route::Shoutout(i) => self.shoutouts.get(*i).and_then(Option::as_ref),
+            Route::Segment(i) => self.segments[*i].as_ref(),
+            Route::Shoutout(i) => self.shoutouts[*i].as_ref(),
             Route::Alias(..)
             | Route::Atom
             | Route::ShoutoutsAtom
@@ -639,4 +633,52 @@ pub fn card_files(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LONG: &str = "We bought the bath ducks the year our eldest was born, and after everything the ducks outlasted three children and a dog, two house moves, one flood in the bathroom and a holiday in a caravan where they were left on the roof for a week in August. They still float, they still look like ducks, and the paint has not come off, which is more than I can say for the caravan. I would buy them again tomorrow, and I have told everyone at the nursery gate, several times, whether they asked or not. The green one went through the washing machine twice and came out smiling both times, and the little boat is still in the bath every night.";
+
+    #[test]
+    fn a_quote_is_shown_whole_at_the_largest_size_that_fits() {
+        let short = quote_shown("Lovely shop.", None).unwrap();
+        assert_eq!(
+            (short.lines.clone(), short.size),
+            (vec!["Lovely shop.".to_string()], 48.0)
+        );
+        let medium = quote_shown(&LONG[..300], None).unwrap();
+        assert!(medium.size < 48.0);
+        assert_eq!(medium.lines.join(" "), LONG[..300].trim());
+    }
+
+    #[test]
+    fn a_quote_too_long_needs_an_excerpt_and_shows_it_between_ellipses() {
+        assert!(quote_shown(LONG, None).is_none());
+        let excerpt =
+            quote_shown(LONG, Some("the ducks outlasted three\n children and a dog")).unwrap();
+        assert_eq!(
+            excerpt.lines.join(" "),
+            "…the ducks outlasted three children and a dog…"
+        );
+        let opening = quote_shown(LONG, Some("We bought the bath ducks")).unwrap();
+        assert_eq!(opening.lines.join(" "), "We bought the bath ducks…");
+        // An excerpt that is itself too long gives no card either.
+        assert!(quote_shown(LONG, Some(LONG)).is_none());
+    }
+
+    #[test]
+    fn titles_shrink_then_shorten_and_never_exceed_the_box() {
+        let short = title("Hello").unwrap();
+        assert_eq!((short.size, short.shortened), (72.0, false));
+        let long = title(&"walnut horse ".repeat(30)).unwrap();
+        assert!(long.shortened);
+        assert_eq!(long.lines.len(), TITLE_SIZES[1].1);
+        assert!(long.lines.last().unwrap().ends_with(card::ELLIPSIS));
+        for line in &long.lines {
+            assert!(fonts::width(line, long.size, Weight::Bold) <= TEXT_WIDTH);
+        }
+        assert!(title("   ").is_none());
+    }
 }
