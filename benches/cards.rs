@@ -136,7 +136,7 @@ fn generated(posts: usize) -> tempfile::TempDir {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let title = format!("{} {i}", words(1 + i % 23, i));
+        let title = format!("{i}: {}", words(1 + i % 23, i));
         let description = words(6 + i % 31, i + 3);
         std::fs::write(
             root.join(format!("content/posts/post-{i}.md")),
