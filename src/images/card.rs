@@ -99,31 +99,39 @@ pub fn shorten(
     (lines, true)
 }
 
-/// Greedy line breaking by measured width.
+/// Greedy line breaking by measured width. Widths add up (advances, no kerning), so each
+/// word is measured once.
 fn wrap(text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
     let measure = |s: &str| fonts::width(s, size, weight);
+    let space = measure(" ");
     let mut lines = Vec::new();
-    let mut line = String::new();
+    let (mut line, mut used) = (String::new(), 0.0);
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if measure(&candidate) <= width {
-            line = candidate;
+        let wide = measure(word);
+        if !line.is_empty() && used + space + wide <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += space + wide;
             continue;
         }
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
+        if wide <= width {
+            (line, used) = (word.to_string(), wide);
+            continue;
+        }
         // A word wider than the box on its own is broken between characters.
+        used = 0.0;
         for c in word.chars() {
-            line.push(c);
-            if measure(&line) > width && line.chars().count() > 1 {
-                line.pop();
-                lines.push(std::mem::replace(&mut line, c.to_string()));
+            let mut buf = [0; 4];
+            let wide = measure(c.encode_utf8(&mut buf));
+            if used + wide > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0.0;
             }
+            line.push(c);
+            used += wide;
         }
     }
     if !line.is_empty() {
@@ -201,13 +209,15 @@ fn parse(svg: &str, photo: &PhotoBytes<'_>) -> Result<usvg::Tree, CardError> {
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, CardError> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+    // One pass: the RGB bytes, and whether every pixel is opaque (then premultiplied
+    // RGB is plain RGB).
+    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
+    let mut opaque = true;
+    for p in pixmap.data().chunks_exact(4) {
+        opaque &= p[3] == 255;
+        rgb.extend_from_slice(&p[..3]);
+    }
     let (bytes, colour) = if opaque {
-        let rgb: Vec<u8> = pixmap
-            .data()
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
         (rgb, image::ExtendedColorType::Rgb8)
     } else {
         let rgba: Vec<u8> = pixmap
