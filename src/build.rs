@@ -95,6 +95,9 @@ pub struct Rendered {
     pub warnings: Vec<SourceError>,
     /// Time per stage.
     pub timings: Timings,
+    /// The SVG text of every share card, by its output path: what a card shows, in
+    /// words (tests read it; the PNG is in `files`).
+    pub card_sources: std::collections::BTreeMap<String, String>,
 }
 
 impl Rendered {
@@ -131,12 +134,20 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
     files.extend(prepared.extras);
     let site = Arc::clone(prepared.renderer.site_shared());
     let warnings = prepared.renderer.warnings();
+    let card_sources = prepared
+        .renderer
+        .cards()
+        .all()
+        .into_iter()
+        .map(|card| (card.output.clone(), card.svg.clone()))
+        .collect();
     Ok(Rendered {
         site,
         bodies: prepared.renderer.into_bodies(),
         files,
         warnings,
         timings,
+        card_sources,
     })
 }
 
@@ -210,8 +221,14 @@ pub fn prepare(
         })
         .collect();
     let mut extras = extra_files(renderer.site(), theme, renderer.assets());
-    extras.extend(variant_files(&renderer, &DiskCache::of(root))?);
+    let cache = DiskCache::of(root);
+    let images = variant_files(&renderer, &cache)?;
     timings.lap("images");
+    // After the variants: a card may show a customer's photo variant.
+    let cards = renderer.card_files(&images, &cache)?;
+    extras.extend(images);
+    extras.extend(cards);
+    timings.lap("cards");
     // Every path is known before anything is rendered: check for clashes first.
     // The search index's fixed names are claimed too: a static file there would be lost.
     let index_names = search::FIXED_FILES

@@ -47,6 +47,8 @@ pub struct Config {
     pub deploy: DeployConfig,
     /// `[images]`
     pub images: ImagesConfig,
+    /// `[cards]`
+    pub cards: CardsConfig,
     /// `[[menu.main]]`
     pub menu: MenuConfig,
     /// `[check]`
@@ -262,6 +264,46 @@ impl Default for CheckConfig {
     }
 }
 
+/// `[cards]`: the 1200 × 630 share images (`og:image`) made for pages, by kind, and the
+/// colours they are drawn in. Pages without a card of their own (and shout-outs whose
+/// consent does not cover "social") share the site's card.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct CardsConfig {
+    /// A card per post (unless the post sets its own `image`).
+    pub posts: bool,
+    /// A card per segment page (unless the segment has a `hero`).
+    pub segments: bool,
+    /// A quote card per shout-out whose consent covers "social".
+    pub shoutouts: bool,
+    /// The site's card, for every other page.
+    pub site: bool,
+    /// Background, as `#rrggbb` or `#rgb`.
+    pub background: String,
+    /// Text.
+    pub text: String,
+    /// The accent: the bar, the quote mark and the site's name.
+    pub accent: String,
+    /// Secondary text: descriptions, the customer's name.
+    pub muted: String,
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        // The default theme's light colours (themes/kudos/static/style.css).
+        CardsConfig {
+            posts: true,
+            segments: true,
+            shoutouts: true,
+            site: true,
+            background: "#fdfcf9".into(),
+            text: "#1f1d1a".into(),
+            accent: "#2f6b4f".into(),
+            muted: "#5d5750".into(),
+        }
+    }
+}
+
 impl CheckConfig {
     /// The `skip` patterns as one set, or the first one that is not a regular expression
     /// with why (what `regex` says).
@@ -356,6 +398,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             deploy: DeployConfig::default(),
             images: ImagesConfig::default(),
+            cards: CardsConfig::default(),
             menu: MenuConfig::default(),
             check: CheckConfig::default(),
             extra: serde_json::Map::new(),
@@ -527,6 +570,10 @@ impl Config {
             self.images_problem()
                 .map(|(key, message)| at_key(key, message)),
         );
+        errors.extend(
+            self.cards_problem()
+                .map(|(key, message)| at_key(key, message)),
+        );
         if let Some(why) = output_dir_problem(&self.build.output_dir) {
             errors.push(at_key("output_dir", format!("`[build] output_dir` {why}")));
         }
@@ -586,6 +633,33 @@ impl Config {
         }
         None
     }
+}
+
+impl Config {
+    /// What is wrong with `[cards]`: a colour that is not `#rgb` or `#rrggbb`.
+    fn cards_problem(&self) -> Option<(&'static str, String)> {
+        let cards = &self.cards;
+        let colours = [
+            ("background", &cards.background),
+            ("text", &cards.text),
+            ("accent", &cards.accent),
+            ("muted", &cards.muted),
+        ];
+        let (key, value) = colours.into_iter().find(|(_, v)| !is_hex_colour(v))?;
+        Some((
+            key,
+            format!(
+                "`[cards] {key}` is \"{value}\": expected a colour like \"#2f6b4f\" or \"#fff\""
+            ),
+        ))
+    }
+}
+
+/// `#rgb` or `#rrggbb`: what an SVG attribute takes, and nothing that could close it.
+fn is_hex_colour(value: &str) -> bool {
+    value
+        .strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A TOML parse error with its place, and with the table an unknown key was found in:

@@ -27,8 +27,10 @@
 //! (`serve::fingerprints`) decide which routes to render either way.
 //! [`images`] beside the stages measures the images pages show (while rendering), makes
 //! their variants (before writing) and strips every published photo's metadata
-//! (`images::metadata`). [`search`] indexes the written pages for the site's own search.
-//! [`i18n`] holds the words pages are written in (the theme's
+//! (`images::metadata`); it also draws share cards (`images::card`, with the embedded
+//! `images::fonts`), whose content `render::cards` decides from the visibility decision
+//! and renders through the theme's `card.svg`. [`search`] indexes the written pages for
+//! the site's own search. [`i18n`] holds the words pages are written in (the theme's
 //! and kudos's own: headings, disclosures, month names), by `language`.
 //! [`linkcheck`] is `kudos check --external`: it asks the outside links the rendered
 //! site shows whether they still lead somewhere (the only part of kudos that goes on the

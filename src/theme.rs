@@ -161,6 +161,14 @@ impl Theme {
     }
 }
 
+/// A file of the built-in theme by its path in it (`fonts/NotoSans-Regular.ttf`): the
+/// fonts share cards are drawn with live there, embedded once with the rest.
+pub fn builtin_file(path: &str) -> Option<&'static [u8]> {
+    DEFAULT_THEME
+        .get_file(path)
+        .map(include_dir::File::contents)
+}
+
 fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
     let mut files: Vec<_> = dir.files().collect();
     for sub in dir.dirs() {

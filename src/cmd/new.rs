@@ -48,7 +48,7 @@ pub fn file_for(what: &NewCommand, today: &str, slugs: SlugStyle) -> Result<(Pat
         NewCommand::Shoutout { customer } => (
             named(customer, "shoutouts"),
             format!(
-                "+++\ncustomer = {}\n# company = \"Their company\"\n# The customer's own rating, 1 to 5, if they gave one:\n# rating =\ndate = {today}\nsegments = []\n# Fill in once the customer has agreed, then remove `draft`.\n# scope: \"quote\" (their words), \"name\" (their name), \"photo\" (their avatar; with \"name\", a `video_url` too).\n# consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"email\" }}\ndraft = true\n+++\n\nThe customer's own words, exactly as they gave them.\n",
+                "+++\ncustomer = {}\n# company = \"Their company\"\n# The customer's own rating, 1 to 5, if they gave one:\n# rating =\ndate = {today}\nsegments = []\n# Fill in once the customer has agreed, then remove `draft`.\n# scope: \"quote\" (their words), \"name\" (their name), \"photo\" (their avatar; with \"name\", a `video_url` too),\n# \"social\" (a share card of their words for when the page is shared; the name and\n# photo appear on it only with \"name\" and \"photo\").\n# If the quote is too long for a card, share_excerpt names the exact part it shows:\n# share_excerpt = \"a piece of the quote, word for word\"\n# consent = {{ date = {today}, scope = [\"quote\", \"name\"], proof = \"email\" }}\ndraft = true\n+++\n\nThe customer's own words, exactly as they gave them.\n",
                 toml_string(customer)
             ),
         ),

@@ -15,8 +15,8 @@ pub enum ConsentScope {
     Name,
     /// Their photo (the avatar, and any file used as it).
     Photo,
-    /// A share image of the quote (no output makes one yet; accepted so consent records
-    /// can say it).
+    /// A share image of the quote: the card social sites show when the shout-out's page
+    /// is shared (`render::cards`). The name and photo on it still need their own scopes.
     Social,
 }
 
@@ -121,6 +121,11 @@ pub struct ShoutoutMeta {
     /// Overrides the slug taken from the file name.
     #[serde(default)]
     pub slug: Option<String>,
+    /// The part of the quote its share card shows when the whole quote does not fit: an
+    /// exact piece of the quote's text, so a card may shorten the customer's words but
+    /// never reword them.
+    #[serde(default)]
+    pub share_excerpt: Option<String>,
     /// Anything, for templates.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -1,4 +1,5 @@
-//! The disk cache of image variants: `.kudos-cache/images/` in the site root.
+//! The disk cache of image variants and share cards: `.kudos-cache/images/` in the site
+//! root.
 //!
 //! An entry is named like the variant it holds (`<hash>-<width>.<ext>`), and the hash
 //! covers the source's bytes, the settings and the encoders' version, so an entry is
@@ -29,7 +30,7 @@ pub enum Made {
     Bytes(Vec<u8>),
 }
 
-/// The image cache of one site.
+/// The image cache of one site (variants and share cards).
 #[derive(Debug, Clone)]
 pub struct DiskCache {
     dir: CacheDir,
@@ -75,6 +76,27 @@ impl DiskCache {
                 }
             })
             .collect())
+    }
+
+    /// The entry `name` (`<16 hex digits>-<width>.<ext>`, as a variant's), from the cache
+    /// or made by `make` now (and cached): how share cards are kept.
+    pub fn file<E>(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Made, E> {
+        debug_assert!(is_entry_name(name), "{name} would never be pruned");
+        let entry = self.dir.entry(name);
+        if entry.is_file() {
+            touch(&entry);
+            return Ok(Made::Cached(entry));
+        }
+        let bytes = make()?;
+        if self.dir.prepare().is_ok() && self.dir.write_whole(&entry, &bytes).is_ok() {
+            Ok(Made::Cached(entry))
+        } else {
+            Ok(Made::Bytes(bytes))
+        }
     }
 
     /// Removes entries that no build has used for a day. Best effort: a file another

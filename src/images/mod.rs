@@ -12,9 +12,14 @@
 //! (`sized/<hash>-<width>.<ext>`), never by the file's name: a customer photo named after
 //! its subject does not carry the name into a URL, and a changed photo gets a new URL, so
 //! a host may cache every variant forever.
+//!
+//! Share cards ([`card`]) are images too: the SVG `render::cards` writes for a page is
+//! drawn here with the embedded [`fonts`], named by its text and kept in the same cache.
 
 pub mod cache;
+pub mod card;
 mod encode;
+pub mod fonts;
 pub mod metadata;
 mod svg;
 

@@ -337,7 +337,7 @@ impl<'a> ShoutoutView<'a> {
     }
 }
 
-fn disclosure(site: &Site, shoutout: &Shoutout) -> Option<String> {
+pub(super) fn disclosure(site: &Site, shoutout: &Shoutout) -> Option<String> {
     if let Some(text) = &shoutout.meta.disclosure {
         return Some(text.clone());
     }
@@ -632,14 +632,40 @@ pub struct HeadView {
     pub canonical: String,
     /// `og:type`: "website" or "article".
     pub og_type: &'static str,
-    /// Social card image, absolute.
-    pub image: Option<String>,
+    /// The share image (`og:image`): the page's own image, else its card.
+    pub image: Option<CardImage>,
     /// Ask search engines not to index.
     pub noindex: bool,
     /// A post's `article:published_time` (RFC 3339).
     pub published: Option<String>,
     /// A post's `article:modified_time`: `updated`, else its date.
     pub modified: Option<String>,
+}
+
+/// A page's share image, as `og:image` and its `width`, `height` and `alt` name it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardImage {
+    /// Absolute URL.
+    pub url: String,
+    /// Pixels, when known (always for cards).
+    pub width: Option<u32>,
+    /// Pixels, when known.
+    pub height: Option<u32>,
+    /// What it shows.
+    pub alt: String,
+}
+
+impl CardImage {
+    /// An image the page names itself (a post's `image`, a segment's `hero`), of a size
+    /// kudos does not measure: described by the page's title.
+    pub fn own(url: &str, title: &str) -> CardImage {
+        CardImage {
+            url: url.to_string(),
+            width: None,
+            height: None,
+            alt: title.to_string(),
+        }
+    }
 }
 
 /// One listing page of posts.

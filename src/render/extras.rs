@@ -95,7 +95,7 @@ fn host_files(site: &Site, others: &[OutputFile], assets: &Assets) -> Vec<Output
 }
 
 /// `_headers` (Netlify, Cloudflare Pages): the image variants
-/// (`/sized/<hash>-<width>.<ext>`) and the fingerprinted stylesheets and scripts
+/// (`/sized/<hash>-<width>.<ext>`), the share cards (`/cards/<hash>.png`) and the fingerprinted stylesheets and scripts
 /// (`style.<hash>.css`) are named by their content, so a browser may keep them for a year
 /// without asking again. Nothing else gets a rule: both hosts merge the headers of every
 /// rule a path matches (two `Cache-Control` values would be joined into one nonsense
@@ -105,8 +105,9 @@ fn headers(site: &Site, assets: &Assets) -> String {
     const IMMUTABLE: &str = "  Cache-Control: public, max-age=31536000, immutable\n";
     let urls = Urls::new(site);
     let mut text = format!(
-        "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n{}*\n{IMMUTABLE}",
-        urls.url("/sized/")
+        "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n{}*\n{IMMUTABLE}{}*\n{IMMUTABLE}",
+        urls.url("/sized/"),
+        urls.url("/cards/")
     );
     for asset in assets.iter() {
         text.push_str(&format!("{}\n{IMMUTABLE}", urls.url(&asset.path)));

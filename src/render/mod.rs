@@ -13,6 +13,7 @@
 
 mod assets;
 pub mod bodies;
+pub mod cards;
 pub mod context;
 mod extras;
 mod feeds;
@@ -41,9 +42,10 @@ pub use assets::{Asset, Assets};
 pub use bodies::Bodies;
 pub use bodies::{CachedBody, CachedView, RenderCache};
 use bodies::{ShortcodeEnv, item_path, render_quotes};
-use context::{HeadView, ProductStats, ShoutoutView, TagView, Urls};
+use context::{CardImage, HeadView, ProductStats, ShoutoutView, TagView, Urls};
 use templates::{Lists, TemplateFiles};
 
+pub use cards::{Card, Cards};
 pub use extras::{extra_files, reject_collisions};
 pub use images::variant_files;
 use images::{Avatar, ImageFinder, ImageView};
@@ -70,6 +72,8 @@ pub struct Renderer {
     menu: Value,
     /// Fingerprinted stylesheets and scripts, for the `asset()` function.
     assets: Arc<Assets>,
+    /// Share cards, rendered to SVG (drawn by [`card_files`]).
+    cards: Arc<Cards>,
     cache: Option<Arc<dyn RenderCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
@@ -131,6 +135,7 @@ impl Renderer {
             heroes,
             menu: Value::from_serializable(&menu),
             assets,
+            cards: Arc::default(),
             cache,
             shortcode_inputs,
             shortcode_templates,
@@ -148,6 +153,7 @@ impl Renderer {
             }
             Err(other) => return Err(other),
         };
+        renderer.cards = Arc::new(renderer.make_cards()?);
         let site = &*renderer.site;
         let post_lists = post_lists(
             site,
@@ -171,6 +177,73 @@ impl Renderer {
         renderer.base.insert_value("segment", Value::none());
         renderer.base.insert_value("jsonld", Value::none());
         Ok(renderer)
+    }
+
+    /// The share cards of the site, rendered from `card.svg`; also checks every
+    /// `share_excerpt` against its quote.
+    fn make_cards(&self) -> Result<Cards> {
+        let site = &*self.site;
+        let quotes: Vec<String> = self
+            .bodies
+            .shoutouts
+            .iter()
+            .map(|b| cards::quote_text(b))
+            .collect();
+        let mut errors: Vec<SourceError> = site
+            .shoutouts
+            .iter()
+            .zip(&quotes)
+            .filter_map(|(shoutout, quote)| cards::check_excerpt(shoutout, quote))
+            .collect();
+        let engine = cards::CardRenderer {
+            tera: &self.tera,
+            files: &self.files,
+            config: &self.config_value,
+        };
+        let inputs = cards::ShoutoutInputs {
+            quotes: &quotes,
+            avatars: &self.avatars,
+        };
+        match cards::make_cards(site, &engine, &inputs) {
+            Ok(cards) if errors.is_empty() => Ok(cards),
+            Ok(_) => Err(Error::Content(errors)),
+            Err(more) => {
+                errors.extend(more);
+                crate::error::sort_by_place(&mut errors);
+                Err(Error::Content(errors))
+            }
+        }
+    }
+
+    /// The PNG of every share card, drawn in parallel or found in `cache`; `images` are
+    /// the build's image variants, where a card finds the photo it shows.
+    pub fn card_files(
+        &self,
+        images: &[OutputFile],
+        cache: &crate::images::cache::DiskCache,
+    ) -> Result<Vec<OutputFile>> {
+        cards::card_files(self.cards.all(), images, cache, &self.files)
+    }
+
+    /// The PNG of each of `cards` (some of [`Renderer::cards`]), as [`Renderer::card_files`]
+    /// makes them: for `serve`, which publishes only the cards an edit changed.
+    pub fn draw_cards(
+        &self,
+        cards: Vec<&Arc<Card>>,
+        images: &[OutputFile],
+        cache: &crate::images::cache::DiskCache,
+    ) -> Result<Vec<OutputFile>> {
+        cards::card_files(cards, images, cache, &self.files)
+    }
+
+    /// The share cards.
+    pub fn cards(&self) -> &Cards {
+        &self.cards
+    }
+
+    /// The card `route`'s page names as its `og:image`, if it names one of kudos's.
+    pub fn card_for(&self, route: &Route) -> Option<&Arc<Card>> {
+        self.cards.for_route(&self.site, route)
     }
 
     /// What shortcodes in bodies render with.
@@ -237,6 +310,7 @@ impl Renderer {
     pub fn warnings(&self) -> Vec<SourceError> {
         let mut warnings = self.site.warnings.clone();
         warnings.extend(self.bodies.warnings(&self.site));
+        warnings.extend(self.cards.warnings.iter().cloned());
         warnings
     }
 
@@ -316,14 +390,14 @@ impl Renderer {
                     .to_string();
                 let head = HeadView {
                     title,
-                    ..self.head(&site.config.title, None, "/", "website")
+                    ..self.head(job, &site.config.title, None, "/", "website")
                 };
                 ctx.insert("head", &head);
                 ctx.insert_value("section", self.section_value(""));
             }
             Route::PostsPage(n) => {
                 let shown = paged_title(site, posts_title(site), *n);
-                ctx.insert("head", &self.head(&shown, None, &path, "website"));
+                ctx.insert("head", &self.head(job, &shown, None, &path, "website"));
                 ctx.insert_value("section", self.section_value("posts"));
                 ctx.insert("paginator", &self.posts_paginator(*n));
             }
@@ -332,16 +406,22 @@ impl Renderer {
             }
             Route::TagsIndex => {
                 let title = site.strings.say("tags", &[]);
-                ctx.insert("head", &self.head(&title, None, &path, "website"));
+                ctx.insert("head", &self.head(job, &title, None, &path, "website"));
             }
-            Route::Policy => self.policy_context(&path, &mut ctx),
-            Route::EmbedWall => self.embed_context(None, &path, &mut ctx),
-            Route::EmbedSegment(i) => self.embed_context(Some(*i), &path, &mut ctx),
+            Route::Policy => self.policy_context(job, &path, &mut ctx),
+            Route::EmbedWall => self.embed_context(job, None, &path, &mut ctx),
+            Route::EmbedSegment(i) => self.embed_context(job, Some(*i), &path, &mut ctx),
             Route::Search => {
                 // A search box is no answer to any query: search engines leave it out.
                 let head = HeadView {
                     noindex: true,
-                    ..self.head(&site.strings.say("search", &[]), None, &path, "website")
+                    ..self.head(
+                        job,
+                        &site.strings.say("search", &[]),
+                        None,
+                        &path,
+                        "website",
+                    )
                 };
                 ctx.insert("head", &head);
             }
@@ -349,7 +429,7 @@ impl Renderer {
                 let tag = &site.tags[*i];
                 let tagged = site.strings.say("posts_tagged", &[("tag", &tag.name)]);
                 let title = paged_title(site, tagged, *n);
-                ctx.insert("head", &self.head(&title, None, &path, "website"));
+                ctx.insert("head", &self.head(job, &title, None, &path, "website"));
                 ctx.insert("tag", &TagView::new(&self.urls, tag));
                 let shown = page_range(tag.posts.len(), *n, site.config.build.paginate);
                 ctx.insert_value("posts", self.post_values(&tag.posts[shown]));
@@ -374,7 +454,13 @@ impl Renderer {
                 let title = site.shown[*i].page_title(&site.strings);
                 ctx.insert(
                     "head",
-                    &self.head(&title, Some(&view.quote_text), &shoutout.path, "article"),
+                    &self.head(
+                        job,
+                        &title,
+                        Some(&view.quote_text),
+                        &shoutout.path,
+                        "article",
+                    ),
                 );
                 if let Some(product) = self
                     .products
@@ -399,7 +485,13 @@ impl Renderer {
             Route::NotFound => {
                 let head = HeadView {
                     noindex: true,
-                    ..self.head(&site.strings.say("not_found", &[]), None, &path, "website")
+                    ..self.head(
+                        job,
+                        &site.strings.say("not_found", &[]),
+                        None,
+                        &path,
+                        "website",
+                    )
                 };
                 ctx.insert("head", &head);
                 // Served at any URL: it has no URL of its own to name.
@@ -481,6 +573,7 @@ impl Renderer {
 
     fn head(
         &self,
+        job: &Route,
         title: &str,
         description: Option<&str>,
         path: &str,
@@ -499,7 +592,12 @@ impl Renderer {
                 .to_string(),
             canonical: self.urls.permalink(path),
             og_type,
-            image: None,
+            image: self.card_for(job).map(|card| CardImage {
+                url: self.urls.permalink(&card.output),
+                width: Some(crate::images::card::WIDTH),
+                height: Some(crate::images::card::HEIGHT),
+                alt: card.alt.clone(),
+            }),
             noindex: false,
             published: None,
             modified: None,

@@ -10,7 +10,8 @@ use crate::site::{ItemRef, Route, Site, page_range};
 use crate::url::UrlPath;
 
 use super::context::{
-    HeadView, PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls, page_window,
+    CardImage, HeadView, PageLink, PageView, PaginatorView, SegmentView, ShoutoutView, Urls,
+    page_window,
 };
 use super::{Renderer, jsonld};
 
@@ -34,12 +35,15 @@ impl Renderer {
         let is_post = matches!(item, ItemRef::Post(_));
         let og = if is_post { "article" } else { "website" };
         let mut head = self.head(
+            job,
             &page.meta.title,
             page.meta.description.as_deref(),
             &page.path,
             og,
         );
-        head.image = view.image.clone();
+        if let Some(own) = &view.image {
+            head.image = Some(CardImage::own(own, &page.meta.title));
+        }
         if let ItemRef::Post(i) = item {
             ctx.insert_value("related", self.post_values(&site.related[i]));
         }
@@ -78,9 +82,22 @@ impl Renderer {
             .description
             .as_deref()
             .or(segment.meta.lede.as_deref());
-        let mut head = self.head(&segment.meta.title, description, &segment.path, "website");
+        let mut head = self.head(
+            &Route::Segment(i),
+            &segment.meta.title,
+            description,
+            &segment.path,
+            "website",
+        );
         head.noindex = segment.meta.noindex;
-        head.image = view.hero.as_deref().map(|h| self.urls.absolute(h));
+        let own_card = self.cards.segments.get(i).is_some_and(Option::is_some);
+        if !own_card && let Some(hero) = &view.hero {
+            // No card of its own (`[cards] segments = false`): the hero beats the site's.
+            head.image = Some(CardImage::own(
+                &self.urls.absolute(hero),
+                &segment.meta.title,
+            ));
+        }
         let own = &site.segment_shoutouts[i];
         let fallback = own.is_empty();
         let members: Vec<usize> = if fallback {
@@ -128,11 +145,11 @@ impl Renderer {
 
     /// `/shoutouts/how-we-collect/`: the facts the sentences need, from the config (the
     /// words are the theme's, in the site's language).
-    pub(super) fn policy_context(&self, path: &str, ctx: &mut Context) {
+    pub(super) fn policy_context(&self, job: &Route, path: &str, ctx: &mut Context) {
         let site = &*self.site;
         let config = &site.config.shoutouts;
         let title = site.strings.say("policy_title", &[]);
-        ctx.insert("head", &self.head(&title, None, path, "website"));
+        ctx.insert("head", &self.head(job, &title, None, path, "website"));
         let contact = config.contact.trim();
         let contact_url = if contact.contains('@') && !contact.contains(':') {
             Some(format!("mailto:{contact}"))
@@ -153,7 +170,13 @@ impl Renderer {
 
     /// An embeddable page of cards (the wall's, or a segment's), made to sit in an
     /// `<iframe>` on another site: the same cards and disclosures as the wall.
-    pub(super) fn embed_context(&self, segment: Option<usize>, path: &str, ctx: &mut Context) {
+    pub(super) fn embed_context(
+        &self,
+        job: &Route,
+        segment: Option<usize>,
+        path: &str,
+        ctx: &mut Context,
+    ) {
         let site = &*self.site;
         let (members, limit, more) = match segment {
             Some(i) => (
@@ -176,7 +199,7 @@ impl Renderer {
         };
         let head = HeadView {
             noindex: true,
-            ..self.head(&title, None, path, "website")
+            ..self.head(job, &title, None, path, "website")
         };
         ctx.insert("head", &head);
         let cards: Vec<Value> = members
@@ -238,7 +261,7 @@ impl Renderer {
             Some(f) => paged_title(site, format!("{title}: {f}"), page),
             None => paged_title(site, title, page),
         };
-        ctx.insert("head", &self.head(&shown, None, path, "website"));
+        ctx.insert("head", &self.head(job, &shown, None, path, "website"));
         ctx.insert_value("section", self.section_value("shoutouts"));
         let views: Vec<ShoutoutView> = members
             .iter()

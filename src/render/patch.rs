@@ -147,6 +147,37 @@ impl Renderer {
         );
     }
 
+    /// Makes the share cards of `items` (edited in place) again; returns whether any
+    /// changed, so the caller publishes the new files (see [`Renderer::card_files`]). A
+    /// `share_excerpt` that no longer matches its quote is an error, as in a full build.
+    pub fn refresh_cards(&mut self, items: &[ItemRef]) -> Result<bool> {
+        let site = Arc::clone(&self.site);
+        let engine = super::cards::CardRenderer {
+            tera: &self.tera,
+            files: &self.files,
+            config: &self.config_value,
+        };
+        let mut cards = (*self.cards).clone();
+        let mut changed = false;
+        for &item in items {
+            let (quote, avatar) = match item {
+                ItemRef::Shoutout(i) => {
+                    let quote = super::cards::quote_text(&self.bodies.shoutouts[i]);
+                    if let Some(error) = super::cards::check_excerpt(&site.shoutouts[i], &quote) {
+                        return Err(Error::Content(vec![error]));
+                    }
+                    (quote, self.avatars[i].as_ref())
+                }
+                _ => (String::new(), None),
+            };
+            let (card, warned) = super::cards::make_one(&site, &engine, item, (&quote, avatar));
+            let card = card.map_err(|e| Error::Content(vec![e]))?;
+            changed |= cards.replace(&site, item, card.map(Arc::new), warned);
+        }
+        self.cards = Arc::new(cards);
+        Ok(changed)
+    }
+
     /// Templates still rendering keep the old lists: they are replaced, not changed.
     fn replace_lists(&mut self, lists: templates::Lists) {
         self.lists = Arc::new(lists);

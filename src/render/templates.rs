@@ -120,7 +120,8 @@ pub fn engine(
     strings: Arc<Strings>,
 ) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
     let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
+    // `.svg`: share cards (`card.svg`) show titles and customers' words as XML text.
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     register(&mut tera, urls, lists, assets, strings);
     let files: TemplateFiles = theme
         .templates

@@ -298,6 +298,9 @@ impl SiteFingerprints {
         fp.strings.hash(&mut hasher);
         job.hash(&mut hasher);
         output_path.hash(&mut hasher);
+        // The share card it names (`og:image`): named by the card's own text, so this
+        // covers the card template and everything the card shows.
+        renderer.card_for(job).map(|c| &c.output).hash(&mut hasher);
         let template = job.template(site);
         match fp.template_prints.get(&template) {
             Some(print) => print.hash(&mut hasher),

@@ -8,7 +8,8 @@
 //! update operations (`render/patch.rs`). This module decides when that is enough and
 //! when to give up: anchors must stay the same (other pages' links were checked against
 //! them), the images a body shows must stay the same (their variant files are made with
-//! the full build), and a shortcode may not call `posts()`. Which outputs changed is then
+//! the full build), and a shortcode may not call `posts()`. Share cards of edited items
+//! are made again here (the session publishes their files). Which outputs changed is then
 //! decided by the same fingerprints as in a full rebuild. `tests/cli/incremental.rs`
 //! checks the result against clean builds.
 
@@ -73,6 +74,7 @@ pub fn apply_edits(
         items.push(item);
     }
     renderer.check_links_of(&items)?;
+    renderer.refresh_cards(&items)?;
     if !items.is_empty() {
         renderer.refresh_listings(&items);
     }

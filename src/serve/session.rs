@@ -313,6 +313,13 @@ impl Session {
             .reread_edits(&self.project.root, config, changed)?;
         timings.lap("load");
         let calls_posts = crate::render::template_deps::any_template_calls(theme, "posts");
+        let cards_before: Vec<String> = retained
+            .renderer
+            .cards()
+            .all()
+            .iter()
+            .map(|card| card.output.clone())
+            .collect();
         let items = match super::patch::apply_edits(&mut retained.renderer, &edits, calls_posts) {
             Ok(Some(items)) => items,
             Ok(None) => return None,
@@ -355,6 +362,10 @@ impl Session {
             }
             output.insert(Arc::clone(path), Arc::new(file));
             self.fingerprints.insert(Arc::clone(path), print);
+        }
+        match publish_cards(renderer, output, &cards_before, &self.project.root) {
+            Ok(cards) => changed_paths.extend(cards),
+            Err(e) => return Some(Err(e)),
         }
         changed_paths.sort();
         Some(Ok((to_render.len(), retained.jobs.len(), changed_paths)))
@@ -486,6 +497,53 @@ impl Session {
 fn is_search_file(path: &str) -> bool {
     path.starts_with(crate::search::BUNDLE_DIR)
         && path[crate::search::BUNDLE_DIR.len()..].starts_with('/')
+}
+
+/// Brings the share card files in `output` in step with `renderer`'s cards after a patch
+/// changed some: a card no page names any more (`before` were the cards before it) is
+/// removed, a new one drawn (or taken from the image cache) and added. Returns the paths
+/// added and removed.
+fn publish_cards(
+    renderer: &Renderer,
+    output: &mut OutputMap,
+    before: &[String],
+    root: &Path,
+) -> Result<Vec<String>> {
+    let cards = renderer.cards().all();
+    let wanted: rustc_hash::FxHashSet<&str> = cards.iter().map(|c| c.output.as_str()).collect();
+    let mut changed: Vec<String> = before
+        .iter()
+        .filter(|old| !wanted.contains(old.as_str()))
+        .filter(|old| output.remove(old.as_str()).is_some())
+        .cloned()
+        .collect();
+    let missing: Vec<_> = cards
+        .into_iter()
+        .filter(|card| !output.contains_key(card.output.as_str()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(changed);
+    }
+    // A card may show a customer's photo: its variant is among the published files.
+    let images: Vec<OutputFile> = output
+        .iter()
+        .filter(|(path, _)| path.starts_with("sized/"))
+        .map(|(_, file)| (**file).clone())
+        .collect();
+    let cache = crate::images::cache::DiskCache::of(root);
+    for file in renderer.draw_cards(missing, &images, &cache)? {
+        let bytes = file
+            .bytes()
+            .map_err(|e| Error::io(Path::new(&file.path), e))?
+            .into_owned();
+        changed.push(file.path.clone());
+        let file = OutputFile {
+            contents: Contents::Bytes(bytes.into()),
+            ..file
+        };
+        output.insert(Arc::from(file.path.as_str()), Arc::new(file));
+    }
+    Ok(changed)
 }
 
 /// Size and modification time of `path` (through symlinks, as a copy reads it).

@@ -13,6 +13,9 @@
 //!   file bytes or URL, the video link unless both name and photo are covered, and for
 //!   unpublished shout-outs the quote) appears in no byte, and a video link that may be
 //!   shown is on the wall;
+//! - a share card's SVG text (the rendered `card.svg`) shows no such datum either, its
+//!   PNG has no chunk but pixels, a shout-out has a card exactly when it is published
+//!   with "social" in its scope, and serve publishes exactly a clean build's cards;
 //! - a photo file is copied exactly when a published shout-out's consent covers it;
 //! - every average shown (site-wide, per product, in the JSON-LD) is the mean of the
 //!   published customers' ratings, with the count, and the left-out note appears exactly
@@ -63,6 +66,7 @@ enum Consent {
         quote: bool,
         name: bool,
         photo: bool,
+        social: bool,
     },
 }
 
@@ -117,11 +121,13 @@ impl Customer {
                 quote: false,
                 name: true,
                 photo: true,
+                social: true,
             },
             _ => Consent::Given {
                 quote: true,
                 name: rng.chance(2),
                 photo: rng.chance(2),
+                social: rng.chance(2),
             },
         };
         Customer {
@@ -224,6 +230,10 @@ impl Customer {
     fn photo_shown(&self) -> bool {
         self.published() && matches!(self.consent, Consent::Given { photo: true, .. })
     }
+    /// Whether it has a share card of its own (its quote always fits one).
+    fn has_card(&self) -> bool {
+        self.published() && matches!(self.consent, Consent::Given { social: true, .. })
+    }
     fn counted_rating(&self) -> Option<u8> {
         self.rating
             .filter(|_| self.published() && self.relationship == "customer")
@@ -265,11 +275,12 @@ impl Customer {
         if self.draft {
             front += "draft = true\n";
         }
-        let scope = |quote: bool, name: bool, photo: bool| {
+        let scope = |quote: bool, name: bool, photo: bool, social: bool| {
             let names = [
                 (quote, "\"quote\""),
                 (name, "\"name\""),
                 (photo, "\"photo\""),
+                (social, "\"social\""),
             ];
             let chosen: Vec<&str> = names
                 .iter()
@@ -280,11 +291,11 @@ impl Customer {
         };
         front += &match self.consent {
             Consent::None => String::new(),
-            Consent::Withdrawn => "withdrawn = 2026-01-01\nconsent = { date = 2025-03-02, scope = [\"quote\", \"name\", \"photo\"] }\n".into(),
-            Consent::Future => "consent = { date = 2027-01-01, scope = [\"quote\", \"name\", \"photo\"] }\n".into(),
-            Consent::Given { quote, name, photo } => format!(
+            Consent::Withdrawn => "withdrawn = 2026-01-01\nconsent = { date = 2025-03-02, scope = [\"quote\", \"name\", \"photo\", \"social\"] }\n".into(),
+            Consent::Future => "consent = { date = 2027-01-01, scope = [\"quote\", \"name\", \"photo\", \"social\"] }\n".into(),
+            Consent::Given { quote, name, photo, social } => format!(
                 "consent = {{ date = 2025-03-02, scope = [{}], proof = \"form\" }}\n",
-                scope(quote, name, photo)
+                scope(quote, name, photo, social)
             ),
         };
         format!("+++\n{front}+++\n\n{}\n", self.quote())
@@ -377,6 +388,7 @@ impl World {
                     quote: true,
                     name: rng.chance(2),
                     photo: rng.chance(2),
+                    social: rng.chance(2),
                 }
             }
             4 => c.relationship = RELATIONSHIPS[rng.below(RELATIONSHIPS.len())],
@@ -486,6 +498,38 @@ impl World {
             "{at}: the shared photo file"
         );
         self.check_averages(&text, at);
+    }
+
+    /// Share cards: a customer has one exactly when published with "social"; no card's
+    /// SVG text shows what the consent withholds; every card is published, as a PNG of
+    /// pixels only (no text chunk that could carry a name).
+    fn check_cards(&self, (files, cards): &Build, at: &str) {
+        let published: Vec<&String> = files.keys().filter(|p| p.starts_with("cards/")).collect();
+        let made: Vec<&String> = cards.keys().collect();
+        assert_eq!(published, made, "{at}: the card files");
+        for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("cards/")) {
+            let chunks = png_chunks(bytes);
+            assert!(
+                chunks
+                    .iter()
+                    .all(|c| ["IHDR", "PLTE", "tRNS", "IDAT", "IEND"].contains(&c.as_str())),
+                "{at}: {path} has chunks {chunks:?}"
+            );
+        }
+        let svgs: Vec<String> = cards.values().map(|svg| svg.to_lowercase()).collect();
+        let on_a_card = |needle: &str| svgs.iter().any(|svg| svg.contains(&needle.to_lowercase()));
+        for c in &self.customers {
+            let why = format!("{at}: {c:?}");
+            assert_eq!(on_a_card(&c.quote()), c.has_card(), "{why}: its quote card");
+            if !c.name_shown() {
+                for datum in [c.name(), c.company(), c.role(), c.source_name()] {
+                    assert!(!on_a_card(&datum), "{why}: {datum} is on a card");
+                }
+            }
+            if !c.photo_shown() {
+                assert!(!on_a_card(&c.pic()), "{why}: its photo is on a card");
+            }
+        }
     }
 
     fn check_averages(&self, text: &BTreeMap<&str, String>, at: &str) {
@@ -634,15 +678,31 @@ fn json_ld(html: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn clean_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+/// A clean build's files (output path -> bytes) and its share cards' SVG text.
+type Build = (BTreeMap<String, Vec<u8>>, BTreeMap<String, String>);
+
+fn clean_build(root: &Path) -> Result<Build, String> {
     let project = Project::new(root, None);
     let config = project.config().expect("the config");
     let rendered = build::render(&project, config, &options()).map_err(|e| format!("{e:?}"))?;
-    Ok(rendered
+    let files = rendered
         .files
         .iter()
         .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
-        .collect())
+        .collect();
+    Ok((files, rendered.card_sources))
+}
+
+/// The chunk types of a PNG, in order.
+fn png_chunks(bytes: &[u8]) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut at = 8;
+    while at + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        chunks.push(String::from_utf8_lossy(&bytes[at + 4..at + 8]).into_owned());
+        at += 12 + len;
+    }
+    chunks
 }
 
 /// `tests/fixtures/photos/plain.jpg` with a comment segment holding `comment`.
@@ -671,18 +731,22 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
     let mut copied_photos = 0;
     let mut shown_videos = 0;
     let mut missing_photos = 0;
+    let mut cards = 0;
     for seed in 1..=30u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut world = World::new(seed, &mut rng);
         let root = world.site.root();
         let must_fail = world.misses_a_photo();
         match clean_build(&root) {
-            Ok(files) => {
+            Ok(build) => {
                 assert!(
                     !must_fail,
                     "seed {seed}: a shown photo file is missing, yet it built"
                 );
-                world.check(&files, &format!("seed {seed}, clean build"));
+                let at = format!("seed {seed}, clean build");
+                world.check(&build.0, &at);
+                world.check_cards(&build, &at);
+                cards += build.1.len();
             }
             Err(e) => {
                 assert!(must_fail && e.contains("is not there"), "seed {seed}: {e}");
@@ -710,7 +774,12 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
                         "{at}: a shown photo file is missing, yet it built"
                     );
                     patched += usize::from(report.patched);
-                    world.check(&served(&session), &at);
+                    let served = served(&session);
+                    world.check(&served, &at);
+                    // Serve's cards are a clean build's, and those show only what
+                    // consent allows (withdrawn consent takes the card with it).
+                    let (_, sources) = clean_build(&root).expect("a clean build too");
+                    world.check_cards(&(served, sources), &at);
                 }
                 Err(e) => {
                     let e = format!("{e:?}");
@@ -725,6 +794,7 @@ fn withheld_data_is_in_no_output_byte_and_averages_count_only_customers() {
     assert!(copied_photos >= 10, "{copied_photos} shown photos");
     assert!(shown_videos >= 5, "{shown_videos} shown videos");
     assert!(patched >= 5, "{patched} patched rebuilds");
+    assert!(cards >= 40, "{cards} share cards");
     assert!(
         missing_photos >= 3,
         "{missing_photos} builds missing a shown photo"

@@ -90,7 +90,7 @@ fn netlify_and_cloudflare_get_a_301_for_every_alias() {
         assert_eq!(
             site.read("public/_headers"),
             format!(
-                "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/sized/*\n{immutable}/shop/{style}\n{immutable}/shop/{syntax}\n{immutable}"
+                "# Written by kudos for [deploy] host; put your own static/_headers to replace it.\n/shop/sized/*\n{immutable}/shop/cards/*\n{immutable}/shop/{style}\n{immutable}/shop/{syntax}\n{immutable}"
             ),
             "{host}"
         );

@@ -8,6 +8,7 @@ mod accessibility;
 mod bad_input;
 mod base_url;
 mod build_output;
+mod cards;
 mod check;
 mod collisions;
 mod consent_property;

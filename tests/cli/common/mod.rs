@@ -162,7 +162,8 @@ impl Site {
         File::new(self, relative)
     }
 
-    /// Every file below `relative` (a folder), by path with forward slashes.
+    /// Every file below `relative` (a folder), by path with forward slashes; the image
+    /// cache (`.kudos-cache/`) left out.
     pub fn tree(&self, relative: &str) -> Tree {
         let mut files = BTreeMap::new();
         let dir = self.path(relative);
@@ -439,6 +440,11 @@ fn copy_dir(from: &Path, to: &Path) {
 fn read_tree(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     for entry in std::fs::read_dir(dir).expect("read a folder") {
         let path: PathBuf = entry.expect("read an entry").path();
+        if path.ends_with(".kudos-cache") {
+            // kudos's own cache: a failed build may fill it (image variants and share
+            // cards made before the output was refused), and that is no change to the site.
+            continue;
+        }
         if path.is_dir() {
             read_tree(base, &path, files);
         } else {

@@ -1,0 +1,334 @@
+//! Share cards: the 1200 × 630 PNG social sites show for a shared page.
+//!
+//! What a card shows is decided and laid out in `render::cards`, which fits its text
+//! with [`fit`] and [`shorten`] and renders the theme's `card.svg` template; this module
+//! turns that SVG text into pixels ([`rasterise`]: usvg parses and shapes it with the
+//! embedded [`fonts`](super::fonts), resvg draws it) and names the result by the SVG text
+//! and the renderer ([`output_path`]). So two cards with the same text are one file, a
+//! card whose text changes gets a new URL (hosts may cache every card forever), and the
+//! disk cache (`images::cache`) keeps each under the same name between builds.
+
+use std::sync::Arc;
+
+use resvg::tiny_skia;
+use resvg::usvg;
+
+use super::fonts::{self, Weight};
+
+/// Pixels: the size Open Graph and X (Twitter) large cards are shown at.
+pub const WIDTH: u32 = 1200;
+/// Pixels.
+pub const HEIGHT: u32 = 630;
+
+/// Bumped whenever the same SVG text would give other pixels (a new resvg, other fonts,
+/// another encoder), so cached cards made by an older kudos are not reused.
+const RENDERER_VERSION: &[u8] = b"kudos-cards-1 resvg-0.49 noto-sans-2020";
+
+/// The ellipsis a shortened title ends with.
+pub const ELLIPSIS: char = '…';
+
+/// Why a card cannot be drawn: always the template's doing, never the content's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CardError {
+    /// usvg could not parse the rendered template.
+    #[error("the card template did not make valid SVG: {0}")]
+    Svg(String),
+    /// The root `<svg>` is not 1200 × 630.
+    #[error("the card template made a {width} × {height} image: a card is {WIDTH} × {HEIGHT}")]
+    Size {
+        /// As parsed.
+        width: u32,
+        /// As parsed.
+        height: u32,
+    },
+    /// The PNG encoder failed.
+    #[error("cannot encode the card as PNG: {0}")]
+    Encode(String),
+}
+
+/// The content hash of a card: of its SVG text and the renderer.
+pub fn card_hash(svg: &str) -> u64 {
+    crate::fingerprint::stable_hash(&[svg.as_bytes(), RENDERER_VERSION])
+}
+
+/// The output path (no leading slash) of the card with `hash`: `cards/<hash>.png`.
+pub fn output_path(hash: u64) -> String {
+    format!("cards/{hash:016x}.png")
+}
+
+/// The lines `text` takes at `size` in `weight` in a box `width` wide, when they are no
+/// more than `max_lines`; `None` when it does not fit. Lines break between words, and
+/// inside a word only when the word alone is too wide (as CJK text, which has no spaces).
+pub fn fit(
+    text: &str,
+    size: f32,
+    weight: Weight,
+    width: f32,
+    max_lines: usize,
+) -> Option<Vec<String>> {
+    let lines = wrap(text, size, weight, width);
+    (lines.len() <= max_lines).then_some(lines)
+}
+
+/// At most `max_lines` lines of `text`; when it takes more, the last one ends with
+/// [`ELLIPSIS`] after as many words as fit. `.1` says whether it was shortened.
+pub fn shorten(
+    text: &str,
+    size: f32,
+    weight: Weight,
+    width: f32,
+    max_lines: usize,
+) -> (Vec<String>, bool) {
+    let mut lines = wrap(text, size, weight, width);
+    if lines.len() <= max_lines {
+        return (lines, false);
+    }
+    lines.truncate(max_lines.max(1));
+    let last = lines.pop().unwrap_or_default();
+    let fits = |line: &str| fonts::width(&format!("{line}{ELLIPSIS}"), size, weight) <= width;
+    let mut words: Vec<&str> = last.split(' ').collect();
+    while words.len() > 1 && !fits(&words.join(" ")) {
+        words.pop();
+    }
+    let mut kept = words.join(" ");
+    while !kept.is_empty() && !fits(&kept) {
+        kept.pop();
+    }
+    let kept = kept.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    lines.push(format!("{kept}{ELLIPSIS}"));
+    (lines, true)
+}
+
+/// Greedy line breaking by measured width. Widths add up (advances, no kerning), so each
+/// word is measured once.
+fn wrap(text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
+    let measure = |s: &str| fonts::width(s, size, weight);
+    let space = measure(" ");
+    let mut lines = Vec::new();
+    let (mut line, mut used) = (String::new(), 0.0);
+    for word in text.split_whitespace() {
+        let wide = measure(word);
+        if !line.is_empty() && used + space + wide <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += space + wide;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if wide <= width {
+            (line, used) = (word.to_string(), wide);
+            continue;
+        }
+        // A word wider than the box on its own is broken between characters.
+        used = 0.0;
+        for c in word.chars() {
+            let mut buf = [0; 4];
+            let wide = measure(c.encode_utf8(&mut buf));
+            if used + wide > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0.0;
+            }
+            line.push(c);
+            used += wide;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Draws `svg` into a 1200 × 630 PNG with the embedded fonts. `photo` gives the bytes
+/// of an `<image href>` (a published image variant, by output path); nothing is read
+/// from disk or the network, whatever the template says.
+pub fn rasterise(svg: &str, photo: &PhotoBytes<'_>) -> Result<Vec<u8>, CardError> {
+    let tree = parse(svg, photo)?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
+        .ok_or_else(|| CardError::Encode("no memory for the pixels".into()))?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    encode(&pixmap)
+}
+
+/// Where a card finds the bytes of an image it shows, by `href`.
+pub type PhotoBytes<'a> = dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync + 'a;
+
+/// How many glyphs of `svg`'s text no font had (drawn as `.notdef`, an empty box):
+/// what tests check a script renders by.
+pub fn notdef_glyphs(svg: &str) -> Result<usize, CardError> {
+    fn count(group: &usvg::Group) -> usize {
+        group
+            .children()
+            .iter()
+            .map(|node| match node {
+                usvg::Node::Group(g) => count(g),
+                usvg::Node::Text(text) => text
+                    .layouted()
+                    .iter()
+                    .flat_map(|span| &span.positioned_glyphs)
+                    .filter(|glyph| glyph.id.0 == 0)
+                    .count(),
+                _ => 0,
+            })
+            .sum()
+    }
+    Ok(count(parse(svg, &|_| None)?.root()))
+}
+
+/// `svg` parsed and laid out with the embedded fonts, checked to be 1200 × 630.
+fn parse(svg: &str, photo: &PhotoBytes<'_>) -> Result<usvg::Tree, CardError> {
+    let mut options = usvg::Options {
+        font_family: fonts::FAMILY.to_string(),
+        fontdb: fonts::database(),
+        ..usvg::Options::default()
+    };
+    options.image_href_resolver.resolve_string = Box::new(|href, _| {
+        let bytes = photo(href)?;
+        match super::Format::of(&bytes)? {
+            super::Format::Jpeg => Some(usvg::ImageKind::JPEG(bytes)),
+            super::Format::Png => Some(usvg::ImageKind::PNG(bytes)),
+            super::Format::WebP => Some(usvg::ImageKind::WEBP(bytes)),
+            _ => None,
+        }
+    });
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| CardError::Svg(e.to_string()))?;
+    let size = tree.size().to_int_size();
+    if (size.width(), size.height()) != (WIDTH, HEIGHT) {
+        return Err(CardError::Size {
+            width: size.width(),
+            height: size.height(),
+        });
+    }
+    Ok(tree)
+}
+
+/// A PNG of nothing but the pixels (no text, time or colour-profile chunks): RGB when
+/// the card is opaque, as cards are, else RGBA. Fast compression: a card is flat colour
+/// and text, which compresses well anyway, and encoding dominates a card's time.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, CardError> {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    // One pass: the RGB bytes, and whether every pixel is opaque (then premultiplied
+    // RGB is plain RGB).
+    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
+    let mut opaque = true;
+    for p in pixmap.data().chunks_exact(4) {
+        opaque &= p[3] == 255;
+        rgb.extend_from_slice(&p[..3]);
+    }
+    let (bytes, colour) = if opaque {
+        (rgb, image::ExtendedColorType::Rgb8)
+    } else {
+        let rgba: Vec<u8> = pixmap
+            .pixels()
+            .iter()
+            .flat_map(|p| {
+                let c = p.demultiply();
+                [c.red(), c.green(), c.blue(), c.alpha()]
+            })
+            .collect();
+        (rgba, image::ExtendedColorType::Rgba8)
+    };
+    let mut png = Vec::new();
+    PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(&bytes, WIDTH, HEIGHT, colour)
+        .map_err(|e| CardError::Encode(e.to_string()))?;
+    Ok(png)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_photo(_: &str) -> Option<Arc<Vec<u8>>> {
+        None
+    }
+
+    fn card(body: &str) -> String {
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="1200" height="630" fill="#fdfcf9"/>{body}</svg>"##
+        )
+    }
+
+    #[test]
+    fn a_card_is_a_1200_by_630_png_without_metadata() {
+        let png = rasterise(
+            &card(r#"<text x="80" y="200" font-size="64">Hello</text>"#),
+            &no_photo,
+        )
+        .unwrap();
+        let image = image::load_from_memory(&png).unwrap();
+        assert_eq!((image.width(), image.height()), (WIDTH, HEIGHT));
+        assert!(
+            !png.windows(4)
+                .any(|w| w == b"tEXt" || w == b"iTXt" || w == b"zTXt")
+        );
+    }
+
+    #[test]
+    fn a_template_of_the_wrong_size_or_not_svg_is_an_error() {
+        let small = r#"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="315"></svg>"#;
+        assert_eq!(
+            rasterise(small, &no_photo),
+            Err(CardError::Size {
+                width: 600,
+                height: 315
+            })
+        );
+        assert!(matches!(
+            rasterise("<p>hi", &no_photo),
+            Err(CardError::Svg(_))
+        ));
+    }
+
+    #[test]
+    fn long_text_wraps_between_words_and_shortens_with_an_ellipsis() {
+        let text = "Why we love our work first, and what twelve years of wooden toys taught us about patience";
+        let lines = fit(text, 40.0, Weight::Bold, 600.0, 10).unwrap();
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), text, "wrapping keeps every word");
+        assert!(
+            lines
+                .iter()
+                .all(|l| fonts::width(l, 40.0, Weight::Bold) <= 600.0)
+        );
+        assert_eq!(fit(text, 40.0, Weight::Bold, 600.0, 1), None);
+        let (short, shortened) = shorten(text, 40.0, Weight::Bold, 600.0, 2);
+        assert!(shortened);
+        assert_eq!(short.len(), 2);
+        assert!(short[1].ends_with(ELLIPSIS), "{short:?}");
+        assert!(fonts::width(&short[1], 40.0, Weight::Bold) <= 600.0);
+        assert_eq!(
+            shorten("Short", 40.0, Weight::Bold, 600.0, 2),
+            (vec!["Short".into()], false)
+        );
+    }
+
+    #[test]
+    fn a_word_wider_than_the_box_breaks_between_characters() {
+        let word = "Supercalifragilisticexpialidocious".repeat(2);
+        let lines = fit(&word, 40.0, Weight::Regular, 200.0, 20).unwrap();
+        assert_eq!(lines.concat(), word);
+        assert!(lines.len() > 1, "{lines:?}");
+    }
+
+    #[test]
+    fn arabic_is_drawn_with_glyphs_and_a_script_without_a_font_is_not() {
+        let text = |t: &str| {
+            card(&format!(
+                r#"<text x="80" y="200" font-size="64">{t}</text>"#
+            ))
+        };
+        assert_eq!(notdef_glyphs(&text("Crème brûlée")), Ok(0));
+        assert_eq!(notdef_glyphs(&text("شكرا لكم على ثقتكم بنا")), Ok(0));
+        assert!(notdef_glyphs(&text("ありがとう")).unwrap() > 0);
+    }
+
+    #[test]
+    fn the_name_changes_with_the_text() {
+        assert_ne!(card_hash("<svg>a</svg>"), card_hash("<svg>b</svg>"));
+        assert!(output_path(card_hash("x")).starts_with("cards/"));
+        assert_eq!(output_path(0xab).len(), "cards/".len() + 16 + ".png".len());
+    }
+}

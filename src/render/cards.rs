@@ -1,0 +1,684 @@
+//! Share cards: what each page's 1200 × 630 card shows, laid out and rendered through
+//! the theme's `card.svg` template (site-overridable like any template; its text is
+//! escaped as XML), and which card each page names as its `og:image`.
+//!
+//! A card is made for each post (unless it names its own `image`), segment page (a hero
+//! is a banner, not a card: the card carries the headline) and shout-out page that
+//! `[cards]` switches on, plus the site's card, which every other page shows. A shout-out gets a card of its own only
+//! when the visibility decision allows a share image (consent scope "social") and its
+//! quote fits whole, or its `share_excerpt` does: a card may shorten the customer's
+//! words, never reword them (`share_excerpt` must be a piece of the quote's text). The
+//! name and photo on it are the ones the decision shows, as on the page.
+//!
+//! Text is fitted here, with the embedded fonts' metrics (`images::fonts`), so the
+//! template only places lines: a title that does not fit is shortened with an ellipsis;
+//! a card whose text needs a character no embedded font has is not made (the page shows
+//! the site's card, and the build warns) rather than drawn with empty boxes.
+//!
+//! Cards are rendered to SVG text while the renderer is built, because every page names
+//! its card by that text's hash; [`card_files`] draws them (in parallel, through the
+//! image cache) once the variants they may show (a customer's photo) are made.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::config::CardsConfig;
+use crate::content::Shoutout;
+use crate::error::{Error, Result, SourceError};
+use crate::images::cache::{DiskCache, Made};
+use crate::images::card::{self, HEIGHT, WIDTH};
+use crate::images::fonts::{self, Weight};
+use crate::markdown::Rendered;
+use crate::output::{Contents, OutputFile};
+use crate::site::{ItemRef, Route, Site};
+use crate::visibility::Visibility;
+
+use super::context::{plain_text, sanitize_quote};
+use super::images::Avatar;
+use super::templates::{self, TemplateFiles};
+
+/// The template every card is rendered from.
+pub const TEMPLATE: &str = "card.svg";
+
+/// The margin around a card's text, in pixels.
+const MARGIN: f32 = 80.0;
+/// The width of a card's text.
+const TEXT_WIDTH: f32 = WIDTH as f32 - 2.0 * MARGIN;
+/// Line height as a multiple of the font size.
+const LEADING: f32 = 1.25;
+/// Title sizes tried in turn with their most lines; the last one shortens.
+const TITLE_SIZES: [(f32, usize); 2] = [(72.0, 2), (58.0, 3)];
+/// Quote sizes tried in turn with their most lines; a quote that fits none is not shown.
+const QUOTE_SIZES: [(f32, usize); 4] = [(48.0, 4), (40.0, 5), (34.0, 6), (29.0, 7)];
+/// Descriptions and ledes.
+const TEXT_SIZE: (f32, usize) = (30.0, 2);
+/// The site's name above a title, and the name under a quote.
+const LABEL_SIZE: f32 = 28.0;
+
+/// One card, rendered to SVG, not yet drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// The rendered `card.svg`.
+    pub svg: String,
+    /// Output path, no leading slash: `cards/<hash>.png`.
+    pub output: String,
+    /// Its hash, which names it and its cache entry.
+    pub hash: u64,
+    /// `og:image:alt`: what it shows, in words.
+    pub alt: String,
+    /// A site image it shows (a customer's photo variant), by output path.
+    pub photo: Option<String>,
+}
+
+/// Every card of a site.
+#[derive(Debug, Default, Clone)]
+pub struct Cards {
+    /// Per post.
+    pub posts: Vec<Option<Arc<Card>>>,
+    /// Per segment.
+    pub segments: Vec<Option<Arc<Card>>>,
+    /// Per shout-out.
+    pub shoutouts: Vec<Option<Arc<Card>>>,
+    /// The site's card.
+    pub site: Option<Arc<Card>>,
+    /// Cards not made for want of a font, by the file whose text needed it.
+    pub warnings: Vec<SourceError>,
+}
+
+/// A block of fitted lines, as the template places it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextBlock {
+    /// One string per line.
+    pub lines: Vec<String>,
+    /// Font size, pixels.
+    pub size: f32,
+    /// Baseline to baseline, pixels.
+    pub line_height: f32,
+    /// Whether it ends with an ellipsis that is not in the text.
+    pub shortened: bool,
+}
+
+/// What `card.svg` gets as `card`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    /// "post", "segment", "shoutout" or "site".
+    pub kind: &'static str,
+    /// 1200.
+    pub width: u32,
+    /// 630.
+    pub height: u32,
+    /// The margin the text was fitted inside.
+    pub margin: f32,
+    /// The font family to name.
+    pub font: &'static str,
+    /// `[cards]` colours.
+    pub colours: Colours,
+    /// The site's title, one line (absent on the site's own card).
+    pub site_title: Option<TextBlock>,
+    /// A post's or segment's title, or the site's.
+    pub title: Option<TextBlock>,
+    /// A description, lede or the site's description.
+    pub text: Option<TextBlock>,
+    /// A shout-out's quote (or excerpt), verbatim.
+    pub quote: Option<TextBlock>,
+    /// Who said it, as the visibility decision shows them.
+    pub name: Option<TextBlock>,
+    /// The disclosure line of a shout-out from anyone but a customer.
+    pub disclosure: Option<TextBlock>,
+    /// Stars, 1-5.
+    pub rating: Option<u8>,
+    /// `href` of the customer's photo, when the consent covers it.
+    pub photo: Option<String>,
+}
+
+/// `[cards]` colours, as `#rrggbb` or `#rgb`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Colours {
+    background: String,
+    text: String,
+    accent: String,
+    muted: String,
+}
+
+impl From<&CardsConfig> for Colours {
+    fn from(c: &CardsConfig) -> Self {
+        Colours {
+            background: c.background.clone(),
+            text: c.text.clone(),
+            accent: c.accent.clone(),
+            muted: c.muted.clone(),
+        }
+    }
+}
+
+impl CardView {
+    fn new(kind: &'static str, cards: &CardsConfig) -> CardView {
+        CardView {
+            kind,
+            width: WIDTH,
+            height: HEIGHT,
+            margin: MARGIN,
+            font: fonts::FAMILY,
+            colours: cards.into(),
+            site_title: None,
+            title: None,
+            text: None,
+            quote: None,
+            name: None,
+            disclosure: None,
+            rating: None,
+            photo: None,
+        }
+    }
+
+    /// Every string drawn, for the font check.
+    fn strings(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.site_title,
+            &self.title,
+            &self.text,
+            &self.quote,
+            &self.name,
+            &self.disclosure,
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|block| block.lines.iter().map(String::as_str))
+    }
+}
+
+/// `text` in as many lines as fit, shortened with an ellipsis after `max`.
+fn block(text: &str, (size, max): (f32, usize), weight: Weight) -> Option<TextBlock> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let (lines, shortened) = card::shorten(text, size, weight, TEXT_WIDTH, max);
+    Some(TextBlock {
+        lines,
+        size,
+        line_height: size * LEADING,
+        shortened,
+    })
+}
+
+/// A title at the largest size it fits whole, else shortened at the smallest.
+fn title(text: &str) -> Option<TextBlock> {
+    let text = text.trim();
+    for (size, max) in TITLE_SIZES {
+        if let Some(lines) = card::fit(text, size, Weight::Bold, TEXT_WIDTH, max) {
+            return Some(TextBlock {
+                lines,
+                size,
+                line_height: size * LEADING,
+                shortened: false,
+            })
+            .filter(|b| !b.lines.is_empty());
+        }
+    }
+    block(text, TITLE_SIZES[TITLE_SIZES.len() - 1], Weight::Bold)
+}
+
+/// A quote at the largest size it fits whole; `None` when it fits at none.
+fn quote(text: &str) -> Option<TextBlock> {
+    QUOTE_SIZES.into_iter().find_map(|(size, max)| {
+        let lines = card::fit(text, size, Weight::Regular, TEXT_WIDTH, max)?;
+        Some(TextBlock {
+            lines,
+            size,
+            line_height: size * LEADING,
+            shortened: false,
+        })
+    })
+}
+
+/// One line of a label (the site's name, a customer's name).
+fn label(text: &str) -> Option<TextBlock> {
+    block(text, (LABEL_SIZE, 1), Weight::Bold)
+}
+
+/// What a shout-out's card may show of its quote: the whole quote when it fits, else its
+/// `share_excerpt` (marked with an ellipsis where it leaves words out) when that fits.
+fn quote_shown(quote_text: &str, excerpt: Option<&str>) -> Option<TextBlock> {
+    if let Some(whole) = quote(quote_text) {
+        return Some(whole);
+    }
+    let excerpt = normalise(excerpt?);
+    let quote_text = normalise(quote_text);
+    let start = if quote_text.starts_with(&excerpt) {
+        ""
+    } else {
+        "…"
+    };
+    let end = if quote_text.ends_with(&excerpt) {
+        ""
+    } else {
+        "…"
+    };
+    quote(&format!("{start}{excerpt}{end}"))
+}
+
+/// Words separated by single spaces: how a quote's text is compared and fitted.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The plain text of a shout-out's quote as its page shows it.
+pub fn quote_text(body: &Rendered) -> String {
+    plain_text(&sanitize_quote(&body.html))
+}
+
+/// An error at `share_excerpt` when it is not a piece of the quote's text.
+pub fn check_excerpt(shoutout: &Shoutout, quote_text: &str) -> Option<SourceError> {
+    let excerpt = shoutout.meta.share_excerpt.as_deref()?;
+    let (wanted, whole) = (normalise(excerpt), normalise(quote_text));
+    if !wanted.is_empty() && whole.contains(&wanted) {
+        return None;
+    }
+    let shown: String = whole.chars().take(120).collect();
+    let more = if whole.chars().count() > 120 {
+        "…"
+    } else {
+        ""
+    };
+    Some(
+        crate::site::at_key(
+            &shoutout.source,
+            "share_excerpt",
+            "`share_excerpt` is not a piece of the quote: a share card may shorten the customer's words, never change them".into(),
+        )
+        .with_help(format!(
+            "copy an exact part of the quote as its page shows it: \"{shown}{more}\""
+        )),
+    )
+}
+
+/// What renders cards: the engine, the template files for errors, and the config.
+pub struct CardRenderer<'a> {
+    /// The engine with `card.svg` loaded.
+    pub tera: &'a Tera,
+    /// For errors.
+    pub files: &'a TemplateFiles,
+    /// Serialised once: templates may read `config`.
+    pub config: &'a Value,
+}
+
+impl CardRenderer<'_> {
+    /// Renders `view` into a card with `alt`; `Ok(None)` when a character in it has no
+    /// font (with a warning against `source`).
+    fn render(
+        &self,
+        view: &CardView,
+        alt: String,
+        source: &std::path::Path,
+        warnings: &mut Vec<SourceError>,
+    ) -> std::result::Result<Option<Card>, SourceError> {
+        if let Some(c) = view.strings().find_map(fonts::missing) {
+            warnings.push(
+                SourceError::new(
+                    source,
+                    format!(
+                        "no share card for it: `{c}` (U+{:04X}) is in no font kudos draws cards with",
+                        u32::from(c)
+                    ),
+                )
+                .with_help("its pages show the site's card; cards draw Latin, Greek, Cyrillic and Arabic text"),
+            );
+            return Ok(None);
+        }
+        let mut ctx = Context::new();
+        ctx.insert("card", view);
+        ctx.insert_value("config", self.config.clone());
+        let svg = self
+            .tera
+            .render(TEMPLATE, &ctx)
+            .map_err(|e| templates::template_error(&e, self.files, Some(TEMPLATE)))?;
+        let hash = card::card_hash(&svg);
+        Ok(Some(Card {
+            output: card::output_path(hash),
+            hash,
+            alt,
+            photo: view.photo.clone(),
+            svg,
+        }))
+    }
+}
+
+/// What the cards are made from, per shout-out: its quote as text, its photo.
+pub struct ShoutoutInputs<'a> {
+    /// Plain text of each quote.
+    pub quotes: &'a [String],
+    /// Each photo as cards show it.
+    pub avatars: &'a [Option<Avatar>],
+}
+
+/// A card made (or not) for one item, with the warnings it raised.
+type Attempt = (
+    std::result::Result<Option<Card>, SourceError>,
+    Vec<SourceError>,
+);
+
+/// The card of post, segment or shout-out `item` (none for a page), per `[cards]`;
+/// `quote` is a shout-out's quote as text.
+pub fn make_one(
+    site: &Site,
+    engine: &CardRenderer<'_>,
+    item: ItemRef,
+    (quote, avatar): (&str, Option<&Avatar>),
+) -> Attempt {
+    let config = &site.config.cards;
+    let mut warned = Vec::new();
+    let view = match item {
+        ItemRef::Post(i) => {
+            let post = &site.posts[i];
+            let meta = &post.meta;
+            (config.posts && meta.image.is_none()).then(|| {
+                let view = post_card(site, &meta.title, meta.description.as_deref());
+                (view, &post.source.path)
+            })
+        }
+        ItemRef::Segment(i) => {
+            let segment = &site.segments[i];
+            let meta = &segment.meta;
+            // A hero is a banner for the page, seldom 1200 × 630 and without the headline:
+            // a shared landing page shows its card either way.
+            config.segments.then(|| {
+                let heading = meta.headline.as_deref().unwrap_or(&meta.title);
+                let text = meta.lede.as_deref().or(meta.description.as_deref());
+                let (mut view, alt) = post_card(site, heading, text);
+                view.kind = "segment";
+                ((view, alt), &segment.source.path)
+            })
+        }
+        ItemRef::Shoutout(i) => {
+            let shoutout = &site.shoutouts[i];
+            let view = shoutout_card(site, shoutout, &site.shown[i], quote, avatar);
+            view.filter(|_| config.shoutouts)
+                .map(|view| (view, &shoutout.source.path))
+        }
+        ItemRef::Page(_) => None,
+    };
+    let card = match view {
+        Some(((view, alt), source)) => engine.render(&view, alt, source, &mut warned),
+        None => Ok(None),
+    };
+    (card, warned)
+}
+
+/// The cards of `made`, moving their errors and warnings out.
+fn settle(
+    made: Vec<Attempt>,
+    errors: &mut Vec<SourceError>,
+    warnings: &mut Vec<SourceError>,
+) -> Vec<Option<Arc<Card>>> {
+    made.into_iter()
+        .map(|(card, warned)| {
+            warnings.extend(warned);
+            card.map_err(|e| errors.push(e))
+                .ok()
+                .flatten()
+                .map(Arc::new)
+        })
+        .collect()
+}
+
+/// The cards of `site` (per `[cards]`), made in parallel: a template error stops the
+/// build, a missing font only warns.
+pub fn make_cards(
+    site: &Site,
+    engine: &CardRenderer<'_>,
+    shoutouts: &ShoutoutInputs<'_>,
+) -> std::result::Result<Cards, Vec<SourceError>> {
+    let each = |items: Vec<ItemRef>| -> Vec<Attempt> {
+        items
+            .into_par_iter()
+            .map(|item| {
+                let inputs = match item {
+                    ItemRef::Shoutout(i) => {
+                        (shoutouts.quotes[i].as_str(), shoutouts.avatars[i].as_ref())
+                    }
+                    _ => ("", None),
+                };
+                make_one(site, engine, item, inputs)
+            })
+            .collect()
+    };
+    let posts = each((0..site.posts.len()).map(ItemRef::Post).collect());
+    let segments = each((0..site.segments.len()).map(ItemRef::Segment).collect());
+    let quotes = each((0..site.shoutouts.len()).map(ItemRef::Shoutout).collect());
+    let mut warnings = Vec::new();
+    let site_card = match site.config.cards.site.then(|| site_card(site)).flatten() {
+        Some((view, alt)) => engine.render(&view, alt, &site.config.file.shown, &mut warnings),
+        None => Ok(None),
+    };
+    let mut errors = Vec::new();
+    let site_card = site_card
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten()
+        .map(Arc::new);
+    let cards = Cards {
+        posts: settle(posts, &mut errors, &mut warnings),
+        segments: settle(segments, &mut errors, &mut warnings),
+        shoutouts: settle(quotes, &mut errors, &mut warnings),
+        site: site_card,
+        warnings,
+    };
+    if errors.is_empty() {
+        return Ok(cards);
+    }
+    // A broken template breaks every card the same way: report it once.
+    errors.dedup_by(|a, b| a.location() == b.location() && a.message == b.message);
+    Err(errors)
+}
+
+/// The site's card: its title and description; none for a site without a title.
+fn site_card(site: &Site) -> Option<(CardView, String)> {
+    let config = &site.config;
+    let mut view = CardView::new("site", &config.cards);
+    view.title = Some(title(&config.title)?);
+    view.text = block(&config.description, (TEXT_SIZE.0, 3), Weight::Regular);
+    Some((view, config.title.clone()))
+}
+
+/// A post's or segment's card: the site's name, the title, the description.
+fn post_card(site: &Site, heading: &str, text: Option<&str>) -> (CardView, String) {
+    let config = &site.config;
+    let mut view = CardView::new("post", &config.cards);
+    view.site_title = label(&config.title);
+    view.title = title(heading);
+    view.text = text.and_then(|t| block(t, TEXT_SIZE, Weight::Regular));
+    (view, heading.trim().to_string())
+}
+
+/// A shout-out's quote card, when its consent covers "social" and its quote (or
+/// excerpt) fits: only what `shown` shows of the person.
+fn shoutout_card(
+    site: &Site,
+    shoutout: &Shoutout,
+    shown: &Visibility,
+    quote_text: &str,
+    avatar: Option<&Avatar>,
+) -> Option<(CardView, String)> {
+    if !shown.share_image {
+        return None;
+    }
+    let quote = quote_shown(quote_text, shoutout.meta.share_excerpt.as_deref())?;
+    let config = &site.config;
+    let mut view = CardView::new("shoutout", &config.cards);
+    view.site_title = label(&config.title);
+    view.name = label(&shown.display_name);
+    view.disclosure = super::context::disclosure(site, shoutout)
+        .and_then(|d| block(&d, (LABEL_SIZE * 0.8, 1), Weight::Regular));
+    view.rating = shown.rating;
+    view.photo = shown
+        .photo
+        .as_ref()
+        .and(avatar)
+        .and_then(|a| a.picture.as_ref())
+        .and_then(|p| p.largest())
+        .map(|v| v.output.clone());
+    let alt = format!("“{}” — {}", quote.lines.join(" "), shown.display_name);
+    view.quote = Some(quote);
+    Some((view, alt))
+}
+
+impl Cards {
+    /// The card the page of `route` names as its `og:image`: its own, else the site's;
+    /// none for a page with an image of its own and for what is not a page.
+    pub fn for_route(&self, site: &Site, route: &Route) -> Option<&Arc<Card>> {
+        let own = match route {
+            Route::Post(i) | Route::Variant(ItemRef::Post(i), _) => {
+                (site.posts[*i].meta.image.is_none()).then_some(self.posts[*i].as_ref())?
+            }
+            Route::Page(i) | Route::Variant(ItemRef::Page(i), _) => {
+                (site.pages[*i].meta.image.is_none()).then_some(None)?
+            }
+            Route::Segment(i) => self.segments[*i].as_ref(),
+            Route::Shoutout(i) => self.shoutouts[*i].as_ref(),
+            Route::Alias(..)
+            | Route::Atom
+            | Route::ShoutoutsAtom
+            | Route::Rss
+            | Route::JsonFeed
+            | Route::TagAtom(_)
+            | Route::SegmentAtom(_)
+            | Route::Sitemap
+            | Route::Robots => return None,
+            _ => None,
+        };
+        own.or(self.site.as_ref())
+    }
+
+    /// Every card once (two items with the same card share a file).
+    pub fn all(&self) -> Vec<&Arc<Card>> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.site
+            .iter()
+            .chain(self.posts.iter().flatten())
+            .chain(self.segments.iter().flatten())
+            .chain(self.shoutouts.iter().flatten())
+            .filter(|c| seen.insert(c.hash))
+            .collect()
+    }
+
+    /// Puts `card` (with the warnings made with it) in place of `item`'s; returns
+    /// whether it differs from the one it replaces.
+    pub fn replace(
+        &mut self,
+        site: &Site,
+        item: ItemRef,
+        card: Option<Arc<Card>>,
+        warned: Vec<SourceError>,
+    ) -> bool {
+        let (slot, source) = match item {
+            ItemRef::Post(i) => (&mut self.posts[i], &site.posts[i].source),
+            ItemRef::Segment(i) => (&mut self.segments[i], &site.segments[i].source),
+            ItemRef::Shoutout(i) => (&mut self.shoutouts[i], &site.shoutouts[i].source),
+            ItemRef::Page(_) => return false,
+        };
+        let changed = slot.as_ref().map(|c| c.hash) != card.as_ref().map(|c| c.hash);
+        *slot = card;
+        self.warnings.retain(|w| w.path != source.path);
+        self.warnings.extend(warned);
+        changed
+    }
+}
+
+/// The PNG of each of `cards`, drawn in parallel or taken from `cache`. `variants` are the
+/// image files of this build, where a card finds the photo it shows. A card the
+/// template cannot draw is an error at the template.
+pub fn card_files(
+    cards: Vec<&Arc<Card>>,
+    variants: &[OutputFile],
+    cache: &DiskCache,
+    files: &TemplateFiles,
+) -> Result<Vec<OutputFile>> {
+    let by_path: rustc_hash::FxHashMap<&str, &OutputFile> =
+        variants.iter().map(|f| (f.path.as_str(), f)).collect();
+    let photo = |href: &str| {
+        let file = by_path.get(href)?;
+        Some(Arc::new(file.bytes().ok()?.into_owned()))
+    };
+    let made: Vec<std::result::Result<OutputFile, String>> = cards
+        .into_par_iter()
+        .map(|card| {
+            let entry = format!("{:016x}-{WIDTH}.png", card.hash);
+            let made = cache
+                .file(&entry, || card::rasterise(&card.svg, &photo))
+                .map_err(|e| e.to_string())?;
+            Ok(OutputFile {
+                path: card.output.clone(),
+                contents: match made {
+                    Made::Cached(path) => Contents::Copy(path),
+                    Made::Bytes(bytes) => Contents::Bytes(bytes.into()),
+                },
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(made.len());
+    for file in made {
+        match file {
+            Ok(file) => out.push(file),
+            Err(why) => {
+                let shown = files
+                    .get(TEMPLATE)
+                    .cloned()
+                    .unwrap_or_else(|| TEMPLATE.into());
+                return Err(Error::Content(vec![SourceError::new(&shown, why)]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LONG: &str = "We bought the bath ducks the year our eldest was born, and after everything the ducks outlasted three children and a dog, two house moves, one flood in the bathroom and a holiday in a caravan where they were left on the roof for a week in August. They still float, they still look like ducks, and the paint has not come off, which is more than I can say for the caravan. I would buy them again tomorrow, and I have told everyone at the nursery gate, several times, whether they asked or not. The green one went through the washing machine twice and came out smiling both times, and the little boat is still in the bath every night.";
+
+    #[test]
+    fn a_quote_is_shown_whole_at_the_largest_size_that_fits() {
+        let short = quote_shown("Lovely shop.", None).unwrap();
+        assert_eq!(
+            (short.lines.clone(), short.size),
+            (vec!["Lovely shop.".to_string()], 48.0)
+        );
+        let medium = quote_shown(&LONG[..300], None).unwrap();
+        assert!(medium.size < 48.0);
+        assert_eq!(medium.lines.join(" "), LONG[..300].trim());
+    }
+
+    #[test]
+    fn a_quote_too_long_needs_an_excerpt_and_shows_it_between_ellipses() {
+        assert!(quote_shown(LONG, None).is_none());
+        let excerpt =
+            quote_shown(LONG, Some("the ducks outlasted three\n children and a dog")).unwrap();
+        assert_eq!(
+            excerpt.lines.join(" "),
+            "…the ducks outlasted three children and a dog…"
+        );
+        let opening = quote_shown(LONG, Some("We bought the bath ducks")).unwrap();
+        assert_eq!(opening.lines.join(" "), "We bought the bath ducks…");
+        // An excerpt that is itself too long gives no card either.
+        assert!(quote_shown(LONG, Some(LONG)).is_none());
+    }
+
+    #[test]
+    fn titles_shrink_then_shorten_and_never_exceed_the_box() {
+        let short = title("Hello").unwrap();
+        assert_eq!((short.size, short.shortened), (72.0, false));
+        let long = title(&"walnut horse ".repeat(30)).unwrap();
+        assert!(long.shortened);
+        assert_eq!(long.lines.len(), TITLE_SIZES[1].1);
+        assert!(long.lines.last().unwrap().ends_with(card::ELLIPSIS));
+        for line in &long.lines {
+            assert!(fonts::width(line, long.size, Weight::Bold) <= TEXT_WIDTH);
+        }
+        assert!(title("   ").is_none());
+    }
+}

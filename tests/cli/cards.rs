@@ -1,0 +1,330 @@
+//! Share cards (issue 10): every page names a published 1200 × 630 PNG as its `og:image`,
+//! a shout-out gets a quote card only with "social" consent and a quote (or an exact
+//! excerpt) that fits, a name the consent withholds is never on a card, text is fitted
+//! and every script kudos has a font for is drawn. Over `tests/fixtures/cards`: three
+//! posts with hard titles (long, Arabic, Japanese), a segment, and shout-outs with and
+//! without "social", with and without the name, with a quote too long for a card (one
+//! with a `share_excerpt`).
+
+use std::collections::BTreeMap;
+
+use crate::common::Site;
+use kudos::build::{self, Project};
+use kudos::content::Date;
+use kudos::site::BuildOptions;
+
+const BASE: &str = "https://example.com/shop/";
+
+/// The `<meta>` tags of a page, by `property` or `name`.
+fn meta(html: &str) -> BTreeMap<String, String> {
+    html.match_indices("<meta ")
+        .filter_map(|(at, _)| {
+            let tag = &html[at..at + html[at..].find('>')?];
+            let value = |attr: &str| {
+                let start = tag.find(&format!("{attr}=\""))? + attr.len() + 2;
+                Some(tag[start..start + tag[start..].find('"')?].to_string())
+            };
+            let key = value("property").or_else(|| value("name"))?;
+            Some((key, value("content")?))
+        })
+        .collect()
+}
+
+/// The page at `path` (below `public/`): its `og:image` as an output path, if any.
+fn card_of(site: &Site, page: &str) -> Option<String> {
+    let tags = meta(&site.read(&format!("public/{page}")));
+    let url = tags.get("og:image")?;
+    let path = url
+        .strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("{page}: {url} is not under {BASE}"));
+    Some(path.to_string())
+}
+
+/// The SVG text of every card of the site, by output path, rendered in-process.
+fn card_sources(site: &Site) -> BTreeMap<String, String> {
+    let project = Project::new(&site.root(), None);
+    let config = project.config().expect("the fixture's config");
+    let options = BuildOptions {
+        drafts: false,
+        strict: false,
+        now: Date::parse("2026-06-01").unwrap(),
+    };
+    build::render(&project, config, &options)
+        .expect("the fixture renders")
+        .card_sources
+}
+
+fn decoded_size(site: &Site, output: &str) -> (u32, u32) {
+    let bytes = site.bytes(&format!("public/{output}"));
+    let image = image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{output}: {e}"));
+    (image.width(), image.height())
+}
+
+#[test]
+fn every_page_names_a_published_1200_by_630_card_under_the_base_path() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let pages = site.files_ending("public", ".html");
+    assert!(pages.len() > 10);
+    for page in pages.iter().filter(|p| !p.ends_with("404.html")) {
+        let html = site.read(&format!("public/{page}"));
+        let tags = meta(&html);
+        let card = card_of(&site, page).unwrap_or_else(|| panic!("{page} has no og:image"));
+        assert!(
+            card.starts_with("cards/") && card.ends_with(".png"),
+            "{page}: {card}"
+        );
+        assert_eq!(decoded_size(&site, &card), (1200, 630), "{page}: {card}");
+        assert_eq!(tags["og:image:width"], "1200", "{page}");
+        assert_eq!(tags["og:image:height"], "630", "{page}");
+        assert!(!tags["og:image:alt"].is_empty(), "{page}");
+        assert_eq!(tags["twitter:card"], "summary_large_image", "{page}");
+        assert_eq!(tags["twitter:image"], tags["og:image"], "{page}");
+    }
+    // Posts, the segment and the shout-outs that consent have their own cards.
+    let home = card_of(&site, "index.html");
+    for own in [
+        "posts/hello/index.html",
+        "posts/long-title/index.html",
+        "for/parents/index.html",
+        "shoutouts/ada/index.html",
+        "shoutouts/long/index.html",
+    ] {
+        assert_ne!(card_of(&site, own), home, "{own} shows the site's card");
+    }
+    let alt = meta(&site.read("public/shoutouts/ada/index.html"))["og:image:alt"].clone();
+    assert_eq!(
+        alt,
+        "“The rocking horse arrived beautifully wrapped.” — Ada Quill"
+    );
+}
+
+#[test]
+fn a_shoutout_without_social_consent_or_a_quote_that_fits_shows_the_site_card() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let home = card_of(&site, "index.html");
+    assert!(home.is_some());
+    assert_eq!(
+        card_of(&site, "shoutouts/cy/index.html"),
+        home,
+        "no \"social\""
+    );
+    assert_eq!(
+        card_of(&site, "shoutouts/toolong/index.html"),
+        home,
+        "a quote too long and no share_excerpt"
+    );
+    // The excerpt is shown as it is written, marked where it leaves words out.
+    let sources = card_sources(&site);
+    let long = card_of(&site, "shoutouts/long/index.html").unwrap();
+    let svg = &sources[&long];
+    let shown: Vec<&str> = svg
+        .split("</text>")
+        .filter_map(|t| t.rsplit_once('>').map(|(_, text)| text))
+        .collect();
+    assert!(
+        shown
+            .join(" ")
+            .contains("…the ducks outlasted three children and a dog…"),
+        "{svg}"
+    );
+    assert!(!svg.contains("caravan"), "{svg}");
+}
+
+#[test]
+fn a_share_excerpt_that_rewords_the_quote_is_an_error_at_its_line() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let before = site.tree("public");
+    site.edit(
+        "content/shoutouts/long.md",
+        "the ducks outlasted three children and a dog",
+        "the ducks outlasted three children, a dog and a flood",
+    );
+    site.build()
+        .code(1)
+        .stderr_has("content/shoutouts/long.md:4:1")
+        .stderr_has("`share_excerpt` is not a piece of the quote")
+        .unchanged(&before);
+}
+
+#[test]
+fn a_name_the_consent_withholds_is_never_in_a_card() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let sources = card_sources(&site);
+    let bea = card_of(&site, "shoutouts/leeds-toddler/index.html").expect("Bea's page has a card");
+    let svg = &sources[&bea];
+    assert!(svg.contains("A customer in Leeds"), "{svg}");
+    for withheld in ["Bea", "Secretname", "Hiddenworks"] {
+        assert!(!svg.contains(withheld), "{withheld} is on the card:\n{svg}");
+        let png = site.bytes(&format!("public/{bea}"));
+        assert!(
+            !png.windows(withheld.len())
+                .any(|w| w == withheld.as_bytes()),
+            "{withheld} is in the PNG's bytes"
+        );
+    }
+    assert!(sources[&card_of(&site, "shoutouts/ada/index.html").unwrap()].contains("Ada Quill"));
+    // Withdrawing consent takes the card with the shout-out.
+    let ada = card_of(&site, "shoutouts/ada/index.html").unwrap();
+    site.edit(
+        "content/shoutouts/ada.md",
+        "+++\n\n",
+        "withdrawn = 2026-01-01\n+++\n\n",
+    );
+    site.build().success().absent(&format!("public/{ada}"));
+}
+
+#[test]
+fn a_long_title_is_shortened_with_an_ellipsis() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let sources = card_sources(&site);
+    let svg = &sources[&card_of(&site, "posts/long-title/index.html").unwrap()];
+    assert!(svg.contains("…</text>"), "{svg}");
+    assert!(!svg.contains("patient sanding"), "{svg}");
+    let hello = &sources[&card_of(&site, "posts/hello/index.html").unwrap()];
+    assert!(
+        hello.contains(">Hello cards</text>") && !hello.contains('…'),
+        "{hello}"
+    );
+}
+
+#[test]
+fn arabic_is_drawn_and_a_script_without_a_font_falls_back_to_the_site_card() {
+    let site = Site::fixture("cards");
+    let run = site.build().success();
+    let sources = card_sources(&site);
+    let arabic = card_of(&site, "posts/arabic/index.html").unwrap();
+    assert_ne!(Some(arabic.clone()), card_of(&site, "index.html"));
+    let svg = &sources[&arabic];
+    assert!(svg.contains("شكرا"), "{svg}");
+    assert_eq!(kudos::images::card::notdef_glyphs(svg), Ok(0));
+    // No font for Japanese: no boxes, the site's card, and a warning naming the file.
+    assert_eq!(
+        card_of(&site, "posts/japanese/index.html"),
+        card_of(&site, "index.html")
+    );
+    run.stderr_has("content/posts/japanese.md")
+        .stderr_has("no share card for it: `あ`");
+    for svg in sources.values() {
+        assert_eq!(kudos::images::card::notdef_glyphs(svg), Ok(0), "{svg}");
+    }
+}
+
+#[test]
+fn cards_switch_off_by_kind() {
+    let site = Site::fixture("cards");
+    let config = site.read("kudos.toml");
+    let with = |table: &str| {
+        site.write("kudos.toml", format!("{config}\n[cards]\n{table}\n"));
+        site.build().success();
+    };
+    with("posts = false");
+    let home = card_of(&site, "index.html");
+    assert_eq!(card_of(&site, "posts/hello/index.html"), home);
+    assert_ne!(card_of(&site, "for/parents/index.html"), home);
+    with("segments = false");
+    assert_eq!(card_of(&site, "for/parents/index.html"), home);
+    assert_ne!(card_of(&site, "posts/hello/index.html"), home);
+    with("shoutouts = false");
+    assert_eq!(card_of(&site, "shoutouts/ada/index.html"), home);
+    with("site = false");
+    assert_eq!(card_of(&site, "index.html"), None);
+    assert_eq!(card_of(&site, "shoutouts/cy/index.html"), None);
+    assert!(card_of(&site, "posts/hello/index.html").is_some());
+    with("posts = false\nsegments = false\nshoutouts = false\nsite = false");
+    assert!(site.files_ending("public", ".png").is_empty());
+    assert!(meta(&site.read("public/index.html"))["twitter:card"] == "summary");
+    site.write("kudos.toml", format!("{config}\n[cards]\npostz = false\n"));
+    site.build()
+        .code(1)
+        .stderr_has("unknown field `postz`")
+        .stderr_has("posts");
+    site.write(
+        "kudos.toml",
+        format!("{config}\n[cards]\naccent = 'red\"/>'\n"),
+    );
+    site.build().code(1).stderr_has("`[cards] accent`");
+}
+
+#[test]
+fn a_second_build_reuses_every_cached_card() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let cards = site.files_ending("public/cards", ".png");
+    assert!(cards.len() >= 6, "{cards:?}");
+    // Doctor one cached card: a build that drew it again would publish the real one.
+    let first = &cards[0];
+    let hash = first.trim_end_matches(".png");
+    let entry = format!(".kudos-cache/images/{hash}-1200.png");
+    let marker = site.bytes(&format!("public/cards/{}", cards[1]));
+    site.write(&entry, &marker);
+    let before: Vec<Vec<u8>> = cards[1..]
+        .iter()
+        .map(|c| site.bytes(&format!("public/cards/{c}")))
+        .collect();
+    site.build().success();
+    assert_eq!(site.bytes(&format!("public/cards/{first}")), marker);
+    let after: Vec<Vec<u8>> = cards[1..]
+        .iter()
+        .map(|c| site.bytes(&format!("public/cards/{c}")))
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn serve_remakes_a_card_exactly_when_what_it_shows_changes() {
+    use kudos::serve::session::Session;
+    let site = Site::fixture("cards");
+    let options = BuildOptions {
+        drafts: false,
+        strict: false,
+        now: Date::parse("2026-06-01").unwrap(),
+    };
+    let mut session = Session::new(Project::new(&site.root(), None), options, Box::new(|_| {}));
+    session.rebuild(&[]).expect("serve builds");
+    let served_cards = |session: &Session| -> Vec<String> {
+        let mut cards: Vec<String> = session
+            .output()
+            .keys()
+            .filter(|p| p.starts_with("cards/"))
+            .map(|p| p.to_string())
+            .collect();
+        cards.sort();
+        cards
+    };
+    let card_in = |session: &Session| {
+        let page = &session.output()["posts/hello/index.html"];
+        let html = String::from_utf8(page.bytes().unwrap().into_owned()).unwrap();
+        meta(&html)["og:image"].trim_start_matches(BASE).to_string()
+    };
+    let before = card_in(&session);
+    // The body is not on the card: the card stays, and so does its file.
+    let post = "content/posts/hello.md";
+    site.edit(post, "Hello.", "Hello, and welcome.");
+    let report = session.rebuild(&[post.into()]).unwrap();
+    assert!(report.patched);
+    assert_eq!(card_in(&session), before);
+    assert!(
+        !report.changed.iter().any(|c| c.starts_with("cards/")),
+        "{:?}",
+        report.changed
+    );
+    // The title is: a new card, the old file gone, as in a clean build.
+    site.edit(post, "Hello cards", "Hello again, cards");
+    let report = session.rebuild(&[post.into()]).unwrap();
+    assert!(report.patched, "a title edit is still patched");
+    let after = card_in(&session);
+    assert_ne!(after, before);
+    assert!(report.changed.contains(&after) && report.changed.contains(&before));
+    assert!(session.output().contains_key(after.as_str()));
+    assert!(!session.output().contains_key(before.as_str()));
+    let clean = card_sources(&site);
+    assert_eq!(
+        served_cards(&session),
+        clean.keys().cloned().collect::<Vec<_>>()
+    );
+}
