@@ -4,11 +4,12 @@
 //!
 //! A card is made for each post (unless it names its own `image`), segment page (a hero
 //! is a banner, not a card: the card carries the headline) and shout-out page that
-//! `[cards]` switches on, plus the site's card, which every other page shows. A shout-out gets a card of its own only
-//! when the visibility decision allows a share image (consent scope "social") and its
-//! quote fits whole, or its `share_excerpt` does: a card may shorten the customer's
-//! words, never reword them (`share_excerpt` must be a piece of the quote's text). The
-//! name and photo on it are the ones the decision shows, as on the page.
+//! `[cards]` switches on, plus the site's card, which every other page shows. A shout-out
+//! gets a card of its own only when the visibility decision allows a share image
+//! (consent scope "social") and its quote fits whole, or its `share_excerpt` does: a card
+//! may shorten the customer's words, never reword them (`share_excerpt` must be a piece
+//! of the quote's text). The name and photo on it are the ones the decision shows, as on
+//! the page.
 //!
 //! Text is fitted here, with the embedded fonts' metrics (`images::fonts`), so the
 //! template only places lines: a title that does not fit is shortened with an ellipsis;

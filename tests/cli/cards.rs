@@ -166,7 +166,21 @@ fn a_name_the_consent_withholds_is_never_in_a_card() {
             "{withheld} is in the PNG's bytes"
         );
     }
-    assert!(sources[&card_of(&site, "shoutouts/ada/index.html").unwrap()].contains("Ada Quill"));
+    assert!(
+        !svg.contains("<image"),
+        "a photo without \"photo\" in scope:\n{svg}"
+    );
+    let ada = &sources[&card_of(&site, "shoutouts/ada/index.html").unwrap()];
+    assert!(ada.contains("Ada Quill"), "{ada}");
+    // With "photo" in scope the card shows the published variant of the photo.
+    let photo = ada
+        .split("<image href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no photo on Ada's card:\n{ada}"))
+        .replace("&#x2F;", "/");
+    assert!(photo.starts_with("sized/"), "{photo}");
+    assert!(site.path(&format!("public/{photo}")).is_file(), "{photo}");
     // Withdrawing consent takes the card with the shout-out.
     let ada = card_of(&site, "shoutouts/ada/index.html").unwrap();
     site.edit(
@@ -236,7 +250,7 @@ fn cards_switch_off_by_kind() {
     assert_eq!(card_of(&site, "shoutouts/cy/index.html"), None);
     assert!(card_of(&site, "posts/hello/index.html").is_some());
     with("posts = false\nsegments = false\nshoutouts = false\nsite = false");
-    assert!(site.files_ending("public", ".png").is_empty());
+    assert!(site.files_ending("public/cards", ".png").is_empty());
     assert!(meta(&site.read("public/index.html"))["twitter:card"] == "summary");
     site.write("kudos.toml", format!("{config}\n[cards]\npostz = false\n"));
     site.build()

@@ -526,8 +526,18 @@ impl World {
                     assert!(!on_a_card(&datum), "{why}: {datum} is on a card");
                 }
             }
-            if !c.photo_shown() {
-                assert!(!on_a_card(&c.pic()), "{why}: its photo is on a card");
+            // Its own card shows a photo only when the consent covers it (and it is a
+            // file of the site: an outside URL is never fetched).
+            let own = svgs
+                .iter()
+                .find(|svg| svg.contains(&c.quote().to_lowercase()));
+            if let Some(svg) = own {
+                let site_photo = matches!(c.photo, Photo::Beside | Photo::Static | Photo::Shared);
+                assert_eq!(
+                    svg.contains("<image"),
+                    c.photo_shown() && site_photo,
+                    "{why}: the photo on its card"
+                );
             }
         }
     }
