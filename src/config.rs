@@ -171,7 +171,7 @@ impl Default for RelatedConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SearchConfig {
-    /// Write the index and the `/search/` page.
+    /// Write the index and the `/search/` page (off unless asked for).
     pub enabled: bool,
     /// Index posts.
     pub posts: bool,
@@ -186,7 +186,10 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig {
-            enabled: true,
+            // Opt-in: at 10k pages Pagefind's indexing costs several times the rest of the
+            // build (docs/performance.md), and a blog that does not want search should not
+            // pay for it.
+            enabled: false,
             posts: true,
             pages: true,
             shoutouts: true,

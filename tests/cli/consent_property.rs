@@ -313,7 +313,7 @@ impl World {
         let site = Site::blank();
         site.write(
             "kudos.toml",
-            "title = \"Honest Toys\"\nbase_url = \"https://example.com\"\n",
+            "title = \"Honest Toys\"\nbase_url = \"https://example.com\"\n\n[search]\nenabled = true\n",
         );
         site.write(
             "content/segments/fans.md",

@@ -26,6 +26,10 @@ fn index_text(site: &Site) -> Vec<(String, String)> {
 fn searchable_site() -> Site {
     let site = Site::fixture("basic");
     site.write(
+        "kudos.toml",
+        format!("{}\n[search]\nenabled = true\n", site.read("kudos.toml")),
+    );
+    site.write(
         "content/posts/quokka.md",
         "+++\ntitle = \"A quokka visits\"\ndate = 2025-03-01\ntags = [\"news\"]\nsegments = [\"regulars\"]\n+++\n\nThe quokka smiled at the lantern by the workbench.\n",
     );
@@ -126,9 +130,10 @@ fn readers_could_not_search_the_site() {
 #[test]
 fn search_can_be_switched_off_whole_or_per_kind() {
     let site = searchable_site();
-    site.write(
+    site.edit(
         "kudos.toml",
-        format!("{}\n[search]\nshoutouts = false\n", site.read("kudos.toml")),
+        "enabled = true\n",
+        "enabled = true\nshoutouts = false\n",
     );
     site.build().success();
     site.file("public/shoutouts/ada-lovelace/index.html")
@@ -141,7 +146,11 @@ fn search_can_be_switched_off_whole_or_per_kind() {
             .all(|(_, t)| !t.contains("rocking horse"))
     );
 
-    site.edit("kudos.toml", "shoutouts = false", "enabled = false");
+    site.edit(
+        "kudos.toml",
+        "enabled = true\nshoutouts = false\n",
+        "enabled = false\n",
+    );
     site.build().success();
     assert!(!site.path("public/pagefind").exists());
     assert!(!site.path("public/search").exists());
@@ -228,4 +237,16 @@ fn a_static_file_in_the_index_folder_would_have_been_lost() {
         .code(1)
         .stderr_has("two files claim the output pagefind/pagefind-ui.js")
         .stderr_has("static/pagefind/pagefind-ui.js");
+}
+
+#[test]
+fn search_is_off_unless_the_site_asks_for_it() {
+    // At 10k pages the index costs several times the rest of the build: opt-in.
+    let site = Site::fixture("basic");
+    site.build().success();
+    assert!(!site.path("public/pagefind").exists());
+    assert!(!site.path("public/search").exists());
+    site.file("public/index.html").lacks("/search/");
+    site.file("public/posts/hello/index.html")
+        .lacks("data-pagefind");
 }
