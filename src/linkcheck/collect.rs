@@ -31,6 +31,20 @@ pub struct Found {
     pub place: Place,
 }
 
+impl Found {
+    /// `url`, written at `range` of `source`'s file.
+    fn at(source: &Source, url: &str, range: std::ops::Range<usize>) -> Found {
+        Found {
+            url: url.to_string(),
+            place: Place {
+                path: source.path.clone(),
+                text: Arc::clone(&source.text),
+                range,
+            },
+        }
+    }
+}
+
 /// A place in a file, kept as an offset: lines are counted only for the links that are
 /// reported, so a file of a hundred thousand links costs no hundred thousand scans.
 #[derive(Debug, Clone)]
@@ -94,14 +108,7 @@ fn body_links(body: &Rendered) -> impl Iterator<Item = (&str, usize)> {
 fn in_body(source: &Source, url: &str, offset: usize) -> Found {
     let at = source.body_offset + offset;
     let range = find_near(&source.text, at, url).unwrap_or(at..at + 1);
-    Found {
-        url: url.to_string(),
-        place: Place {
-            path: source.path.clone(),
-            text: Arc::clone(&source.text),
-            range,
-        },
-    }
+    Found::at(source, url, range)
 }
 
 /// Where `url` is written in `text` within [`URL_SEARCH_WINDOW`] bytes after `at`.
@@ -153,14 +160,7 @@ fn in_front_matter(source: &Source, key: &str, url: &str) -> Found {
             .snippet
             .map_or(0..0, |(_, range)| range),
     };
-    Found {
-        url: url.to_string(),
-        place: Place {
-            path: source.path.clone(),
-            text: Arc::clone(&source.text),
-            range,
-        },
-    }
+    Found::at(source, url, range)
 }
 
 /// `[[menu.main]]` entries with an `http(s)` URL, in `kudos.toml`.
