@@ -445,48 +445,60 @@ mod html {
             }
             out += "</ul></nav>";
         }
-        let heading = strings.say(
-            "preview_hidden_heading",
-            &[("count", &count(entries.len()))],
-        );
-        out += &format!(
-            "<section class=\"kp-hidden\"><p><strong>{}</strong></p>",
-            esc(&heading)
-        );
-        if entries.is_empty() {
-            out += &format!("<p>{}</p>", esc(&strings.say("preview_none_hidden", &[])));
-        } else {
-            out += "<ul>";
-            for e in entries {
-                out += &format!(
-                    "<li><strong>{}</strong>: <span class=\"kp-reason\">{}</span> <code>{}</code></li>",
+        let hidden: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "<strong>{}</strong>: <span class=\"kp-reason\">{}</span> <code>{}</code>",
                     esc(&e.who),
                     esc(&e.reason),
                     esc(&e.place)
-                );
-            }
-            out += "</ul>";
-        }
-        out += "</section>";
-        let heading = strings.say("preview_notes_heading", &[("count", &count(notes.len()))]);
-        out += &format!(
-            "<section class=\"kp-notes\"><p><strong>{}</strong></p>",
-            esc(&heading)
+                )
+            })
+            .collect();
+        out += &section(
+            "kp-hidden",
+            &strings.say(
+                "preview_hidden_heading",
+                &[("count", &count(entries.len()))],
+            ),
+            &strings.say("preview_none_hidden", &[]),
+            &hidden,
         );
-        if notes.is_empty() {
-            out += &format!("<p>{}</p>", esc(&strings.say("preview_no_notes", &[])));
-        } else {
-            out += "<ul>";
-            for note in notes {
-                out += &format!("<li><code>{}</code></li>", esc(note));
-            }
-            out += "</ul>";
-        }
+        let notes: Vec<String> = notes
+            .iter()
+            .map(|note| format!("<code>{}</code>", esc(note)))
+            .collect();
+        out += &section(
+            "kp-notes",
+            &strings.say("preview_notes_heading", &[("count", &count(notes.len()))]),
+            &strings.say("preview_no_notes", &[]),
+            &notes,
+        );
         out += &format!(
-            "</section></div></details><button type=\"button\" class=\"kp-hide\" aria-label=\"{0}\" title=\"{0}\">×</button></div><button type=\"button\" id=\"kudos-preview-show\" hidden>{1}</button><script src=\"/__kudos/preview.js\"></script>",
+            "</div></details><button type=\"button\" class=\"kp-hide\" aria-label=\"{0}\" title=\"{0}\">×</button></div><button type=\"button\" id=\"kudos-preview-show\" hidden>{1}</button><script src=\"/__kudos/preview.js\"></script>",
             esc(&strings.say("preview_hide", &[])),
             esc(&strings.say("preview_show", &[]))
         );
         out
+    }
+
+    /// A panel section: its heading, then its items as a list, or `empty` when it has none
+    /// (items are HTML, escaped by the caller).
+    fn section(class: &str, heading: &str, empty: &str, items: &[String]) -> String {
+        let mut out = format!(
+            "<section class=\"{class}\"><p><strong>{}</strong></p>",
+            esc(heading)
+        );
+        if items.is_empty() {
+            out += &format!("<p>{}</p>", esc(empty));
+        } else {
+            out += "<ul>";
+            for item in items {
+                out += &format!("<li>{item}</li>");
+            }
+            out += "</ul>";
+        }
+        out + "</section>"
     }
 }
