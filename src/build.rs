@@ -129,6 +129,8 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
         .collect();
     let mut files = prepared.renderer.render_jobs(&routes)?;
     timings.lap("templates");
+    let asked = template_images(&prepared.renderer, &project.root, &prepared.extras)?;
+    files.extend(asked);
     files.extend(search_index(prepared.renderer.site(), &files)?);
     timings.lap("search");
     files.extend(prepared.extras);
@@ -149,6 +151,17 @@ pub fn render(project: &Project, config: Config, options: &BuildOptions) -> Resu
         timings,
         card_sources,
     })
+}
+
+/// The variant files of the images the rendered pages asked for with `image()`, but for
+/// those among `extras` (a body shows the same sizes of the same file).
+fn template_images(
+    renderer: &Renderer,
+    root: &Path,
+    extras: &[OutputFile],
+) -> Result<Vec<OutputFile>> {
+    let published = extras.iter().map(|f| f.path.as_str()).collect();
+    renderer.template_image_files(&DiskCache::of(root), &published)
 }
 
 /// The search index of the rendered `files` (in route order), when `[search]` is on.
@@ -378,6 +391,8 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         }
         Ok(())
     })?;
+    let asked = template_images(&renderer, &project.root, &extras)?;
+    asked.par_iter().try_for_each(|file| staging.write(file))?;
     timings.lap("templates+write");
     let index_files = indexer.map(search::Indexer::finish).transpose()?;
     let index_count = index_files.as_ref().map_or(0, Vec::len);
@@ -391,7 +406,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     timings.lap("write");
     Ok(BuildReport {
         pages,
-        files: jobs.len() + extras.len() + index_count,
+        files: jobs.len() + extras.len() + asked.len() + index_count,
         warnings: renderer.warnings(),
         elapsed: started.elapsed(),
         output,

@@ -180,7 +180,48 @@ impl ImageFinder {
     /// The image `src` (as written in the front matter of `from`) as a template shows it;
     /// an outside URL as it is.
     pub fn view(&self, src: &str, from: &Source) -> Result<ImageView, String> {
-        let output = match self.place(src, &from.content_path) {
+        self.view_in(src, &from.content_path, &self.settings.widths)
+    }
+
+    /// The image `src` as a theme's `image()` call names it: `/`-rooted or `@/`, in
+    /// `widths` (the configured ones when `None`). A relative path has no page to be
+    /// relative to, so it is refused rather than guessed.
+    pub fn for_template(&self, src: &str, widths: Option<&[u32]>) -> Result<ImageView, String> {
+        let is_site_path = src.starts_with('/') && !src.starts_with("//") || src.starts_with("@/");
+        if !is_site_path {
+            return Err(format!(
+                "image(): `{src}` is not a site path: write `/img/x.jpg` for a file of static/ (or its place in the output) or `@/posts/a/x.jpg` for a file of content/"
+            ));
+        }
+        self.view_in(src, "", widths.unwrap_or(&self.settings.widths))
+    }
+
+    /// A fingerprint of every image file `image()` could name (path, size, time) and of
+    /// the photos consent withholds: `serve` re-renders the pages that call `image()`
+    /// when it changes.
+    pub fn print(&self) -> u64 {
+        let mut files: Vec<(&str, u64, Option<std::time::SystemTime>)> = self
+            .by_output
+            .iter()
+            .filter(|(output, _)| is_measured(output))
+            .map(|(output, source)| match source {
+                ImageSource::Disk(path) => {
+                    let meta = std::fs::metadata(path).ok();
+                    let len = meta.as_ref().map_or(0, |m| m.len());
+                    (output.as_str(), len, meta.and_then(|m| m.modified().ok()))
+                }
+                ImageSource::Embedded(bytes) => (output.as_str(), bytes.len() as u64, None),
+            })
+            .collect();
+        files.sort_unstable();
+        let mut withheld: Vec<&String> = self.withheld.iter().collect();
+        withheld.sort_unstable();
+        crate::fingerprint::fingerprint(&(files, withheld))
+    }
+
+    /// `src` as written in the file at `content_path`, in `widths`.
+    fn view_in(&self, src: &str, content_path: &str, widths: &[u32]) -> Result<ImageView, String> {
+        let output = match self.place(src, content_path) {
             Place::Outside => return Ok(ImageView::plain(self.urls.url(src))),
             Place::Withheld(output) => return Err(withheld(&output)),
             Place::Missing(looked_for) => {
@@ -193,7 +234,7 @@ impl ImageFinder {
         if !is_measured(&output) {
             return Ok(ImageView::plain(self.urls.url(&output)));
         }
-        let picture = self.picture(&output)?;
+        let picture = self.picture_in(&output, widths)?;
         let srcset = |format| {
             let set: Vec<String> = picture
                 .variants_in(format)
@@ -326,10 +367,12 @@ enum ShownAt<'a> {
     Avatar(&'a Source),
     /// As a segment's hero.
     Hero(&'a Source),
+    /// By a template's `image()` call, on the page written at this output path.
+    Template(&'a str),
 }
 
 impl ShownAt<'_> {
-    fn error(&self, message: String) -> SourceError {
+    fn error(&self, message: String, picture: &Picture) -> SourceError {
         match self {
             ShownAt::Body(source, offset) => {
                 let at = source.body_offset + offset;
@@ -337,7 +380,119 @@ impl ShownAt<'_> {
             }
             ShownAt::Avatar(source) => crate::site::at_key(source, "avatar", message),
             ShownAt::Hero(source) => crate::site::at_key(source, "hero", message),
+            ShownAt::Template(page) => {
+                let file = match &picture.source {
+                    ImageSource::Disk(path) => path.clone(),
+                    ImageSource::Embedded(_) => format!("static/{}", picture.output).into(),
+                };
+                SourceError::new(file, format!("{message} (named by image() on /{page})"))
+            }
         }
+    }
+}
+
+thread_local! {
+    /// The pictures `image()` returned while this thread renders one page; `None` when
+    /// it renders no page (a shortcode, a share card).
+    static ASKED_BY_TEMPLATES: std::cell::RefCell<Option<Vec<Arc<Picture>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `render` (one page, on this thread) and returns what it returned with the
+/// pictures its templates asked for through `image()`.
+pub(super) fn collecting<T>(render: impl FnOnce() -> T) -> (T, Vec<Arc<Picture>>) {
+    let outer = ASKED_BY_TEMPLATES.with(|asked| asked.replace(Some(Vec::new())));
+    let result = render();
+    let pictures = ASKED_BY_TEMPLATES.with(|asked| asked.replace(outer));
+    (result, pictures.unwrap_or_default())
+}
+
+/// Notes that the page being rendered shows `picture`; an error outside a page.
+pub(super) fn note_template_picture(picture: &Arc<Picture>) -> Result<(), String> {
+    ASKED_BY_TEMPLATES.with(|asked| match asked.borrow_mut().as_mut() {
+        Some(pictures) => {
+            pictures.push(Arc::clone(picture));
+            Ok(())
+        }
+        None => Err("image() works in page templates only: in a shortcode or in card.svg, use an image of the body or the card's own fields".to_string()),
+    })
+}
+
+/// Per page (by output path), the pictures its templates asked for with `image()`:
+/// what a build publishes besides the pictures of bodies, photos and heroes.
+#[derive(Default)]
+pub struct TemplatePictures {
+    by_page: std::sync::Mutex<FxHashMap<String, Vec<Arc<Picture>>>>,
+}
+
+impl Clone for TemplatePictures {
+    fn clone(&self) -> Self {
+        let by_page = self.by_page.lock().map(|m| m.clone()).unwrap_or_default();
+        TemplatePictures {
+            by_page: std::sync::Mutex::new(by_page),
+        }
+    }
+}
+
+impl TemplatePictures {
+    /// What the page at `page` asked for when it was last rendered.
+    pub(super) fn record(&self, page: &str, pictures: Vec<Arc<Picture>>) {
+        let Ok(mut by_page) = self.by_page.lock() else {
+            return;
+        };
+        if pictures.is_empty() {
+            by_page.remove(page);
+        } else {
+            by_page.insert(page.to_string(), pictures);
+        }
+    }
+
+    /// Takes over `earlier`'s pages that `keep` accepts: `serve` renders again only the
+    /// pages whose inputs changed, and the others still show what they showed.
+    pub fn adopt(&self, earlier: &TemplatePictures, keep: impl Fn(&str) -> bool) {
+        let (Ok(mut mine), Ok(theirs)) = (self.by_page.lock(), earlier.by_page.lock()) else {
+            return;
+        };
+        for (page, pictures) in theirs.iter().filter(|(page, _)| keep(page)) {
+            mine.entry(page.clone()).or_insert_with(|| pictures.clone());
+        }
+    }
+
+    /// Every picture asked for, once per file and set of widths, with the first page
+    /// (in path order) that shows it.
+    fn all(&self) -> Vec<(Arc<Picture>, String)> {
+        let Ok(by_page) = self.by_page.lock() else {
+            return Vec::new();
+        };
+        let mut pages: Vec<(&String, &Vec<Arc<Picture>>)> = by_page.iter().collect();
+        pages.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        pages
+            .into_iter()
+            .flat_map(|(page, pictures)| {
+                pictures.iter().map(move |p| (Arc::clone(p), page.clone()))
+            })
+            .collect()
+    }
+
+    /// The variant files of the pictures asked for that are not among `published`
+    /// (the paths the build already writes), made or taken from `cache`.
+    pub fn files(
+        &self,
+        quality: u8,
+        cache: &DiskCache,
+        published: &rustc_hash::FxHashSet<&str>,
+    ) -> Result<Vec<OutputFile>> {
+        let asked = self.all();
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shown = asked
+            .iter()
+            .map(|(picture, page)| (Arc::clone(picture), ShownAt::Template(page)))
+            .collect();
+        let mut files = make_variants(dedup(shown), quality, cache)?;
+        files.retain(|f| !published.contains(f.path.as_str()));
+        Ok(files)
     }
 }
 
@@ -375,12 +530,15 @@ fn pictures_shown(renderer: &Renderer) -> Vec<(Arc<Picture>, ShownAt<'_>)> {
             let picture = hero.as_ref()?.picture.as_ref()?;
             Some((Arc::clone(picture), ShownAt::Hero(&segment.source)))
         });
-    // One file may be shown in two sets of widths (a photo on a card and in a post): the
-    // same bytes and the same sizes are one picture, other sizes another.
+    dedup(in_bodies.chain(as_photos).chain(as_heroes).collect())
+}
+
+/// One file may be shown in two sets of widths (a photo on a card and in a post): the
+/// same bytes and the same sizes are one picture, other sizes another.
+fn dedup(shown: Vec<(Arc<Picture>, ShownAt<'_>)>) -> Vec<(Arc<Picture>, ShownAt<'_>)> {
     let mut seen = rustc_hash::FxHashSet::default();
-    in_bodies
-        .chain(as_photos)
-        .chain(as_heroes)
+    shown
+        .into_iter()
         .filter(|(picture, _)| {
             let widths: Vec<u32> = picture.variants.iter().map(|v| v.width).collect();
             seen.insert((picture.hash, widths))
@@ -393,7 +551,16 @@ fn pictures_shown(renderer: &Renderer) -> Vec<(Arc<Picture>, ShownAt<'_>)> {
 /// decode is an error where it is first shown.
 pub fn variant_files(renderer: &Renderer, cache: &DiskCache) -> Result<Vec<OutputFile>> {
     let quality = renderer.site.config.images.quality;
-    let made: Vec<std::result::Result<Vec<OutputFile>, SourceError>> = pictures_shown(renderer)
+    make_variants(pictures_shown(renderer), quality, cache)
+}
+
+/// The variant files of `pictures`, made in parallel or taken from `cache`.
+fn make_variants(
+    pictures: Vec<(Arc<Picture>, ShownAt<'_>)>,
+    quality: u8,
+    cache: &DiskCache,
+) -> Result<Vec<OutputFile>> {
+    let made: Vec<std::result::Result<Vec<OutputFile>, SourceError>> = pictures
         .into_par_iter()
         .map(|(picture, at)| {
             let shown = match &picture.source {
@@ -404,7 +571,7 @@ pub fn variant_files(renderer: &Renderer, cache: &DiskCache) -> Result<Vec<Outpu
             };
             let variants = cache
                 .variants(&picture, quality, &shown)
-                .map_err(|e| at.error(e.to_string()))?;
+                .map_err(|e| at.error(e.to_string(), &picture))?;
             Ok(variants
                 .into_iter()
                 .map(|(variant, made)| OutputFile {
@@ -594,6 +761,47 @@ mod tests {
         );
         assert_eq!(normalise("posts", "../../x.png"), None);
         assert_eq!(normalise("", "img//x.png").as_deref(), Some("img/x.png"));
+    }
+
+    fn picture(output: &str) -> Arc<Picture> {
+        let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"></svg>";
+        let file = (ImageSource::Embedded(svg), output.to_string());
+        Arc::new(
+            crate::images::probe(svg, file, &ImagesConfig::default(), &[480], output)
+                .expect("an SVG"),
+        )
+    }
+
+    #[test]
+    fn image_calls_count_only_inside_a_page_and_per_page() {
+        assert!(note_template_picture(&picture("a.svg")).is_err());
+        let ((), asked) = collecting(|| {
+            note_template_picture(&picture("a.svg")).unwrap();
+            // A page rendered inside another (never done, but safe) keeps its own list.
+            let ((), inner) = collecting(|| note_template_picture(&picture("b.svg")).unwrap());
+            assert_eq!(inner.len(), 1);
+        });
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].output, "a.svg");
+        assert!(note_template_picture(&picture("a.svg")).is_err());
+    }
+
+    #[test]
+    fn serve_keeps_what_pages_not_rendered_again_asked_for() {
+        let earlier = TemplatePictures::default();
+        earlier.record("a/index.html", vec![picture("a.svg")]);
+        earlier.record("gone/index.html", vec![picture("g.svg")]);
+        earlier.record("b/index.html", vec![picture("old.svg")]);
+        let now = TemplatePictures::default();
+        now.adopt(&earlier, |page| page != "gone/index.html");
+        now.record("b/index.html", vec![picture("new.svg")]);
+        now.record("a/index.html", Vec::new());
+        let all: Vec<(String, String)> = now
+            .all()
+            .into_iter()
+            .map(|(p, page)| (p.output.clone(), page))
+            .collect();
+        assert_eq!(all, [("new.svg".to_string(), "b/index.html".to_string())]);
     }
 
     #[test]

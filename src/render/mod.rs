@@ -47,6 +47,7 @@ use templates::{Lists, TemplateFiles};
 
 pub use cards::{Card, Cards};
 pub use extras::{extra_files, reject_collisions};
+pub use images::TemplatePictures;
 pub use images::variant_files;
 use images::{Avatar, ImageFinder, ImageView};
 use lists::{build_lists, post_lists, shortcode_inputs, shortcode_templates, site_value};
@@ -63,7 +64,9 @@ pub struct Renderer {
     lists: Arc<Lists>,
     products: Vec<ProductStats>,
     filters: WallFilters,
-    images: ImageFinder,
+    images: Arc<ImageFinder>,
+    /// What each page's templates asked for with `image()`.
+    template_pictures: TemplatePictures,
     /// Per shout-out: its photo as cards show it, when one is shown.
     avatars: Arc<Vec<Option<Avatar>>>,
     /// Per segment: its hero image, when it has one.
@@ -94,7 +97,7 @@ impl Renderer {
         let assets = Arc::new(Assets::collect(&site, theme)?);
         let filters = build_wall_filters(&site, &urls);
         let catalog = cache.as_ref().map_or_else(Default::default, |c| c.images());
-        let images = ImageFinder::new(&site, theme, catalog);
+        let images = Arc::new(ImageFinder::new(&site, theme, catalog));
         let (avatars, mut photo_errors) = images::avatars(&site, &images);
         let avatars = Arc::new(avatars);
         let (heroes, hero_errors) = images::heroes(&site, &images);
@@ -116,6 +119,7 @@ impl Renderer {
             Arc::clone(&lists),
             Arc::clone(&assets),
             Arc::clone(&site.strings),
+            Some(Arc::clone(&images)),
         )
         .map_err(Error::Content)?;
         let config_value = Value::from_serializable(&site.config);
@@ -131,6 +135,7 @@ impl Renderer {
             lists,
             filters,
             images,
+            template_pictures: TemplatePictures::default(),
             avatars,
             heroes,
             menu: Value::from_serializable(&menu),
@@ -177,6 +182,33 @@ impl Renderer {
         renderer.base.insert_value("segment", Value::none());
         renderer.base.insert_value("jsonld", Value::none());
         Ok(renderer)
+    }
+
+    /// The variant files of the images templates asked for with `image()` in the pages
+    /// rendered so far, but for those among `published` (files the build writes anyway).
+    pub fn template_image_files(
+        &self,
+        cache: &crate::images::cache::DiskCache,
+        published: &rustc_hash::FxHashSet<&str>,
+    ) -> Result<Vec<OutputFile>> {
+        let quality = self.site.config.images.quality;
+        self.template_pictures.files(quality, cache, published)
+    }
+
+    /// Takes over what `earlier` pages asked for with `image()`, for the pages `keep`
+    /// accepts (`serve` renders only some pages again).
+    pub fn adopt_template_pictures(&self, earlier: &TemplatePictures, keep: impl Fn(&str) -> bool) {
+        self.template_pictures.adopt(earlier, keep);
+    }
+
+    /// What each page rendered so far asked for with `image()`.
+    pub fn template_pictures(&self) -> &TemplatePictures {
+        &self.template_pictures
+    }
+
+    /// A fingerprint of the image files `image()` may name (see [`ImageFinder::print`]).
+    pub fn images_print(&self) -> u64 {
+        self.images.print()
     }
 
     /// The share cards of the site, rendered from `card.svg`; also checks every
@@ -559,10 +591,9 @@ impl Renderer {
         ctx: &Context,
         out: &str,
     ) -> std::result::Result<OutputFile, SourceError> {
-        let html = self
-            .tera
-            .render(template, ctx)
-            .map_err(|e| templates::template_error(&e, &self.files, Some(template)))?;
+        let (html, pictures) = images::collecting(|| self.tera.render(template, ctx));
+        let html = html.map_err(|e| templates::template_error(&e, &self.files, Some(template)))?;
+        self.template_pictures.record(out, pictures);
         let html = if self.site.config.build.minify && out.ends_with(".html") {
             minify::minify_html(&html)
         } else {

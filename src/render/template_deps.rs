@@ -18,7 +18,7 @@ pub struct TemplateDeps {
     pub site_keys: BTreeSet<String>,
     /// It uses `site` as a whole.
     pub all_site: bool,
-    /// Listing functions (and `asset`) it calls.
+    /// Listing functions (and `asset`, `image`) it calls.
     pub functions: BTreeSet<&'static str>,
 }
 
@@ -110,7 +110,7 @@ fn scan(template: &str) -> TemplateDeps {
             None => deps.all_site = true,
         }
     }
-    for function in ["posts", "shoutouts", "get_segment", "asset"] {
+    for function in ["posts", "shoutouts", "get_segment", "asset", "image"] {
         let call = format!("{function}(");
         let called = text.match_indices(&call).any(|(at, _)| {
             !text[..at]

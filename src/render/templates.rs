@@ -18,6 +18,7 @@ use crate::theme::Theme;
 
 use super::assets::Assets;
 use super::context::{Urls, reading_minutes};
+use super::images::ImageFinder;
 
 /// Post lists, known only once post bodies are rendered (after shortcodes ran).
 #[derive(Default, Clone)]
@@ -118,11 +119,13 @@ pub fn engine(
     lists: Arc<Lists>,
     assets: Arc<Assets>,
     strings: Arc<Strings>,
+    images: Option<Arc<ImageFinder>>,
 ) -> Result<(Tera, TemplateFiles), Vec<SourceError>> {
     let mut tera = Tera::new();
     // `.svg`: share cards (`card.svg`) show titles and customers' words as XML text.
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     register(&mut tera, urls, lists, assets, strings);
+    register_image(&mut tera, images);
     let files: TemplateFiles = theme
         .templates
         .values()
@@ -174,6 +177,52 @@ fn register_asset(tera: &mut Tera, urls: &Urls, assets: Arc<Assets>) {
             map.insert("url".into(), Value::from(u.url(&asset.path)));
             map.insert("integrity".into(), Value::from(asset.integrity.as_str()));
             Ok(Value::from(map))
+        },
+    );
+}
+
+/// The most sizes one `image()` call may ask for: each is a file to make.
+const MOST_WIDTHS: usize = 8;
+/// The widest size `image()` may ask for (never more than the file's own width anyway).
+const WIDEST: u32 = 8192;
+
+/// `image(path="/img/team.jpg", widths=[320, 640])`: the image as an `ImageView` (`src`,
+/// `srcset`, `webp_srcset`, `width`, `height`, `sizes`), its sizes published with the
+/// page, so a theme shows any site image responsively without writing the markup of
+/// `<picture>` by hand for each size.
+fn register_image(tera: &mut Tera, images: Option<Arc<ImageFinder>>) {
+    tera.register_function(
+        "image",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let Some(images) = &images else {
+                return Err(tera::Error::message("image() has no site images here"));
+            };
+            let path = kwargs.must_get::<&str>("path")?;
+            let widths = match (kwargs.get::<u32>("width")?, kwargs.get::<Vec<u32>>("widths")?) {
+                (Some(_), Some(_)) => {
+                    return Err(tera::Error::message(
+                        "image(): give `width` (one size) or `widths` (a list), not both",
+                    ));
+                }
+                (Some(width), None) => Some(vec![width]),
+                (None, widths) => widths,
+            };
+            if let Some(widths) = &widths
+                && (widths.is_empty()
+                    || widths.len() > MOST_WIDTHS
+                    || widths.iter().any(|w| !(16..=WIDEST).contains(w)))
+            {
+                return Err(tera::Error::message(format!(
+                    "image(): `widths` must list 1 to {MOST_WIDTHS} widths of 16 to {WIDEST} pixels, not {widths:?}"
+                )));
+            }
+            let view = images
+                .for_template(path, widths.as_deref())
+                .map_err(tera::Error::message)?;
+            if let Some(picture) = &view.picture {
+                super::images::note_template_picture(picture).map_err(tera::Error::message)?;
+            }
+            Ok(Value::from_serializable(&view))
         },
     );
 }
@@ -487,6 +536,7 @@ mod tests {
             Arc::default(),
             Arc::default(),
             Arc::default(),
+            None,
         )
     }
 

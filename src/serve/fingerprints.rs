@@ -53,6 +53,8 @@ pub struct SiteFingerprints {
     data: u64,
     /// The fingerprinted stylesheets and scripts `asset()` links.
     assets: u64,
+    /// The image files `image()` may name (0 when no template calls it).
+    images: u64,
     templates: HashMap<String, TemplateDeps>,
     /// Tera 2 components are global: any template may use one defined in a file it
     /// neither extends nor includes, so every template print covers every component file.
@@ -161,6 +163,11 @@ impl SiteFingerprints {
             ratings: fingerprint(&ratings),
             data: fingerprint(&serde_json::to_string(&*site.data).unwrap_or_default()),
             assets: renderer.assets().print(),
+            images: if crate::render::template_deps::any_template_calls(theme, "image") {
+                renderer.images_print()
+            } else {
+                0
+            },
             posts,
             post_summaries,
             pages,
@@ -284,6 +291,9 @@ impl SiteFingerprints {
         }
         if deps.functions.contains("asset") {
             self.assets.hash(hasher);
+        }
+        if deps.functions.contains("image") {
+            self.images.hash(hasher);
         }
     }
 }

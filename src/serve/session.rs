@@ -29,7 +29,7 @@ use crate::config::Config;
 use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
-use crate::render::Renderer;
+use crate::render::{Renderer, TemplatePictures};
 
 use super::cache::BodyCache;
 use crate::serve::fingerprints::SiteFingerprints;
@@ -67,6 +67,9 @@ pub struct Session {
     /// Output path -> fingerprint of what it was rendered from (looked up for every
     /// page on every rebuild, hence the fast hasher).
     fingerprints: FxHashMap<Arc<str>, u64>,
+    /// What each page of the last good output asked for with `image()`: pages not
+    /// rendered again still show it.
+    template_pictures: TemplatePictures,
     output: Arc<OutputMap>,
     /// What the last successful full rebuild prepared, for body-only edits to patch.
     /// Dropped whenever a rebuild fails, so a patch never builds on a broken site.
@@ -134,6 +137,7 @@ impl Session {
             load_cache: LoadCache::default(),
             bodies: Arc::default(),
             fingerprints: FxHashMap::default(),
+            template_pictures: TemplatePictures::default(),
             output: Arc::default(),
             retained: None,
             copies: FxHashMap::default(),
@@ -222,6 +226,7 @@ impl Session {
         self.load_cache = LoadCache::default();
         self.bodies = Arc::default();
         self.fingerprints = FxHashMap::default();
+        self.template_pictures = TemplatePictures::default();
         self.retained = None;
         self.copies = FxHashMap::default();
     }
@@ -306,6 +311,11 @@ impl Session {
     ) -> Option<Result<(usize, usize, Vec<String>)>> {
         let retained = self.retained.as_mut()?;
         if retained.config != config.fingerprint() || retained.theme != theme.fingerprint() {
+            return None;
+        }
+        // A patched page may ask `image()` for other files: the whole pipeline knows
+        // which variant files that adds and drops.
+        if crate::render::template_deps::any_template_calls(theme, "image") {
             return None;
         }
         let edits = self
@@ -420,7 +430,14 @@ impl Session {
             job_paths.push((job, key));
         }
         timings.lap("fingerprints");
+        renderer.adopt_template_pictures(&self.template_pictures, |page| {
+            next_prints.contains_key(page)
+        });
         let rendered = renderer.render_jobs(&to_render)?;
+        let published = extras.iter().map(|f| f.path.as_str()).collect();
+        let cache = crate::images::cache::DiskCache::of(&self.project.root);
+        let asked = renderer.template_image_files(&cache, &published)?;
+        extras.extend(asked);
         self.read_copies(&mut extras, changed)?;
         timings.lap("templates");
 
@@ -455,6 +472,7 @@ impl Session {
         changed_paths.sort();
         self.output = Arc::new(next);
         self.fingerprints = next_prints;
+        self.template_pictures = renderer.template_pictures().clone();
         let counts = (to_render.len(), job_paths.len());
         self.retained = Some(Retained {
             renderer,

@@ -491,3 +491,245 @@ fn a_photo_shown_as_an_avatar_and_in_a_post_lost_one_of_its_sizes() {
         "the card shows the post's 96-pixel file"
     );
 }
+
+/// The tags page of the fixture, overridden to show site images through `image()`.
+const TAGS_WITH_IMAGES: &str = r#"{% extends "base.html" %}
+{% block content %}
+{% set hero = image(path="/img/hero.jpg", widths=[320, 640]) %}
+<img class="hero" src="{{ hero.src }}" srcset="{{ hero.srcset }}" sizes="{{ hero.sizes }}" width="{{ hero.width }}" height="{{ hero.height }}" alt="The workshop">
+{% set horse = image(path="@/posts/walnut-horse/horse.jpg", width=200) %}
+<picture><source type="image/webp" srcset="{{ horse.webp_srcset }}"><img class="horse" src="{{ horse.src }}" width="{{ horse.width }}" height="{{ horse.height }}" alt="The horse"></picture>
+{% set leaf = image(path="@/posts/walnut-horse/leaf.svg") %}
+<img class="leaf" src="{{ leaf.src }}" width="{{ leaf.width }}" height="{{ leaf.height }}" alt="">
+{% endblock content %}
+"#;
+
+#[test]
+fn a_theme_could_not_show_a_site_image_in_sizes_of_its_own() {
+    let site = Site::fixture("images");
+    site.write("templates/tags.html", TAGS_WITH_IMAGES);
+    site.build().success();
+    let page = site.read("public/tags/index.html");
+    let shown = tags(&page, "img");
+    let class = |name: &str| {
+        shown
+            .iter()
+            .find(|img| img.get("class").is_some_and(|c| c == name))
+            .unwrap_or_else(|| panic!("no <img class={name}> in {page}"))
+            .clone()
+    };
+
+    // The hero (1600 × 800) in the theme's own widths, under the base path.
+    let hero = class("hero");
+    let set = srcset(&hero["srcset"]);
+    assert_eq!(
+        set.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
+        [Some(320), Some(640)]
+    );
+    for (url, width) in &set {
+        let file = published(&site, url);
+        let decoded = image::open(site.path(&file)).expect("the variant decodes");
+        assert_eq!(Some(decoded.width()), *width, "{url}");
+        assert_eq!(decoded.height() * 2, decoded.width(), "{url} keeps 2:1");
+    }
+    assert_eq!(
+        (hero["width"].as_str(), hero["height"].as_str()),
+        ("640", "320")
+    );
+    assert_eq!(hero["src"], set[1].0, "src is the largest size");
+    assert_eq!(
+        hero["sizes"],
+        "(min-width: 46rem) 43.5rem, calc(100vw - 2.5rem)"
+    );
+
+    // A bundle photo at one width, WebP and JPEG, with no EXIF left.
+    let horse = class("horse");
+    assert_eq!(
+        (horse["width"].as_str(), horse["height"].as_str()),
+        ("200", "150")
+    );
+    let webp = &tags(&page, "source")[0]["srcset"];
+    for url in [horse["src"].as_str(), &srcset(webp)[0].0] {
+        let file = published(&site, url);
+        let bytes = site.bytes(&file);
+        assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 200);
+        assert!(
+            exif::Reader::new()
+                .read_from_container(&mut std::io::Cursor::new(&bytes))
+                .is_err(),
+            "{url} carries EXIF"
+        );
+    }
+    assert!(webp.ends_with(".webp 200w"), "{webp}");
+
+    // An SVG is published as it is, with its size.
+    let leaf = class("leaf");
+    assert_eq!(leaf["src"], "/shop/posts/walnut-horse/leaf.svg");
+    assert_eq!(
+        (leaf["width"].as_str(), leaf["height"].as_str()),
+        ("10", "10")
+    );
+
+    // `kudos check` and tests render in memory: the same variants are among the files.
+    let project = kudos::build::Project::new(&site.root(), None);
+    let config = project.config().expect("the config");
+    let options = kudos::site::BuildOptions {
+        drafts: false,
+        strict: false,
+        now: kudos::content::Date::parse("2026-06-01").unwrap(),
+    };
+    let rendered = kudos::build::render(&project, config, &options).expect("renders");
+    let in_memory: Vec<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+    for (url, _) in set {
+        assert!(
+            in_memory.contains(&&url[BASE.len()..]),
+            "{url} not rendered in memory"
+        );
+    }
+}
+
+#[test]
+fn a_bad_image_call_in_a_template_was_not_a_located_error() {
+    let site = Site::fixture("images");
+    site.write("templates/tags.html", TAGS_WITH_IMAGES);
+    site.build().success();
+    let before = site.tree("public");
+    let cases = [
+        (
+            r#"image(path="/img/hero.jpg", widths=[320, 640])"#,
+            r#"image(path="/img/gone.jpg")"#,
+            "the image `/img/gone.jpg` is not there: no file static/img/gone.jpg or content/img/gone.jpg",
+        ),
+        (
+            r#"image(path="/img/hero.jpg", widths=[320, 640])"#,
+            r#"image(path="img/hero.jpg")"#,
+            "image(): `img/hero.jpg` is not a site path",
+        ),
+        (
+            r#"image(path="/img/hero.jpg", widths=[320, 640])"#,
+            r#"image(path="/img/hero.jpg", widths=[5])"#,
+            "`widths` must list 1 to 8 widths of 16 to 8192 pixels, not [5]",
+        ),
+        (
+            r#"image(path="/img/hero.jpg", widths=[320, 640])"#,
+            r#"image(path="/shoutouts/ada.jpg")"#,
+            // Ada allows her photo on her cards: a theme may show it too.
+            "",
+        ),
+    ];
+    for (from, to, message) in cases {
+        site.edit("templates/tags.html", from, to);
+        if message.is_empty() {
+            site.build().success();
+            let shown = site.tree("public");
+            // Without "photo" in her consent, no template can publish it.
+            site.edit(
+                "content/shoutouts/ada.md",
+                "\"name\", \"photo\"]",
+                "\"name\"]",
+            );
+            site.build()
+                .code(1)
+                .stderr_has("error: templates/tags.html:3")
+                .stderr_has("the image /shoutouts/ada.jpg is a customer's photo that their consent keeps off the site")
+                .unchanged(&shown);
+            site.edit(
+                "content/shoutouts/ada.md",
+                "\"name\"]",
+                "\"name\", \"photo\"]",
+            );
+        } else {
+            site.build()
+                .code(1)
+                .stderr_has("error: templates/tags.html:3")
+                .stderr_has(message)
+                .unchanged(&before);
+        }
+        site.edit("templates/tags.html", to, from);
+    }
+    site.build().success();
+}
+
+#[test]
+fn serve_kept_the_old_sizes_of_an_image_a_template_shows() {
+    use kudos::build::{self, Project};
+    use kudos::serve::session::Session;
+    let site = Site::fixture("images");
+    site.write("templates/tags.html", TAGS_WITH_IMAGES);
+    let root = site.root();
+    let options = kudos::site::BuildOptions {
+        drafts: false,
+        strict: false,
+        now: kudos::content::Date::parse("2026-06-01").unwrap(),
+    };
+    let clean = || {
+        let project = Project::new(&root, None);
+        let config = project.config().expect("the config");
+        let rendered = build::render(&project, config, &options).expect("a clean build");
+        rendered
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let served = |session: &Session| {
+        session
+            .output()
+            .iter()
+            .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let mut session = Session::new(Project::new(&root, None), options.clone(), Box::new(|_| {}));
+    session.rebuild(&[]).expect("serve builds the site");
+    same_files(&served(&session), &clean(), "serve's first build");
+
+    // A new hero photo: the page that shows it through image() is rendered again with
+    // the new sizes, and the old sizes leave the output.
+    let mut jpeg = Vec::new();
+    image::RgbImage::from_fn(1000, 400, |x, y| image::Rgb([x as u8, y as u8, 60]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .expect("a JPEG");
+    site.write("static/img/hero.jpg", &jpeg);
+    let report = session
+        .rebuild(&["static/img/hero.jpg".into()])
+        .expect("serve rebuilds");
+    assert!(
+        report.changed.iter().any(|p| p == "tags/index.html"),
+        "{:?}",
+        report.changed
+    );
+    assert!(
+        !report.changed.iter().any(|p| p == "posts/bench/index.html"),
+        "a page that does not show it was rendered again: {:?}",
+        report.changed
+    );
+    let after = served(&session);
+    same_files(&after, &clean(), "after the photo changed");
+    let tags_page = String::from_utf8_lossy(&after["tags/index.html"]).into_owned();
+    assert!(
+        tags_page.contains("width=\"640\" height=\"256\""),
+        "{tags_page}"
+    );
+
+    // An edit of a post's body: the pages the template shows are still published.
+    let bench = "content/posts/bench.md";
+    site.edit(bench, "+++\n\n", "+++\n\nA new first line.\n\n");
+    session.rebuild(&[bench.into()]).expect("serve rebuilds");
+    same_files(&served(&session), &clean(), "after a body edit");
+}
+
+/// Two outputs are the same files with the same bytes; names what differs.
+fn same_files(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, when: &str) {
+    let differ: Vec<&String> = got
+        .keys()
+        .chain(want.keys())
+        .filter(|path| got.get(*path) != want.get(*path))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{when}: serve's output differs from a clean build's in {differ:?}"
+    );
+}
