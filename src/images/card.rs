@@ -22,7 +22,7 @@ pub const HEIGHT: u32 = 630;
 
 /// Bumped whenever the same SVG text would give other pixels (a new resvg, other fonts,
 /// another encoder), so cached cards made by an older kudos are not reused.
-const RENDERER_VERSION: &[u8] = b"kudos-cards-1 resvg-0.49 noto-sans-2020";
+const RENDERER_VERSION: &[u8] = b"kudos-cards-2 resvg-0.49 noto-sans-2020 glyph-masks";
 
 /// The ellipsis a shortened title ends with.
 pub const ELLIPSIS: char = '…';
@@ -147,7 +147,7 @@ pub fn rasterise(svg: &str, photo: &PhotoBytes<'_>) -> Result<Vec<u8>, CardError
     let tree = parse(svg, photo)?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
         .ok_or_else(|| CardError::Encode("no memory for the pixels".into()))?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    super::glyphs::render(&tree, &mut pixmap.as_mut());
     encode(&pixmap)
 }
 
@@ -264,6 +264,76 @@ mod tests {
             !png.windows(4)
                 .any(|w| w == b"tEXt" || w == b"iTXt" || w == b"zTXt")
         );
+    }
+
+    /// The pixels of `svg` as resvg draws it and as kudos does (glyph masks).
+    fn both_ways(svg: &str) -> (tiny_skia::Pixmap, tiny_skia::Pixmap) {
+        let tree = parse(svg, &no_photo).unwrap();
+        let mut by_resvg = tiny_skia::Pixmap::new(WIDTH, HEIGHT).unwrap();
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::default(),
+            &mut by_resvg.as_mut(),
+        );
+        let mut by_masks = tiny_skia::Pixmap::new(WIDTH, HEIGHT).unwrap();
+        super::super::glyphs::render(&tree, &mut by_masks.as_mut());
+        (by_resvg, by_masks)
+    }
+
+    /// (mean, largest) difference of two pixmaps' bytes, and how many bytes differ.
+    fn difference(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) -> (f64, u8, usize) {
+        let diffs: Vec<u8> = a
+            .data()
+            .iter()
+            .zip(b.data())
+            .map(|(x, y)| x.abs_diff(*y))
+            .collect();
+        let total: u64 = diffs.iter().map(|&d| u64::from(d)).sum();
+        let changed = diffs.iter().filter(|&&d| d > 0).count();
+        (
+            total as f64 / diffs.len() as f64,
+            diffs.iter().copied().max().unwrap_or(0),
+            changed,
+        )
+    }
+
+    #[test]
+    fn text_from_glyph_masks_looks_as_resvg_draws_it() {
+        let svg = card(concat!(
+            r##"<text x="80" y="120" font-size="36" font-weight="700" fill="#b4472a">Walnut &amp; Pine</text>"##,
+            r##"<text x="80.3" y="200.6" font-size="52" font-weight="700" fill="#222">Why we love our work first, 42×!</text>"##,
+            r##"<text x="80" y="260" font-size="28" fill="#555" fill-opacity="0.8">Customers feel it — connection is not a tactic.</text>"##,
+            r##"<g transform="translate(3.7 0)"><text x="80" y="330" font-size="40">في العمل</text></g>"##,
+            r##"<text x="1120" y="400" text-anchor="end" font-size="30" fill="#2a6">Right-aligned text</text>"##,
+        ));
+        let (by_resvg, by_masks) = both_ways(&svg);
+        let (mean, largest, changed) = difference(&by_resvg, &by_masks);
+        // Glyphs sit on a quarter-pixel grid and are filled one by one rather than a
+        // line at a time: edge pixels may differ a little, nothing else.
+        assert!(mean < 0.25, "mean difference {mean}");
+        assert!(largest < 110, "largest difference {largest}");
+        let inked = by_resvg
+            .data()
+            .chunks_exact(4)
+            .filter(|p| p[0] < 200)
+            .count();
+        assert!(inked > 5_000, "{inked} dark pixels: the text was drawn");
+        assert!(changed < inked * 4, "{changed} bytes differ");
+    }
+
+    #[test]
+    fn text_resvg_must_draw_is_left_to_it() {
+        // A stroke, a gradient, an underline, rotation and a group with opacity.
+        let svg = card(concat!(
+            r##"<defs><linearGradient id="g"><stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>"##,
+            r##"<text x="80" y="100" font-size="40" stroke="#000" fill="none">Stroked</text>"##,
+            r##"<text x="80" y="170" font-size="40" fill="url(#g)">Gradient</text>"##,
+            r##"<text x="80" y="240" font-size="40" text-decoration="underline">Underlined</text>"##,
+            r##"<text x="600" y="300" font-size="40" transform="rotate(12 600 300)">Rotated</text>"##,
+            r##"<g opacity="0.5"><text x="80" y="380" font-size="40">Half</text></g>"##,
+        ));
+        let (by_resvg, by_masks) = both_ways(&svg);
+        assert_eq!(difference(&by_resvg, &by_masks), (0.0, 0, 0));
     }
 
     #[test]

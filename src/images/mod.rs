@@ -20,6 +20,7 @@ pub mod cache;
 pub mod card;
 mod encode;
 pub mod fonts;
+mod glyphs;
 pub mod metadata;
 mod svg;
 
