@@ -217,7 +217,10 @@ fn arabic_is_drawn_and_a_script_without_a_font_falls_back_to_the_site_card() {
     assert_ne!(Some(arabic.clone()), card_of(&site, "index.html"));
     let svg = &sources[&arabic];
     assert!(svg.contains("شكرا"), "{svg}");
-    assert_eq!(kudos::images::card::notdef_glyphs(svg), Ok(0));
+    assert_eq!(
+        kudos::images::card::notdef_glyphs(svg, &Default::default()),
+        Ok(0)
+    );
     // No font for Japanese: no boxes, the site's card, and a warning naming the file.
     assert_eq!(
         card_of(&site, "posts/japanese/index.html"),
@@ -226,7 +229,11 @@ fn arabic_is_drawn_and_a_script_without_a_font_falls_back_to_the_site_card() {
     run.stderr_has("content/posts/japanese.md")
         .stderr_has("no share card for it: `あ`");
     for svg in sources.values() {
-        assert_eq!(kudos::images::card::notdef_glyphs(svg), Ok(0), "{svg}");
+        assert_eq!(
+            kudos::images::card::notdef_glyphs(svg, &Default::default()),
+            Ok(0),
+            "{svg}"
+        );
     }
 }
 
