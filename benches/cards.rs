@@ -55,12 +55,13 @@ fn bench(name: &str, root: &Path) {
     let (rendered, _) = clean_build(root, &[]);
     let outputs: Vec<String> = rendered.card_sources.keys().cloned().collect();
     let cards: Vec<&String> = rendered.card_sources.values().collect();
+    let fonts = &rendered.site.config.card_fonts;
     let mut per_card = Vec::new();
     for svg in &cards {
         let mut times = Vec::with_capacity(REPS);
         for _ in 0..REPS {
             let started = Instant::now();
-            let png = kudos::images::card::rasterise(svg, &|_| None).expect("a card");
+            let png = kudos::images::card::rasterise(svg, fonts, &|_| None).expect("a card");
             times.push(started.elapsed());
             std::hint::black_box(png);
         }

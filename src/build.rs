@@ -50,7 +50,9 @@ impl Project {
             .config_path
             .strip_prefix(&self.root)
             .unwrap_or(&self.config_path);
-        Config::load(&self.config_path, shown)
+        let mut config = Config::load(&self.config_path, shown)?;
+        config.load_card_fonts(&self.root)?;
+        Ok(config)
     }
 }
 

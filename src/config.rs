@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SourceError};
+use crate::images::fonts::CardFonts;
 use crate::slug::SlugStyle;
 use crate::suggest::unknown_field_help;
 use crate::url::BaseUrl;
@@ -59,6 +60,10 @@ pub struct Config {
     /// found when the CSS is made) can still point at its line. Not a setting.
     #[serde(skip)]
     pub file: ConfigFile,
+    /// The fonts share cards are drawn with: the embedded ones and `[cards] fonts`, read
+    /// by [`Config::load_card_fonts`] (the embedded ones only until then). Not a setting.
+    #[serde(skip)]
+    pub card_fonts: CardFonts,
 }
 
 /// The text of `kudos.toml` and the name errors call it by.
@@ -289,6 +294,10 @@ pub struct CardsConfig {
     pub accent: String,
     /// Secondary text: descriptions, the customer's name.
     pub muted: String,
+    /// The site's own font files (TTF, OTF or TTC), relative to the site root, for text
+    /// the embedded fonts cannot draw (CJK, Devanagari, ...): read at build time and
+    /// tried after the embedded fonts, character by character.
+    pub fonts: Vec<String>,
 }
 
 impl Default for CardsConfig {
@@ -303,6 +312,7 @@ impl Default for CardsConfig {
             text: "#1f1d1a".into(),
             accent: "#2f6b4f".into(),
             muted: "#5d5750".into(),
+            fonts: Vec::new(),
         }
     }
 }
@@ -406,6 +416,7 @@ impl Default for Config {
             check: CheckConfig::default(),
             extra: serde_json::Map::new(),
             file: ConfigFile::default(),
+            card_fonts: CardFonts::default(),
         }
     }
 }
@@ -492,7 +503,37 @@ impl Config {
     /// A hash of every setting: caches kept between rebuilds compare it to know whether
     /// the config changed.
     pub fn fingerprint(&self) -> u64 {
-        crate::fingerprint::fingerprint(&serde_json::to_string(self).unwrap_or_default())
+        crate::fingerprint::fingerprint(&(
+            serde_json::to_string(self).unwrap_or_default(),
+            // A font file changed under the same name draws other cards.
+            self.card_fonts.fingerprint(),
+        ))
+    }
+
+    /// Reads the font files `[cards] fonts` names (relative to `root`, the site root)
+    /// into [`Config::card_fonts`]. A file that cannot be read or is not a font is an
+    /// error at the key.
+    pub fn load_card_fonts(&mut self, root: &Path) -> Result<()> {
+        let names = &self.cards.fonts;
+        let paths: Vec<PathBuf> = names.iter().map(|name| root.join(name)).collect();
+        let error = match crate::images::fonts::read_files(names, &paths) {
+            Ok(fonts) => {
+                self.card_fonts = fonts;
+                return Ok(());
+            }
+            Err(error) => error,
+        };
+        Err(self
+            .error_at_key(
+                Some("cards"),
+                "fonts",
+                format!(
+                    "`[cards] fonts`: cannot use `{}`: {}",
+                    error.file, error.why
+                ),
+            )
+            .with_help(error.help)
+            .into())
     }
 
     /// Reads and validates the config file at `path`; `shown_as` is the name used in errors.

@@ -3,17 +3,18 @@
 //! What a card shows is decided and laid out in `render::cards`, which fits its text
 //! with [`fit`] and [`shorten`] and renders the theme's `card.svg` template; this module
 //! turns that SVG text into pixels ([`rasterise`]: usvg parses and shapes it with the
-//! embedded [`fonts`](super::fonts), resvg draws it) and names the result by the SVG text
-//! and the renderer ([`output_path`]). So two cards with the same text are one file, a
-//! card whose text changes gets a new URL (hosts may cache every card forever), and the
-//! disk cache (`images::cache`) keeps each under the same name between builds.
+//! [`fonts`](super::fonts) (the embedded ones and the site's `[cards] fonts`), resvg
+//! draws it) and names the result by the SVG text, the site's fonts and the renderer
+//! ([`card_hash`], [`output_path`]). So two cards with the same text are one file, a card
+//! whose text or fonts change gets a new URL (hosts may cache every card forever), and
+//! the disk cache (`images::cache`) keeps each under the same name between builds.
 
 use std::sync::Arc;
 
 use resvg::tiny_skia;
 use resvg::usvg;
 
-use super::fonts::{self, Weight};
+use super::fonts::{CardFonts, Measure};
 
 /// Pixels: the size Open Graph and X (Twitter) large cards are shown at.
 pub const WIDTH: u32 = 1200;
@@ -46,9 +47,17 @@ pub enum CardError {
     Encode(String),
 }
 
-/// The content hash of a card: of its SVG text and the renderer.
-pub fn card_hash(svg: &str) -> u64 {
-    crate::fingerprint::stable_hash(&[svg.as_bytes(), RENDERER_VERSION])
+/// The content hash of a card: of its SVG text, the renderer and the site's own fonts
+/// (a site without any keeps the names cards had before sites could add fonts).
+pub fn card_hash(svg: &str, fonts: &CardFonts) -> u64 {
+    match fonts.fingerprint() {
+        None => crate::fingerprint::stable_hash(&[svg.as_bytes(), RENDERER_VERSION]),
+        Some(print) => crate::fingerprint::stable_hash(&[
+            svg.as_bytes(),
+            RENDERER_VERSION,
+            &print.to_le_bytes(),
+        ]),
+    }
 }
 
 /// The output path (no leading slash) of the card with `hash`: `cards/<hash>.png`.
@@ -56,36 +65,37 @@ pub fn output_path(hash: u64) -> String {
     format!("cards/{hash:016x}.png")
 }
 
-/// The lines `text` takes at `size` in `weight` in a box `width` wide, when they are no
-/// more than `max_lines`; `None` when it does not fit. Lines break between words, and
-/// inside a word only when the word alone is too wide (as CJK text, which has no spaces).
+/// The lines `text` takes at `size` (measured by `measure`, of one weight) in a box
+/// `width` wide, when they are no more than `max_lines`; `None` when it does not fit.
+/// Lines break between words, and inside a word only when the word alone is too wide (as
+/// CJK text, which has no spaces).
 pub fn fit(
+    measure: &Measure<'_>,
     text: &str,
     size: f32,
-    weight: Weight,
     width: f32,
     max_lines: usize,
 ) -> Option<Vec<String>> {
-    let lines = wrap(text, size, weight, width);
+    let lines = wrap(measure, text, size, width);
     (lines.len() <= max_lines).then_some(lines)
 }
 
 /// At most `max_lines` lines of `text`; when it takes more, the last one ends with
 /// [`ELLIPSIS`] after as many words as fit. `.1` says whether it was shortened.
 pub fn shorten(
+    measure: &Measure<'_>,
     text: &str,
     size: f32,
-    weight: Weight,
     width: f32,
     max_lines: usize,
 ) -> (Vec<String>, bool) {
-    let mut lines = wrap(text, size, weight, width);
+    let mut lines = wrap(measure, text, size, width);
     if lines.len() <= max_lines {
         return (lines, false);
     }
     lines.truncate(max_lines.max(1));
     let last = lines.pop().unwrap_or_default();
-    let fits = |line: &str| fonts::width(&format!("{line}{ELLIPSIS}"), size, weight) <= width;
+    let fits = |line: &str| measure.width(&format!("{line}{ELLIPSIS}"), size) <= width;
     let mut words: Vec<&str> = last.split(' ').collect();
     while words.len() > 1 && !fits(&words.join(" ")) {
         words.pop();
@@ -99,39 +109,55 @@ pub fn shorten(
     (lines, true)
 }
 
-/// Greedy line breaking by measured width. Widths add up (advances, no kerning), so each
-/// word is measured once.
-fn wrap(text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
-    let measure = |s: &str| fonts::width(s, size, weight);
-    let space = measure(" ");
+/// Greedy line breaking by measured width. A line the first font draws whole is as wide
+/// as its words and spaces, so each word is measured once; a line that needs a fallback
+/// font is measured whole, as usvg may draw it all with that font (see `images::fonts`).
+fn wrap(measure: &Measure<'_>, text: &str, size: f32, width: f32) -> Vec<String> {
+    let measure = |s: &str| {
+        let (ems, plain) = measure.line(s);
+        (ems * size, plain)
+    };
+    let (space, _) = measure(" ");
     let mut lines = Vec::new();
-    let (mut line, mut used) = (String::new(), 0.0);
+    // The line so far, its width, and whether the first font draws all of it.
+    let (mut line, mut used, mut plain) = (String::new(), 0.0, true);
     for word in text.split_whitespace() {
-        let wide = measure(word);
-        if !line.is_empty() && used + space + wide <= width {
-            line.push(' ');
-            line.push_str(word);
-            used += space + wide;
-            continue;
-        }
+        let (wide, word_plain) = measure(word);
         if !line.is_empty() {
+            let longer = if plain && word_plain {
+                used + space + wide
+            } else {
+                measure(&format!("{line} {word}")).0
+            };
+            if longer <= width {
+                line.push(' ');
+                line.push_str(word);
+                (used, plain) = (longer, plain && word_plain);
+                continue;
+            }
             lines.push(std::mem::take(&mut line));
         }
         if wide <= width {
-            (line, used) = (word.to_string(), wide);
+            (line, used, plain) = (word.to_string(), wide, word_plain);
             continue;
         }
         // A word wider than the box on its own is broken between characters.
-        used = 0.0;
+        (used, plain) = (0.0, true);
         for c in word.chars() {
             let mut buf = [0; 4];
-            let wide = measure(c.encode_utf8(&mut buf));
-            if used + wide > width && !line.is_empty() {
+            let (wide, c_plain) = measure(c.encode_utf8(&mut buf));
+            let longer = if plain && c_plain {
+                used + wide
+            } else {
+                measure(&format!("{line}{c}")).0
+            };
+            if longer > width && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
-                used = 0.0;
+                (used, plain) = (wide, c_plain);
+            } else {
+                (used, plain) = (longer, plain && c_plain);
             }
             line.push(c);
-            used += wide;
         }
     }
     if !line.is_empty() {
@@ -140,11 +166,15 @@ fn wrap(text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
     lines
 }
 
-/// Draws `svg` into a 1200 × 630 PNG with the embedded fonts. `photo` gives the bytes
-/// of an `<image href>` (a published image variant, by output path); nothing is read
-/// from disk or the network, whatever the template says.
-pub fn rasterise(svg: &str, photo: &PhotoBytes<'_>) -> Result<Vec<u8>, CardError> {
-    let tree = parse(svg, photo)?;
+/// Draws `svg` into a 1200 × 630 PNG with `fonts`. `photo` gives the bytes of an
+/// `<image href>` (a published image variant, by output path); nothing is read from
+/// disk or the network, whatever the template says.
+pub fn rasterise(
+    svg: &str,
+    fonts: &CardFonts,
+    photo: &PhotoBytes<'_>,
+) -> Result<Vec<u8>, CardError> {
+    let tree = parse(svg, fonts, photo)?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
         .ok_or_else(|| CardError::Encode("no memory for the pixels".into()))?;
     super::glyphs::render(&tree, &mut pixmap.as_mut());
@@ -154,9 +184,9 @@ pub fn rasterise(svg: &str, photo: &PhotoBytes<'_>) -> Result<Vec<u8>, CardError
 /// Where a card finds the bytes of an image it shows, by `href`.
 pub type PhotoBytes<'a> = dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync + 'a;
 
-/// How many glyphs of `svg`'s text no font had (drawn as `.notdef`, an empty box):
-/// what tests check a script renders by.
-pub fn notdef_glyphs(svg: &str) -> Result<usize, CardError> {
+/// How many glyphs of `svg`'s text none of `fonts` had (drawn as `.notdef`, an empty
+/// box): what tests check a script renders by.
+pub fn notdef_glyphs(svg: &str, fonts: &CardFonts) -> Result<usize, CardError> {
     fn count(group: &usvg::Group) -> usize {
         group
             .children()
@@ -173,16 +203,23 @@ pub fn notdef_glyphs(svg: &str) -> Result<usize, CardError> {
             })
             .sum()
     }
-    Ok(count(parse(svg, &|_| None)?.root()))
+    Ok(count(parse(svg, fonts, &|_| None)?.root()))
 }
 
-/// `svg` parsed and laid out with the embedded fonts, checked to be 1200 × 630.
-fn parse(svg: &str, photo: &PhotoBytes<'_>) -> Result<usvg::Tree, CardError> {
+/// `svg` parsed and laid out with `fonts`, checked to be 1200 × 630.
+fn parse(svg: &str, fonts: &CardFonts, photo: &PhotoBytes<'_>) -> Result<usvg::Tree, CardError> {
     let mut options = usvg::Options {
-        font_family: fonts::FAMILY.to_string(),
-        fontdb: fonts::database(),
+        font_family: super::fonts::FAMILY.to_string(),
+        fontdb: fonts.database(),
         ..usvg::Options::default()
     };
+    // The fallback the measuring assumes (`CardFonts::fallback`): usvg's own would draw
+    // bold text with a regular face listed before the bold one.
+    options.font_resolver.select_fallback = Box::new(|c, used, _| {
+        let used: Vec<usize> = used.iter().filter_map(|id| fonts.face_index(*id)).collect();
+        let face = fonts.fallback(|i| fonts.has(i, c), &used)?;
+        fonts.face_id(face)
+    });
     options.image_href_resolver.resolve_string = Box::new(|href, _| {
         let bytes = photo(href)?;
         match super::Format::of(&bytes)? {
@@ -240,6 +277,21 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, CardError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::images::fonts::Weight;
+
+    fn embedded() -> CardFonts {
+        CardFonts::embedded()
+    }
+
+    /// The embedded fonts and the test subset of Noto Sans JP.
+    fn japanese() -> CardFonts {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fonts/NotoSansJP-Subset.ttf"
+        );
+        let bytes = std::fs::read(path).expect("the test font");
+        CardFonts::with_files(vec![("jp.ttf".into(), bytes)]).expect("a font")
+    }
 
     fn no_photo(_: &str) -> Option<Arc<Vec<u8>>> {
         None
@@ -255,6 +307,7 @@ mod tests {
     fn a_card_is_a_1200_by_630_png_without_metadata() {
         let png = rasterise(
             &card(r#"<text x="80" y="200" font-size="64">Hello</text>"#),
+            &embedded(),
             &no_photo,
         )
         .unwrap();
@@ -340,14 +393,14 @@ mod tests {
     fn a_template_of_the_wrong_size_or_not_svg_is_an_error() {
         let small = r#"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="315"></svg>"#;
         assert_eq!(
-            rasterise(small, &no_photo),
+            rasterise(small, &embedded(), &no_photo),
             Err(CardError::Size {
                 width: 600,
                 height: 315
             })
         );
         assert!(matches!(
-            rasterise("<p>hi", &no_photo),
+            rasterise("<p>hi", &embedded(), &no_photo),
             Err(CardError::Svg(_))
         ));
     }
@@ -355,22 +408,24 @@ mod tests {
     #[test]
     fn long_text_wraps_between_words_and_shortens_with_an_ellipsis() {
         let text = "Why we love our work first, and what twelve years of wooden toys taught us about patience";
-        let lines = fit(text, 40.0, Weight::Bold, 600.0, 10).unwrap();
+        let fonts = embedded();
+        let bold = fonts.measure(Weight::Bold);
+        let lines = fit(&bold, text, 40.0, 600.0, 10).unwrap();
         assert!(lines.len() > 1);
         assert_eq!(lines.join(" "), text, "wrapping keeps every word");
         assert!(
             lines
                 .iter()
-                .all(|l| fonts::width(l, 40.0, Weight::Bold) <= 600.0)
+                .all(|l| fonts.width(l, 40.0, Weight::Bold) <= 600.0)
         );
-        assert_eq!(fit(text, 40.0, Weight::Bold, 600.0, 1), None);
-        let (short, shortened) = shorten(text, 40.0, Weight::Bold, 600.0, 2);
+        assert_eq!(fit(&bold, text, 40.0, 600.0, 1), None);
+        let (short, shortened) = shorten(&bold, text, 40.0, 600.0, 2);
         assert!(shortened);
         assert_eq!(short.len(), 2);
         assert!(short[1].ends_with(ELLIPSIS), "{short:?}");
-        assert!(fonts::width(&short[1], 40.0, Weight::Bold) <= 600.0);
+        assert!(fonts.width(&short[1], 40.0, Weight::Bold) <= 600.0);
         assert_eq!(
-            shorten("Short", 40.0, Weight::Bold, 600.0, 2),
+            shorten(&bold, "Short", 40.0, 600.0, 2),
             (vec!["Short".into()], false)
         );
     }
@@ -378,7 +433,8 @@ mod tests {
     #[test]
     fn a_word_wider_than_the_box_breaks_between_characters() {
         let word = "Supercalifragilisticexpialidocious".repeat(2);
-        let lines = fit(&word, 40.0, Weight::Regular, 200.0, 20).unwrap();
+        let fonts = embedded();
+        let lines = fit(&fonts.measure(Weight::Regular), &word, 40.0, 200.0, 20).unwrap();
         assert_eq!(lines.concat(), word);
         assert!(lines.len() > 1, "{lines:?}");
     }
@@ -390,15 +446,63 @@ mod tests {
                 r#"<text x="80" y="200" font-size="64">{t}</text>"#
             ))
         };
-        assert_eq!(notdef_glyphs(&text("Crème brûlée")), Ok(0));
-        assert_eq!(notdef_glyphs(&text("شكرا لكم على ثقتكم بنا")), Ok(0));
-        assert!(notdef_glyphs(&text("ありがとう")).unwrap() > 0);
+        let fonts = embedded();
+        assert_eq!(notdef_glyphs(&text("Crème brûlée"), &fonts), Ok(0));
+        assert_eq!(
+            notdef_glyphs(&text("شكرا لكم على ثقتكم بنا"), &fonts),
+            Ok(0)
+        );
+        assert!(notdef_glyphs(&text("ありがとう"), &fonts).unwrap() > 0);
+    }
+
+    #[test]
+    fn a_site_font_draws_what_the_embedded_ones_lack_in_bold_too() {
+        let fonts = japanese();
+        for weight in ["400", "700"] {
+            let svg = card(&format!(
+                r#"<text x="80" y="200" font-size="64" font-weight="{weight}">Tokyo ありがとう</text>"#
+            ));
+            assert_eq!(notdef_glyphs(&svg, &fonts), Ok(0), "{weight}");
+            assert!(notdef_glyphs(&svg, &embedded()).unwrap() > 0);
+            // Drawn, not blank: the Japanese card differs from the one of boxes.
+            let png = rasterise(&svg, &fonts, &no_photo).unwrap();
+            assert_ne!(png, rasterise(&svg, &embedded(), &no_photo).unwrap());
+        }
+    }
+
+    #[test]
+    fn japanese_wraps_between_characters_within_the_box() {
+        let fonts = japanese();
+        let bold = fonts.measure(Weight::Bold);
+        let text = "ありがとうございます".repeat(4);
+        let lines = fit(&bold, &text, 72.0, 1040.0, 4).unwrap();
+        assert_eq!(lines.concat(), text);
+        // 72 px characters: fourteen to a 1040 px line.
+        assert_eq!(lines[0].chars().count(), 14, "{lines:?}");
+        assert!(lines.iter().all(|l| bold.width(l, 72.0) <= 1040.0));
+        // A mixed line is measured as drawn, in the Japanese font when it has it all.
+        let mixed = fit(&bold, "A 日本語 A 日本語 A 日本語 A 日本語", 72.0, 600.0, 9).unwrap();
+        assert!(
+            mixed.iter().all(|l| bold.width(l, 72.0) <= 600.0),
+            "{mixed:?}"
+        );
     }
 
     #[test]
     fn the_name_changes_with_the_text() {
-        assert_ne!(card_hash("<svg>a</svg>"), card_hash("<svg>b</svg>"));
-        assert!(output_path(card_hash("x")).starts_with("cards/"));
+        let fonts = embedded();
+        assert_ne!(
+            card_hash("<svg>a</svg>", &fonts),
+            card_hash("<svg>b</svg>", &fonts)
+        );
+        assert!(output_path(card_hash("x", &fonts)).starts_with("cards/"));
+        // A site without fonts of its own keeps the names cards had before.
+        assert_eq!(
+            card_hash("x", &fonts),
+            crate::fingerprint::stable_hash(&[b"x", RENDERER_VERSION])
+        );
+        // Other fonts, other pixels: another name.
+        assert_ne!(card_hash("x", &japanese()), card_hash("x", &fonts));
         assert_eq!(output_path(0xab).len(), "cards/".len() + 16 + ".png".len());
     }
 }

@@ -11,10 +11,11 @@
 //! of the quote's text). The name and photo on it are the ones the decision shows, as on
 //! the page.
 //!
-//! Text is fitted here, with the embedded fonts' metrics (`images::fonts`), so the
-//! template only places lines: a title that does not fit is shortened with an ellipsis;
-//! a card whose text needs a character no embedded font has is not made (the page shows
-//! the site's card, and the build warns) rather than drawn with empty boxes.
+//! Text is fitted here, with the metrics of the fonts cards are drawn with
+//! (`images::fonts`: the embedded ones and the site's `[cards] fonts`), so the template
+//! only places lines: a title that does not fit is shortened with an ellipsis; a card
+//! whose text needs a character no font has is not made (the page shows the site's card,
+//! and the build warns, pointing at `[cards] fonts`) rather than drawn with empty boxes.
 //!
 //! Cards are rendered to SVG text while the renderer is built, because every page names
 //! its card by that text's hash; [`card_files`] draws them (in parallel, through the
@@ -31,7 +32,7 @@ use crate::content::Shoutout;
 use crate::error::{Error, Result, SourceError};
 use crate::images::cache::{DiskCache, Made};
 use crate::images::card::{self, HEIGHT, WIDTH};
-use crate::images::fonts::{self, Weight};
+use crate::images::fonts::{self, CardFonts, Weight};
 use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile};
 use crate::site::{ItemRef, Route, Site};
@@ -192,12 +193,18 @@ impl CardView {
 }
 
 /// `text` in as many lines as fit, shortened with an ellipsis after `max`.
-fn block(text: &str, (size, max): (f32, usize), weight: Weight) -> Option<TextBlock> {
+fn block(
+    fonts: &CardFonts,
+    text: &str,
+    (size, max): (f32, usize),
+    weight: Weight,
+) -> Option<TextBlock> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
-    let (lines, shortened) = card::shorten(text, size, weight, TEXT_WIDTH, max);
+    let measure = fonts.measure(weight);
+    let (lines, shortened) = card::shorten(&measure, text, size, TEXT_WIDTH, max);
     Some(TextBlock {
         lines,
         size,
@@ -207,10 +214,11 @@ fn block(text: &str, (size, max): (f32, usize), weight: Weight) -> Option<TextBl
 }
 
 /// A title at the largest size it fits whole, else shortened at the smallest.
-fn title(text: &str) -> Option<TextBlock> {
+fn title(fonts: &CardFonts, text: &str) -> Option<TextBlock> {
     let text = text.trim();
+    let measure = fonts.measure(Weight::Bold);
     for (size, max) in TITLE_SIZES {
-        if let Some(lines) = card::fit(text, size, Weight::Bold, TEXT_WIDTH, max) {
+        if let Some(lines) = card::fit(&measure, text, size, TEXT_WIDTH, max) {
             return Some(TextBlock {
                 lines,
                 size,
@@ -220,13 +228,19 @@ fn title(text: &str) -> Option<TextBlock> {
             .filter(|b| !b.lines.is_empty());
         }
     }
-    block(text, TITLE_SIZES[TITLE_SIZES.len() - 1], Weight::Bold)
+    block(
+        fonts,
+        text,
+        TITLE_SIZES[TITLE_SIZES.len() - 1],
+        Weight::Bold,
+    )
 }
 
 /// A quote at the largest size it fits whole; `None` when it fits at none.
-fn quote(text: &str) -> Option<TextBlock> {
+fn quote(fonts: &CardFonts, text: &str) -> Option<TextBlock> {
+    let measure = fonts.measure(Weight::Regular);
     QUOTE_SIZES.into_iter().find_map(|(size, max)| {
-        let lines = card::fit(text, size, Weight::Regular, TEXT_WIDTH, max)?;
+        let lines = card::fit(&measure, text, size, TEXT_WIDTH, max)?;
         Some(TextBlock {
             lines,
             size,
@@ -237,14 +251,14 @@ fn quote(text: &str) -> Option<TextBlock> {
 }
 
 /// One line of a label (the site's name, a customer's name).
-fn label(text: &str) -> Option<TextBlock> {
-    block(text, (LABEL_SIZE, 1), Weight::Bold)
+fn label(fonts: &CardFonts, text: &str) -> Option<TextBlock> {
+    block(fonts, text, (LABEL_SIZE, 1), Weight::Bold)
 }
 
 /// What a shout-out's card may show of its quote: the whole quote when it fits, else its
 /// `share_excerpt` (marked with an ellipsis where it leaves words out) when that fits.
-fn quote_shown(quote_text: &str, excerpt: Option<&str>) -> Option<TextBlock> {
-    if let Some(whole) = quote(quote_text) {
+fn quote_shown(fonts: &CardFonts, quote_text: &str, excerpt: Option<&str>) -> Option<TextBlock> {
+    if let Some(whole) = quote(fonts, quote_text) {
         return Some(whole);
     }
     let excerpt = normalise(excerpt?);
@@ -259,7 +273,7 @@ fn quote_shown(quote_text: &str, excerpt: Option<&str>) -> Option<TextBlock> {
     } else {
         "…"
     };
-    quote(&format!("{start}{excerpt}{end}"))
+    quote(fonts, &format!("{start}{excerpt}{end}"))
 }
 
 /// Words separated by single spaces: how a quote's text is compared and fitted.
@@ -305,6 +319,8 @@ pub struct CardRenderer<'a> {
     pub files: &'a TemplateFiles,
     /// Serialised once: templates may read `config`.
     pub config: &'a Value,
+    /// What cards are drawn and measured with.
+    pub fonts: &'a CardFonts,
 }
 
 impl CardRenderer<'_> {
@@ -317,7 +333,7 @@ impl CardRenderer<'_> {
         source: &std::path::Path,
         warnings: &mut Vec<SourceError>,
     ) -> std::result::Result<Option<Card>, SourceError> {
-        if let Some(c) = view.strings().find_map(fonts::missing) {
+        if let Some(c) = view.strings().find_map(|s| self.fonts.missing(s)) {
             warnings.push(
                 SourceError::new(
                     source,
@@ -326,7 +342,7 @@ impl CardRenderer<'_> {
                         u32::from(c)
                     ),
                 )
-                .with_help("its pages show the site's card; cards draw Latin, Greek, Cyrillic and Arabic text"),
+                .with_help(missing_font_help(self.fonts)),
             );
             return Ok(None);
         }
@@ -337,7 +353,7 @@ impl CardRenderer<'_> {
             .tera
             .render(TEMPLATE, &ctx)
             .map_err(|e| templates::template_error(&e, self.files, Some(TEMPLATE)))?;
-        let hash = card::card_hash(&svg);
+        let hash = card::card_hash(&svg, self.fonts);
         Ok(Some(Card {
             output: card::output_path(hash),
             hash,
@@ -346,6 +362,17 @@ impl CardRenderer<'_> {
             svg,
         }))
     }
+}
+
+/// What the warning about a character no font has advises.
+fn missing_font_help(fonts: &CardFonts) -> String {
+    let added = match fonts.files() {
+        [] => String::new(),
+        files => format!(" (the ones there now, {}, lack it)", files.join(", ")),
+    };
+    format!(
+        "its pages show the site's card. The built-in fonts draw Latin, Greek, Cyrillic and Arabic; for other scripts, add a font file that has them to `[cards] fonts` in kudos.toml{added}, e.g. fonts = [\"fonts/NotoSansJP-Regular.otf\"]"
+    )
 }
 
 /// What the cards are made from, per shout-out: its quote as text, its photo.
@@ -479,19 +506,26 @@ pub fn make_cards(
 /// The site's card: its title and description; none for a site without a title.
 fn site_card(site: &Site) -> Option<(CardView, String)> {
     let config = &site.config;
+    let fonts = &config.card_fonts;
     let mut view = CardView::new("site", &config.cards);
-    view.title = Some(title(&config.title)?);
-    view.text = block(&config.description, (TEXT_SIZE.0, 3), Weight::Regular);
+    view.title = Some(title(fonts, &config.title)?);
+    view.text = block(
+        fonts,
+        &config.description,
+        (TEXT_SIZE.0, 3),
+        Weight::Regular,
+    );
     Some((view, config.title.clone()))
 }
 
 /// A post's or segment's card: the site's name, the title, the description.
 fn post_card(site: &Site, heading: &str, text: Option<&str>) -> (CardView, String) {
     let config = &site.config;
+    let fonts = &config.card_fonts;
     let mut view = CardView::new("post", &config.cards);
-    view.site_title = label(&config.title);
-    view.title = title(heading);
-    view.text = text.and_then(|t| block(t, TEXT_SIZE, Weight::Regular));
+    view.site_title = label(fonts, &config.title);
+    view.title = title(fonts, heading);
+    view.text = text.and_then(|t| block(fonts, t, TEXT_SIZE, Weight::Regular));
     (view, heading.trim().to_string())
 }
 
@@ -507,13 +541,14 @@ fn shoutout_card(
     if !shown.share_image {
         return None;
     }
-    let quote = quote_shown(quote_text, shoutout.meta.share_excerpt.as_deref())?;
     let config = &site.config;
+    let fonts = &config.card_fonts;
+    let quote = quote_shown(fonts, quote_text, shoutout.meta.share_excerpt.as_deref())?;
     let mut view = CardView::new("shoutout", &config.cards);
-    view.site_title = label(&config.title);
-    view.name = label(&shown.display_name);
+    view.site_title = label(fonts, &config.title);
+    view.name = label(fonts, &shown.display_name);
     view.disclosure = super::context::disclosure(site, shoutout)
-        .and_then(|d| block(&d, (LABEL_SIZE * 0.8, 1), Weight::Regular));
+        .and_then(|d| block(fonts, &d, (LABEL_SIZE * 0.8, 1), Weight::Regular));
     view.rating = shown.rating;
     view.photo = shown
         .photo
@@ -589,11 +624,12 @@ impl Cards {
     }
 }
 
-/// The PNG of each of `cards`, drawn in parallel or taken from `cache`. `variants` are the
-/// image files of this build, where a card finds the photo it shows. A card the
-/// template cannot draw is an error at the template.
+/// The PNG of each of `cards`, drawn with `fonts` in parallel or taken from `cache`.
+/// `variants` are the image files of this build, where a card finds the photo it shows.
+/// A card the template cannot draw is an error at the template.
 pub fn card_files(
     cards: Vec<&Arc<Card>>,
+    fonts: &CardFonts,
     variants: &[OutputFile],
     cache: &DiskCache,
     files: &TemplateFiles,
@@ -609,7 +645,7 @@ pub fn card_files(
         .map(|card| {
             let entry = format!("{:016x}-{WIDTH}.png", card.hash);
             let made = cache
-                .file(&entry, || card::rasterise(&card.svg, &photo))
+                .file(&entry, || card::rasterise(&card.svg, fonts, &photo))
                 .map_err(|e| e.to_string())?;
             Ok(OutputFile {
                 path: card.output.clone(),
@@ -644,42 +680,51 @@ mod tests {
 
     #[test]
     fn a_quote_is_shown_whole_at_the_largest_size_that_fits() {
-        let short = quote_shown("Lovely shop.", None).unwrap();
+        let short = quote_shown(&CardFonts::embedded(), "Lovely shop.", None).unwrap();
         assert_eq!(
             (short.lines.clone(), short.size),
             (vec!["Lovely shop.".to_string()], 48.0)
         );
-        let medium = quote_shown(&LONG[..300], None).unwrap();
+        let medium = quote_shown(&CardFonts::embedded(), &LONG[..300], None).unwrap();
         assert!(medium.size < 48.0);
         assert_eq!(medium.lines.join(" "), LONG[..300].trim());
     }
 
     #[test]
     fn a_quote_too_long_needs_an_excerpt_and_shows_it_between_ellipses() {
-        assert!(quote_shown(LONG, None).is_none());
-        let excerpt =
-            quote_shown(LONG, Some("the ducks outlasted three\n children and a dog")).unwrap();
+        assert!(quote_shown(&CardFonts::embedded(), LONG, None).is_none());
+        let excerpt = quote_shown(
+            &CardFonts::embedded(),
+            LONG,
+            Some("the ducks outlasted three\n children and a dog"),
+        )
+        .unwrap();
         assert_eq!(
             excerpt.lines.join(" "),
             "…the ducks outlasted three children and a dog…"
         );
-        let opening = quote_shown(LONG, Some("We bought the bath ducks")).unwrap();
+        let opening = quote_shown(
+            &CardFonts::embedded(),
+            LONG,
+            Some("We bought the bath ducks"),
+        )
+        .unwrap();
         assert_eq!(opening.lines.join(" "), "We bought the bath ducks…");
         // An excerpt that is itself too long gives no card either.
-        assert!(quote_shown(LONG, Some(LONG)).is_none());
+        assert!(quote_shown(&CardFonts::embedded(), LONG, Some(LONG)).is_none());
     }
 
     #[test]
     fn titles_shrink_then_shorten_and_never_exceed_the_box() {
-        let short = title("Hello").unwrap();
+        let short = title(&CardFonts::embedded(), "Hello").unwrap();
         assert_eq!((short.size, short.shortened), (72.0, false));
-        let long = title(&"walnut horse ".repeat(30)).unwrap();
+        let long = title(&CardFonts::embedded(), &"walnut horse ".repeat(30)).unwrap();
         assert!(long.shortened);
         assert_eq!(long.lines.len(), TITLE_SIZES[1].1);
         assert!(long.lines.last().unwrap().ends_with(card::ELLIPSIS));
         for line in &long.lines {
-            assert!(fonts::width(line, long.size, Weight::Bold) <= TEXT_WIDTH);
+            assert!(CardFonts::embedded().width(line, long.size, Weight::Bold) <= TEXT_WIDTH);
         }
-        assert!(title("   ").is_none());
+        assert!(title(&CardFonts::embedded(), "   ").is_none());
     }
 }

@@ -231,6 +231,7 @@ impl Renderer {
             tera: &self.tera,
             files: &self.files,
             config: &self.config_value,
+            fonts: &self.site.config.card_fonts,
         };
         let inputs = cards::ShoutoutInputs {
             quotes: &quotes,
@@ -254,7 +255,13 @@ impl Renderer {
         images: &[OutputFile],
         cache: &crate::images::cache::DiskCache,
     ) -> Result<Vec<OutputFile>> {
-        cards::card_files(self.cards.all(), images, cache, &self.files)
+        cards::card_files(
+            self.cards.all(),
+            &self.site.config.card_fonts,
+            images,
+            cache,
+            &self.files,
+        )
     }
 
     /// The PNG of each of `cards` (some of [`Renderer::cards`]), as [`Renderer::card_files`]
@@ -265,7 +272,13 @@ impl Renderer {
         images: &[OutputFile],
         cache: &crate::images::cache::DiskCache,
     ) -> Result<Vec<OutputFile>> {
-        cards::card_files(cards, images, cache, &self.files)
+        cards::card_files(
+            cards,
+            &self.site.config.card_fonts,
+            images,
+            cache,
+            &self.files,
+        )
     }
 
     /// The share cards.

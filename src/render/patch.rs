@@ -156,6 +156,7 @@ impl Renderer {
             tera: &self.tera,
             files: &self.files,
             config: &self.config_value,
+            fonts: &self.site.config.card_fonts,
         };
         let mut cards = (*self.cards).clone();
         let mut changed = false;

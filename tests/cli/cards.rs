@@ -1,10 +1,11 @@
 //! Share cards (issue 10): every page names a published 1200 × 630 PNG as its `og:image`,
 //! a shout-out gets a quote card only with "social" consent and a quote (or an exact
 //! excerpt) that fits, a name the consent withholds is never on a card, text is fitted
-//! and every script kudos has a font for is drawn. Over `tests/fixtures/cards`: three
-//! posts with hard titles (long, Arabic, Japanese), a segment, and shout-outs with and
-//! without "social", with and without the name, with a quote too long for a card (one
-//! with a `share_excerpt`).
+//! and every script kudos has a font for is drawn, with the embedded fonts or the site's
+//! own (`[cards] fonts`, here `tests/fixtures/fonts/NotoSansJP-Subset.ttf`). Over
+//! `tests/fixtures/cards`: three posts with hard titles (long, Arabic, Japanese), a
+//! segment, and shout-outs with and without "social", with and without the name, with a
+//! quote too long for a card (one with a `share_excerpt`).
 
 use std::collections::BTreeMap;
 
@@ -52,6 +53,37 @@ fn card_sources(site: &Site) -> BTreeMap<String, String> {
     build::render(&project, config, &options)
         .expect("the fixture renders")
         .card_sources
+}
+
+/// The test subset of Noto Sans JP (`ありがとうございます日本語A` and the space).
+fn japanese_font() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fonts/NotoSansJP-Subset.ttf"
+    ))
+    .expect("the test font")
+}
+
+/// The fixture with `fonts/jp.ttf` (the Japanese subset) named in `[cards] fonts`.
+fn site_with_japanese_font() -> Site {
+    let site = Site::fixture("cards");
+    site.write("fonts/jp.ttf", japanese_font());
+    let config = site.read("kudos.toml");
+    site.write(
+        "kudos.toml",
+        format!(
+            "{config}
+[cards]
+fonts = [\"fonts/jp.ttf\"]\n"
+        ),
+    );
+    site
+}
+
+/// The fonts the site's cards are drawn with, as its config loads them.
+fn card_fonts(site: &Site) -> kudos::images::fonts::CardFonts {
+    let project = Project::new(&site.root(), None);
+    project.config().expect("the config").card_fonts
 }
 
 fn decoded_size(site: &Site, output: &str) -> (u32, u32) {
@@ -217,16 +249,24 @@ fn arabic_is_drawn_and_a_script_without_a_font_falls_back_to_the_site_card() {
     assert_ne!(Some(arabic.clone()), card_of(&site, "index.html"));
     let svg = &sources[&arabic];
     assert!(svg.contains("شكرا"), "{svg}");
-    assert_eq!(kudos::images::card::notdef_glyphs(svg), Ok(0));
+    assert_eq!(
+        kudos::images::card::notdef_glyphs(svg, &Default::default()),
+        Ok(0)
+    );
     // No font for Japanese: no boxes, the site's card, and a warning naming the file.
     assert_eq!(
         card_of(&site, "posts/japanese/index.html"),
         card_of(&site, "index.html")
     );
     run.stderr_has("content/posts/japanese.md")
-        .stderr_has("no share card for it: `あ`");
+        .stderr_has("no share card for it: `あ`")
+        .stderr_has("add a font file that has them to `[cards] fonts` in kudos.toml");
     for svg in sources.values() {
-        assert_eq!(kudos::images::card::notdef_glyphs(svg), Ok(0), "{svg}");
+        assert_eq!(
+            kudos::images::card::notdef_glyphs(svg, &Default::default()),
+            Ok(0),
+            "{svg}"
+        );
     }
 }
 
@@ -343,4 +383,167 @@ fn serve_remakes_a_card_exactly_when_what_it_shows_changes() {
         served_cards(&session),
         clean.keys().cloned().collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn a_site_font_gives_a_japanese_title_a_card_of_its_own_drawn_with_it() {
+    let site = site_with_japanese_font();
+    site.build()
+        .success()
+        .stderr_lacks("content/posts/japanese.md")
+        .stderr_lacks("no share card");
+    let home = card_of(&site, "index.html");
+    let japanese = card_of(&site, "posts/japanese/index.html").expect("a card");
+    assert_ne!(Some(japanese.clone()), home, "the site's card");
+    assert_eq!(decoded_size(&site, &japanese), (1200, 630));
+    let sources = card_sources(&site);
+    let svg = &sources[&japanese];
+    assert!(svg.contains(">ありがとうございます</text>"), "{svg}");
+    let fonts = card_fonts(&site);
+    assert_eq!(kudos::images::card::notdef_glyphs(svg, &fonts), Ok(0));
+    // The published pixels are the card drawn with the font, not with boxes.
+    let published = image::load_from_memory(&site.bytes(&format!("public/{japanese}")))
+        .unwrap()
+        .to_rgb8();
+    let draw = |fonts: &kudos::images::fonts::CardFonts| {
+        let png = kudos::images::card::rasterise(svg, fonts, &|_| None).unwrap();
+        image::load_from_memory(&png).unwrap().to_rgb8()
+    };
+    assert_eq!(published, draw(&fonts));
+    let tofu = draw(&kudos::images::fonts::CardFonts::embedded());
+    assert_ne!(published, tofu, "drawn as .notdef boxes");
+    // And the title is there: dark text where its line stands, not a blank card.
+    let ink = |image: &image::RgbImage| {
+        (80..1120)
+            .flat_map(|x| (150..260).map(move |y| (x, y)))
+            .filter(|&(x, y)| image.get_pixel(x, y).0.iter().all(|&v| v < 100))
+            .count()
+    };
+    assert!(ink(&published) > 3000, "{}", ink(&published));
+}
+
+#[test]
+fn a_changed_font_file_makes_new_cards_and_an_unchanged_one_reuses_them() {
+    let site = site_with_japanese_font();
+    site.build().success();
+    let before = card_of(&site, "posts/japanese/index.html").unwrap();
+    let hello = card_of(&site, "posts/hello/index.html").unwrap();
+    site.build().success();
+    assert_eq!(card_of(&site, "posts/japanese/index.html").unwrap(), before);
+    // The same file name, other bytes: other pixels may come out, so other names.
+    let mut font = japanese_font();
+    font.push(0);
+    site.write("fonts/jp.ttf", font);
+    site.build().success().absent(&format!("public/{before}"));
+    let after = card_of(&site, "posts/japanese/index.html").unwrap();
+    assert_ne!(after, before);
+    assert_ne!(card_of(&site, "posts/hello/index.html").unwrap(), hello);
+    // Without fonts of its own the site's Latin cards have the names they had before.
+    let plain = Site::fixture("cards");
+    plain.build().success();
+    let site_without = card_of(&plain, "posts/hello/index.html").unwrap();
+    let config = site.read("kudos.toml");
+    site.write(
+        "kudos.toml",
+        config.replace("fonts = [\"fonts/jp.ttf\"]", ""),
+    );
+    site.build().success();
+    assert_eq!(
+        card_of(&site, "posts/hello/index.html").unwrap(),
+        site_without
+    );
+}
+
+#[test]
+fn a_font_file_that_is_missing_or_no_font_is_an_error_at_the_key() {
+    let site = Site::fixture("cards");
+    site.build().success();
+    let before = site.tree("public");
+    let config = site.read("kudos.toml");
+    let lines = config.lines().count();
+    let with_fonts = |fonts: &str| {
+        site.write(
+            "kudos.toml",
+            format!("{config}[cards]\nfonts = [{fonts}]\n"),
+        );
+    };
+    with_fonts("\"fonts/NotoSansJP-Regular.otf\"");
+    site.build()
+        .code(1)
+        .stderr_has(&format!("kudos.toml:{}:1", lines + 2))
+        .stderr_has("`[cards] fonts`: cannot use `fonts/NotoSansJP-Regular.otf`")
+        .stderr_has("relative to the site root")
+        .unchanged(&before);
+    // Not a font: a text file, a WOFF2 web font.
+    site.write("fonts/notes.ttf", "not a font");
+    with_fonts("\"fonts/notes.ttf\"");
+    site.build()
+        .code(1)
+        .stderr_has(
+            "cannot use `fonts/notes.ttf`: it is not a TrueType, OpenType or collection font file",
+        )
+        .unchanged(&before);
+    site.write("fonts/jp.woff2", b"wOF2\0\x01\0\0");
+    site.write("fonts/jp.ttf", japanese_font());
+    with_fonts("\"fonts/jp.ttf\", \"fonts/jp.woff2\"");
+    site.build()
+        .code(1)
+        .stderr_has("cannot use `fonts/jp.woff2`: it is a WOFF web font")
+        .stderr_has("convert")
+        .unchanged(&before);
+    // A folder is not a font file either.
+    with_fonts("\"fonts\"");
+    site.build()
+        .code(1)
+        .stderr_has("cannot use `fonts`: it is not a file")
+        .unchanged(&before);
+}
+
+#[test]
+fn serve_draws_the_cards_again_when_the_font_file_changes() {
+    use kudos::serve::session::Session;
+    let site = site_with_japanese_font();
+    let options = BuildOptions {
+        drafts: false,
+        strict: false,
+        now: Date::parse("2026-06-01").unwrap(),
+    };
+    let mut session = Session::new(Project::new(&site.root(), None), options, Box::new(|_| {}));
+    session.rebuild(&[]).expect("serve builds");
+    let card_in = |session: &Session| {
+        let page = &session.output()["posts/japanese/index.html"];
+        let html = String::from_utf8(page.bytes().unwrap().into_owned()).unwrap();
+        meta(&html)["og:image"].trim_start_matches(BASE).to_string()
+    };
+    let before = card_in(&session);
+    assert!(session.output().contains_key(before.as_str()));
+    // An edit elsewhere keeps the fonts (and the card) as they were.
+    site.edit("content/posts/hello.md", "Hello.", "Hello, and welcome.");
+    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert!(report.patched);
+    assert_eq!(card_in(&session), before);
+    // The font file changes: the next rebuild reads it again, whatever set it off (the
+    // watcher does not watch font files): here another edit of the post.
+    let mut font = japanese_font();
+    font.push(0);
+    site.write("fonts/jp.ttf", font);
+    site.edit("content/posts/hello.md", "welcome", "welcome back");
+    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert!(!report.patched, "new fonts are a full rebuild");
+    let after = card_in(&session);
+    assert_ne!(after, before);
+    assert!(session.output().contains_key(after.as_str()));
+    assert!(!session.output().contains_key(before.as_str()));
+    assert!(report.changed.contains(&after), "{:?}", report.changed);
+    // A font that goes away is an error, and the last good output stays.
+    site.remove("fonts/jp.ttf");
+    let Err(kudos::error::Error::Content(errors)) = session.rebuild(&["kudos.toml".into()]) else {
+        panic!("a missing font is an error");
+    };
+    let error = errors[0].to_string();
+    assert!(
+        error.starts_with("kudos.toml:") && error.contains("cannot use `fonts/jp.ttf`"),
+        "{error}"
+    );
+    assert!(session.output().contains_key(after.as_str()));
 }
