@@ -321,7 +321,7 @@ mod tests {
 
     /// The pixels of `svg` as resvg draws it and as kudos does (glyph masks).
     fn both_ways(svg: &str) -> (tiny_skia::Pixmap, tiny_skia::Pixmap) {
-        let tree = parse(svg, &no_photo).unwrap();
+        let tree = parse(svg, &embedded(), &no_photo).unwrap();
         let mut by_resvg = tiny_skia::Pixmap::new(WIDTH, HEIGHT).unwrap();
         resvg::render(
             &tree,
