@@ -10,13 +10,15 @@
 //! theme's CSS mentions are kept, under short names (`z-1a`), and spans left without a
 //! class are dropped. Pages shrink by about half, with identical colours.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 use syntect::parsing::{
-    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet,
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
 };
 use syntect::util::LinesWithEndings;
 
@@ -94,17 +96,17 @@ fn highlight_into(code: &str, syntax: &SyntaxReference, out: &mut String) -> boo
     // Per open scope: where its span tag starts and ends in `out`, if one was written.
     let mut open: Vec<Option<(usize, usize)>> = Vec::new();
     for line in LinesWithEndings::from(code) {
-        let Ok(ops) = state.parse_line(line, set) else {
+        let Some(parsed) = parse_line(&mut state, line, set) else {
             out.truncate(start);
             return false;
         };
         let mut done = 0;
-        for (at, op) in ops {
+        for &(at, ref op) in &parsed.ops {
             if at > done {
                 pulldown_cmark_escape::escape_html_body_text(&mut *out, &line[done..at]).ok();
                 done = at;
             }
-            let applied = stack.apply_with_hook(&op, |basic, _| match basic {
+            let applied = stack.apply_with_hook(op, |basic, _| match basic {
                 BasicScopeStackOp::Push(scope) => match class_of(scope) {
                     Some(class) => {
                         let tag_start = out.len();
@@ -137,6 +139,72 @@ fn highlight_into(code: &str, syntax: &SyntaxReference, out: &mut String) -> boo
         }
     }
     true
+}
+
+/// What parsing one line did: its scope operations and the parser's state after it.
+struct ParsedLine {
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+/// Lines this thread parsed, by text, each with the state it was parsed from.
+#[derive(Default)]
+struct LineMemo {
+    by_text: HashMap<String, Vec<(ParseState, Rc<ParsedLine>)>>,
+    entries: usize,
+}
+
+/// Lines longer than this are rarely repeated: not remembered.
+const LONGEST_REMEMBERED_LINE: usize = 160;
+/// States remembered per line text (a blank line occurs in many contexts).
+const STATES_PER_LINE: usize = 16;
+/// Parsed lines remembered per thread; past it the memo starts over.
+const MOST_REMEMBERED_LINES: usize = 8_192;
+
+/// Parses `line` from `state` (which moves on past it), reusing what an earlier parse
+/// of the same text from an equal state did: the parser is deterministic, so that is
+/// exactly what parsing again would give. Code repeats lines (blank lines, braces,
+/// imports, attributes), and parsing is most of a build's time. `None` if the grammar
+/// fails on the line.
+fn parse_line(state: &mut ParseState, line: &str, set: &SyntaxSet) -> Option<Rc<ParsedLine>> {
+    thread_local! {
+        static MEMO: RefCell<LineMemo> = RefCell::default();
+    }
+    let remember = line.len() <= LONGEST_REMEMBERED_LINE;
+    if remember {
+        let known = MEMO.with(|memo| {
+            let memo = memo.borrow();
+            let candidates = memo.by_text.get(line)?;
+            candidates
+                .iter()
+                .find(|(before, _)| before == state)
+                .map(|(_, parsed)| Rc::clone(parsed))
+        });
+        if let Some(parsed) = known {
+            state.clone_from(&parsed.after);
+            return Some(parsed);
+        }
+    }
+    let before = remember.then(|| state.clone());
+    let ops = state.parse_line(line, set).ok()?;
+    let parsed = Rc::new(ParsedLine {
+        ops,
+        after: state.clone(),
+    });
+    if let Some(before) = before {
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.entries >= MOST_REMEMBERED_LINES {
+                *memo = LineMemo::default();
+            }
+            let states = memo.by_text.entry(line.to_string()).or_default();
+            if states.len() < STATES_PER_LINE {
+                states.push((before, Rc::clone(&parsed)));
+                memo.entries += 1;
+            }
+        });
+    }
+    Some(parsed)
 }
 
 /// The compact class list of a scope (`keyword.control.rust` -> `z-7 z-3`), or none when
@@ -381,6 +449,25 @@ mod tests {
             assert!(highlight_into(code, syntax, &mut direct));
             assert_eq!(direct, reference, "{lang}");
         }
+    }
+
+    #[test]
+    fn a_remembered_line_is_highlighted_as_its_state_says() {
+        // `let x = 1;` and `}` occur in code, in a block comment and in a raw string:
+        // the same text in three states, parsed again after the memo knows it.
+        let primer = "fn f() {\n    let x = 1;\n}\n";
+        let mixed = "/*\n    let x = 1;\n}\n*/\nconst S: &str = r#\"\n    let x = 1;\n}\n\"#;\nfn g() {\n    let x = 1;\n}\n";
+        let fresh = |code: &'static str| {
+            std::thread::spawn(move || code_block(code, Some("rust")))
+                .join()
+                .unwrap()
+        };
+        let expected = fresh(mixed);
+        code_block(primer, Some("rust"));
+        assert_eq!(code_block(mixed, Some("rust")), expected);
+        assert_eq!(code_block(mixed, Some("rust")), expected, "all from the memo");
+        assert_eq!(code_block(primer, Some("rust")), fresh(primer));
+        assert!(expected.matches("let x = 1;").count() == 2, "comment and string are plain runs");
     }
 
     #[test]
