@@ -159,7 +159,7 @@ const LONGEST_REMEMBERED_LINE: usize = 160;
 /// States remembered per line text (a blank line occurs in many contexts).
 const STATES_PER_LINE: usize = 16;
 /// Parsed lines remembered per thread; past it the memo starts over.
-const MOST_REMEMBERED_LINES: usize = 8_192;
+const MOST_REMEMBERED_LINES: usize = 2_048;
 
 /// Parses `line` from `state` (which moves on past it), reusing what an earlier parse
 /// of the same text from an equal state did: the parser is deterministic, so that is
