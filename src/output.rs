@@ -103,6 +103,14 @@ mod tests {
         std::fs::read_to_string(dir.path().join("site/public").join(path)).unwrap()
     }
 
+    /// The manifest's lines without the stamps after each file's path.
+    fn listed(dir: &tempfile::TempDir) -> String {
+        read(dir, MANIFEST)
+            .lines()
+            .map(|line| line.split('\t').next().unwrap().to_string() + "\n")
+            .collect()
+    }
+
     fn beside(dir: &tempfile::TempDir) -> Vec<String> {
         std::fs::read_dir(dir.path().join("site"))
             .unwrap()
@@ -128,10 +136,7 @@ mod tests {
         );
         assert_eq!(read(&dir, "mine.txt"), "mine");
         assert!(public.join("empty-of-mine").is_dir(), "not kudos's folder");
-        assert_eq!(
-            read(&dir, MANIFEST),
-            "kudos-manifest 1\na/\na/b.html\nindex.html\n"
-        );
+        assert_eq!(listed(&dir), "kudos-manifest 2\na/\na/b.html\nindex.html\n");
         assert_eq!(beside(&dir), ["public"], "staging folders are cleaned up");
     }
 
@@ -141,7 +146,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("site/public")).unwrap();
         write_atomically(&target, &[page("a/index.html", "a")]).unwrap();
         assert_eq!(read(&dir, "a/index.html"), "a");
-        assert_eq!(read(&dir, MANIFEST), "kudos-manifest 1\na/\na/index.html\n");
+        assert_eq!(listed(&dir), "kudos-manifest 2\na/\na/index.html\n");
         assert_eq!(beside(&dir), ["public"]);
     }
 
@@ -191,7 +196,7 @@ mod tests {
         assert_eq!(read(&dir, "a/index.html"), "in a folder");
         write_atomically(&target, &[page("a", "file again")]).unwrap();
         assert_eq!(read(&dir, "a"), "file again");
-        assert_eq!(read(&dir, MANIFEST), "kudos-manifest 1\na\n");
+        assert_eq!(listed(&dir), "kudos-manifest 2\na\n");
     }
 
     #[test]
@@ -210,5 +215,129 @@ mod tests {
             std::fs::read_to_string(elsewhere.join("a.html")).unwrap(),
             "precious"
         );
+    }
+
+    /// A file's inode and modification time.
+    fn seen(dir: &tempfile::TempDir, path: &str) -> (u64, std::time::SystemTime) {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(dir.path().join("site/public").join(path)).unwrap();
+        (m.ino(), m.modified().unwrap())
+    }
+
+    fn an_hour_ago() -> std::time::SystemTime {
+        std::time::SystemTime::now() - std::time::Duration::from_secs(3600)
+    }
+
+    /// Sets a file's modification time an hour into the past.
+    fn age(dir: &tempfile::TempDir, path: &str) {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("site/public").join(path))
+            .unwrap()
+            .set_modified(an_hour_ago())
+            .unwrap();
+    }
+
+    #[test]
+    fn unchanged_files_are_left_alone_and_changed_ones_replaced() {
+        let (dir, target) = site();
+        let copied = dir.path().join("logo.svg");
+        std::fs::write(&copied, "<svg/>").unwrap();
+        let files = |index: &str| {
+            vec![
+                page("index.html", index),
+                page("a/b.html", "b"),
+                OutputFile {
+                    path: "logo.svg".into(),
+                    contents: Contents::Copy(copied.clone()),
+                },
+            ]
+        };
+        write_atomically(&target, &files("one")).unwrap();
+        let manifest = seen(&dir, MANIFEST);
+        let before: Vec<_> = ["index.html", "a/b.html", "logo.svg"]
+            .iter()
+            .map(|p| seen(&dir, p))
+            .collect();
+        write_atomically(&target, &files("one")).unwrap();
+        for (path, was) in ["index.html", "a/b.html", "logo.svg"].iter().zip(&before) {
+            assert_eq!(&seen(&dir, path), was, "{path} was rewritten");
+        }
+        assert_eq!(
+            seen(&dir, MANIFEST),
+            manifest,
+            "nothing changed, nor did the manifest"
+        );
+        write_atomically(&target, &files("two")).unwrap();
+        assert_eq!(read(&dir, "index.html"), "two");
+        assert_ne!(seen(&dir, "index.html"), before[0]);
+        assert_eq!(seen(&dir, "a/b.html"), before[1]);
+        assert_eq!(seen(&dir, "logo.svg"), before[2]);
+        assert_eq!(beside(&dir), ["public"]);
+    }
+
+    #[test]
+    fn a_touched_file_is_compared_and_kept_an_edited_one_rewritten() {
+        let (dir, target) = site();
+        let files = [page("same.html", "same"), page("edited.html", "right")];
+        write_atomically(&target, &files).unwrap();
+        // Touched: only its mtime changed. Edited: same size, mtime set back as it was.
+        age(&dir, "same.html");
+        let (_, mtime) = seen(&dir, "edited.html");
+        std::fs::write(dir.path().join("site/public/edited.html"), "wrong").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("site/public/edited.html"))
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        let touched = seen(&dir, "same.html");
+        write_atomically(&target, &files).unwrap();
+        assert_eq!(seen(&dir, "same.html"), touched, "equal bytes are kept");
+        assert_eq!(read(&dir, "edited.html"), "right");
+    }
+
+    #[test]
+    fn a_version_1_manifest_is_adopted_by_comparing_bytes() {
+        let (dir, target) = site();
+        write_atomically(&target, &[page("index.html", "x"), page("a/b.html", "b")]).unwrap();
+        std::fs::write(
+            dir.path().join("site/public").join(MANIFEST),
+            "kudos-manifest 1\na/\na/b.html\nindex.html\n",
+        )
+        .unwrap();
+        age(&dir, "index.html");
+        let kept = seen(&dir, "index.html");
+        write_atomically(&target, &[page("index.html", "x"), page("a/b.html", "new")]).unwrap();
+        assert_eq!(seen(&dir, "index.html"), kept);
+        assert_eq!(read(&dir, "a/b.html"), "new");
+        let manifest = Manifest::read(&dir.path().join("site/public"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            manifest.stamps.keys().collect::<Vec<_>>(),
+            ["a/b.html", "index.html"],
+            "stamped from now on"
+        );
+    }
+
+    #[test]
+    fn a_kept_file_that_changes_during_the_build_fails_it_without_a_change() {
+        let (dir, target) = site();
+        write_atomically(&target, &[page("index.html", "x"), page("a.html", "a")]).unwrap();
+        let staging = Staging::new(&target).unwrap();
+        staging.write(&page("index.html", "x")).unwrap();
+        staging.write(&page("a.html", "new")).unwrap();
+        std::fs::write(dir.path().join("site/public/index.html"), "y").unwrap();
+        let manifest = read(&dir, MANIFEST);
+        let message = staging.commit().unwrap_err().to_string();
+        assert!(
+            message.contains("changed while kudos was building"),
+            "{message}"
+        );
+        assert!(message.contains("site/public/index.html"), "{message}");
+        assert_eq!(read(&dir, "a.html"), "a");
+        assert_eq!(read(&dir, MANIFEST), manifest);
+        assert_eq!(beside(&dir), ["public"]);
     }
 }

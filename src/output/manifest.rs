@@ -5,8 +5,15 @@
 //! The format is plain text, one path per line below the output folder, folders ending
 //! in `/`, after a version line; paths are checked like every written path, so a
 //! tampered manifest cannot make kudos delete anything outside the output.
+//!
+//! Version 2 adds a [`Stamp`] after a file's path (tab-separated: paths hold no control
+//! characters): its size, modification and change times, inode and a hash of its bytes,
+//! as they were when the build left the file there. A repeat build leaves a file alone
+//! when the file on disk still matches its stamp and the new bytes hash the same, so
+//! unchanged files keep their mtime (see [`super::staging`]). Version 1 manifests (no
+//! stamps) are still read: every file counts as unknown, and is compared byte for byte.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::paths::path_problem;
@@ -15,8 +22,10 @@ use crate::error::{Error, Result};
 /// The manifest's file name, inside the output folder.
 pub const MANIFEST: &str = ".kudos-manifest";
 
-/// The first line: the format and its version.
-const VERSION_LINE: &str = "kudos-manifest 1";
+/// The first line kudos writes: the format and its version.
+const VERSION_LINE: &str = "kudos-manifest 2";
+/// The first line of manifests from before stamps, still read.
+const VERSION_1_LINE: &str = "kudos-manifest 1";
 
 /// What kudos wrote into an output folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +34,101 @@ pub struct Manifest {
     pub files: BTreeSet<String>,
     /// Folders kudos made (and may remove once they are empty and unused).
     pub dirs: BTreeSet<String>,
+    /// What some of the files were when kudos last wrote or checked them; a file without
+    /// a stamp is unknown (a version 1 manifest, a build killed mid-swap).
+    pub stamps: BTreeMap<String, Stamp>,
+}
+
+/// A file in the output as kudos left it: what it looked like on disk, and its bytes'
+/// hash. A file whose [`FileId`] still matches was not touched since (an edit changes
+/// its change time, which no program can set back), so its bytes still hash to `hash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub id: FileId,
+    /// XXH3-128 of the bytes.
+    pub hash: u128,
+}
+
+/// What a file looks like from its metadata, without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    pub len: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub modified: i128,
+    /// Status change time (ctime), nanoseconds since 1970; 0 where there is none.
+    pub changed: i128,
+    /// 0 where there is none.
+    pub inode: u64,
+}
+
+impl FileId {
+    /// The id of the file `metadata` describes.
+    #[cfg(unix)]
+    pub fn of(metadata: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        let nanos = |secs: i64, nsecs: i64| i128::from(secs) * 1_000_000_000 + i128::from(nsecs);
+        FileId {
+            len: metadata.len(),
+            modified: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            changed: nanos(metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
+        }
+    }
+
+    /// The id of the file `metadata` describes: size and modification time only.
+    #[cfg(not(unix))]
+    pub fn of(metadata: &std::fs::Metadata) -> FileId {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        FileId {
+            len: metadata.len(),
+            modified,
+            changed: 0,
+            inode: 0,
+        }
+    }
+}
+
+impl Stamp {
+    /// `len modified changed inode hash`, tab-separated, the hash in hex.
+    fn render(&self, text: &mut String) {
+        use std::fmt::Write;
+        let FileId {
+            len,
+            modified,
+            changed,
+            inode,
+        } = self.id;
+        let _ = write!(
+            text,
+            "\t{len}\t{modified}\t{changed}\t{inode}\t{:032x}",
+            self.hash
+        );
+    }
+
+    fn parse(fields: &str) -> Option<Stamp> {
+        let mut fields = fields.split('\t');
+        let mut next = || fields.next();
+        let stamp = Stamp {
+            id: FileId {
+                len: next()?.parse().ok()?,
+                modified: next()?.parse().ok()?,
+                changed: next()?.parse().ok()?,
+                inode: next()?.parse().ok()?,
+            },
+            hash: {
+                let hex = next()?;
+                if hex.len() != 32 {
+                    return None;
+                }
+                u128::from_str_radix(hex, 16).ok()?
+            },
+        };
+        next().is_none().then_some(stamp)
+    }
 }
 
 impl Manifest {
@@ -45,19 +149,35 @@ impl Manifest {
         })
     }
 
-    /// Parses a manifest's text; the error says which line is wrong.
+    /// Parses a manifest's text (version 1 or 2); the error says which line is wrong.
     pub fn parse(text: &str) -> std::result::Result<Manifest, String> {
         let mut lines = text.lines();
-        if lines.next() != Some(VERSION_LINE) {
-            return Err(format!(
-                "the first line is not `{VERSION_LINE}` (written by another version of kudos?)"
-            ));
-        }
+        let stamped = match lines.next() {
+            Some(VERSION_LINE) => true,
+            Some(VERSION_1_LINE) => false,
+            _ => {
+                return Err(format!(
+                    "the first line is not `{VERSION_LINE}` (written by another version of kudos?)"
+                ));
+            }
+        };
         let mut manifest = Manifest::default();
         for (n, line) in lines.enumerate() {
-            let (path, is_dir) = match line.strip_suffix('/') {
+            let (entry, stamp) = match line.split_once('\t') {
+                Some((entry, fields)) if stamped => match Stamp::parse(fields) {
+                    Some(stamp) => (entry, Some(stamp)),
+                    None => {
+                        return Err(format!(
+                            "line {}: `{line}` does not end in a size, two times, an inode and a hash",
+                            n + 2
+                        ));
+                    }
+                },
+                _ => (line, None),
+            };
+            let (path, is_dir) = match entry.strip_suffix('/') {
                 Some(dir) => (dir, true),
-                None => (line, false),
+                None => (entry, false),
             };
             if let Some(why) = path_problem(path) {
                 return Err(format!(
@@ -65,20 +185,23 @@ impl Manifest {
                     n + 2
                 ));
             }
-            let set = if is_dir {
-                &mut manifest.dirs
-            } else {
-                &mut manifest.files
-            };
-            set.insert(path.to_string());
+            if is_dir {
+                manifest.dirs.insert(path.to_string());
+                continue;
+            }
+            if let Some(stamp) = stamp {
+                manifest.stamps.insert(path.to_string(), stamp);
+            }
+            manifest.files.insert(path.to_string());
         }
         Ok(manifest)
     }
 
-    /// The manifest as text: the version line, then folders and files in order.
+    /// The manifest as text: the version line, then folders, then files with their
+    /// stamps, in order.
     pub fn render(&self) -> String {
         let mut text =
-            String::with_capacity(16 + self.files.iter().map(|f| f.len() + 1).sum::<usize>());
+            String::with_capacity(16 + self.files.iter().map(|f| f.len() + 80).sum::<usize>());
         text.push_str(VERSION_LINE);
         text.push('\n');
         for dir in &self.dirs {
@@ -87,6 +210,9 @@ impl Manifest {
         }
         for file in &self.files {
             text.push_str(file);
+            if let Some(stamp) = self.stamps.get(file) {
+                stamp.render(&mut text);
+            }
             text.push('\n');
         }
         text
@@ -110,18 +236,56 @@ mod tests {
         Manifest {
             files: files.iter().map(|s| s.to_string()).collect(),
             dirs: dirs.iter().map(|s| s.to_string()).collect(),
+            stamps: BTreeMap::new(),
+        }
+    }
+
+    fn stamp(n: u64) -> Stamp {
+        Stamp {
+            id: FileId {
+                len: n,
+                modified: 1_700_000_000_123_456_789,
+                changed: -5,
+                inode: 42,
+            },
+            hash: 0xabc,
         }
     }
 
     #[test]
     fn round_trips_through_text() {
-        let m = manifest(&["index.html", "posts/a/index.html"], &["posts", "posts/a"]);
+        let mut m = manifest(&["index.html", "posts/a/index.html"], &["posts", "posts/a"]);
+        m.stamps.insert("index.html".into(), stamp(7));
         let text = m.render();
         assert_eq!(
             text,
-            "kudos-manifest 1\nposts/\nposts/a/\nindex.html\nposts/a/index.html\n"
+            "kudos-manifest 2\nposts/\nposts/a/\nindex.html\t7\t1700000000123456789\t-5\t42\t00000000000000000000000000000abc\nposts/a/index.html\n"
         );
         assert_eq!(Manifest::parse(&text), Ok(m));
+    }
+
+    #[test]
+    fn a_version_1_manifest_is_read_with_every_file_unknown() {
+        let m = Manifest::parse("kudos-manifest 1\nposts/\nindex.html\nposts/a.html\n").unwrap();
+        assert_eq!(m, manifest(&["index.html", "posts/a.html"], &["posts"]));
+        assert!(m.stamps.is_empty());
+        // Version 1 never had tabs: one there is a control character in a path.
+        assert!(Manifest::parse("kudos-manifest 1\nindex.html\t7\t1\t1\t1\t0\n").is_err());
+    }
+
+    #[test]
+    fn a_damaged_stamp_is_refused() {
+        let good = "index.html\t7\t1\t2\t3\t00000000000000000000000000000abc";
+        assert!(Manifest::parse(&format!("kudos-manifest 2\n{good}\n")).is_ok());
+        for bad in [
+            "index.html\t7\t1\t2\t3",
+            "index.html\t7\t1\t2\t3\tabc",
+            "index.html\tx\t1\t2\t3\t00000000000000000000000000000abc",
+            "index.html\t7\t1\t2\t3\t00000000000000000000000000000abc\t9",
+        ] {
+            let error = Manifest::parse(&format!("kudos-manifest 2\n{bad}\n")).unwrap_err();
+            assert!(error.starts_with("line 2: "), "{error}");
+        }
     }
 
     #[test]
@@ -133,19 +297,26 @@ mod tests {
     #[test]
     fn a_path_that_climbs_out_is_refused() {
         let error =
-            Manifest::parse("kudos-manifest 1\nindex.html\n../../home/me/notes.txt\n").unwrap_err();
+            Manifest::parse("kudos-manifest 2\nindex.html\n../../home/me/notes.txt\n").unwrap_err();
         assert!(
             error.starts_with("line 3: `../../home/me/notes.txt`"),
             "{error}"
         );
-        assert!(Manifest::parse("kudos-manifest 1\n/etc/\n").is_err());
+        assert!(Manifest::parse("kudos-manifest 2\n/etc/\n").is_err());
+        assert!(
+            Manifest::parse(
+                "kudos-manifest 2\n../x\t7\t1\t2\t3\t00000000000000000000000000000abc\n"
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn read_finds_none_in_a_folder_without_one() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), None);
-        let m = manifest(&["a.html"], &[]);
+        let mut m = manifest(&["a.html"], &[]);
+        m.stamps.insert("a.html".into(), stamp(1));
         m.write(dir.path()).unwrap();
         assert_eq!(Manifest::read(dir.path()).unwrap(), Some(m));
         assert!(!dir.path().join(".kudos-manifest.new").exists());

@@ -6,11 +6,23 @@
 //! whose marker is there but no longer locked belongs to a build that died: the next
 //! build removes it. Folders with these names but no such marker are not provably
 //! kudos's and are left alone.
+//!
+//! A file whose new bytes are already in the output is not staged at all: the previous
+//! manifest lists it with a [`Stamp`], the file on disk still matches the stamp's
+//! [`FileId`] (size, modification and change time, inode) and the new bytes hash the
+//! same. When the id does not match (no stamp yet, a file touched or edited by hand) but
+//! the size does, the bytes on disk are compared with the new ones instead. Such a file is
+//! recorded as kept: the swap leaves it where it is, so its mtime and inode stay, which is
+//! what `rsync` and other deploy tools go by.
 
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::manifest::{FileId, Manifest, Stamp};
 use super::paths::{check_path, describe};
 use super::swap::{Staged, swap_in};
 use super::target::Target;
@@ -35,12 +47,15 @@ pub struct Staging {
     /// Held (and locked) for as long as the staging folder is in use.
     _marker: std::fs::File,
     target: Target,
+    /// The output's manifest when the build started: only files it lists may be kept.
+    previous: Option<Manifest>,
     written: Mutex<Vec<Staged>>,
 }
 
 impl Staging {
     /// A new, empty staging folder for `target`, after removing what killed builds left.
     pub fn new(target: &Target) -> Result<Staging> {
+        let previous = Manifest::read(target.real())?;
         let dir = make_staging_dir(target)?;
         let marker = match lock_marker(&dir) {
             Ok(marker) => marker,
@@ -59,25 +74,22 @@ impl Staging {
             files,
             _marker: marker,
             target: target.clone(),
+            previous,
             written: Mutex::new(Vec::new()),
         })
     }
 
-    /// Writes one file (safe to call from several threads). The path is checked first;
-    /// errors name the output path and the source, never the staging folder.
+    /// Writes one file (safe to call from several threads), unless the output already
+    /// holds these bytes there (see the module docs). The path is checked first; errors
+    /// name the output path and the source, never the staging folder.
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         check_path(file)?;
-        let staged = self.files.join(&file.path);
         let fail = |e: std::io::Error| self.write_error(file, e);
-        if let Some(parent) = staged.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
-        }
-        match &file.contents {
-            Contents::Bytes(b) => std::fs::write(&staged, &**b),
-            Contents::Static(b) => std::fs::write(&staged, b),
-            Contents::Copy(from) => copy_published(from, &staged),
-        }
-        .map_err(fail)?;
+        let new = New::of(&file.contents).map_err(fail)?;
+        let (hash, kept) = match self.unchanged(&file.path, &new) {
+            Some(stamp) => (stamp.hash, Some(stamp.id)),
+            None => (self.stage(&file.path, &new).map_err(fail)?, None),
+        };
         let copied_from = match &file.contents {
             Contents::Copy(from) => Some(from.clone()),
             _ => None,
@@ -88,8 +100,62 @@ impl Staging {
             .push(Staged {
                 path: file.path.clone(),
                 copied_from,
+                hash,
+                kept,
             });
         Ok(())
+    }
+
+    /// The stamp of the file at `path` in the output if it is kudos's and holds exactly
+    /// the new bytes; `None` when anything is unsure (errors included: the file is then
+    /// written, and a real problem shows there).
+    fn unchanged(&self, path: &str, new: &New) -> Option<Stamp> {
+        let previous = self.previous.as_ref()?;
+        if !previous.files.contains(path) {
+            return None;
+        }
+        let there = self.target.real().join(path);
+        let metadata = std::fs::symlink_metadata(&there).ok()?;
+        if !metadata.is_file() {
+            return None;
+        }
+        let id = FileId::of(&metadata);
+        if id.len != new.len().ok()? {
+            return None;
+        }
+        match previous.stamps.get(path) {
+            Some(stamp) if stamp.id == id => (new.hash().ok()? == stamp.hash).then_some(*stamp),
+            // Unknown or touched since: compare the bytes. The id was taken before the
+            // bytes were read, so a change while reading shows as a mismatch next time.
+            _ => {
+                if !new.same_as(&there).ok()? {
+                    return None;
+                }
+                Some(Stamp {
+                    id,
+                    hash: new.hash().ok()?,
+                })
+            }
+        }
+    }
+
+    /// Writes the new bytes into the staging folder; returns their hash.
+    fn stage(&self, path: &str, new: &New) -> std::io::Result<u128> {
+        let staged = self.files.join(path);
+        if let Some(parent) = staged.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        match new {
+            New::Memory(bytes) => {
+                std::fs::write(&staged, bytes)?;
+                Ok(xxh3_128(bytes))
+            }
+            New::File(from) => {
+                std::fs::copy(from, &staged)?;
+                // The staged copy's bytes, whatever happens to the source meanwhile.
+                hash_file(&staged)
+            }
+        }
     }
 
     /// Moves every staged file into the output (see [`swap_in`]), then removes the
@@ -101,7 +167,7 @@ impl Staging {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         );
-        swap_in(&self.target, &self.files, written)
+        swap_in(&self.target, &self.files, written, self.previous.as_ref())
         // Dropping removes the staging folder.
     }
 
@@ -114,14 +180,87 @@ impl Staging {
     }
 }
 
-/// Copies `from` as it is published: photos (by their first bytes, not their name) are
-/// rewritten without their metadata, every other file is copied by the filesystem.
-fn copy_published(from: &Path, to: &Path) -> std::io::Result<()> {
-    if crate::images::metadata::starts_like_photo(from)? {
-        std::fs::write(to, super::published_copy(from)?)
-    } else {
-        std::fs::copy(from, to).map(|_| ())
+/// A file's new bytes, as they are published: in memory (pages, embedded files, photos
+/// rewritten without their metadata, recognised by their first bytes, not their name), or
+/// a file copied as it is.
+enum New<'a> {
+    Memory(Cow<'a, [u8]>),
+    File(&'a Path),
+}
+
+impl<'a> New<'a> {
+    fn of(contents: &'a Contents) -> std::io::Result<New<'a>> {
+        Ok(match contents {
+            Contents::Bytes(b) => New::Memory(Cow::Borrowed(b)),
+            Contents::Static(b) => New::Memory(Cow::Borrowed(b)),
+            Contents::Copy(from) if crate::images::metadata::starts_like_photo(from)? => {
+                New::Memory(Cow::Owned(super::published_copy(from)?))
+            }
+            Contents::Copy(from) => New::File(from),
+        })
     }
+
+    fn len(&self) -> std::io::Result<u64> {
+        match self {
+            New::Memory(bytes) => Ok(bytes.len() as u64),
+            New::File(from) => std::fs::metadata(from).map(|m| m.len()),
+        }
+    }
+
+    fn hash(&self) -> std::io::Result<u128> {
+        match self {
+            New::Memory(bytes) => Ok(xxh3_128(bytes)),
+            New::File(from) => hash_file(from),
+        }
+    }
+
+    /// The file at `path` holds exactly these bytes.
+    fn same_as(&self, path: &Path) -> std::io::Result<bool> {
+        match self {
+            New::Memory(bytes) => Ok(std::fs::read(path)? == **bytes),
+            New::File(from) => same_files(from, path),
+        }
+    }
+}
+
+/// XXH3-128 of a file's bytes, read in blocks.
+fn hash_file(path: &Path) -> std::io::Result<u128> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut block)? {
+            0 => return Ok(hasher.digest128()),
+            n => hasher.update(&block[..n]),
+        }
+    }
+}
+
+/// The two files hold the same bytes, read in blocks side by side.
+fn same_files(a: &Path, b: &Path) -> std::io::Result<bool> {
+    let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    let (mut block_a, mut block_b) = (vec![0; 64 * 1024], vec![0; 64 * 1024]);
+    loop {
+        let n = read_full(&mut a, &mut block_a)?;
+        if n != read_full(&mut b, &mut block_b)? || block_a[..n] != block_b[..n] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Reads until `block` is full or the file ends; the number of bytes read.
+fn read_full(file: &mut std::fs::File, block: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < block.len() {
+        match file.read(&mut block[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }
 
 /// A new staging folder beside the real output folder (the same filesystem, so files

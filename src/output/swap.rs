@@ -2,60 +2,103 @@
 //!
 //! Each staged file is `rename`d over its place in the output: atomic per file, so a web
 //! server reading `public/` sees the old file or the new one, never a missing or
-//! half-written one. The order makes every moment safe:
+//! half-written one. Files whose bytes did not change were never staged (see
+//! [`super::staging`]): they stay as they are, mtime and inode included. The order makes
+//! every moment safe:
 //!
 //! 1. plan: every file that would be replaced, and every folder in the way, must be
-//!    kudos's (listed in the previous manifest); otherwise nothing is changed at all;
+//!    kudos's (listed in the previous manifest), and every file kept as it is must still
+//!    be as it was found; otherwise nothing is changed at all;
 //! 2. write a manifest listing the old files *and* the new ones, so a build killed from
-//!    here on leaves an output whose every file kudos can still recognise;
-//! 3. make missing folders, move every file into place;
+//!    here on leaves an output whose every file kudos can still recognise (only kept
+//!    files keep their stamps in it: a replaced file is compared byte for byte next time);
+//! 3. make missing folders, move every changed file into place;
 //! 4. remove what the previous build wrote and this one did not (and folders kudos made
 //!    that are now empty);
-//! 5. write the final manifest.
+//! 5. write the final manifest, with a stamp for every file, unless it is the previous
+//!    one unchanged.
 //!
-//! The first build into a missing or empty folder skips all that: it renames the staged
-//! folder into place whole.
+//! A build that changes no file skips step 2 and, when nothing was stale either, leaves
+//! the manifest alone too: the output folder is not touched at all. The first build into
+//! a missing or empty folder skips all that: it renames the staged folder into place
+//! whole.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::Manifest;
+use super::manifest::{FileId, Manifest, Stamp};
 use super::paths::ancestors;
 use super::target::Target;
 use crate::error::{Error, Result};
 
-/// One file in the staging folder.
+/// One file of the build: staged, or kept as it is in the output.
 #[derive(Debug, Clone)]
 pub struct Staged {
     /// Its path below the output folder.
     pub path: String,
     /// The file it was copied from, for messages.
     pub copied_from: Option<PathBuf>,
+    /// XXH3-128 of its bytes.
+    pub hash: u128,
+    /// `Some` when the output already holds exactly these bytes, with the file's id when
+    /// that was found: nothing was staged, and the file stays where it is.
+    pub kept: Option<FileId>,
 }
 
-/// Moves the files staged in `staged` into `target`'s folder.
-pub fn swap_in(target: &Target, staged: &Path, written: Vec<Staged>) -> Result<()> {
+/// Moves the files staged in `staged` into `target`'s folder; `previous` is the output's
+/// manifest that the staging read when the build started (`None`: there was none).
+pub fn swap_in(
+    target: &Target,
+    staged: &Path,
+    written: Vec<Staged>,
+    previous: Option<&Manifest>,
+) -> Result<()> {
     let out = target.real();
-    let previous = Manifest::read(out)?;
     let fresh = previous.is_none() && is_missing_or_empty(out);
-    let previous = previous.unwrap_or_default();
-    let plan = Plan::make(target, &previous, &written)?;
+    let none = Manifest::default();
+    let had_manifest = previous.is_some();
+    let previous = previous.unwrap_or(&none);
+    let plan = Plan::make(target, previous, &written)?;
     if fresh && move_whole(&plan, staged, out)? {
         return Ok(());
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io(target.shown(), e))?;
-    plan.union(&previous).write(out)?;
+    if !plan.moves.is_empty() || !plan.in_the_way.is_empty() {
+        plan.union(previous).write(out)?;
+    }
     plan.clear_way(out)?;
     plan.make_dirs(target)?;
-    plan.files.par_iter().try_for_each(|path| {
-        place(&staged.join(path), &out.join(path))
-            .map_err(|e| Error::io(target.shown().join(path), e))
-    })?;
-    let mut finished = plan.remove_stale(out, &previous);
+    let placed = plan
+        .moves
+        .par_iter()
+        .map(|(path, hash)| {
+            let to = out.join(path);
+            place(&staged.join(path), &to).map_err(|e| Error::io(target.shown().join(path), e))?;
+            Ok(stamp_of(&to, *hash).map(|stamp| (path.clone(), stamp)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut finished = plan.remove_stale(out, previous);
     finished.files.extend(plan.files.iter().cloned());
+    finished
+        .stamps
+        .extend(plan.kept.iter().map(|(p, s)| (p.clone(), *s)));
+    finished.stamps.extend(placed.into_iter().flatten());
+    if had_manifest && finished == *previous {
+        return Ok(());
+    }
     finished.write(out)
+}
+
+/// The stamp of the file at `path`, whose bytes hash to `hash`; `None` if it cannot be
+/// read (the next build then compares its bytes).
+fn stamp_of(path: &Path, hash: u128) -> Option<Stamp> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    metadata.is_file().then(|| Stamp {
+        id: FileId::of(&metadata),
+        hash,
+    })
 }
 
 /// Nothing is there yet, so there is nothing a reader could miss.
@@ -71,9 +114,16 @@ fn is_missing_or_empty(out: &Path) -> bool {
 /// folder). `false` if that was not possible (another filesystem, the folder filled up
 /// meanwhile): the caller then moves file by file.
 fn move_whole(plan: &Plan, staged: &Path, out: &Path) -> Result<bool> {
+    // Moving a folder changes no time of the files in it: stamps taken here stay true.
+    let stamps = plan
+        .moves
+        .par_iter()
+        .filter_map(|(path, hash)| Some((path.clone(), stamp_of(&staged.join(path), *hash)?)))
+        .collect();
     let manifest = Manifest {
         files: plan.files.clone(),
         dirs: plan.needed_dirs.clone(),
+        stamps,
     };
     manifest.write(staged)?;
     if std::fs::rename(staged, out).is_ok() {
@@ -88,6 +138,10 @@ fn move_whole(plan: &Plan, staged: &Path, out: &Path) -> Result<bool> {
 struct Plan {
     /// Every file of the new build.
     files: BTreeSet<String>,
+    /// The staged files, to move into place, with their hashes.
+    moves: Vec<(String, u128)>,
+    /// The files kept as they are in the output, with their stamps.
+    kept: BTreeMap<String, Stamp>,
     /// The folders the new files are in.
     needed_dirs: BTreeSet<String>,
     /// Needed folders that do not exist yet (kudos makes them, and records them).
@@ -125,11 +179,32 @@ impl Plan {
             .collect();
         let mut plan = Plan {
             files,
+            moves: Vec::new(),
+            kept: BTreeMap::new(),
             needed_dirs,
             new_dirs: BTreeSet::new(),
             in_the_way: Vec::new(),
         };
         let mut conflicts = Vec::new();
+        let mut changed = Vec::new();
+        for staged in written {
+            let Some(id) = staged.kept else {
+                plan.moves.push((staged.path.clone(), staged.hash));
+                continue;
+            };
+            let there = out.join(&staged.path);
+            match stamp_of(&there, staged.hash) {
+                Some(stamp) if stamp.id == id => _ = plan.kept.insert(staged.path.clone(), stamp),
+                _ => changed.push(target.shown().join(&staged.path).display().to_string()),
+            }
+        }
+        if !changed.is_empty() {
+            return Err(Error::Usage(format!(
+                "files in the output folder {} changed while kudos was building (something else writes into it?):\n  {}\nkudos had found them up to date, so this build holds no new copy of them; nothing was changed: build again",
+                target.shown().display(),
+                changed.join("\n  ")
+            )));
+        }
         for dir in &plan.needed_dirs {
             match found_at(&out.join(dir)) {
                 Found::Nothing => {
@@ -180,10 +255,12 @@ impl Plan {
     }
 
     /// The previous manifest plus everything this build is about to write or make.
+    /// Only kept files keep a stamp: the others may be replaced at any moment from here on.
     fn union(&self, previous: &Manifest) -> Manifest {
         let mut union = previous.clone();
         union.files.extend(self.files.iter().cloned());
         union.dirs.extend(self.new_dirs.iter().cloned());
+        union.stamps = self.kept.clone();
         union
     }
 

@@ -26,6 +26,7 @@ mod lighthouse;
 mod output_safety;
 mod policy_embed;
 mod preview;
+mod repeat_builds;
 mod rough_content;
 mod rough_markdown;
 mod rough_messages;

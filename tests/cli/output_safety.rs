@@ -491,7 +491,7 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
                 "round {round} (killed after {delay} ms): public/{path} is neither version, so it is partial"
             );
             assert!(
-                manifest.lines().any(|l| l == path),
+                manifest.lines().any(|l| l.split('\t').next() == Some(path)),
                 "round {round}: the manifest does not list {path}"
             );
         }
@@ -523,6 +523,7 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
         .lines()
         .skip(1)
         .filter(|l| !l.ends_with('/'))
+        .map(|l| l.split('\t').next().unwrap())
         .collect();
     let expected: Vec<&str> = versions[0].keys().map(String::as_str).collect();
     assert_eq!(

@@ -1,0 +1,220 @@
+//! Repeat builds (issue 14, warm builds): a build leaves every file whose bytes did not
+//! change exactly where it is, inode and mtime included (deploy tools such as rsync go by
+//! them), rewrites the rest, and still equals a clean build byte for byte. Without
+//! sleeping: files are aged an hour into the past first, so a rewritten file shows a new
+//! mtime and a kept one keeps the old.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::time::{Duration, SystemTime};
+
+use crate::common::Site;
+
+/// Inode and modification time of every file below `public/`, manifest included.
+fn seen(site: &Site) -> BTreeMap<String, (u64, SystemTime)> {
+    site.tree("public")
+        .files
+        .into_keys()
+        .map(|path| {
+            let m = std::fs::metadata(site.path(&format!("public/{path}"))).unwrap();
+            (path, (m.ino(), m.modified().unwrap()))
+        })
+        .collect()
+}
+
+fn an_hour_ago() -> SystemTime {
+    SystemTime::now() - Duration::from_secs(3600)
+}
+
+/// Sets the mtime of every file below `public/` an hour back.
+fn age(site: &Site) {
+    let past = an_hour_ago();
+    for path in site.tree("public").files.into_keys() {
+        std::fs::File::options()
+            .write(true)
+            .open(site.path(&format!("public/{path}")))
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    }
+}
+
+/// The paths whose inode or mtime differ between two snapshots (or that came or went).
+fn touched(
+    before: &BTreeMap<String, (u64, SystemTime)>,
+    after: &BTreeMap<String, (u64, SystemTime)>,
+) -> Vec<String> {
+    let mut paths: Vec<String> = before
+        .iter()
+        .filter(|(path, was)| after.get(*path) != Some(was))
+        .map(|(path, _)| path.clone())
+        .collect();
+    paths.extend(after.keys().filter(|p| !before.contains_key(*p)).cloned());
+    paths.sort();
+    paths
+}
+
+/// Every file of an output but its manifest, with its bytes.
+fn bytes_of(site: &Site, dir: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut files = site.tree(dir).files;
+    files.remove(".kudos-manifest");
+    files
+}
+
+/// The built `basic` fixture, its files aged, and a build that re-stamped them (aging
+/// changes a file's ctime, so the build after it compares bytes and records new stamps).
+fn built_and_aged() -> Site {
+    let site = Site::fixture("basic");
+    site.build().success();
+    age(&site);
+    site.build().success();
+    site
+}
+
+#[test]
+fn a_repeat_build_rewrites_nothing_and_equals_a_clean_build() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    let first = seen(&site);
+    site.build().success();
+    assert_eq!(
+        touched(&first, &seen(&site)),
+        Vec::<String>::new(),
+        "an unchanged rebuild wrote these"
+    );
+    // Aged files (a new ctime, so compared byte for byte): every file stays, only the
+    // manifest is rewritten with the new stamps; the build after that touches nothing.
+    age(&site);
+    let aged = seen(&site);
+    site.build().success();
+    assert_eq!(touched(&aged, &seen(&site)), [".kudos-manifest"]);
+    let restamped = seen(&site);
+    site.build().success();
+    assert_eq!(touched(&restamped, &seen(&site)), Vec::<String>::new());
+    assert!(
+        seen(&site)["index.html"].1 < an_hour_ago() + Duration::from_secs(60),
+        "index.html keeps its mtime in the past"
+    );
+    site.run(&["build", "--output", "clean"]).success();
+    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+}
+
+#[test]
+fn editing_one_post_rewrites_its_page_and_the_pages_that_show_it_only() {
+    let site = built_and_aged();
+    let before = seen(&site);
+    let old = bytes_of(&site, "public");
+    site.edit(
+        "content/posts/second.md",
+        "## The details",
+        "A sentence added by hand.\n\n## The details",
+    );
+    site.build()
+        .success()
+        .file("public/posts/second/index.html")
+        .contains("A sentence added by hand.");
+    let now = bytes_of(&site, "public");
+    let changed: Vec<&String> = old.keys().filter(|p| old[*p] != now[*p]).collect();
+    let touched = touched(&before, &seen(&site));
+    eprintln!("rewritten: {touched:?}");
+    assert!(touched.contains(&"posts/second/index.html".to_string()));
+    assert!(
+        touched.contains(&"atom.xml".to_string()),
+        "the feed shows posts"
+    );
+    // Exactly the files whose bytes changed were rewritten (and the manifest).
+    let mut expected: Vec<String> = changed.iter().map(|p| p.to_string()).collect();
+    expected.push(".kudos-manifest".into());
+    expected.sort();
+    assert_eq!(touched, expected);
+    for unrelated in [
+        "posts/hello/index.html",
+        "about/index.html",
+        "images/hero.svg",
+        "posts/bundle/leaf.svg",
+    ] {
+        assert!(
+            !touched.contains(&unrelated.to_string()),
+            "{unrelated} was rewritten"
+        );
+    }
+    site.run(&["build", "--output", "clean"]).success();
+    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+}
+
+#[test]
+fn a_kudos_file_edited_by_hand_in_public_is_rewritten() {
+    let site = built_and_aged();
+    let right = site.bytes("public/about/index.html");
+    let svg = site.bytes("public/images/hero.svg");
+    site.write("public/about/index.html", "edited by hand");
+    // The same size as the right bytes, and its mtime set back as it was: only its change
+    // time (ctime), which no program can set back, tells.
+    let mtime = std::fs::metadata(site.path("public/images/hero.svg"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let mut wrong = svg.clone();
+    wrong[0] ^= 1;
+    site.write("public/images/hero.svg", &wrong);
+    std::fs::File::options()
+        .write(true)
+        .open(site.path("public/images/hero.svg"))
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let before = seen(&site);
+    site.build().success();
+    assert_eq!(site.bytes("public/about/index.html"), right);
+    assert_eq!(site.bytes("public/images/hero.svg"), svg);
+    assert_eq!(
+        touched(&before, &seen(&site)),
+        [".kudos-manifest", "about/index.html", "images/hero.svg"]
+    );
+}
+
+#[test]
+fn a_failed_build_changes_no_file_nor_its_mtime() {
+    let site = built_and_aged();
+    let before = seen(&site);
+    let tree = site.tree("public");
+    site.edit(
+        "content/posts/second.md",
+        "title: Second thoughts",
+        "title: [unclosed",
+    );
+    site.build().code(1).unchanged(&tree);
+    assert_eq!(touched(&before, &seen(&site)), Vec::<String>::new());
+}
+
+#[test]
+fn a_manifest_from_before_stamps_is_adopted_without_rewriting_equal_files() {
+    let site = built_and_aged();
+    // What kudos wrote before manifests had stamps: version 1, paths only.
+    let manifest = site.read("public/.kudos-manifest");
+    let old: String = manifest
+        .lines()
+        .map(|line| line.split('\t').next().unwrap().to_string() + "\n")
+        .collect::<String>()
+        .replacen("kudos-manifest 2", "kudos-manifest 1", 1);
+    site.write("public/.kudos-manifest", &old);
+    age(&site);
+    let before = seen(&site);
+    site.build().success();
+    assert_eq!(touched(&before, &seen(&site)), [".kudos-manifest"]);
+    let paths = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip(1)
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect()
+    };
+    let now = site.read("public/.kudos-manifest");
+    assert!(now.starts_with("kudos-manifest 2\n"), "{now}");
+    assert_eq!(paths(&now), paths(&manifest));
+    assert!(
+        now.lines()
+            .skip(1)
+            .all(|l| l.ends_with('/') || l.contains('\t')),
+        "every file has a stamp again:\n{now}"
+    );
+}
