@@ -465,9 +465,16 @@ mod tests {
         let expected = fresh(mixed);
         code_block(primer, Some("rust"));
         assert_eq!(code_block(mixed, Some("rust")), expected);
-        assert_eq!(code_block(mixed, Some("rust")), expected, "all from the memo");
+        assert_eq!(
+            code_block(mixed, Some("rust")),
+            expected,
+            "all from the memo"
+        );
         assert_eq!(code_block(primer, Some("rust")), fresh(primer));
-        assert!(expected.matches("let x = 1;").count() == 2, "comment and string are plain runs");
+        assert!(
+            expected.matches("let x = 1;").count() == 2,
+            "comment and string are plain runs"
+        );
     }
 
     #[test]
