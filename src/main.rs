@@ -14,17 +14,7 @@ use kudos::error::Error;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_arena_eager_commit` in mimalloc 3's option enum (`mimalloc.h`), which the
-/// bindings do not name; `Cargo.lock` pins the version it was read from.
-const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-
 fn main() -> ExitCode {
-    // Arenas committed as they are used, not whole up front: the same speed with about
-    // 15% less memory resident at 10k posts (docs/performance.md, "Memory").
-    // SAFETY: sets one of mimalloc's options; called before any thread is started.
-    unsafe {
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-    }
     let cli = Cli::parse();
     let ui = Ui::new(&cli);
     match cmd::run(&cli) {
