@@ -283,15 +283,7 @@ mod tests {
         CardFonts::embedded()
     }
 
-    /// The embedded fonts and the test subset of Noto Sans JP.
-    fn japanese() -> CardFonts {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/fonts/NotoSansJP-Subset.ttf"
-        );
-        let bytes = std::fs::read(path).expect("the test font");
-        CardFonts::with_files(vec![("jp.ttf".into(), bytes)]).expect("a font")
-    }
+    use crate::images::fonts::test_fonts::japanese;
 
     fn no_photo(_: &str) -> Option<Arc<Vec<u8>>> {
         None

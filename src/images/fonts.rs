@@ -428,12 +428,14 @@ pub fn read_files(names: &[String], paths: &[PathBuf]) -> Result<CardFonts, Font
     Ok(fonts)
 }
 
+/// Fonts for the tests of this module and of `card`.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(super) mod test_fonts {
+    use super::CardFonts;
 
-    /// The test subset of Noto Sans JP: `ありがとうございます日本語A` and the space.
-    fn japanese() -> CardFonts {
+    /// The embedded fonts and the test subset of Noto Sans JP:
+    /// `ありがとうございます日本語A` and the space.
+    pub fn japanese() -> CardFonts {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/fonts/NotoSansJP-Subset.ttf"
@@ -441,6 +443,13 @@ mod tests {
         let bytes = std::fs::read(path).expect("the test font");
         CardFonts::with_files(vec![("jp.ttf".into(), bytes)]).expect("a font")
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::test_fonts::japanese;
 
     #[test]
     fn every_embedded_font_loads() {

@@ -335,12 +335,7 @@ fn a_second_build_reuses_every_cached_card() {
 fn serve_remakes_a_card_exactly_when_what_it_shows_changes() {
     use kudos::serve::session::Session;
     let site = Site::fixture("cards");
-    let options = BuildOptions {
-        drafts: false,
-        strict: false,
-        now: Date::parse("2026-06-01").unwrap(),
-    };
-    let mut session = Session::new(Project::new(&site.root(), None), options, Box::new(|_| {}));
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds");
     let served_cards = |session: &Session| -> Vec<String> {
         let mut cards: Vec<String> = session
@@ -503,12 +498,7 @@ fn a_font_file_that_is_missing_or_no_font_is_an_error_at_the_key() {
 fn serve_draws_the_cards_again_when_the_font_file_changes() {
     use kudos::serve::session::Session;
     let site = site_with_japanese_font();
-    let options = BuildOptions {
-        drafts: false,
-        strict: false,
-        now: Date::parse("2026-06-01").unwrap(),
-    };
-    let mut session = Session::new(Project::new(&site.root(), None), options, Box::new(|_| {}));
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds");
     let card_in = |session: &Session| {
         let page = &session.output()["posts/japanese/index.html"];

@@ -359,33 +359,10 @@ fn every_build_resized_every_photo_again() {
 
 #[test]
 fn serve_missed_an_edited_image_or_rerendered_every_page() {
-    use kudos::build::{self, Project};
-    use kudos::serve::session::Session;
+    use crate::common::served;
     let site = Site::fixture("images");
-    let root = site.root();
-    let options = kudos::site::BuildOptions {
-        drafts: false,
-        strict: false,
-        now: kudos::content::Date::parse("2026-06-01").unwrap(),
-    };
-    let clean = || {
-        let project = Project::new(&root, None);
-        let config = project.config().expect("the config");
-        let rendered = build::render(&project, config, &options).expect("a clean build");
-        rendered
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
-            .collect::<BTreeMap<_, _>>()
-    };
-    let served = |session: &Session| {
-        session
-            .output()
-            .iter()
-            .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
-            .collect::<BTreeMap<_, _>>()
-    };
-    let mut session = Session::new(Project::new(&root, None), options.clone(), Box::new(|_| {}));
+    let clean = || site.rendered();
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds the site");
     let before = served(&session);
 
@@ -571,18 +548,10 @@ fn a_theme_could_not_show_a_site_image_in_sizes_of_its_own() {
     );
 
     // `kudos check` and tests render in memory: the same variants are among the files.
-    let project = kudos::build::Project::new(&site.root(), None);
-    let config = project.config().expect("the config");
-    let options = kudos::site::BuildOptions {
-        drafts: false,
-        strict: false,
-        now: kudos::content::Date::parse("2026-06-01").unwrap(),
-    };
-    let rendered = kudos::build::render(&project, config, &options).expect("renders");
-    let in_memory: Vec<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+    let in_memory = site.rendered();
     for (url, _) in set {
         assert!(
-            in_memory.contains(&&url[BASE.len()..]),
+            in_memory.contains_key(&url[BASE.len()..]),
             "{url} not rendered in memory"
         );
     }
@@ -652,34 +621,11 @@ fn a_bad_image_call_in_a_template_was_not_a_located_error() {
 
 #[test]
 fn serve_kept_the_old_sizes_of_an_image_a_template_shows() {
-    use kudos::build::{self, Project};
-    use kudos::serve::session::Session;
+    use crate::common::served;
     let site = Site::fixture("images");
     site.write("templates/tags.html", TAGS_WITH_IMAGES);
-    let root = site.root();
-    let options = kudos::site::BuildOptions {
-        drafts: false,
-        strict: false,
-        now: kudos::content::Date::parse("2026-06-01").unwrap(),
-    };
-    let clean = || {
-        let project = Project::new(&root, None);
-        let config = project.config().expect("the config");
-        let rendered = build::render(&project, config, &options).expect("a clean build");
-        rendered
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
-            .collect::<BTreeMap<_, _>>()
-    };
-    let served = |session: &Session| {
-        session
-            .output()
-            .iter()
-            .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
-            .collect::<BTreeMap<_, _>>()
-    };
-    let mut session = Session::new(Project::new(&root, None), options.clone(), Box::new(|_| {}));
+    let clean = || site.rendered();
+    let mut session = site.session();
     session.rebuild(&[]).expect("serve builds the site");
     same_files(&served(&session), &clean(), "serve's first build");
 

@@ -157,6 +157,20 @@ impl Site {
         )
     }
 
+    /// The files of a clean build made in memory (as `kudos check` renders), by output
+    /// path: what a serve session's output must equal (see [`served`]).
+    pub fn rendered(&self) -> BTreeMap<String, Vec<u8>> {
+        let project = kudos::build::Project::new(&self.root(), None);
+        let config = project.config().expect("the config");
+        let options = kudos::site::BuildOptions::default();
+        let rendered = kudos::build::render(&project, config, &options).expect("a clean build");
+        rendered
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes().unwrap().into_owned()))
+            .collect()
+    }
+
     /// Checks on one file below the root, which must exist.
     pub fn file(&self, relative: &str) -> File<'_> {
         File::new(self, relative)
@@ -207,6 +221,15 @@ impl Site {
             .filter(|p| p.ends_with(suffix))
             .collect()
     }
+}
+
+/// The files a serve session holds, by output path.
+pub fn served(session: &kudos::serve::session::Session) -> BTreeMap<String, Vec<u8>> {
+    session
+        .output()
+        .iter()
+        .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
+        .collect()
 }
 
 /// What an output file says, for tests that search every file for what must not be
