@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Helper for benches/compare.sh (stdlib only, Python 3.8+).
 
-    bench_tool.py check --format kudos|hugo --corpus DIR --out DIR
+    bench_tool.py check --format kudos|hugo|zola --corpus DIR --out DIR
         Verify that a built site contains everything the corpus asks for, so
         no generator "wins" by doing less work.  Prints page counts; exits 1
         (listing every problem) if something is missing.
 
     bench_tool.py summarize RESULTS.tsv
-        Markdown table of medians (wall, CPU, peak RSS) and the kudos/Hugo
-        ratio, followed by every individual run.
+        Markdown table of medians (wall, CPU, peak RSS) for every tool in it
+        (kudos, kudos_nocards, hugo, zola) and the ratios of each kudos variant
+        to Hugo and to Zola, followed by every individual run.
 
 The expectations are read from the generated corpus itself (front matter of
 content/posts, content/shoutouts, content/segments), not hard-coded, so the
@@ -92,6 +93,17 @@ LAYOUT = {
         "segment_shoutouts": None,          # the segment page lists every one
         "segment_posts_cut": False,
     },
+    # gen_corpus.py --format zola-tax (or zola): same site shape as Hugo's
+    "zola": {
+        "segment": "segments/{}/index.html",
+        "segment_index": "segments/index.html",
+        "feed": "posts/rss.xml",            # the posts section's feed (generate_feeds there)
+        "feed_item": "<item>",
+        "post_lists": ["index.html", "page"],               # / + /page/N/
+        "highlight_marker": '<span style="color:',  # giallo, style = "inline"
+        "segment_shoutouts": None,
+        "segment_posts_cut": False,
+    },
 }
 
 POST_LINK = re.compile(r'href="[^"]*?/posts/(p\d{5}-[^/"#?]*)/?(?:index\.html)?["#?]')
@@ -141,10 +153,13 @@ def check(fmt, corpus, out):
 
     # every HTML file, by top-level folder
     html = []
+    pngs = 0
     for root, _, files in os.walk(out):
         for n in files:
             if n.endswith(".html"):
                 html.append(os.path.relpath(os.path.join(root, n), out))
+            elif n.endswith(".png"):
+                pngs += 1                   # kudos's share cards; the corpus has no images
     by_top = {}
     for h in html:
         top = h.split(os.sep)[0] if os.sep in h else "(top level)"
@@ -255,6 +270,7 @@ def check(fmt, corpus, out):
         "post_list_pages": len(list_pages),
         "feed_items": feed_items,
         "sitemap_urls": locs,
+        "png_files": pngs,
         "errors": len(errors),
     }
     print(json.dumps(report))
@@ -278,6 +294,10 @@ def fmt_mib(kb):
     return "%.0f MiB" % (kb / 1024.0)
 
 
+TOOL_NAMES = {"kudos": "kudos", "kudos_nocards": "kudos (no cards)", "hugo": "Hugo",
+              "zola": "Zola"}
+
+
 def summarize(path):
     rows = []
     with open(path, encoding="utf-8") as f:
@@ -287,9 +307,12 @@ def summarize(path):
                 rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
     med = {}
     for tool in ("kudos", "hugo"):
+        if not any(r["tool"] == tool for r in rows):
+            raise SystemExit("no %s runs in %s" % (tool, path))
+    for tool in TOOL_NAMES:
         rs = [r for r in rows if r["tool"] == tool]
         if not rs:
-            raise SystemExit("no %s runs in %s" % (tool, path))
+            continue
         wall = [float(r["wall_s"]) for r in rs]
         cpu = [float(r["user_s"]) + float(r["sys_s"]) for r in rs]
         rss = [float(r["maxrss_kb"]) for r in rs]
@@ -299,16 +322,20 @@ def summarize(path):
             "rss": statistics.median(rss), "wall_min": min(wall), "wall_max": max(wall),
             "other": statistics.median(other),
         }
-    k, h = med["kudos"], med["hugo"]
     out = []
     out.append("| | median wall | median CPU (user+sys) | median peak RSS | wall min-max | runs |")
     out.append("|---|---:|---:|---:|---:|---:|")
-    for name, t in (("kudos", k), ("Hugo", h)):
+    for tool, t in med.items():
         out.append("| %s | %s | %s | %s | %.2f-%.2f s | %d |" % (
-            name, fmt_s(t["wall"]), fmt_s(t["cpu"]), fmt_mib(t["rss"]),
+            TOOL_NAMES[tool], fmt_s(t["wall"]), fmt_s(t["cpu"]), fmt_mib(t["rss"]),
             t["wall_min"], t["wall_max"], t["n"]))
-    out.append("| **kudos / Hugo** | **%.2fx** | %.2fx | %.2fx | | |" % (
-        k["wall"] / h["wall"], k["cpu"] / h["cpu"], k["rss"] / h["rss"]))
+    for k in ("kudos", "kudos_nocards"):
+        for h in ("hugo", "zola"):
+            if k in med and h in med:
+                a, b = med[k], med[h]
+                out.append("| **%s / %s** | **%.2fx** | %.2fx | %.2fx | | |" % (
+                    TOOL_NAMES[k], TOOL_NAMES[h], a["wall"] / b["wall"], a["cpu"] / b["cpu"],
+                    a["rss"] / b["rss"]))
     out.append("")
     out.append("Individual runs, in the order they ran (other CPU = CPU time used by other "
                "processes on the machine during the run, from /proc/stat):")
