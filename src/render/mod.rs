@@ -458,17 +458,7 @@ impl Renderer {
             Route::EmbedSegment(i) => self.embed_context(job, Some(*i), &path, &mut ctx),
             Route::Search => {
                 // A search box is no answer to any query: search engines leave it out.
-                let head = HeadView {
-                    noindex: true,
-                    ..self.head(
-                        job,
-                        &site.strings.say("search", &[]),
-                        None,
-                        &path,
-                        "website",
-                    )
-                };
-                ctx.insert("head", &head);
+                ctx.insert("head", &self.noindex_head(job, "search", &path));
             }
             Route::Tag(i, n) => {
                 let tag = &site.tags[*i];
@@ -528,40 +518,23 @@ impl Renderer {
                 ctx.insert("target", &self.urls.permalink(&target));
             }
             Route::NotFound => {
-                let head = HeadView {
-                    noindex: true,
-                    ..self.head(
-                        job,
-                        &site.strings.say("not_found", &[]),
-                        None,
-                        &path,
-                        "website",
-                    )
-                };
-                ctx.insert("head", &head);
+                ctx.insert("head", &self.noindex_head(job, "not_found", &path));
                 // Served at any URL: it has no URL of its own to name.
                 return self.render_template(&template, &ctx, &path.output_file());
             }
             Route::Atom | Route::Rss | Route::JsonFeed => {
-                ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("feed_title", &self.feed_title(job));
-                ctx.insert("feed_alternate", &self.urls.permalink("/"));
-                ctx.insert("entries", &self.feed_entries(0..site.posts.len()));
+                let posts = 0..site.posts.len();
+                self.post_feed_context(job, (&path, "/"), posts, &mut ctx);
             }
             Route::TagAtom(i) => {
                 let tag = &site.tags[*i];
-                ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("feed_title", &self.feed_title(job));
-                ctx.insert("feed_alternate", &self.urls.permalink(&tag.path));
-                ctx.insert("entries", &self.feed_entries(tag.posts.iter().copied()));
+                let posts = tag.posts.iter().copied();
+                self.post_feed_context(job, (&path, &tag.path), posts, &mut ctx);
             }
             Route::SegmentAtom(i) => {
-                let segment = &site.segments[*i];
-                ctx.insert("feed_url", &self.urls.permalink(&path));
-                ctx.insert("feed_title", &self.feed_title(job));
-                ctx.insert("feed_alternate", &self.urls.permalink(&segment.path));
                 let posts = site.segment_posts[*i].iter().copied();
-                ctx.insert("entries", &self.feed_entries(posts));
+                let alternate = &site.segments[*i].path;
+                self.post_feed_context(job, (&path, alternate), posts, &mut ctx);
             }
             Route::ShoutoutsAtom => {
                 ctx.insert("feed_url", &self.urls.permalink(&path));
@@ -613,6 +586,29 @@ impl Renderer {
             html
         };
         Ok(OutputFile::rendered(out, html))
+    }
+
+    /// The head of a page search engines should leave out, titled with the words of `key`.
+    fn noindex_head(&self, job: &Route, key: &str, path: &str) -> HeadView {
+        let title = self.site.strings.say(key, &[]);
+        HeadView {
+            noindex: true,
+            ..self.head(job, &title, None, path, "website")
+        }
+    }
+
+    /// A feed of `posts`: its own URL at `feed` and the page it stands for at `alternate`.
+    fn post_feed_context(
+        &self,
+        job: &Route,
+        (feed, alternate): (&str, &str),
+        posts: impl Iterator<Item = usize>,
+        ctx: &mut Context,
+    ) {
+        ctx.insert("feed_url", &self.urls.permalink(feed));
+        ctx.insert("feed_title", &self.feed_title(job));
+        ctx.insert("feed_alternate", &self.urls.permalink(alternate));
+        ctx.insert("entries", &self.feed_entries(posts));
     }
 
     fn head(
