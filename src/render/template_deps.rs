@@ -1,7 +1,7 @@
 //! What each template reads: the templates it extends or includes, the parts of `site`
 //! it uses and the functions it calls, found by scanning its text. `serve` fingerprints
-//! pages with it (`serve::fingerprints`); rendering uses it to know whether any template
-//! calls `posts()`.
+//! pages with it (`serve::fingerprints`) and knows from it whether any template calls
+//! `posts()` or `image()`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -60,14 +60,6 @@ pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
             (name.clone(), deps)
         })
         .collect()
-}
-
-/// Whether any template of `theme` calls the listing function `function` (`posts`...).
-pub fn any_template_calls(theme: &Theme, function: &str) -> bool {
-    theme
-        .templates
-        .values()
-        .any(|t| scan(&t.text).functions.contains(function))
 }
 
 /// Templates named in `extends`, `include` and `import` tags.

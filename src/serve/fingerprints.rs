@@ -138,6 +138,7 @@ impl SiteFingerprints {
         let ratings = serde_json::to_string(&(RatingStats::new(site), ProductStats::all(site)))
             .unwrap_or_default();
         let all_segments = fingerprint(&segments);
+        let templates = template_deps(theme);
         let components = theme
             .templates
             .iter()
@@ -163,7 +164,7 @@ impl SiteFingerprints {
             ratings: fingerprint(&ratings),
             data: fingerprint(&serde_json::to_string(&*site.data).unwrap_or_default()),
             assets: renderer.assets().print(),
-            images: if crate::render::template_deps::any_template_calls(theme, "image") {
+            images: if calls(&templates, "image") {
                 renderer.images_print()
             } else {
                 0
@@ -174,7 +175,7 @@ impl SiteFingerprints {
             shoutouts,
             segments,
             sections,
-            templates: template_deps(theme),
+            templates,
             components,
             template_prints: HashMap::new(),
         };
@@ -210,6 +211,12 @@ impl SiteFingerprints {
             .into_iter()
             .map(|(slug, prints)| (slug.to_string(), fingerprint(&prints)))
             .collect();
+    }
+
+    /// Whether any template of the theme these prints were made for calls `function`
+    /// (`posts`, `image`...).
+    pub fn any_template_calls(&self, function: &str) -> bool {
+        calls(&self.templates, function)
     }
 
     /// Brings the prints of edited items up to date after [`super::patch::apply_edits`].
@@ -440,4 +447,11 @@ impl SiteFingerprints {
         }
         hasher.finish()
     }
+}
+
+/// Whether any of `templates` calls `function`.
+fn calls(templates: &HashMap<String, TemplateDeps>, function: &str) -> bool {
+    templates
+        .values()
+        .any(|deps| deps.functions.contains(function))
 }

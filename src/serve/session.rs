@@ -315,14 +315,14 @@ impl Session {
         }
         // A patched page may ask `image()` for other files: the whole pipeline knows
         // which variant files that adds and drops.
-        if crate::render::template_deps::any_template_calls(theme, "image") {
+        if retained.prints.any_template_calls("image") {
             return None;
         }
         let edits = self
             .load_cache
             .reread_edits(&self.project.root, config, changed)?;
         timings.lap("load");
-        let calls_posts = crate::render::template_deps::any_template_calls(theme, "posts");
+        let calls_posts = retained.prints.any_template_calls("posts");
         let cards_before: Vec<String> = retained
             .renderer
             .cards()
