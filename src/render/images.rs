@@ -482,7 +482,17 @@ impl TemplatePictures {
         cache: &DiskCache,
         published: &rustc_hash::FxHashSet<&str>,
     ) -> Result<Vec<OutputFile>> {
-        let asked = self.all();
+        // A picture a body already shows in the same sizes needs nothing made again.
+        let asked: Vec<(Arc<Picture>, String)> = self
+            .all()
+            .into_iter()
+            .filter(|(picture, _)| {
+                !picture
+                    .variants
+                    .iter()
+                    .all(|v| published.contains(v.output.as_str()))
+            })
+            .collect();
         if asked.is_empty() {
             return Ok(Vec::new());
         }
