@@ -22,6 +22,7 @@ use crate::search;
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
+use crate::warm::{Inputs, Record, Unreadable};
 
 /// Where a site is and which config file it uses.
 #[derive(Debug, Clone)]
@@ -344,6 +345,11 @@ pub struct BuildReport {
     pub files: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<SourceError>,
+    /// Things the user may want to know that are no problem (an unreadable build record).
+    pub notes: Vec<String>,
+    /// Nothing was written: the output already held what this build would write (see
+    /// [`crate::warm`]).
+    pub up_to_date: bool,
     /// Wall time.
     pub elapsed: Duration,
     /// Time per stage.
@@ -361,6 +367,31 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     let mut timings = Timings::default();
     let output = project.root.join(&config.build.output_dir);
     let target = output::Target::check(&project.root, &project.config_path, &output)?;
+    let inputs = Inputs::stamp(&project.root, &project.config_path, &config, options);
+    let mut notes = Vec::new();
+    match Record::load(&project.root) {
+        Ok(Some(record))
+            if inputs
+                .as_ref()
+                .is_some_and(|inputs| record.still_holds(inputs, target.real(), options.now)) =>
+        {
+            timings.lap("up to date");
+            return Ok(BuildReport {
+                pages: record.pages,
+                files: record.files,
+                warnings: record.warnings,
+                notes,
+                elapsed: started.elapsed(),
+                output,
+                timings,
+                up_to_date: true,
+            });
+        }
+        Ok(_) => {}
+        Err(Unreadable(why)) => notes.push(why),
+    }
+    // From here on the output may change: a build that fails or dies leaves no record.
+    Record::forget(&project.root);
     let theme = Theme::load(&project.root, &config)?;
     let mut load = LoadCache::default();
     let Prepared {
@@ -406,12 +437,29 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     staging.commit()?;
     DiskCache::of(&project.root).prune();
     timings.lap("write");
+    let files = jobs.len() + extras.len() + asked.len() + index_count;
+    let warnings = renderer.warnings();
+    if let Some(inputs) = inputs {
+        let changes_at = renderer.site().changes_at;
+        let record = Record::of(
+            inputs,
+            target.real(),
+            changes_at,
+            (pages, files),
+            warnings.clone(),
+        );
+        if let Some(record) = record {
+            record.save(&project.root);
+        }
+    }
     Ok(BuildReport {
         pages,
-        files: jobs.len() + extras.len() + asked.len() + index_count,
-        warnings: renderer.warnings(),
+        files,
+        warnings,
+        notes,
         elapsed: started.elapsed(),
         output,
         timings,
+        up_to_date: false,
     })
 }

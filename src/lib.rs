@@ -66,6 +66,7 @@ pub mod theme;
 pub mod url;
 pub mod visibility;
 pub mod walk;
+pub mod warm;
 pub mod words;
 
 pub use error::{Error, Result, SourceError};

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 
-pub use manifest::{MANIFEST, Manifest};
+pub use manifest::{FileId, MANIFEST, Manifest, Stamp};
 pub use paths::check_layout;
 pub use staging::Staging;
 pub use target::Target;

@@ -129,6 +129,11 @@ pub struct Site {
     pub routes: Vec<Route>,
     /// Drafts and future-dated items are published (`--drafts`), as of `now`.
     pub preview: Option<Date>,
+    /// The first moment after `now` at which the same sources publish something else (a
+    /// future-dated post comes out, a consent's date arrives); `now` itself under
+    /// `--drafts`, whose pages say when they were previewed. A build record
+    /// ([`crate::warm`]) holds until then.
+    pub changes_at: Option<Date>,
 }
 
 impl Site {
@@ -188,6 +193,7 @@ impl Site {
             .iter()
             .map(|b| b.content_path.clone())
             .collect();
+        let changes_at = next_change(&content.pages, &content.shoutouts, options);
         let published = |draft: bool, date: Option<Date>| {
             options.drafts || (!draft && date.is_none_or(|d| d <= options.now))
         };
@@ -375,6 +381,7 @@ impl Site {
             unloaded,
             routes: Vec::new(),
             preview: options.drafts.then_some(options.now),
+            changes_at,
         };
         site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
         site.routes = site.list_routes();
@@ -651,6 +658,29 @@ fn ymd(date: Date) -> String {
 
 /// Why `shoutout` may not be published; `None` if it may. A withdrawal always wins,
 /// whatever `require_consent` says.
+/// See [`Site::changes_at`]: the dates that decide against `now` whether something is
+/// published, after `now`.
+fn next_change(
+    pages: &[Arc<Page>],
+    shoutouts: &[Arc<Shoutout>],
+    options: &BuildOptions,
+) -> Option<Date> {
+    if options.drafts {
+        return Some(options.now);
+    }
+    let post_dates = pages
+        .iter()
+        .filter(|p| !p.meta.draft)
+        .filter_map(|p| p.meta.date);
+    let consent_dates = shoutouts
+        .iter()
+        .filter_map(|s| s.meta.consent.as_ref().map(|c| c.date));
+    post_dates
+        .chain(consent_dates)
+        .filter(|date| *date > options.now)
+        .min()
+}
+
 fn unpublishable(shoutout: &Shoutout, config: &Config, today: Date) -> Option<Unpublished> {
     let meta = &shoutout.meta;
     if let Some(date) = meta.withdrawn {

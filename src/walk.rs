@@ -14,6 +14,10 @@ use walkdir::WalkDir;
 
 use crate::error::{Error, Result, SourceError};
 
+/// The folders of a site that hold what a build reads (beside its config file): `serve`
+/// watches them, and a build record stamps every file in them.
+pub const SITE_FOLDERS: [&str; 6] = ["content", "templates", "themes", "static", "data", "i18n"];
+
 /// Linked folders followed in one walk at most: links can multiply a tree (two links to
 /// one folder in every folder doubles it per level) without ever looping.
 const MAX_LINKED_FOLDERS: usize = 1_000;

@@ -31,15 +31,22 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui) -> Result<()> {
     }
     let report = result?;
     ui.detail(&format!("Stages: {}", report.timings.summary()));
+    for note in &report.notes {
+        ui.info(&format!("note: {note}"));
+    }
     for warning in &report.warnings {
         ui.warn(warning);
     }
-    ui.info(&format!(
-        "Built {} in {:.2} s into {}",
-        counted(report.pages, "page"),
-        started.elapsed().as_secs_f64(),
-        report.output.display()
-    ));
+    let pages = counted(report.pages, "page");
+    let seconds = started.elapsed().as_secs_f64();
+    let output = report.output.display();
+    ui.info(&if report.up_to_date {
+        format!(
+            "Up to date: {pages} in {output}, nothing changed since the last build ({seconds:.2} s)"
+        )
+    } else {
+        format!("Built {pages} in {seconds:.2} s into {output}")
+    });
     Ok(())
 }
 

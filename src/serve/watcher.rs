@@ -15,14 +15,10 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::error::{Error, Result};
-use crate::walk::{Dotfiles, skips};
+use crate::walk::{Dotfiles, SITE_FOLDERS, skips};
 
 /// How long a burst of events may last before it is handled.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
-
-/// The folders of a site that are watched recursively (the root itself is watched for
-/// `kudos.toml` and for these folders appearing).
-const SITE_FOLDERS: [&str; 6] = ["content", "templates", "themes", "static", "data", "i18n"];
 
 /// Watches a site and yields batches of changed paths.
 pub struct Watcher {
@@ -134,10 +130,7 @@ fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     let Some(first) = components.next() else {
         return false;
     };
-    let in_site = matches!(
-        first.as_ref(),
-        "content" | "templates" | "themes" | "static" | "data" | "i18n" | "kudos.toml"
-    );
+    let in_site = first == "kudos.toml" || SITE_FOLDERS.contains(&first.as_ref());
     // Read as the walk reads each folder: static folders keep their dotfiles.
     let dotfiles = Dotfiles::of(relative);
     in_site

@@ -218,3 +218,142 @@ fn a_manifest_from_before_stamps_is_adopted_without_rewriting_equal_files() {
         "every file has a stamp again:\n{now}"
     );
 }
+
+/// The line a build that stops early ends with.
+const UP_TO_DATE: &str = "Up to date: 5 pages in site/public, nothing changed since the last build";
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_shows_the_same_warnings() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/shoutouts/sam-sample.md",
+        "consent = { date = 2025-02-03, scope = [\"quote\"], proof = \"form\" }\n",
+        "",
+    );
+    let warning = "shout-out from Sam Sample is not published: it has no `consent`";
+    let first = site.build().success().stderr_has(warning).stderr();
+    assert!(first.contains("Built "), "{first}");
+    let written = seen(&site);
+    let pages = site.files_ending("public", ".html").len();
+    let again = site
+        .build()
+        .success()
+        .stderr_has(warning)
+        .stderr_has(&UP_TO_DATE.replace("5 pages", &format!("{pages} pages")))
+        .stderr();
+    assert!(!again.contains("Built "), "{again}");
+    assert_eq!(
+        seen(&site),
+        written,
+        "not one file was written, manifest included"
+    );
+    let beside: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".kudos-staging"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
+#[test]
+fn every_kind_of_change_builds_again_and_equals_a_clean_build() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    let up_to_date = |site: &Site| site.build().success().stderr().contains("Up to date:");
+    assert!(up_to_date(&site));
+    // Each change, then: a full build that equals a clean one, then up to date again.
+    type Change = (&'static str, fn(&Site));
+    let changes: [Change; 9] = [
+        ("a post edited at once, same size", |s| {
+            s.edit("content/posts/hello.md", "Hello", "Howdy");
+        }),
+        ("a static file added", |s| {
+            s.write("static/notes.txt", "hello\n");
+        }),
+        ("a template added", |s| {
+            s.write("templates/partials/footer_extra.html", "<p>extra</p>");
+        }),
+        ("the config", |s| {
+            s.edit("kudos.toml", "paginate = 2", "paginate = 3");
+        }),
+        ("a data file", |s| {
+            s.write("data/shop.toml", "name = \"x\"\n");
+        }),
+        ("a translation file", |s| {
+            s.write("i18n/de.toml", "read_more = \"Weiterlesen\"\n");
+        }),
+        ("a page of public/ edited by hand", |s| {
+            s.write("public/about/index.html", "defaced");
+        }),
+        ("a page of public/ deleted", |s| {
+            s.remove("public/about/index.html");
+        }),
+        ("a draft removed", |s| {
+            s.remove("content/posts/unfinished.md");
+        }),
+    ];
+    for (what, change) in changes {
+        change(&site);
+        let run = site.build().success();
+        assert!(run.stderr().contains("Built "), "{what}: {}", run.stderr());
+        site.run(&["build", "--output", "clean"]).success();
+        assert_eq!(
+            bytes_of(&site, "public"),
+            bytes_of(&site, "clean"),
+            "{what}: the output equals a clean build"
+        );
+        site.build().success();
+        assert!(up_to_date(&site), "{what}: up to date afterwards");
+    }
+    for flag in [["--drafts"], ["--base-url=https://elsewhere.example/"]] {
+        let args = [&["build"][..], &flag[..]].concat();
+        let run = site.run(&args).success();
+        assert!(run.stderr().contains("Built "), "{flag:?}");
+        site.build().success();
+    }
+}
+
+#[test]
+fn a_post_dated_later_today_comes_out_when_its_time_arrives() {
+    let site = Site::fixture("basic");
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
+    site.write(
+        "content/posts/soon.md",
+        format!("+++\ntitle = \"Coming soon\"\ndate = {soon}\n+++\n\nHere now.\n"),
+    );
+    site.build().success();
+    assert!(!site.path("public/posts/soon/index.html").exists());
+    while jiff::Timestamp::now() <= soon {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let run = site.build().success();
+    assert!(run.stderr().contains("Built "), "{}", run.stderr());
+    assert!(
+        site.read("public/posts/soon/index.html")
+            .contains("Here now.")
+    );
+}
+
+#[test]
+fn a_damaged_build_record_is_a_note_and_everything_is_built() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    site.write(
+        ".kudos-cache/build/record",
+        "kudos-build-record 1\nnot a digest\n",
+    );
+    site.build()
+        .success()
+        .stderr_has("note: .kudos-cache/build/record was not written by this version of kudos (or is damaged): it is ignored, and every page is built")
+        .stderr_has("Built ");
+    site.build().success().stderr_has("Up to date:");
+}
+
+#[test]
+fn a_failed_build_leaves_no_record_to_trust() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    site.edit("content/posts/hello.md", "+++", "+++\nbroken = [");
+    site.build().code(1);
+    assert!(!site.path(".kudos-cache/build/record").exists());
+}
