@@ -22,7 +22,7 @@ use crate::search;
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
-use crate::warm::{Inputs, Record, Unreadable};
+use crate::warm::{BodyStore, Inputs, Record, Unreadable};
 
 /// Where a site is and which config file it uses.
 #[derive(Debug, Clone)]
@@ -393,19 +393,21 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     // From here on the output may change: a build that fails or dies leaves no record.
     Record::forget(&project.root);
     let theme = Theme::load(&project.root, &config)?;
+    let (store, note) = BodyStore::load(&project.root);
+    notes.extend(note);
+    let store = Arc::new(store);
     let mut load = LoadCache::default();
+    let caches = Caches {
+        bodies: Some(Arc::clone(&store) as Arc<dyn RenderCache>),
+        ..Caches::none(&mut load)
+    };
     let Prepared {
         renderer,
         routes,
         extras,
-    } = prepare(
-        &project.root,
-        config,
-        &theme,
-        options,
-        Caches::none(&mut load),
-        &mut timings,
-    )?;
+    } = prepare(&project.root, config, &theme, options, caches, &mut timings)?;
+    // Every body is rendered: the store is written while the pages are.
+    let _saving = InBackground::run(move || store.save());
     let pages = routes
         .iter()
         .filter(|(_, path)| path.ends_with(".html"))
@@ -462,4 +464,22 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         timings,
         up_to_date: false,
     })
+}
+
+/// Work on a thread of its own that the function which started it waits for, however it
+/// returns (a `?` included).
+struct InBackground(Option<std::thread::JoinHandle<()>>);
+
+impl InBackground {
+    fn run(work: impl FnOnce() + Send + 'static) -> InBackground {
+        InBackground(Some(std::thread::spawn(work)))
+    }
+}
+
+impl Drop for InBackground {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
 }

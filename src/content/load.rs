@@ -347,11 +347,6 @@ fn patch_entries(
     Some(entries)
 }
 
-fn next_revision() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
 /// Size and modification time, to notice edits the watcher did not report.
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
     let meta = std::fs::metadata(path).ok()?;
@@ -399,7 +394,7 @@ fn load_markdown(
         content_path: content_path.clone(),
         text: Arc::clone(&text),
         body_offset: split.body_offset,
-        revision: next_revision(),
+        revision: crate::fingerprint::stable_hash(&[content_path.as_bytes(), text.as_bytes()]),
         has_shortcodes: crate::markdown::shortcodes::may_contain(split.body),
     };
     let slugs = config.build.slug_style();

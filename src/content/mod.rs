@@ -38,8 +38,9 @@ pub struct Source {
     pub text: Arc<str>,
     /// Byte offset where the markdown body starts.
     pub body_offset: usize,
-    /// Unique per reading of a file in this process: an unchanged file keeps its number
-    /// across rebuilds, so caches can key on it instead of hashing the text.
+    /// A hash of the content path and the whole text, the same in every process: caches
+    /// key on it instead of hashing the text again, `serve`'s in memory and the build's
+    /// rendered bodies on disk ([`crate::warm`]).
     pub revision: u64,
     /// Whether the body may contain shortcodes (checked once, at load).
     pub has_shortcodes: bool,

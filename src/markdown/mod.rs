@@ -51,7 +51,7 @@ pub struct MarkdownOptions {
 }
 
 /// One heading, for a table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct TocEntry {
     /// 1 to 6.
     pub level: u8,
@@ -62,7 +62,7 @@ pub struct TocEntry {
 }
 
 /// An `@/` link found in a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InternalLink {
     /// Content path it names: `posts/hello.md`.
     pub target: String,
@@ -76,7 +76,7 @@ pub struct InternalLink {
 
 /// An `http://` or `https://` link found in a body (an autolink or `[text](url)`), for
 /// `kudos check --external`. Outside images are in [`Rendered::images`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct OutsideLink {
     /// The URL as written.
     pub url: String,
@@ -92,7 +92,7 @@ pub fn is_web_url(url: &str) -> bool {
 }
 
 /// A fenced code block whose language kudos does not know (it is shown as plain text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct UnknownLanguage {
     /// The language as written after the fence.
     pub lang: String,
@@ -100,8 +100,10 @@ pub struct UnknownLanguage {
     pub offset: usize,
 }
 
-/// A rendered body.
-#[derive(Debug, Clone, Default)]
+/// A rendered body. Its serde form (the build's body store, [`crate::warm`]) leaves out
+/// the images, whose lookups hold measured pictures: only bodies without images are
+/// stored; and the revision, which a loaded body gets new ([`Rendered::renumbered`]).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// The whole body.
     pub html: String,
@@ -116,19 +118,28 @@ pub struct Rendered {
     /// `http(s)` links, for `kudos check --external`.
     pub outside_links: Vec<OutsideLink>,
     /// Images, for checking and for making their variants.
+    #[serde(skip)]
     pub images: Vec<ImageUse>,
     /// Code blocks in a language with no grammar, for warnings: they are rendered as
     /// plain text, which a writer who misspelt `rust` would not notice otherwise.
     pub unknown_languages: Vec<UnknownLanguage>,
     /// Unique per rendering in this process: pages built from an unchanged body need
     /// not be re-rendered (see `serve`).
+    #[serde(skip)]
     pub revision: u64,
     /// [`Rendered::anchor_ids`], owned, built on the first anchor check (once `html` is
     /// final): checking many `#anchor` links against a long page stays fast.
+    #[serde(skip)]
     anchors: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Rendered {
+    /// The body with a revision of this process (one read from disk has none).
+    pub fn renumbered(mut self) -> Rendered {
+        self.revision = next_revision();
+        self
+    }
+
     /// Whether `id` is an anchor in this body (a heading or footnote).
     pub fn has_anchor(&self, id: &str) -> bool {
         self.anchors

@@ -74,12 +74,30 @@ pub struct CachedView {
 }
 
 /// A kept body with what it was rendered against.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CachedBody {
     /// Content path and variant, checked on every hit.
     id: (String, Option<String>),
     key: u64,
     link_urls: Vec<Option<String>>,
     rendered: Arc<Rendered>,
+}
+
+impl CachedBody {
+    /// Whether the body can be kept on disk: one that shows images cannot (see
+    /// [`Rendered`]'s serde form).
+    pub fn storable(&self) -> bool {
+        self.rendered.images.is_empty()
+    }
+
+    /// A body read from disk, made ready for this process: a revision of its own.
+    pub fn loaded(self) -> CachedBody {
+        let rendered = Arc::unwrap_or_clone(self.rendered).renumbered();
+        CachedBody {
+            rendered: Arc::new(rendered),
+            ..self
+        }
+    }
 }
 
 /// The body kept for `id` if it is still right: same `key`, and `lookups` answer its

@@ -738,3 +738,64 @@ fn serve_rerenders_a_tag_or_segment_feed_only_when_its_entries_change() {
     );
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
 }
+
+/// `kudos build` into `public/` with the options every build here uses: the files it
+/// left (its manifest aside) and whether it stopped early, or the error text.
+fn warm_build(site: &Site) -> Result<(BTreeMap<String, Vec<u8>>, bool), String> {
+    let project = Project::new(&site.root(), None);
+    let config = project.config().map_err(|e| e.to_string())?;
+    let report = build::build(&project, config, &options()).map_err(|e| e.to_string())?;
+    let mut files = site.tree("public").files;
+    files.remove(".kudos-manifest");
+    Ok((files, report.up_to_date))
+}
+
+/// Warm builds (issue 14): the same random walk through real `kudos build`s, each one
+/// reusing the last one's record and rendered bodies from `.kudos-cache/build/`, every
+/// output compared byte for byte with a clean build made in memory.
+#[test]
+fn warm_builds_after_random_edits_equal_clean_builds() {
+    let (mut stopped_early, mut built, mut failed) = (0, 0, 0);
+    for seed in 1..=6u64 {
+        let site = Site::fixture("basic");
+        let root = site.root();
+        append(&root, "kudos.toml", "\n[shoutouts]\nper_page = 2\n");
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for step in 0..20 {
+            // Every fifth build follows no edit at all.
+            let touched = if step % 5 == 4 {
+                Vec::new()
+            } else {
+                random_edit(&site, &mut rng, step)
+            };
+            let at = format!("seed {seed} step {step} after {touched:?}");
+            match (warm_build(&site), clean_build(&root)) {
+                (Ok((got, early)), Ok(clean)) => {
+                    let differ: Vec<_> = clean
+                        .keys()
+                        .chain(got.keys())
+                        .filter(|k| got.get(*k) != clean.get(*k))
+                        .collect();
+                    assert!(
+                        differ.is_empty(),
+                        "{at}: these differ from a clean build: {differ:?}"
+                    );
+                    if early {
+                        stopped_early += 1;
+                    } else {
+                        built += 1;
+                    }
+                }
+                (Err(_), Err(_)) => {
+                    failed += 1;
+                    repair(&root);
+                }
+                (a, b) => panic!("{at}: warm {:?} vs clean {:?}", a.err(), b.err()),
+            }
+        }
+    }
+    assert!(
+        stopped_early >= 10 && built >= 60 && failed >= 3,
+        "{stopped_early} stopped early, {built} built, {failed} failed"
+    );
+}

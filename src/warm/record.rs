@@ -1,5 +1,5 @@
-//! What a successful build leaves for the next one, so that a build that would change
-//! nothing stops early: `.kudos-cache/build/record`.
+//! `.kudos-cache/build/record`: what a successful build read and wrote, so that a build
+//! that would change nothing stops early.
 //!
 //! The record holds one digest of everything a build reads: the stamp (size, modification
 //! and change time, inode) of every file in the site's folders, the config file and the
@@ -120,7 +120,7 @@ fn site_files(root: &Path) -> Option<Vec<PathBuf>> {
 
 /// Which kudos made a record: its version and its executable's stamp (a rebuilt binary
 /// may render differently under the same version number).
-fn binary_identity() -> String {
+pub(super) fn binary_identity() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| FileId::of(&m));
