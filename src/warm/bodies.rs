@@ -13,9 +13,11 @@
 //! After a build, the store holds exactly the bodies that build used; it is written only
 //! when that set changed, on a thread of its own while pages render.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::record::binary_identity;
@@ -67,15 +69,12 @@ impl BodyStore {
             // Another kudos wrote it: expected after an upgrade, no note.
             return (store, None);
         };
-        match postcard::from_bytes::<Vec<(u64, CachedBody)>>(body) {
-            Ok(entries) => {
-                store.loaded = entries
-                    .into_iter()
-                    .map(|(slot, body)| (slot, Arc::new(body.loaded())))
-                    .collect();
+        match decode(body) {
+            Some(entries) => {
+                store.loaded = entries;
                 (store, None)
             }
-            Err(_) => {
+            None => {
                 let shown = ".kudos-cache/build/bodies";
                 let note =
                     format!("{shown} is damaged: it is ignored, and every body is rendered again");
@@ -101,12 +100,50 @@ impl BodyStore {
             })
             .collect();
         entries.sort_unstable_by_key(|(slot, _)| *slot);
-        let mut bytes = header().into_bytes();
-        let Ok(bytes) = postcard::to_extend(&entries, std::mem::take(&mut bytes)) else {
-            return;
-        };
-        let _ = self.cache.write_whole(&self.path, &bytes);
+        // Streamed: the file is a few hundred megabytes at 10k posts with code.
+        let _ = self.cache.write_whole_with(&self.path, |file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+            out.write_all(header().as_bytes())?;
+            encode(&entries, &mut out)?;
+            out.flush()
+        });
     }
+}
+
+/// Entries per chunk: chunks decode in parallel.
+const CHUNK: usize = 512;
+
+/// The entries in chunks of [`CHUNK`], each its length (8 bytes, little-endian) and its
+/// postcard bytes.
+fn encode(entries: &[(u64, &CachedBody)], out: &mut impl Write) -> std::io::Result<()> {
+    for chunk in entries.chunks(CHUNK) {
+        let bytes = postcard::to_stdvec(chunk).map_err(std::io::Error::other)?;
+        out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+        out.write_all(&bytes)?;
+    }
+    Ok(())
+}
+
+/// What [`encode`] wrote, bodies renumbered for this process; `None` if anything is off.
+fn decode(mut bytes: &[u8]) -> Option<FxHashMap<u64, Arc<CachedBody>>> {
+    let mut chunks = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        (len <= rest.len()).then_some(())?;
+        let (chunk, rest) = rest.split_at(len);
+        chunks.push(chunk);
+        bytes = rest;
+    }
+    let decoded: Vec<Vec<(u64, Arc<CachedBody>)>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let entries: Vec<(u64, CachedBody)> = postcard::from_bytes(chunk).ok()?;
+            let ready = entries.into_iter();
+            Some(ready.map(|(slot, body)| (slot, Arc::new(body.loaded()))).collect())
+        })
+        .collect::<Option<_>>()?;
+    Some(decoded.into_iter().flatten().collect())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
