@@ -102,7 +102,7 @@ pub struct UnknownLanguage {
 
 /// A rendered body. Its serde form (the build's body store, [`crate::warm`]) leaves out
 /// the images, whose lookups hold measured pictures: only bodies without images are
-/// stored; and the revision, which a loaded body gets new ([`Rendered::renumbered`]).
+/// stored.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// The whole body.
@@ -123,9 +123,9 @@ pub struct Rendered {
     /// Code blocks in a language with no grammar, for warnings: they are rendered as
     /// plain text, which a writer who misspelt `rust` would not notice otherwise.
     pub unknown_languages: Vec<UnknownLanguage>,
-    /// Unique per rendering in this process: pages built from an unchanged body need
-    /// not be re-rendered (see `serve`).
-    #[serde(skip)]
+    /// A hash of everything a page shows of the body ([`Rendered::seal`]), the same in
+    /// every process: pages built from an unchanged body need not be rendered again
+    /// (`serve`, and a build after a build: [`crate::warm`]).
     pub revision: u64,
     /// [`Rendered::anchor_ids`], owned, built on the first anchor check (once `html` is
     /// final): checking many `#anchor` links against a long page stays fast.
@@ -134,10 +134,23 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// The body with a revision of this process (one read from disk has none).
-    pub fn renumbered(mut self) -> Rendered {
-        self.revision = next_revision();
-        self
+    /// Sets [`Rendered::revision`] from what the body now is; called whenever a body is
+    /// finished or changed.
+    pub fn seal(&mut self) {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut feed = |bytes: &[u8]| {
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        feed(self.html.as_bytes());
+        feed(self.summary.as_deref().unwrap_or("\0none").as_bytes());
+        for entry in &self.toc {
+            feed(&[entry.level]);
+            feed(entry.id.as_bytes());
+            feed(entry.title.as_bytes());
+        }
+        feed(&(self.words as u64).to_le_bytes());
+        self.revision = hasher.digest();
     }
 
     /// Whether `id` is an anchor in this body (a heading or footnote).
@@ -207,7 +220,7 @@ pub fn render(body: &str, options: MarkdownOptions, lookups: &dyn Lookups) -> Re
         html.replace_range(cut..cut + MORE_MARKER.len(), "");
     }
     rendered.html = html;
-    rendered.revision = next_revision();
+    rendered.seal();
     rendered
 }
 
@@ -456,10 +469,6 @@ impl HeadingIds {
     }
 }
 
-fn next_revision() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
 
 /// The id a heading gets: its text, slugified.
 pub fn heading_id(title: &str, slugs: SlugStyle) -> String {

@@ -90,14 +90,6 @@ impl CachedBody {
         self.rendered.images.is_empty()
     }
 
-    /// A body read from disk, made ready for this process: a revision of its own.
-    pub fn loaded(self) -> CachedBody {
-        let rendered = Arc::unwrap_or_clone(self.rendered).renumbered();
-        CachedBody {
-            rendered: Arc::new(rendered),
-            ..self
-        }
-    }
 }
 
 /// The body kept for `id` if it is still right: same `key`, and `lookups` answer its
@@ -589,6 +581,7 @@ fn render_fresh(
     if let Some(summary) = &mut rendered.summary {
         expanded.insert_html(summary);
     }
+    rendered.seal();
     Ok(rendered)
 }
 

@@ -124,7 +124,7 @@ fn encode(entries: &[(u64, &CachedBody)], out: &mut impl Write) -> std::io::Resu
     Ok(())
 }
 
-/// What [`encode`] wrote, bodies renumbered for this process; `None` if anything is off.
+/// What [`encode`] wrote; `None` if anything is off.
 fn decode(mut bytes: &[u8]) -> Option<FxHashMap<u64, Arc<CachedBody>>> {
     let mut chunks = Vec::new();
     while !bytes.is_empty() {
@@ -140,7 +140,7 @@ fn decode(mut bytes: &[u8]) -> Option<FxHashMap<u64, Arc<CachedBody>>> {
         .map(|chunk| {
             let entries: Vec<(u64, CachedBody)> = postcard::from_bytes(chunk).ok()?;
             let ready = entries.into_iter();
-            Some(ready.map(|(slot, body)| (slot, Arc::new(body.loaded()))).collect())
+            Some(ready.map(|(slot, body)| (slot, Arc::new(body))).collect())
         })
         .collect::<Option<_>>()?;
     Some(decoded.into_iter().flatten().collect())
