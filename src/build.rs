@@ -22,7 +22,10 @@ use crate::search;
 use crate::site::Route;
 use crate::site::{BuildOptions, Site};
 use crate::theme::Theme;
-use crate::warm::{BodyStore, Inputs, Record, Unreadable};
+use crate::warm::fingerprints::SiteFingerprints;
+use crate::warm::memory::BodyCache;
+use crate::warm::{BodyStore, Inputs, Record, Unreadable, page_context};
+use rustc_hash::FxHashMap;
 
 /// Where a site is and which config file it uses.
 #[derive(Debug, Clone)]
@@ -369,26 +372,26 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     let target = output::Target::check(&project.root, &project.config_path, &output)?;
     let inputs = Inputs::stamp(&project.root, &project.config_path, &config, options);
     let mut notes = Vec::new();
-    match Record::load(&project.root) {
-        Ok(Some(record))
-            if inputs
-                .as_ref()
-                .is_some_and(|inputs| record.still_holds(inputs, target.real(), options.now)) =>
-        {
-            timings.lap("up to date");
-            return Ok(BuildReport {
-                pages: record.pages,
-                files: record.files,
-                warnings: record.warnings,
-                notes,
-                elapsed: started.elapsed(),
-                output,
-                timings,
-                up_to_date: true,
-            });
-        }
-        Ok(_) => {}
-        Err(Unreadable(why)) => notes.push(why),
+    let previous = Record::load(&project.root).unwrap_or_else(|Unreadable(why)| {
+        notes.push(why);
+        None
+    });
+    let holds = |record: &Record| {
+        let inputs = inputs.as_ref();
+        inputs.is_some_and(|inputs| record.still_holds(inputs, target.real(), options.now))
+    };
+    if let Some(record) = previous.as_ref().filter(|record| holds(record)) {
+        timings.lap("up to date");
+        return Ok(BuildReport {
+            pages: record.pages,
+            files: record.files,
+            warnings: record.warnings.clone(),
+            notes,
+            elapsed: started.elapsed(),
+            output,
+            timings,
+            up_to_date: true,
+        });
     }
     // From here on the output may change: a build that fails or dies leaves no record.
     Record::forget(&project.root);
@@ -412,8 +415,13 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         .iter()
         .filter(|(_, path)| path.ends_with(".html"))
         .count();
-    let jobs: Vec<Route> = routes.into_iter().map(|(route, _)| route).collect();
+    let route_count = routes.len();
     let staging = output::Staging::new(&target)?;
+    let context = page_context(options.drafts, renderer.site().preview);
+    let previous = previous.filter(|record| record.describes_pages_in(target.real(), context));
+    let (jobs, page_prints) =
+        keep_unchanged_pages(&renderer, &theme, routes, previous.as_ref(), &staging);
+    timings.lap("fingerprints");
     let config = &renderer.site().config;
     let indexer = config
         .search
@@ -439,7 +447,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     staging.commit()?;
     DiskCache::of(&project.root).prune();
     timings.lap("write");
-    let files = jobs.len() + extras.len() + asked.len() + index_count;
+    let files = route_count + extras.len() + asked.len() + index_count;
     let warnings = renderer.warnings();
     if let Some(inputs) = inputs {
         let changes_at = renderer.site().changes_at;
@@ -449,6 +457,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
             changes_at,
             (pages, files),
             warnings.clone(),
+            (page_prints, context),
         );
         if let Some(record) = record {
             record.save(&project.root);
@@ -464,6 +473,44 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         timings,
         up_to_date: false,
     })
+}
+
+/// Splits `routes` into those to render and those whose output the previous build
+/// (`previous`) already wrote: same fingerprint, file untouched since; those are kept in
+/// `staging` as they are. Returns the routes to render and every route's fingerprint,
+/// for the next build's record. Every route is rendered when the previous build is
+/// unknown, when search is on (the index reads every page) or when a template calls
+/// `image()` (the pages that call it publish its variants as they render).
+fn keep_unchanged_pages(
+    renderer: &Renderer,
+    theme: &Theme,
+    routes: Vec<(Route, String)>,
+    previous: Option<&Record>,
+    staging: &output::Staging,
+) -> (Vec<Route>, FxHashMap<String, u64>) {
+    let prints = SiteFingerprints::new(renderer, theme, &BodyCache::default());
+    let reusable = previous
+        .filter(|_| !renderer.site().config.search.enabled && !prints.any_template_calls("image"));
+    let printed: Vec<(Route, String, u64)> = routes
+        .into_par_iter()
+        .map(|(job, path)| {
+            let print = prints.of(renderer, &job, &path);
+            (job, path, print)
+        })
+        .collect();
+    let jobs = printed
+        .par_iter()
+        .filter(|(_, path, print)| {
+            let unchanged = reusable.is_some_and(|r| r.page_print(path) == Some(*print));
+            !(unchanged && staging.keep(path))
+        })
+        .map(|(job, _, _)| job.clone())
+        .collect();
+    let page_prints = printed
+        .into_iter()
+        .map(|(_, path, print)| (path, print))
+        .collect();
+    (jobs, page_prints)
 }
 
 /// Work on a thread of its own that the function which started it waits for, however it

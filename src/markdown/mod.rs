@@ -469,7 +469,6 @@ impl HeadingIds {
     }
 }
 
-
 /// The id a heading gets: its text, slugified.
 pub fn heading_id(title: &str, slugs: SlugStyle) -> String {
     let id = slugs.words(title);

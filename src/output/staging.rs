@@ -106,6 +106,37 @@ impl Staging {
         Ok(())
     }
 
+    /// Keeps the output's file at `path` as it is, without its new bytes, when the caller
+    /// knows they are the ones the previous build wrote there (a warm build whose page
+    /// fingerprint did not change) and the file still matches its stamp: then `true`,
+    /// and the file counts as written. Otherwise `false`, and the caller writes it.
+    pub fn keep(&self, path: &str) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let Some(stamp) = previous.stamps.get(path) else {
+            return false;
+        };
+        let file = OutputFile::rendered(path, String::new());
+        if check_path(&file).is_err() || !previous.files.contains(path) {
+            return false;
+        }
+        let there = std::fs::symlink_metadata(self.target.real().join(path));
+        if !there.is_ok_and(|m| m.is_file() && FileId::of(&m) == stamp.id) {
+            return false;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(Staged {
+                path: path.to_string(),
+                copied_from: None,
+                hash: stamp.hash,
+                kept: Some(stamp.id),
+            });
+        true
+    }
+
     /// The stamp of the file at `path` in the output if it is kudos's and holds exactly
     /// the new bytes; `None` when anything is unsure (errors included: the file is then
     /// written, and a real problem shows there).

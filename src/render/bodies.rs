@@ -89,7 +89,6 @@ impl CachedBody {
     pub fn storable(&self) -> bool {
         self.rendered.images.is_empty()
     }
-
 }
 
 /// The body kept for `id` if it is still right: same `key`, and `lookups` answer its

@@ -4,8 +4,6 @@
 //! rebuild per burst; [`server`] serves the in-memory output with live reload and an
 //! error overlay and, on each page, the preview bar of [`preview`].
 
-pub mod cache;
-pub mod fingerprints;
 pub mod patch;
 pub mod preview;
 pub mod server;

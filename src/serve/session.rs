@@ -31,11 +31,11 @@ use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
 use crate::render::{Renderer, TemplatePictures};
 
-use super::cache::BodyCache;
-use crate::serve::fingerprints::SiteFingerprints;
 use crate::site::BuildOptions;
 use crate::site::Route;
 use crate::theme::Theme;
+use crate::warm::fingerprints::SiteFingerprints;
+use crate::warm::memory::BodyCache;
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -330,11 +330,12 @@ impl Session {
             .iter()
             .map(|card| card.output.clone())
             .collect();
-        let items = match super::patch::apply_edits(&mut retained.renderer, &edits, calls_posts) {
-            Ok(Some(items)) => items,
-            Ok(None) => return None,
-            Err(e) => return Some(Err(e)),
-        };
+        let items =
+            match crate::serve::patch::apply_edits(&mut retained.renderer, &edits, calls_posts) {
+                Ok(Some(items)) => items,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            };
         retained
             .prints
             .refresh_items(&retained.renderer, &items, &self.bodies);

@@ -1,11 +1,20 @@
-//! What a build leaves in `.kudos-cache/build/` for the next one (issue 14, warm builds):
-//! a [`Record`] of everything it read and wrote, so that a build that would change
-//! nothing stops early, and a [`BodyStore`] of its rendered markdown, so that the next
-//! build renders only the bodies whose text or surroundings changed. Both are caches:
-//! anything unsure is a miss, never a wrong page.
+//! What one build keeps for the next: in memory between `serve`'s rebuilds, on disk in
+//! `.kudos-cache/build/` between `kudos build`s (issue 14, warm builds).
+//!
+//! - [`fingerprints`]: what each output file depends on, as one hash, so only the files
+//!   whose inputs changed are rendered again. Every part is a hash of content, the same
+//!   in every process.
+//! - [`memory`]: `serve`'s store of rendered bodies and template views.
+//! - [`BodyStore`]: the build's store of rendered markdown, on disk.
+//! - [`Record`]: everything a build read and wrote, so that a build that would change
+//!   nothing stops early, and the fingerprint of every page it wrote.
+//!
+//! All of it is cache: anything unsure is a miss, never a wrong page.
 
 mod bodies;
+pub mod fingerprints;
+pub mod memory;
 mod record;
 
 pub use bodies::BodyStore;
-pub use record::{Inputs, RACY, Record, Unreadable};
+pub use record::{Inputs, RACY, Record, Unreadable, page_context};

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
@@ -166,6 +167,18 @@ pub struct Record {
     pub files: usize,
     /// The build's warnings, shown again by a build that stops early.
     pub warnings: Vec<SourceError>,
+    /// The fingerprint of every page and feed it wrote ([`super::fingerprints`]), by
+    /// output path: the next build renders only those whose fingerprint changed.
+    pub page_prints: FxHashMap<String, u64>,
+    /// What the prints leave out because `serve` never changes it while it runs: the
+    /// binary, and what `--drafts` shows ([`page_context`]).
+    pub page_context: u64,
+}
+
+/// What every page depends on beyond its fingerprint: the kudos binary that renders it,
+/// whether drafts are published, and the "previewed on" date pages then show.
+pub fn page_context(drafts: bool, preview: Option<Date>) -> u64 {
+    crate::fingerprint::fingerprint(&(binary_identity(), drafts, preview))
 }
 
 /// A warning as the record keeps it (one JSON line).
@@ -219,6 +232,7 @@ impl Record {
         changes_at: Option<Date>,
         (pages, files): (usize, usize),
         warnings: Vec<SourceError>,
+        (page_prints, page_context): (FxHashMap<String, u64>, u64),
     ) -> Option<Record> {
         let manifest = std::fs::symlink_metadata(output.join(MANIFEST)).ok()?;
         Some(Record {
@@ -228,6 +242,8 @@ impl Record {
             pages,
             files,
             warnings,
+            page_prints,
+            page_context,
         })
     }
 
@@ -299,9 +315,10 @@ impl Record {
             .changes_at
             .map_or_else(|| "never".to_string(), |date| date.to_string());
         let mut text = format!(
-            "{RECORD_LINE}\ndigest {:032x}\nmanifest {}\nchanges {changes_at}\npages {}\nfiles {}\n",
+            "{RECORD_LINE}\ndigest {:032x}\nmanifest {}\ncontext {:016x}\nchanges {changes_at}\npages {}\nfiles {}\n",
             self.inputs.digest,
             hex_id(&self.manifest),
+            self.page_context,
             self.pages,
             self.files
         );
@@ -312,6 +329,12 @@ impl Record {
             // A path with a line break cannot be written: such a record never matches.
             let path = path.to_string_lossy().replace('\n', "\u{fffd}");
             text.push_str(&format!("racy {hash:032x} {path}\n"));
+        }
+        let mut prints: Vec<_> = self.page_prints.iter().collect();
+        prints.sort_unstable();
+        for (path, print) in prints {
+            // Output paths hold no line breaks (`crate::output::paths`).
+            text.push_str(&format!("page {print:016x} {path}\n"));
         }
         text
     }
@@ -329,6 +352,7 @@ impl Record {
             changed: next()?,
             inode: u64::try_from(next()?).ok()?,
         };
+        let page_context = u64::from_str_radix(field("context")?, 16).ok()?;
         let changes_at = match field("changes")? {
             "never" => None,
             date => Some(Date::parse(date)?),
@@ -340,12 +364,19 @@ impl Record {
             .into_iter()
             .map(KeptWarning::into_warning)
             .collect();
-        let racy = lines
-            .map(|line| {
-                let (hash, path) = line.strip_prefix("racy ")?.split_once(' ')?;
-                Some((PathBuf::from(path), u128::from_str_radix(hash, 16).ok()?))
-            })
-            .collect::<Option<_>>()?;
+        let mut racy = Vec::new();
+        let mut page_prints = FxHashMap::default();
+        for line in lines {
+            let (kind, rest) = line.split_once(' ')?;
+            let (hash, path) = rest.split_once(' ')?;
+            match kind {
+                "racy" => racy.push((PathBuf::from(path), u128::from_str_radix(hash, 16).ok()?)),
+                "page" => {
+                    page_prints.insert(path.to_string(), u64::from_str_radix(hash, 16).ok()?);
+                }
+                _ => return None,
+            }
+        }
         Some(Record {
             inputs: Inputs { digest, racy },
             manifest,
@@ -353,7 +384,24 @@ impl Record {
             pages,
             files,
             warnings,
+            page_prints,
+            page_context,
         })
+    }
+
+    /// The fingerprint the page or feed at `path` had when this record's build wrote it.
+    pub fn page_print(&self, path: &str) -> Option<u64> {
+        self.page_prints.get(path).copied()
+    }
+
+    /// Whether this record's page fingerprints describe the files in `output`: the
+    /// output's manifest is the one this record's build left (nothing else wrote there
+    /// since, `kudos watch` or a build into another folder included), and pages are
+    /// rendered in the same `context` ([`page_context`]).
+    pub fn describes_pages_in(&self, output: &Path, context: u64) -> bool {
+        self.page_context == context
+            && std::fs::symlink_metadata(output.join(MANIFEST))
+                .is_ok_and(|m| m.is_file() && FileId::of(&m) == self.manifest)
     }
 }
 
@@ -411,6 +459,11 @@ mod tests {
                 )
                 .with_help("do this"),
             ],
+            page_prints: [("index.html", 7), ("a b/index.html", u64::MAX)]
+                .into_iter()
+                .map(|(path, print)| (path.to_string(), print))
+                .collect(),
+            page_context: 9,
         };
         record.save(dir.path());
         let back = Record::load(dir.path()).unwrap().unwrap();
@@ -454,5 +507,25 @@ mod tests {
         );
         Record::forget(dir.path());
         assert!(matches!(Record::load(dir.path()), Ok(None)));
+    }
+
+    #[test]
+    fn page_prints_describe_only_the_output_their_build_left() {
+        let dir = site();
+        let output = dir.path().join("public");
+        std::fs::create_dir_all(&output).unwrap();
+        std::fs::write(output.join(MANIFEST), "kudos-manifest 2\n").unwrap();
+        let inputs = stamp(dir.path(), &BuildOptions::default());
+        let prints = [("index.html".to_string(), 1)].into_iter().collect();
+        let context = page_context(false, None);
+        let record = Record::of(inputs, &output, None, (1, 1), Vec::new(), (prints, context));
+        let record = record.unwrap();
+        assert!(record.describes_pages_in(&output, context));
+        assert!(!record.describes_pages_in(&output, page_context(true, None)));
+        let preview = Date::parse("2026-12-06T10:00:00Z");
+        assert_ne!(page_context(true, preview), page_context(true, None));
+        // Another writer (`kudos watch`, a build into this folder from elsewhere).
+        std::fs::write(output.join(MANIFEST), "kudos-manifest 2\n").unwrap();
+        assert!(!record.describes_pages_in(&output, context));
     }
 }

@@ -22,7 +22,7 @@ use crate::render::template_deps::{TemplateDeps, template_deps};
 use crate::site::{ItemRef, Route, page_range};
 use crate::theme::Theme;
 
-use super::cache::BodyCache;
+use crate::warm::memory::BodyCache;
 
 /// Fingerprints of the site's items and collections, computed once per build.
 pub struct SiteFingerprints {
@@ -219,7 +219,7 @@ impl SiteFingerprints {
         calls(&self.templates, function)
     }
 
-    /// Brings the prints of edited items up to date after [`super::patch::apply_edits`].
+    /// Brings the prints of edited items up to date after [`crate::serve::patch::apply_edits`].
     pub fn refresh_items(&mut self, renderer: &Renderer, items: &[ItemRef], memo: &BodyCache) {
         let site = renderer.site();
         let bodies = renderer.bodies();
