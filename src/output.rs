@@ -35,6 +35,11 @@ pub enum Contents {
     Static(&'static [u8]),
     /// Copied from disk (static/ and content assets).
     Copy(PathBuf),
+    /// Copied from kudos's cache, where kudos made it earlier (a share card, an image
+    /// variant): the file is named by its content, so an output file at its path that
+    /// still matches its stamp already holds these bytes, and is kept without reading
+    /// either ([`Staging::write`]).
+    Made(PathBuf),
 }
 
 /// One file of the output.
@@ -60,7 +65,7 @@ impl OutputFile {
         Ok(match &self.contents {
             Contents::Bytes(b) => (**b).into(),
             Contents::Static(b) => (*b).into(),
-            Contents::Copy(p) => published_copy(p)?.into(),
+            Contents::Copy(p) | Contents::Made(p) => published_copy(p)?.into(),
         })
     }
 }

@@ -49,6 +49,7 @@ pub fn describe(file: &OutputFile) -> String {
         Contents::Copy(from) => from.display().to_string(),
         Contents::Static(_) => format!("the built-in theme's static/{}", file.path),
         Contents::Bytes(_) => "a page kudos generates".to_string(),
+        Contents::Made(_) => "a file kudos makes (a share card or an image size)".to_string(),
     }
 }
 

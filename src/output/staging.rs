@@ -84,6 +84,9 @@ impl Staging {
     /// name the output path and the source, never the staging folder.
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         check_path(file)?;
+        if matches!(file.contents, Contents::Made(_)) && self.keep(&file.path) {
+            return Ok(());
+        }
         let fail = |e: std::io::Error| self.write_error(file, e);
         let new = New::of(&file.contents).map_err(fail)?;
         let (hash, kept) = match self.unchanged(&file.path, &new) {
@@ -91,7 +94,7 @@ impl Staging {
             None => (self.stage(&file.path, &new).map_err(fail)?, None),
         };
         let copied_from = match &file.contents {
-            Contents::Copy(from) => Some(from.clone()),
+            Contents::Copy(from) | Contents::Made(from) => Some(from.clone()),
             _ => None,
         };
         self.written
@@ -224,10 +227,12 @@ impl<'a> New<'a> {
         Ok(match contents {
             Contents::Bytes(b) => New::Memory(Cow::Borrowed(b)),
             Contents::Static(b) => New::Memory(Cow::Borrowed(b)),
-            Contents::Copy(from) if crate::images::metadata::starts_like_photo(from)? => {
+            Contents::Copy(from) | Contents::Made(from)
+                if crate::images::metadata::starts_like_photo(from)? =>
+            {
                 New::Memory(Cow::Owned(super::published_copy(from)?))
             }
-            Contents::Copy(from) => New::File(from),
+            Contents::Copy(from) | Contents::Made(from) => New::File(from),
         })
     }
 

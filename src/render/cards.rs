@@ -650,7 +650,7 @@ pub fn card_files(
             Ok(OutputFile {
                 path: card.output.clone(),
                 contents: match made {
-                    Made::Cached(path) => Contents::Copy(path),
+                    Made::Cached(path) => Contents::Made(path),
                     Made::Bytes(bytes) => Contents::Bytes(bytes.into()),
                 },
             })

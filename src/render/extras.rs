@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::config::Host;
 use crate::error::{Error, Result, SourceError};
+use crate::output::paths::describe;
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
@@ -15,11 +16,6 @@ use super::context::Urls;
 /// Two outputs at one path (a file in `static/` named like a generated page, a content
 /// asset named like a static file) would race when written: an error naming both.
 pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {
-    let describe = |file: &OutputFile| match &file.contents {
-        Contents::Copy(from) => from.display().to_string(),
-        Contents::Static(_) => format!("the built-in theme's static/{}", file.path),
-        Contents::Bytes(_) => "a page kudos generates".to_string(),
-    };
     let mut seen: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
     let mut errors = Vec::new();
     for file in files {

@@ -587,7 +587,7 @@ fn make_variants(
                 .map(|(variant, made)| OutputFile {
                     path: variant.output,
                     contents: match made {
-                        Made::Cached(path) => Contents::Copy(path),
+                        Made::Cached(path) => Contents::Made(path),
                         Made::Bytes(bytes) => Contents::Bytes(bytes.into()),
                     },
                 })

@@ -492,7 +492,7 @@ impl Session {
     fn read_copies(&mut self, files: &mut [OutputFile], changed: &HashSet<PathBuf>) -> Result<()> {
         let mut next = FxHashMap::default();
         for file in files {
-            let Contents::Copy(from) = &file.contents else {
+            let (Contents::Copy(from) | Contents::Made(from)) = &file.contents else {
                 continue;
             };
             let from = from.clone();
@@ -578,6 +578,7 @@ fn same_contents(a: &OutputFile, b: &OutputFile) -> bool {
         (Contents::Static(x), Contents::Static(y)) => std::ptr::eq(*x, *y) || x == y,
         // The same source file, not among the changed paths (checked by the caller).
         (Contents::Copy(x), Contents::Copy(y)) => x == y,
+        (Contents::Made(x), Contents::Made(y)) => x == y,
         _ => matches!((a.bytes(), b.bytes()), (Ok(x), Ok(y)) if x == y),
     }
 }

@@ -1,4 +1,4 @@
-//! `.kudos-cache/build/bodies`: every rendered body of the last build, so the next build
+//! `.kudos-cache/build/bodies-NN`: every rendered body of the last build, so the next build
 //! renders markdown (and highlights code) only for the bodies whose inputs changed.
 //!
 //! The store is a [`RenderCache`] like `serve`'s in-memory one, and reuse follows the
@@ -10,11 +10,12 @@
 //! hasher may differ). Bodies that show images are not stored (their lookups hold
 //! measured pictures): they are rendered every time.
 //!
-//! After a build, the store holds exactly the bodies that build used; it is written only
-//! when that set changed, on a thread of its own while pages render.
+//! After a build, the store holds exactly the bodies that build used, in 64 files by
+//! slot; only the files whose bodies changed are written again, on a thread of their own
+//! while pages render (a build after one edit rewrites one file of a few megabytes).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -30,10 +31,17 @@ fn header() -> String {
     format!("kudos-bodies 1 {}\n", binary_identity())
 }
 
+/// Shard files, by slot: a build that changed one body rewrites one of them.
+const SHARDS: u64 = 64;
+
+/// The shard file `n` is written to: `.kudos-cache/build/bodies-NN`.
+fn shard_name(n: u64) -> String {
+    format!("bodies-{n:02}")
+}
+
 /// The rendered bodies of the last build, and those of this one as they come.
 pub struct BodyStore {
     cache: CacheDir,
-    path: PathBuf,
     /// As read from disk.
     loaded: FxHashMap<u64, Arc<CachedBody>>,
     /// Rendered by this build.
@@ -43,107 +51,112 @@ pub struct BodyStore {
     images: Arc<Catalog>,
 }
 
+/// Why a shard file was not used.
+enum Unusable {
+    /// Not there, or another kudos wrote it (expected after an upgrade): no note.
+    Absent,
+    /// Cannot be read or decoded: a note names it.
+    Broken(String),
+}
+
 impl BodyStore {
     /// The store of the site at `root`, and a note when a file there could not be used.
     pub fn load(root: &Path) -> (BodyStore, Option<String>) {
         let cache = CacheDir::of(root, "build");
-        let mut store = BodyStore {
-            path: cache.entry("bodies"),
+        let shards: Vec<Result<Vec<(u64, CachedBody)>, Unusable>> = (0..SHARDS)
+            .into_par_iter()
+            .map(|n| read_shard(&cache.entry(&shard_name(n))))
+            .collect();
+        let mut loaded = FxHashMap::default();
+        let mut broken = Vec::new();
+        for shard in shards {
+            match shard {
+                Ok(entries) => loaded.extend(entries.into_iter().map(|(s, b)| (s, Arc::new(b)))),
+                Err(Unusable::Broken(why)) => broken.push(why),
+                Err(Unusable::Absent) => {}
+            }
+        }
+        let note = (!broken.is_empty()).then(|| {
+            format!(
+                "{}: ignored, and the bodies kept there are rendered again",
+                broken.join("; ")
+            )
+        });
+        let store = BodyStore {
             cache,
-            loaded: FxHashMap::default(),
+            loaded,
             kept: Mutex::default(),
             asked: Mutex::default(),
             images: Arc::default(),
         };
-        let bytes = match std::fs::read(&store.path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (store, None),
-            Err(e) => {
-                let note = format!(
-                    "cannot read .kudos-cache/build/bodies ({e}): every body is rendered again"
-                );
-                return (store, Some(note));
-            }
-        };
-        let Some(body) = bytes.strip_prefix(header().as_bytes()) else {
-            // Another kudos wrote it: expected after an upgrade, no note.
-            return (store, None);
-        };
-        match decode(body) {
-            Some(entries) => {
-                store.loaded = entries;
-                (store, None)
-            }
-            None => {
-                let shown = ".kudos-cache/build/bodies";
-                let note =
-                    format!("{shown} is damaged: it is ignored, and every body is rendered again");
-                (store, Some(note))
-            }
-        }
+        (store, note)
     }
 
-    /// Writes the bodies this build used, unless they are the ones already on disk. A
-    /// store that cannot be written only costs the next build its reuse.
+    /// Writes the shards whose bodies changed: those this build rendered, and those
+    /// whose set of bodies is not the one on disk. A shard that cannot be written only
+    /// costs the next build its reuse.
     pub fn save(&self) {
         let asked = lock(&self.asked);
         let kept = lock(&self.kept);
-        let unchanged = kept.is_empty() && asked.len() == self.loaded.len();
-        if unchanged {
-            return;
+        let mut shards: FxHashMap<u64, Vec<(u64, &CachedBody)>> = FxHashMap::default();
+        for slot in asked.iter() {
+            let body = kept.get(slot).or_else(|| self.loaded.get(slot));
+            if let Some(body) = body.filter(|b| b.storable()) {
+                shards
+                    .entry(slot % SHARDS)
+                    .or_default()
+                    .push((*slot, &**body));
+            }
         }
-        let mut entries: Vec<(u64, &CachedBody)> = asked
-            .iter()
-            .filter_map(|slot| {
-                let body = kept.get(slot).or_else(|| self.loaded.get(slot))?;
-                body.storable().then_some((*slot, &**body))
-            })
-            .collect();
-        entries.sort_unstable_by_key(|(slot, _)| *slot);
-        // Streamed: the file is a few hundred megabytes at 10k posts with code.
-        let _ = self.cache.write_whole_with(&self.path, |file| {
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-            out.write_all(header().as_bytes())?;
-            encode(&entries, &mut out)?;
-            out.flush()
+        let mut on_disk: FxHashMap<u64, usize> = FxHashMap::default();
+        for slot in self.loaded.keys() {
+            *on_disk.entry(slot % SHARDS).or_default() += 1;
+        }
+        let rendered: FxHashSet<u64> = kept.keys().map(|slot| slot % SHARDS).collect();
+        (0..SHARDS).into_par_iter().for_each(|n| {
+            let mut entries = shards.get(&n).cloned().unwrap_or_default();
+            let same_set = entries.len() == on_disk.get(&n).copied().unwrap_or(0)
+                && entries
+                    .iter()
+                    .all(|(slot, _)| self.loaded.contains_key(slot));
+            if same_set && !rendered.contains(&n) {
+                return;
+            }
+            entries.sort_unstable_by_key(|(slot, _)| *slot);
+            let _ = self
+                .cache
+                .write_whole_with(&self.cache.entry(&shard_name(n)), |file| {
+                    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+                    out.write_all(header().as_bytes())?;
+                    postcard::to_io(&entries, &mut out).map_err(std::io::Error::other)?;
+                    out.flush()
+                });
         });
     }
 }
 
-/// Entries per chunk: chunks decode in parallel.
-const CHUNK: usize = 512;
-
-/// The entries in chunks of [`CHUNK`], each its length (8 bytes, little-endian) and its
-/// postcard bytes.
-fn encode(entries: &[(u64, &CachedBody)], out: &mut impl Write) -> std::io::Result<()> {
-    for chunk in entries.chunks(CHUNK) {
-        let bytes = postcard::to_stdvec(chunk).map_err(std::io::Error::other)?;
-        out.write_all(&(bytes.len() as u64).to_le_bytes())?;
-        out.write_all(&bytes)?;
-    }
-    Ok(())
-}
-
-/// What [`encode`] wrote; `None` if anything is off.
-fn decode(mut bytes: &[u8]) -> Option<FxHashMap<u64, Arc<CachedBody>>> {
-    let mut chunks = Vec::new();
-    while !bytes.is_empty() {
-        let (len, rest) = bytes.split_first_chunk::<8>()?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-        (len <= rest.len()).then_some(())?;
-        let (chunk, rest) = rest.split_at(len);
-        chunks.push(chunk);
-        bytes = rest;
-    }
-    let decoded: Vec<Vec<(u64, Arc<CachedBody>)>> = chunks
-        .into_par_iter()
-        .map(|chunk| {
-            let entries: Vec<(u64, CachedBody)> = postcard::from_bytes(chunk).ok()?;
-            let ready = entries.into_iter();
-            Some(ready.map(|(slot, body)| (slot, Arc::new(body))).collect())
-        })
-        .collect::<Option<_>>()?;
-    Some(decoded.into_iter().flatten().collect())
+/// One shard file's bodies.
+fn read_shard(path: &Path) -> Result<Vec<(u64, CachedBody)>, Unusable> {
+    let shown = || {
+        format!(
+            ".kudos-cache/build/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        )
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Absent),
+        Err(e) => {
+            return Err(Unusable::Broken(format!(
+                "{} cannot be read ({e})",
+                shown()
+            )));
+        }
+    };
+    let body = bytes
+        .strip_prefix(header().as_bytes())
+        .ok_or(Unusable::Absent)?;
+    postcard::from_bytes(body).map_err(|_| Unusable::Broken(format!("{} is damaged", shown())))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -322,11 +322,22 @@ fn a_second_build_reuses_every_cached_card() {
         .iter()
         .map(|c| site.bytes(&format!("public/cards/{c}")))
         .collect();
-    site.build().success();
-    assert_eq!(site.bytes(&format!("public/cards/{first}")), marker);
+    // In `public/` the card is kept as it is, without even reading the cache entry
+    // (which would replace it with the doctored bytes): it is named by its content.
+    let real = site.bytes(&format!("public/cards/{first}"));
+    assert_ne!(real, marker);
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About us\"\n+++\n\nNew words.\n",
+    );
+    site.build().success().stderr_has("Built ");
+    assert_eq!(site.bytes(&format!("public/cards/{first}")), real);
+    // Into a new folder, the cache entry is copied: no card is drawn again.
+    site.run(&["build", "--output", "again"]).success();
+    assert_eq!(site.bytes(&format!("again/cards/{first}")), marker);
     let after: Vec<Vec<u8>> = cards[1..]
         .iter()
-        .map(|c| site.bytes(&format!("public/cards/{c}")))
+        .map(|c| site.bytes(&format!("again/cards/{c}")))
         .collect();
     assert_eq!(before, after);
 }

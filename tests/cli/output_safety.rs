@@ -449,7 +449,8 @@ fn kudos_leftovers(site: &Site) -> Vec<String> {
     std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".kudos"))
+        // `.kudos-cache/` is kudos's cache folder, kept on purpose.
+        .filter(|n| n.starts_with(".kudos") && n != ".kudos-cache")
         .collect()
 }
 
