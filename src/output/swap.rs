@@ -151,6 +151,16 @@ struct Plan {
     in_the_way: Vec<String>,
 }
 
+/// A file of the build, looked at just before the swap.
+enum Looked {
+    /// In the staging folder, to move into place.
+    Staged,
+    /// Kept, and still as the staging found it.
+    AsFound(Stamp),
+    /// Kept, but changed since the staging found it up to date.
+    ChangedSince,
+}
+
 /// What is at a path in the output.
 enum Found {
     Nothing,
@@ -187,15 +197,24 @@ impl Plan {
         };
         let mut conflicts = Vec::new();
         let mut changed = Vec::new();
-        for staged in written {
-            let Some(id) = staged.kept else {
-                plan.moves.push((staged.path.clone(), staged.hash));
-                continue;
-            };
-            let there = out.join(&staged.path);
-            match stamp_of(&there, staged.hash) {
-                Some(stamp) if stamp.id == id => _ = plan.kept.insert(staged.path.clone(), stamp),
-                _ => changed.push(target.shown().join(&staged.path).display().to_string()),
+        // One `stat` per kept file, on every core: tens of thousands after a small edit.
+        let looked: Vec<Looked> = written
+            .par_iter()
+            .map(|staged| match staged.kept {
+                None => Looked::Staged,
+                Some(id) => match stamp_of(&out.join(&staged.path), staged.hash) {
+                    Some(stamp) if stamp.id == id => Looked::AsFound(stamp),
+                    _ => Looked::ChangedSince,
+                },
+            })
+            .collect();
+        for (staged, looked) in written.iter().zip(looked) {
+            match looked {
+                Looked::Staged => plan.moves.push((staged.path.clone(), staged.hash)),
+                Looked::AsFound(stamp) => _ = plan.kept.insert(staged.path.clone(), stamp),
+                Looked::ChangedSince => {
+                    changed.push(target.shown().join(&staged.path).display().to_string())
+                }
             }
         }
         if !changed.is_empty() {
@@ -205,8 +224,13 @@ impl Plan {
                 changed.join("\n  ")
             )));
         }
-        for dir in &plan.needed_dirs {
-            match found_at(&out.join(dir)) {
+        let dirs_found: Vec<Found> = plan
+            .needed_dirs
+            .par_iter()
+            .map(|dir| found_at(&out.join(dir)))
+            .collect();
+        for (dir, found) in plan.needed_dirs.clone().iter().zip(dirs_found) {
+            match found {
                 Found::Nothing => {
                     plan.new_dirs.insert(dir.clone());
                 }
@@ -221,14 +245,21 @@ impl Plan {
                 )),
             }
         }
-        for staged in written {
+        // A kept file was just found to be the file kudos left there: only the others
+        // are looked at.
+        let moved: Vec<&Staged> = written.iter().filter(|s| s.kept.is_none()).collect();
+        let files_found: Vec<Found> = moved
+            .par_iter()
+            .map(|staged| found_at(&out.join(&staged.path)))
+            .collect();
+        for (staged, found) in moved.into_iter().zip(files_found) {
             let path = &staged.path;
             let source = match &staged.copied_from {
                 Some(from) => format!("copied from {}", from.display()),
                 None => "a page kudos generates".into(),
             };
             let shown = target.shown().join(path);
-            match found_at(&out.join(path)) {
+            match found {
                 Found::Nothing => {}
                 Found::Other if previous.files.contains(path) => {}
                 Found::Other => conflicts.push(format!(
@@ -308,11 +339,20 @@ impl Plan {
             }
         }
         let made: BTreeSet<&String> = previous.dirs.iter().chain(&self.new_dirs).collect();
+        let made: Vec<&String> = made.into_iter().collect();
+        // Looked up on every core; removing waits for the sequential pass below.
+        let ours: Vec<bool> = made
+            .par_iter()
+            .map(|dir| {
+                real_folders_all_the_way(out, dir)
+                    && matches!(found_at(&out.join(dir)), Found::Folder)
+            })
+            .collect();
         // Reverse order visits children before their parents.
-        for dir in made.into_iter().rev() {
+        for (dir, ours) in made.into_iter().zip(ours).rev() {
             let full = out.join(dir);
-            let still_ours =
-                real_folders_all_the_way(out, dir) && matches!(found_at(&full), Found::Folder);
+            // A folder emptied by this pass was a folder a moment ago: still ours.
+            let still_ours = ours;
             let in_use = self.needed_dirs.contains(dir);
             // A folder that still holds something (files kudos did not write) stays, and
             // stays kudos's, to be removed once it is empty.
