@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Repeat-build benchmark (issue 14): one untimed build into an empty public/, then three
-# timed builds of the unchanged site, each under /usr/bin/time -v.
+# timed builds of the unchanged site (or after editing one post), each under
+# /usr/bin/time -v. kudos's cache folder (.kudos-cache/) is left as the builds leave it:
+# these are warm builds.
 #
-#   benches/repeat.sh KUDOS SITE LABEL [v1]
+#   benches/repeat.sh KUDOS SITE LABEL [v1|edit]
 #
 #   KUDOS   the kudos binary (copy it out of target/ first, so a rebuild cannot swap it)
 #   SITE    a generated site (gen_corpus.py --format kudos)
 #   LABEL   names the raw `time -v` files in bench-work/results/
 #   v1      before each timed build, rewrite the manifest as version 1 (paths only), so
 #           every file is compared byte for byte instead of by its stamp
+#   edit    before each timed build, add a line to the body of the first post (by name)
 #
 # The previous public/ is moved into bench-work/trash/ (not deleted: see "How it is
 # measured" in docs/performance.md); empty it yourself afterwards.
@@ -28,6 +31,10 @@ lines = open(path).read().splitlines()
 lines[0] = "kudos-manifest 1"
 open(path, "w").write("".join(line.split("\t")[0] + "\n" for line in lines))
 PY
+  fi
+  if [ "$mode" = edit ]; then
+    post=$(find "$site/content/posts" -name '*.md' | sort | head -n 1)
+    echo "An added line, $i." >> "$post"
   fi
   sync
   sleep 2
