@@ -33,7 +33,7 @@ open(path, "w").write("".join(line.split("\t")[0] + "\n" for line in lines))
 PY
   fi
   if [ "$mode" = edit ]; then
-    post=$(find "$site/content/posts" -name '*.md' | sort | head -n 1)
+    post=$(find "$site/content/posts" -name '*.md' | sort | awk 'NR == 1')
     echo "An added line, $i." >> "$post"
   fi
   sync
