@@ -404,50 +404,27 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         bodies: Some(Arc::clone(&store) as Arc<dyn RenderCache>),
         ..Caches::none(&mut load)
     };
-    let Prepared {
-        renderer,
-        routes,
-        extras,
-    } = prepare(&project.root, config, &theme, options, caches, &mut timings)?;
+    let prepared = prepare(&project.root, config, &theme, options, caches, &mut timings)?;
     // Every body is rendered: the store is written while the pages are.
     let _saving = InBackground::run(move || store.save());
-    let pages = routes
+    let renderer = &prepared.renderer;
+    let pages = prepared
+        .routes
         .iter()
         .filter(|(_, path)| path.ends_with(".html"))
         .count();
-    let route_count = routes.len();
     let staging = output::Staging::new(&target)?;
     let context = page_context(options.drafts, renderer.site().preview);
     let previous = previous.filter(|record| record.describes_pages_in(target.real(), context));
-    let (jobs, page_prints) =
-        keep_unchanged_pages(&renderer, &theme, routes, previous.as_ref(), &staging);
+    let (jobs, page_prints) = keep_unchanged_pages(
+        renderer,
+        &theme,
+        &prepared.routes,
+        previous.as_ref(),
+        &staging,
+    );
     timings.lap("fingerprints");
-    let config = &renderer.site().config;
-    let indexer = config
-        .search
-        .enabled
-        .then(|| search::Indexer::start(&config.language));
-    renderer.render_in_batches(&jobs, |files| {
-        files.par_iter().try_for_each(|file| staging.write(file))?;
-        if let Some(indexer) = &indexer {
-            files.iter().for_each(|file| indexer.offer(file));
-        }
-        Ok(())
-    })?;
-    let asked = template_images(&renderer, &project.root, &extras)?;
-    asked.par_iter().try_for_each(|file| staging.write(file))?;
-    timings.lap("templates+write");
-    let index_files = indexer.map(search::Indexer::finish).transpose()?;
-    let index_count = index_files.as_ref().map_or(0, Vec::len);
-    for file in index_files.unwrap_or_default() {
-        staging.write(&file)?;
-    }
-    timings.lap("search");
-    extras.par_iter().try_for_each(|file| staging.write(file))?;
-    staging.commit()?;
-    DiskCache::of(&project.root).prune();
-    timings.lap("write");
-    let files = route_count + extras.len() + asked.len() + index_count;
+    let files = write_site(&project.root, &prepared, &jobs, staging, &mut timings)?;
     let warnings = renderer.warnings();
     if let Some(inputs) = inputs {
         let changes_at = renderer.site().changes_at;
@@ -475,6 +452,49 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     })
 }
 
+/// Renders `jobs` into `staging` as they come (with the search index, when it is on),
+/// then the files pages asked for and the extras, and moves it all into the output.
+/// Returns how many files the output has.
+fn write_site(
+    root: &Path,
+    prepared: &Prepared,
+    jobs: &[Route],
+    staging: output::Staging,
+    timings: &mut Timings,
+) -> Result<usize> {
+    let Prepared {
+        renderer,
+        routes,
+        extras,
+    } = prepared;
+    let config = &renderer.site().config;
+    let indexer = config
+        .search
+        .enabled
+        .then(|| search::Indexer::start(&config.language));
+    renderer.render_in_batches(jobs, |files| {
+        files.par_iter().try_for_each(|file| staging.write(file))?;
+        if let Some(indexer) = &indexer {
+            files.iter().for_each(|file| indexer.offer(file));
+        }
+        Ok(())
+    })?;
+    let asked = template_images(renderer, root, extras)?;
+    asked.par_iter().try_for_each(|file| staging.write(file))?;
+    timings.lap("templates+write");
+    let index_files = indexer.map(search::Indexer::finish).transpose()?;
+    let index_count = index_files.as_ref().map_or(0, Vec::len);
+    for file in index_files.unwrap_or_default() {
+        staging.write(&file)?;
+    }
+    timings.lap("search");
+    extras.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.commit()?;
+    DiskCache::of(root).prune();
+    timings.lap("write");
+    Ok(routes.len() + extras.len() + asked.len() + index_count)
+}
+
 /// Splits `routes` into those to render and those whose output the previous build
 /// (`previous`) already wrote: same fingerprint, file untouched since; those are kept in
 /// `staging` as they are. Returns the routes to render and every route's fingerprint,
@@ -484,19 +504,16 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
 fn keep_unchanged_pages(
     renderer: &Renderer,
     theme: &Theme,
-    routes: Vec<(Route, String)>,
+    routes: &[(Route, String)],
     previous: Option<&Record>,
     staging: &output::Staging,
 ) -> (Vec<Route>, FxHashMap<String, u64>) {
     let prints = SiteFingerprints::new(renderer, theme, &BodyCache::default());
     let reusable = previous
         .filter(|_| !renderer.site().config.search.enabled && !prints.any_template_calls("image"));
-    let printed: Vec<(Route, String, u64)> = routes
-        .into_par_iter()
-        .map(|(job, path)| {
-            let print = prints.of(renderer, &job, &path);
-            (job, path, print)
-        })
+    let printed: Vec<(&Route, &String, u64)> = routes
+        .par_iter()
+        .map(|(job, path)| (job, path, prints.of(renderer, job, path)))
         .collect();
     let jobs = printed
         .par_iter()
@@ -504,11 +521,11 @@ fn keep_unchanged_pages(
             let unchanged = reusable.is_some_and(|r| r.page_print(path) == Some(*print));
             !(unchanged && staging.keep(path))
         })
-        .map(|(job, _, _)| job.clone())
+        .map(|(job, _, _)| (*job).clone())
         .collect();
     let page_prints = printed
         .into_iter()
-        .map(|(_, path, print)| (path, print))
+        .map(|(_, path, print)| (path.clone(), print))
         .collect();
     (jobs, page_prints)
 }
