@@ -280,10 +280,7 @@ impl Record {
 
     /// The manifest is the one this record saw and every file it lists matches its stamp.
     fn output_untouched(&self, output: &Path) -> bool {
-        let manifest_path = output.join(MANIFEST);
-        let same_manifest = std::fs::symlink_metadata(&manifest_path)
-            .is_ok_and(|m| m.is_file() && FileId::of(&m) == self.manifest);
-        if !same_manifest {
+        if !self.left_the_manifest_in(output) {
             return false;
         }
         let Ok(Some(manifest)) = Manifest::read(output) else {
@@ -399,9 +396,13 @@ impl Record {
     /// since, `kudos watch` or a build into another folder included), and pages are
     /// rendered in the same `context` ([`page_context`]).
     pub fn describes_pages_in(&self, output: &Path, context: u64) -> bool {
-        self.page_context == context
-            && std::fs::symlink_metadata(output.join(MANIFEST))
-                .is_ok_and(|m| m.is_file() && FileId::of(&m) == self.manifest)
+        self.page_context == context && self.left_the_manifest_in(output)
+    }
+
+    /// Whether `output`'s manifest is the very file this record's build left there.
+    fn left_the_manifest_in(&self, output: &Path) -> bool {
+        std::fs::symlink_metadata(output.join(MANIFEST))
+            .is_ok_and(|m| m.is_file() && FileId::of(&m) == self.manifest)
     }
 }
 
