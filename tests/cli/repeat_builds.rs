@@ -377,3 +377,26 @@ fn a_failed_build_leaves_no_record_to_trust() {
     site.build().code(1);
     assert!(!site.path(".kudos-cache/build/record").exists());
 }
+
+#[test]
+fn with_search_on_a_warm_build_indexes_every_page_again() {
+    let site = Site::fixture("basic");
+    site.write(
+        "kudos.toml",
+        format!("{}\n[search]\nenabled = true\n", site.read("kudos.toml")),
+    );
+    site.build().success();
+    site.edit(
+        "content/posts/second.md",
+        "A short second post.",
+        "A short post about walnut.",
+    );
+    site.build().success().stderr_has("Built ");
+    site.run(&["build", "--output", "clean"]).success();
+    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+    assert!(
+        !site
+            .files_ending("public/pagefind", ".pf_fragment")
+            .is_empty()
+    );
+}
