@@ -679,3 +679,25 @@ fn same_files(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>,
         "{when}: serve's output differs from a clean build's in {differ:?}"
     );
 }
+
+#[test]
+fn a_warm_build_keeps_the_sizes_a_template_asked_for() {
+    let site = Site::fixture("images");
+    site.write("templates/tags.html", TAGS_WITH_IMAGES);
+    site.build().success();
+    let post = site
+        .files_ending("content/posts", ".md")
+        .into_iter()
+        .next()
+        .expect("a post");
+    let path = format!("content/posts/{post}");
+    site.write(&path, format!("{}\nOne more line.\n", site.read(&path)));
+    site.build().success().stderr_has("Built ");
+    site.run(&["build", "--output", "clean"]).success();
+    let tree = |dir: &str| {
+        let mut files = site.tree(dir).files;
+        files.remove(".kudos-manifest");
+        files
+    };
+    assert_eq!(tree("public"), tree("clean"));
+}
