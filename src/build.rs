@@ -364,7 +364,7 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     let theme = Theme::load(&project.root, &config)?;
     let mut load = LoadCache::default();
     let Prepared {
-        renderer,
+        mut renderer,
         routes,
         extras,
     } = prepare(
@@ -375,6 +375,8 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         Caches::none(&mut load),
         &mut timings,
     )?;
+    // Every card is drawn (into `extras`): pages only name them.
+    renderer.forget_card_svgs();
     let pages = routes
         .iter()
         .filter(|(_, path)| path.ends_with(".html"))
