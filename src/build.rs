@@ -404,7 +404,9 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         bodies: Some(Arc::clone(&store) as Arc<dyn RenderCache>),
         ..Caches::none(&mut load)
     };
-    let prepared = prepare(&project.root, config, &theme, options, caches, &mut timings)?;
+    let mut prepared = prepare(&project.root, config, &theme, options, caches, &mut timings)?;
+    // Every card is drawn (into `extras`): pages only name them.
+    prepared.renderer.forget_card_svgs();
     // Every body is rendered: the store is written while the pages are.
     let _saving = InBackground::run(move || store.save());
     let renderer = &prepared.renderer;

@@ -75,6 +75,20 @@ pub struct Card {
     pub photo: Option<String>,
 }
 
+impl Card {
+    /// The card as pages name it, without its SVG text (see
+    /// [`super::Renderer::forget_card_svgs`]).
+    pub fn without_svg(&self) -> Card {
+        Card {
+            svg: String::new(),
+            output: self.output.clone(),
+            hash: self.hash,
+            alt: self.alt.clone(),
+            photo: self.photo.clone(),
+        }
+    }
+}
+
 /// Every card of a site.
 #[derive(Debug, Default, Clone)]
 pub struct Cards {
