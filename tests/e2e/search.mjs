@@ -50,16 +50,23 @@ try {
   async function search(query) {
     await input.fill("");
     await input.fill(query);
+    // The message names the query and the count ("2 results for lantern"); the result
+    // links render after it, so wait until as many are there as it counts (a fixed pause
+    // was too short for a loaded machine).
     await page.waitForFunction(
       (q) => {
         const message = document.querySelector(".pagefind-ui__message");
-        return message && message.textContent.includes(q);
+        // "Searching for quokka..." comes first; the final line counts results.
+        if (!message || !message.textContent.includes(q) || !/result/i.test(message.textContent)) {
+          return false;
+        }
+        const counted = message.textContent.match(/(\d+) results?/);
+        const expected = counted ? Number(counted[1]) : 0;
+        return document.querySelectorAll(".pagefind-ui__result-link").length === expected;
       },
       query,
       { timeout: 15000 },
     );
-    // Results render after the message: give them a moment to settle.
-    await page.waitForTimeout(300);
     return page.locator(".pagefind-ui__result-link").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
   }
 
