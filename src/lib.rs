@@ -23,8 +23,10 @@
 //! `main.rs` only parses arguments, calls into [`cmd`] and prints errors. [`serve`] keeps
 //! the last good build in memory (`serve::session`): a save that leaves every item in
 //! place patches it (`serve::patch`, through the renderer's update operations), anything
-//! else goes through the driver again with what `serve::cache` kept, and fingerprints
-//! (`serve::fingerprints`) decide which routes to render either way.
+//! else goes through the driver again with what `warm::memory` kept, and fingerprints
+//! (`warm::fingerprints`) decide which routes to render either way. [`warm`] is also what
+//! `kudos build` keeps for the next build in `.kudos-cache/build/`: a record that lets a
+//! build with nothing changed stop early, every rendered body, every page's fingerprint.
 //! [`images`] beside the stages measures the images pages show (while rendering), makes
 //! their variants (before writing) and strips every published photo's metadata
 //! (`images::metadata`); it also draws share cards (`images::card`, with the embedded

@@ -656,8 +656,6 @@ fn ymd(date: Date) -> String {
     date.format("%Y-%m-%d").unwrap_or_default()
 }
 
-/// Why `shoutout` may not be published; `None` if it may. A withdrawal always wins,
-/// whatever `require_consent` says.
 /// See [`Site::changes_at`]: the dates that decide against `now` whether something is
 /// published, after `now`.
 fn next_change(
@@ -681,6 +679,8 @@ fn next_change(
         .min()
 }
 
+/// Why `shoutout` may not be published; `None` if it may. A withdrawal always wins,
+/// whatever `require_consent` says.
 fn unpublishable(shoutout: &Shoutout, config: &Config, today: Date) -> Option<Unpublished> {
     let meta = &shoutout.meta;
     if let Some(date) = meta.withdrawn {

@@ -9,7 +9,7 @@
 //! By output kind: `pages` (posts, pages, variants, segment pages, the wall and its
 //! filters), `feeds` (feeds and the sitemap), `extras` (copied files and output clashes).
 //! For `serve`: `patch` updates a kept renderer in place after an edit that leaves items
-//! where they are; which routes to render again is `serve::fingerprints`' business.
+//! where they are; which routes to render again is `warm::fingerprints`' business.
 
 mod assets;
 pub mod bodies;

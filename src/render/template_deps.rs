@@ -1,7 +1,7 @@
 //! What each template reads: the templates it extends or includes, the parts of `site`
-//! it uses and the functions it calls, found by scanning its text. `serve` fingerprints
-//! pages with it (`serve::fingerprints`) and knows from it whether any template calls
-//! `posts()` or `image()`.
+//! it uses and the functions it calls, found by scanning its text. Pages are fingerprinted
+//! with it (`warm::fingerprints`), which also tells whether any template calls `posts()`
+//! or `image()`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};

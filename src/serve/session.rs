@@ -3,7 +3,7 @@
 //! Each rebuild goes through the same pipeline as `kudos build` (so the result is the
 //! same by construction) but reuses what did not change: parsed files
 //! ([`LoadCache`]), rendered markdown ([`BodyCache`]) and output files whose
-//! dependency fingerprint ([`crate::serve::fingerprints`]) is unchanged.
+//! dependency fingerprint ([`crate::warm::fingerprints`]) is unchanged.
 //!
 //! The common cases while writing, a save that changes a post's or page's text or title
 //! or a customer's quote, take a shortcut: the last good build's resolved site and

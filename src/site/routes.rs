@@ -2,7 +2,7 @@
 //!
 //! A route alone knows its URL path, its output file, its template and which source file
 //! claims its URL. Resolving checks URL clashes over [`Site::routes`], rendering renders
-//! each route, and `serve` fingerprints each one (`serve::fingerprints`): adding a kind of output
+//! each route, and `serve` and warm builds fingerprint each one (`warm::fingerprints`): adding a kind of output
 //! means a variant here and its renderer.
 
 use std::path::Path;

@@ -1,5 +1,6 @@
-//! What each route depends on, as a fingerprint, so a `serve` rebuild re-renders exactly
-//! the files whose inputs changed. It drives the renderer through its public API.
+//! What each route depends on, as a fingerprint, so a `serve` rebuild, or a build after a
+//! build, re-renders exactly the files whose inputs changed. It drives the renderer
+//! through its public API.
 //!
 //! A job's fingerprint combines: the config; its template and everything that template
 //! extends or includes; the parts of `site` the template reads (found by scanning the

@@ -1,4 +1,4 @@
-//! What `serve` and `watch` keep between rebuilds for rendering: rendered bodies, template
+//! What `serve` and `watch` keep in memory between rebuilds for rendering: rendered bodies, template
 //! views and image measurements (the store behind [`RenderCache`]; the rules of reuse are
 //! the renderer's), and the fingerprints of post listing entries.
 
