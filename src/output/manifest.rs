@@ -90,44 +90,57 @@ impl FileId {
             inode: 0,
         }
     }
+
+    /// The id of the regular file at `path`, the path itself not followed if it is a
+    /// link; `None` when there is no such file. Every "is this still the file kudos left
+    /// there?" asks this.
+    pub fn of_file(path: &Path) -> Option<FileId> {
+        let metadata = std::fs::symlink_metadata(path).ok()?;
+        metadata.is_file().then(|| FileId::of(&metadata))
+    }
+
+    /// `len modified changed inode`, tab-separated: the manifest's and the build
+    /// record's form.
+    pub fn render(&self) -> String {
+        let FileId {
+            len,
+            modified,
+            changed,
+            inode,
+        } = self;
+        format!("{len}\t{modified}\t{changed}\t{inode}")
+    }
+
+    /// What [`FileId::render`] wrote, exactly.
+    pub fn parse(text: &str) -> Option<FileId> {
+        let mut fields = text.split('\t');
+        let mut next = || fields.next();
+        let id = FileId {
+            len: next()?.parse().ok()?,
+            modified: next()?.parse().ok()?,
+            changed: next()?.parse().ok()?,
+            inode: next()?.parse().ok()?,
+        };
+        next().is_none().then_some(id)
+    }
 }
 
 impl Stamp {
     /// `len modified changed inode hash`, tab-separated, the hash in hex.
     fn render(&self, text: &mut String) {
         use std::fmt::Write;
-        let FileId {
-            len,
-            modified,
-            changed,
-            inode,
-        } = self.id;
-        let _ = write!(
-            text,
-            "\t{len}\t{modified}\t{changed}\t{inode}\t{:032x}",
-            self.hash
-        );
+        let _ = write!(text, "\t{}\t{:032x}", self.id.render(), self.hash);
     }
 
     fn parse(fields: &str) -> Option<Stamp> {
-        let mut fields = fields.split('\t');
-        let mut next = || fields.next();
-        let stamp = Stamp {
-            id: FileId {
-                len: next()?.parse().ok()?,
-                modified: next()?.parse().ok()?,
-                changed: next()?.parse().ok()?,
-                inode: next()?.parse().ok()?,
-            },
-            hash: {
-                let hex = next()?;
-                if hex.len() != 32 {
-                    return None;
-                }
-                u128::from_str_radix(hex, 16).ok()?
-            },
-        };
-        next().is_none().then_some(stamp)
+        let (id, hex) = fields.rsplit_once('\t')?;
+        if hex.len() != 32 {
+            return None;
+        }
+        Some(Stamp {
+            id: FileId::parse(id)?,
+            hash: u128::from_str_radix(hex, 16).ok()?,
+        })
     }
 }
 

@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::manifest::{FileId, Manifest, Stamp};
-use super::paths::{check_path, describe};
+use super::paths::{check_path, describe, path_problem};
 use super::swap::{Staged, swap_in};
 use super::target::Target;
 use super::{Contents, OutputFile};
@@ -97,15 +97,12 @@ impl Staging {
             Contents::Copy(from) | Contents::Made(from) => Some(from.clone()),
             _ => None,
         };
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(Staged {
-                path: file.path.clone(),
-                copied_from,
-                hash,
-                kept,
-            });
+        self.record(Staged {
+            path: file.path.clone(),
+            copied_from,
+            hash,
+            kept,
+        });
         Ok(())
     }
 
@@ -114,54 +111,50 @@ impl Staging {
     /// fingerprint did not change) and the file still matches its stamp: then `true`,
     /// and the file counts as written. Otherwise `false`, and the caller writes it.
     pub fn keep(&self, path: &str) -> bool {
-        let Some(previous) = &self.previous else {
-            return false;
-        };
-        let Some(stamp) = previous.stamps.get(path) else {
-            return false;
-        };
-        let file = OutputFile::rendered(path, String::new());
-        if check_path(&file).is_err() || !previous.files.contains(path) {
+        if path_problem(path).is_some() {
             return false;
         }
-        let there = std::fs::symlink_metadata(self.target.real().join(path));
-        if !there.is_ok_and(|m| m.is_file() && FileId::of(&m) == stamp.id) {
+        let Some((id, Some(stamp))) = self.listed_file(path) else {
+            return false;
+        };
+        if id != stamp.id {
             return false;
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(Staged {
-                path: path.to_string(),
-                copied_from: None,
-                hash: stamp.hash,
-                kept: Some(stamp.id),
-            });
+        self.record(Staged {
+            path: path.to_string(),
+            copied_from: None,
+            hash: stamp.hash,
+            kept: Some(stamp.id),
+        });
         true
+    }
+
+    /// A file of the previous build at `path` in the output, as it is on disk now, with
+    /// its stamp in the manifest if it has one; `None` when the previous build did not
+    /// list it or it is no longer a regular file.
+    fn listed_file(&self, path: &str) -> Option<(FileId, Option<&Stamp>)> {
+        let previous = self.previous.as_ref()?;
+        if !previous.files.contains(path) {
+            return None;
+        }
+        let id = FileId::of_file(&self.target.real().join(path))?;
+        Some((id, previous.stamps.get(path)))
     }
 
     /// The stamp of the file at `path` in the output if it is kudos's and holds exactly
     /// the new bytes; `None` when anything is unsure (errors included: the file is then
     /// written, and a real problem shows there).
     fn unchanged(&self, path: &str, new: &New) -> Option<Stamp> {
-        let previous = self.previous.as_ref()?;
-        if !previous.files.contains(path) {
-            return None;
-        }
-        let there = self.target.real().join(path);
-        let metadata = std::fs::symlink_metadata(&there).ok()?;
-        if !metadata.is_file() {
-            return None;
-        }
-        let id = FileId::of(&metadata);
+        let (id, stamp) = self.listed_file(path)?;
         if id.len != new.len().ok()? {
             return None;
         }
-        match previous.stamps.get(path) {
+        match stamp {
             Some(stamp) if stamp.id == id => (new.hash().ok()? == stamp.hash).then_some(*stamp),
             // Unknown or touched since: compare the bytes. The id was taken before the
             // bytes were read, so a change while reading shows as a mismatch next time.
             _ => {
+                let there = self.target.real().join(path);
                 if !new.same_as(&there).ok()? {
                     return None;
                 }
@@ -171,6 +164,14 @@ impl Staging {
                 })
             }
         }
+    }
+
+    /// Notes a file of this build: staged, or kept as it is.
+    fn record(&self, staged: Staged) {
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(staged);
     }
 
     /// Writes the new bytes into the staging folder; returns their hash.

@@ -94,11 +94,7 @@ pub fn swap_in(
 /// The stamp of the file at `path`, whose bytes hash to `hash`; `None` if it cannot be
 /// read (the next build then compares its bytes).
 fn stamp_of(path: &Path, hash: u128) -> Option<Stamp> {
-    let metadata = std::fs::symlink_metadata(path).ok()?;
-    metadata.is_file().then(|| Stamp {
-        id: FileId::of(&metadata),
-        hash,
-    })
+    FileId::of_file(path).map(|id| Stamp { id, hash })
 }
 
 /// Nothing is there yet, so there is nothing a reader could miss.

@@ -85,7 +85,7 @@ impl Inputs {
         feed(format!("{} {}", options.drafts, options.strict).as_bytes());
         for (path, id) in &stamps {
             feed(path.as_os_str().as_encoded_bytes());
-            feed(&id_bytes(id));
+            feed(id.render().as_bytes());
         }
         let racy_after = stamped_at - RACY.as_nanos() as i128;
         let racy = stamps
@@ -126,23 +126,10 @@ pub(super) fn binary_identity() -> String {
         .and_then(std::fs::metadata)
         .map(|m| FileId::of(&m));
     match exe {
-        Ok(id) => format!("{} {}", env!("CARGO_PKG_VERSION"), hex_id(&id)),
+        Ok(id) => format!("{} {}", env!("CARGO_PKG_VERSION"), id.render()),
         // Not knowing the binary, never match: a random value no record holds.
         Err(_) => format!("unknown {:?}", SystemTime::now()),
     }
-}
-
-fn id_bytes(id: &FileId) -> [u8; 48] {
-    let mut bytes = [0; 48];
-    bytes[..8].copy_from_slice(&id.len.to_le_bytes());
-    bytes[8..24].copy_from_slice(&id.modified.to_le_bytes());
-    bytes[24..40].copy_from_slice(&id.changed.to_le_bytes());
-    bytes[40..].copy_from_slice(&id.inode.to_le_bytes());
-    bytes
-}
-
-fn hex_id(id: &FileId) -> String {
-    format!("{} {} {} {}", id.len, id.modified, id.changed, id.inode)
 }
 
 fn content_hash(path: &Path) -> Option<u128> {
@@ -234,10 +221,9 @@ impl Record {
         warnings: Vec<SourceError>,
         (page_prints, page_context): (FxHashMap<String, u64>, u64),
     ) -> Option<Record> {
-        let manifest = std::fs::symlink_metadata(output.join(MANIFEST)).ok()?;
         Some(Record {
             inputs,
-            manifest: FileId::of(&manifest),
+            manifest: FileId::of_file(&output.join(MANIFEST))?,
             changes_at,
             pages,
             files,
@@ -290,8 +276,7 @@ impl Record {
             let Some(stamp) = manifest.stamps.get(file) else {
                 return false;
             };
-            std::fs::symlink_metadata(output.join(file))
-                .is_ok_and(|m| m.is_file() && FileId::of(&m) == stamp.id)
+            FileId::of_file(&output.join(file)) == Some(stamp.id)
         })
     }
 
@@ -314,7 +299,7 @@ impl Record {
         let mut text = format!(
             "{RECORD_LINE}\ndigest {:032x}\nmanifest {}\ncontext {:016x}\nchanges {changes_at}\npages {}\nfiles {}\n",
             self.inputs.digest,
-            hex_id(&self.manifest),
+            self.manifest.render(),
             self.page_context,
             self.pages,
             self.files
@@ -341,14 +326,7 @@ impl Record {
         (lines.next()? == RECORD_LINE).then_some(())?;
         let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix(' ');
         let digest = u128::from_str_radix(field("digest")?, 16).ok()?;
-        let mut id = field("manifest")?.split(' ').map(str::parse::<i128>);
-        let mut next = || id.next()?.ok();
-        let manifest = FileId {
-            len: u64::try_from(next()?).ok()?,
-            modified: next()?,
-            changed: next()?,
-            inode: u64::try_from(next()?).ok()?,
-        };
+        let manifest = FileId::parse(field("manifest")?)?;
         let page_context = u64::from_str_radix(field("context")?, 16).ok()?;
         let changes_at = match field("changes")? {
             "never" => None,
@@ -401,8 +379,7 @@ impl Record {
 
     /// Whether `output`'s manifest is the very file this record's build left there.
     fn left_the_manifest_in(&self, output: &Path) -> bool {
-        std::fs::symlink_metadata(output.join(MANIFEST))
-            .is_ok_and(|m| m.is_file() && FileId::of(&m) == self.manifest)
+        FileId::of_file(&output.join(MANIFEST)) == Some(self.manifest)
     }
 }
 
