@@ -39,12 +39,34 @@ pub fn stable_id(bytes: &[u8]) -> u64 {
 /// A 64-bit XXH3 hash of `parts`, each length-prefixed (so `["ab", "c"]` and `["a", "bc"]`
 /// differ): the same everywhere and forever.
 pub fn stable_hash(parts: &[&[u8]]) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut hasher = StableHasher::default();
     for part in parts {
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part);
+        hasher.part(part);
     }
     hasher.digest()
+}
+
+/// [`stable_hash`] fed one part at a time, for parts that are not at hand as a list (a
+/// rendered body's fields, every input file of a build), in 64 or 128 bits.
+#[derive(Default)]
+pub struct StableHasher(xxhash_rust::xxh3::Xxh3);
+
+impl StableHasher {
+    /// Adds `bytes` as one part, length-prefixed.
+    pub fn part(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// XXH3-64 of the parts so far.
+    pub fn digest(&self) -> u64 {
+        self.0.digest()
+    }
+
+    /// XXH3-128 of the parts so far.
+    pub fn digest128(&self) -> u128 {
+        self.0.digest128()
+    }
 }
 
 #[cfg(test)]

@@ -137,19 +137,15 @@ impl Rendered {
     /// Sets [`Rendered::revision`] from what the body now is; called whenever a body is
     /// finished or changed.
     pub fn seal(&mut self) {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut feed = |bytes: &[u8]| {
-            hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(bytes);
-        };
-        feed(self.html.as_bytes());
-        feed(self.summary.as_deref().unwrap_or("\0none").as_bytes());
+        let mut hasher = crate::fingerprint::StableHasher::default();
+        hasher.part(self.html.as_bytes());
+        hasher.part(self.summary.as_deref().unwrap_or("\0none").as_bytes());
         for entry in &self.toc {
-            feed(&[entry.level]);
-            feed(entry.id.as_bytes());
-            feed(entry.title.as_bytes());
+            hasher.part(&[entry.level]);
+            hasher.part(entry.id.as_bytes());
+            hasher.part(entry.title.as_bytes());
         }
-        feed(&(self.words as u64).to_le_bytes());
+        hasher.part(&(self.words as u64).to_le_bytes());
         self.revision = hasher.digest();
     }
 

@@ -26,12 +26,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use walkdir::WalkDir;
-use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::cache_dir::CacheDir;
 use crate::config::Config;
 use crate::content::Date;
 use crate::error::SourceError;
+use crate::fingerprint::StableHasher;
 use crate::output::{FileId, MANIFEST, Manifest};
 use crate::site::BuildOptions;
 use crate::walk::SITE_FOLDERS;
@@ -74,18 +75,14 @@ impl Inputs {
                 Some((path, id))
             })
             .collect::<Option<_>>()?;
-        let mut digest = Xxh3::new();
-        let mut feed = |bytes: &[u8]| {
-            digest.update(&(bytes.len() as u64).to_le_bytes());
-            digest.update(bytes);
-        };
-        feed(RECORD_LINE.as_bytes());
-        feed(binary_identity().as_bytes());
-        feed(&config.fingerprint().to_le_bytes());
-        feed(format!("{} {}", options.drafts, options.strict).as_bytes());
+        let mut digest = StableHasher::default();
+        digest.part(RECORD_LINE.as_bytes());
+        digest.part(binary_identity().as_bytes());
+        digest.part(&config.fingerprint().to_le_bytes());
+        digest.part(format!("{} {}", options.drafts, options.strict).as_bytes());
         for (path, id) in &stamps {
-            feed(path.as_os_str().as_encoded_bytes());
-            feed(id.render().as_bytes());
+            digest.part(path.as_os_str().as_encoded_bytes());
+            digest.part(id.render().as_bytes());
         }
         let racy_after = stamped_at - RACY.as_nanos() as i128;
         let racy = stamps
