@@ -116,17 +116,21 @@ fn site_files(root: &Path) -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
-/// Which kudos made a record: its version and its executable's stamp (a rebuilt binary
-/// may render differently under the same version number).
-pub(super) fn binary_identity() -> String {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| FileId::of(&m));
-    match exe {
-        Ok(id) => format!("{} {}", env!("CARGO_PKG_VERSION"), id.render()),
-        // Not knowing the binary, never match: a random value no record holds.
-        Err(_) => format!("unknown {:?}", SystemTime::now()),
-    }
+/// Which kudos made a record or a body file: its version and its executable's stamp (a
+/// rebuilt binary may render differently under the same version number). Looked up once
+/// per process: every body file's header names it.
+pub(super) fn binary_identity() -> &'static str {
+    static IDENTITY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| FileId::of(&m));
+        match exe {
+            Ok(id) => format!("{} {}", env!("CARGO_PKG_VERSION"), id.render()),
+            // Not knowing the binary, never match: a value no other process holds.
+            Err(_) => format!("unknown {:?}", SystemTime::now()),
+        }
+    });
+    &IDENTITY
 }
 
 fn content_hash(path: &Path) -> Option<u128> {
