@@ -96,36 +96,31 @@ impl BodyStore {
         (store, note)
     }
 
-    /// Writes the shards whose bodies changed: those this build rendered, and those
-    /// whose set of bodies is not the one on disk. A shard that cannot be written only
+    /// Writes the shards whose bodies changed: those holding a body this build rendered
+    /// (but one that cannot be stored and was not stored before: bodies with images are
+    /// rendered every build), or one it no longer has. A shard that cannot be written only
     /// costs the next build its reuse.
     pub fn save(&self) {
         let asked = lock(&self.asked);
         let kept = lock(&self.kept);
-        let mut shards: FxHashMap<u64, Vec<(u64, &CachedBody)>> = FxHashMap::default();
+        let rendered = kept
+            .iter()
+            .filter(|(slot, body)| body.storable() || self.loaded.contains_key(slot))
+            .map(|(slot, _)| slot);
+        let gone = self.loaded.keys().filter(|slot| !asked.contains(slot));
+        let stale: FxHashSet<u64> = rendered.chain(gone).map(|s| s % SHARDS).collect();
+        let mut shards: FxHashMap<u64, Vec<(u64, &CachedBody)>> =
+            stale.iter().map(|n| (*n, Vec::new())).collect();
         for slot in asked.iter() {
+            let Some(shard) = shards.get_mut(&(slot % SHARDS)) else {
+                continue;
+            };
             let body = kept.get(slot).or_else(|| self.loaded.get(slot));
             if let Some(body) = body.filter(|b| b.storable()) {
-                shards
-                    .entry(slot % SHARDS)
-                    .or_default()
-                    .push((*slot, &**body));
+                shard.push((*slot, &**body));
             }
         }
-        let mut on_disk: FxHashMap<u64, usize> = FxHashMap::default();
-        for slot in self.loaded.keys() {
-            *on_disk.entry(slot % SHARDS).or_default() += 1;
-        }
-        let rendered: FxHashSet<u64> = kept.keys().map(|slot| slot % SHARDS).collect();
-        (0..SHARDS).into_par_iter().for_each(|n| {
-            let mut entries = shards.get(&n).cloned().unwrap_or_default();
-            let same_set = entries.len() == on_disk.get(&n).copied().unwrap_or(0)
-                && entries
-                    .iter()
-                    .all(|(slot, _)| self.loaded.contains_key(slot));
-            if same_set && !rendered.contains(&n) {
-                return;
-            }
+        shards.into_par_iter().for_each(|(n, mut entries)| {
             entries.sort_unstable_by_key(|(slot, _)| *slot);
             let _ = self
                 .cache
