@@ -225,15 +225,14 @@ impl Plan {
             .par_iter()
             .map(|dir| found_at(&out.join(dir)))
             .collect();
-        for (dir, found) in plan.needed_dirs.clone().iter().zip(dirs_found) {
+        let (mut new_dirs, mut in_the_way) = (Vec::new(), Vec::new());
+        for (dir, found) in plan.needed_dirs.iter().zip(dirs_found) {
             match found {
-                Found::Nothing => {
-                    plan.new_dirs.insert(dir.clone());
-                }
+                Found::Nothing => new_dirs.push(dir.clone()),
                 Found::Folder => {}
                 Found::Other if previous.files.contains(dir) => {
-                    plan.in_the_way.push(dir.clone());
-                    plan.new_dirs.insert(dir.clone());
+                    in_the_way.push(dir.clone());
+                    new_dirs.push(dir.clone());
                 }
                 Found::Other => conflicts.push(format!(
                     "{}: this build needs a folder there (it is not a folder, and kudos did not write it)",
@@ -241,6 +240,8 @@ impl Plan {
                 )),
             }
         }
+        plan.new_dirs.extend(new_dirs);
+        plan.in_the_way.extend(in_the_way);
         // A kept file was just found to be the file kudos left there: only the others
         // are looked at.
         let moved: Vec<&Staged> = written.iter().filter(|s| s.kept.is_none()).collect();
@@ -335,7 +336,6 @@ impl Plan {
             }
         }
         let made: BTreeSet<&String> = previous.dirs.iter().chain(&self.new_dirs).collect();
-        let made: Vec<&String> = made.into_iter().collect();
         // Looked up on every core; removing waits for the sequential pass below.
         let ours: Vec<bool> = made
             .par_iter()
@@ -344,11 +344,10 @@ impl Plan {
                     && matches!(found_at(&out.join(dir)), Found::Folder)
             })
             .collect();
-        // Reverse order visits children before their parents.
-        for (dir, ours) in made.into_iter().zip(ours).rev() {
+        // Reverse order visits children before their parents. A folder emptied by this
+        // pass was a folder a moment ago: still ours.
+        for (&dir, still_ours) in made.iter().zip(ours).rev() {
             let full = out.join(dir);
-            // A folder emptied by this pass was a folder a moment ago: still ours.
-            let still_ours = ours;
             let in_use = self.needed_dirs.contains(dir);
             // A folder that still holds something (files kudos did not write) stays, and
             // stays kudos's, to be removed once it is empty.
