@@ -745,9 +745,7 @@ fn warm_build(site: &Site) -> Result<(BTreeMap<String, Vec<u8>>, bool), String> 
     let project = Project::new(&site.root(), None);
     let config = project.config().map_err(|e| e.to_string())?;
     let report = build::build(&project, config, &options()).map_err(|e| e.to_string())?;
-    let mut files = site.tree("public").files;
-    files.remove(".kudos-manifest");
-    Ok((files, report.up_to_date))
+    Ok((site.output_files("public"), report.up_to_date))
 }
 
 /// Warm builds (issue 14): the same random walk through real `kudos build`s, each one
@@ -771,11 +769,7 @@ fn warm_builds_after_random_edits_equal_clean_builds() {
             let at = format!("seed {seed} step {step} after {touched:?}");
             match (warm_build(&site), clean_build(&root)) {
                 (Ok((got, early)), Ok(clean)) => {
-                    let differ: Vec<_> = clean
-                        .keys()
-                        .chain(got.keys())
-                        .filter(|k| got.get(*k) != clean.get(*k))
-                        .collect();
+                    let differ = crate::common::differing(&got, &clean);
                     assert!(
                         differ.is_empty(),
                         "{at}: these differ from a clean build: {differ:?}"

@@ -415,13 +415,6 @@ fn big_site() -> Site {
     site
 }
 
-/// Bytes of every file of a built output, without its manifest.
-fn files_of(site: &Site, dir: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut files = site.tree(dir).files;
-    files.remove(".kudos-manifest");
-    files
-}
-
 /// A small xorshift generator: the delays differ from run to run, and the seed is
 /// printed so a failure can be replayed.
 struct Random(u64);
@@ -465,7 +458,7 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
         site.run(&["build", "-q", "--output", &format!("expect-{version}")])
             .success();
         slowest = slowest.max(started.elapsed());
-        versions.push(files_of(&site, &format!("expect-{version}")));
+        versions.push(site.output_files(&format!("expect-{version}")));
     }
     assert_eq!(
         versions[0].keys().collect::<Vec<_>>(),
@@ -481,7 +474,7 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
         let running = site.spawn(&["build", "-q"]);
         std::thread::sleep(Duration::from_millis(delay));
         drop(running); // SIGKILL, then wait
-        let public = files_of(&site, "public");
+        let public = site.output_files("public");
         let manifest = site.read("public/.kudos-manifest");
         for (path, old) in &versions[0] {
             let now = public.get(path).unwrap_or_else(|| {
@@ -510,7 +503,7 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
     set_version(&site, 0);
     site.build().success();
     assert_eq!(
-        files_of(&site, "public"),
+        site.output_files("public"),
         versions[0],
         "a clean build after the kills"
     );

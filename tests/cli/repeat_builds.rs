@@ -54,13 +54,6 @@ fn touched(
     paths
 }
 
-/// Every file of an output but its manifest, with its bytes.
-fn bytes_of(site: &Site, dir: &str) -> BTreeMap<String, Vec<u8>> {
-    let mut files = site.tree(dir).files;
-    files.remove(".kudos-manifest");
-    files
-}
-
 /// The built `basic` fixture, its files aged, and a build that re-stamped them (aging
 /// changes a file's ctime, so the build after it compares bytes and records new stamps).
 fn built_and_aged() -> Site {
@@ -96,14 +89,14 @@ fn a_repeat_build_rewrites_nothing_and_equals_a_clean_build() {
         "index.html keeps its mtime in the past"
     );
     site.run(&["build", "--output", "clean"]).success();
-    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
 }
 
 #[test]
 fn editing_one_post_rewrites_its_page_and_the_pages_that_show_it_only() {
     let site = built_and_aged();
     let before = seen(&site);
-    let old = bytes_of(&site, "public");
+    let old = site.output_files("public");
     site.edit(
         "content/posts/second.md",
         "## The details",
@@ -113,7 +106,7 @@ fn editing_one_post_rewrites_its_page_and_the_pages_that_show_it_only() {
         .success()
         .file("public/posts/second/index.html")
         .contains("A sentence added by hand.");
-    let now = bytes_of(&site, "public");
+    let now = site.output_files("public");
     let changed: Vec<&String> = old.keys().filter(|p| old[*p] != now[*p]).collect();
     let touched = touched(&before, &seen(&site));
     eprintln!("rewritten: {touched:?}");
@@ -139,7 +132,7 @@ fn editing_one_post_rewrites_its_page_and_the_pages_that_show_it_only() {
         );
     }
     site.run(&["build", "--output", "clean"]).success();
-    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
 }
 
 #[test]
@@ -298,8 +291,8 @@ fn every_kind_of_change_builds_again_and_equals_a_clean_build() {
         assert!(run.stderr().contains("Built "), "{what}: {}", run.stderr());
         site.run(&["build", "--output", "clean"]).success();
         assert_eq!(
-            bytes_of(&site, "public"),
-            bytes_of(&site, "clean"),
+            site.output_files("public"),
+            site.output_files("clean"),
             "{what}: the output equals a clean build"
         );
         site.build().success();
@@ -366,7 +359,7 @@ fn a_damaged_build_record_is_a_note_and_everything_is_built() {
         ))
         .stderr_has("Built ");
     site.run(&["build", "--output", "clean"]).success();
-    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
 }
 
 #[test]
@@ -393,7 +386,7 @@ fn with_search_on_a_warm_build_indexes_every_page_again() {
     );
     site.build().success().stderr_has("Built ");
     site.run(&["build", "--output", "clean"]).success();
-    assert_eq!(bytes_of(&site, "public"), bytes_of(&site, "clean"));
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
     assert!(
         !site
             .files_ending("public/pagefind", ".pf_fragment")

@@ -190,6 +190,14 @@ impl Site {
         }
     }
 
+    /// Every file an output folder holds but its manifest (whose stamps hold times and
+    /// inodes), with its bytes: what two builds are compared by.
+    pub fn output_files(&self, dir: &str) -> BTreeMap<String, Vec<u8>> {
+        let mut files = self.tree(dir).files;
+        files.remove(".kudos-manifest");
+        files
+    }
+
     /// Paths (relative to `dir`) of the files below `dir` whose text contains `needle`,
     /// as [`readable`] gives it: the search index is searched decompressed.
     pub fn files_containing(&self, dir: &str, needle: &str) -> Vec<String> {
@@ -224,6 +232,19 @@ impl Site {
 }
 
 /// The files a serve session holds, by output path.
+/// The paths whose bytes differ between two outputs, or that only one of them has.
+pub fn differing<'a>(
+    got: &'a BTreeMap<String, Vec<u8>>,
+    want: &'a BTreeMap<String, Vec<u8>>,
+) -> Vec<&'a String> {
+    let paths: std::collections::BTreeSet<&String> = got
+        .keys()
+        .chain(want.keys())
+        .filter(|path| got.get(*path) != want.get(*path))
+        .collect();
+    paths.into_iter().collect()
+}
+
 pub fn served(session: &kudos::serve::session::Session) -> BTreeMap<String, Vec<u8>> {
     session
         .output()
