@@ -26,7 +26,7 @@
 
 use std::cell::RefCell;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use std::time::SystemTime;
 
 use resvg::usvg::fontdb;
@@ -93,7 +93,14 @@ pub struct CardFonts {
     files: Arc<[String]>,
     /// Of the site's font files; `None` without any.
     fingerprint: Option<u64>,
+    /// Every character measured so far: its advance in each face. Shared by every card
+    /// of a build (and its threads): a lookup through the font's tables costs far more
+    /// than the hash map, and a site's cards use a few hundred characters.
+    advances: Arc<RwLock<FxHashMap<char, Advances>>>,
 }
+
+/// A character's advance in ems in each face, in database order (`None`: the face lacks it).
+type Advances = Arc<[Option<f32>]>;
 
 impl std::fmt::Debug for CardFonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -207,6 +214,7 @@ impl CardFonts {
             faces,
             files: names.into(),
             fingerprint,
+            advances: Arc::default(),
         }
     }
 
@@ -261,10 +269,25 @@ impl CardFonts {
 
     /// Whether face `i` has `c`.
     pub(crate) fn has(&self, i: usize, c: char) -> bool {
-        self.faces
-            .get(i)
-            .and_then(Face::font)
-            .is_some_and(|font| font.charmap().map(c).is_some())
+        self.advances(c).get(i).is_some_and(Option::is_some)
+    }
+
+    /// The advance of `c` in every face, looked up in the fonts once per [`CardFonts`].
+    fn advances(&self, c: char) -> Advances {
+        let known = self
+            .advances
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&c)
+            .cloned();
+        known.unwrap_or_else(|| {
+            let measured: Advances = self.faces.iter().map(|face| face.advance(c)).collect();
+            self.advances
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(c, Arc::clone(&measured));
+            measured
+        })
     }
 
     /// The first character of `text` that no font has (spaces and controls are never
@@ -272,7 +295,7 @@ impl CardFonts {
     pub fn missing(&self, text: &str) -> Option<char> {
         text.chars()
             .filter(|c| !c.is_whitespace() && !c.is_control())
-            .find(|&c| !(0..self.faces.len()).any(|i| self.has(i, c)))
+            .find(|&c| self.advances(c).iter().all(Option::is_none))
     }
 
     /// Measures text in `weight`: one per block of text, which it may measure many
@@ -316,8 +339,9 @@ fn font_problem(bytes: &[u8]) -> Result<(), String> {
 pub struct Measure<'f> {
     fonts: &'f CardFonts,
     primary: usize,
-    /// Per character met so far: its advance in ems in each face that has it.
-    chars: RefCell<FxHashMap<char, Box<[Option<f32>]>>>,
+    /// Per character met so far: its advance in ems in each face that has it (from
+    /// [`CardFonts::advances`], kept here to spare the shared lock).
+    chars: RefCell<FxHashMap<char, Advances>>,
 }
 
 impl Measure<'_> {
@@ -331,13 +355,7 @@ impl Measure<'_> {
     pub fn line(&self, text: &str) -> (f32, bool) {
         let mut known = self.chars.borrow_mut();
         for c in text.chars() {
-            known.entry(c).or_insert_with(|| {
-                self.fonts
-                    .faces
-                    .iter()
-                    .map(|face| face.advance(c))
-                    .collect()
-            });
+            known.entry(c).or_insert_with(|| self.fonts.advances(c));
         }
         let advance = |c: char, face: usize| known[&c].get(face).copied().flatten();
         let primary = self.primary;
