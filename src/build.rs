@@ -408,7 +408,8 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
     // Every card is drawn (into `extras`): pages only name them.
     prepared.renderer.forget_card_svgs();
     // Every body is rendered: the store is written while the pages are.
-    let _saving = InBackground::run(move || store.save());
+    let saver = Arc::clone(&store);
+    let _saving = InBackground::run(move || saver.save());
     let renderer = &prepared.renderer;
     let pages = prepared
         .routes
@@ -426,7 +427,13 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
         &staging,
     );
     timings.lap("fingerprints");
-    let files = write_site(&project.root, &prepared, &jobs, staging, &mut timings)?;
+    let files = write_site(
+        &project.root,
+        &prepared,
+        &jobs,
+        (staging, &store),
+        &mut timings,
+    )?;
     let warnings = renderer.warnings();
     if let Some(inputs) = inputs {
         let changes_at = renderer.site().changes_at;
@@ -455,13 +462,14 @@ pub fn build(project: &Project, config: Config, options: &BuildOptions) -> Resul
 }
 
 /// Renders `jobs` into `staging` as they come (with the search index, when it is on),
-/// then the files pages asked for and the extras, and moves it all into the output.
-/// Returns how many files the output has.
+/// then the files pages asked for and the extras, and moves it all into the output
+/// unless HTML read from `store` was not what it stored. Returns how many files the
+/// output has.
 fn write_site(
     root: &Path,
     prepared: &Prepared,
     jobs: &[Route],
-    staging: output::Staging,
+    (staging, store): (output::Staging, &BodyStore),
     timings: &mut Timings,
 ) -> Result<usize> {
     let Prepared {
@@ -491,6 +499,9 @@ fn write_site(
     }
     timings.lap("search");
     extras.par_iter().try_for_each(|file| staging.write(file))?;
+    if let Some(damage) = store.damage() {
+        return Err(damage);
+    }
     staging.commit()?;
     DiskCache::of(root).prune();
     timings.lap("write");

@@ -8,6 +8,7 @@
 //! and a word count for reading time.
 
 pub mod highlight;
+pub mod html;
 pub mod images;
 pub mod nesting;
 pub mod shortcodes;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 use crate::slug::SlugStyle;
 
+pub use html::{Html, HtmlSource};
 pub use images::{ImageLookup, ImageRef, ImageUse};
 
 /// What a body refers to, answered by the caller: `@/` links and images. A closure from
@@ -105,8 +107,10 @@ pub struct UnknownLanguage {
 /// stored.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Rendered {
-    /// The whole body.
-    pub html: String,
+    /// The whole body. Not in the serde form: the body store keeps it beside the rest,
+    /// read only when shown ([`html`]).
+    #[serde(skip)]
+    pub html: Html,
     /// The part before `<!-- more -->`, if the marker is there.
     pub summary: Option<String>,
     /// Headings in order.
@@ -215,7 +219,7 @@ pub fn render(body: &str, options: MarkdownOptions, lookups: &dyn Lookups) -> Re
         rendered.summary = Some(summary.replacen(images::FIRST_IMAGE, " loading=\"lazy\"", 1));
         html.replace_range(cut..cut + MORE_MARKER.len(), "");
     }
-    rendered.html = exact(html);
+    rendered.html = exact(html).into();
     rendered.seal();
     rendered
 }

@@ -19,7 +19,7 @@ use crate::content::{Shoutout, Source};
 use crate::error::{Error, Result, SourceError};
 use crate::fingerprint::fingerprint;
 use crate::markdown::shortcodes::{self, ArgValue, Call, Expansion, ShortcodeError};
-use crate::markdown::{self, Lookups, MarkdownOptions, Rendered};
+use crate::markdown::{self, Html, Lookups, MarkdownOptions, Rendered};
 use crate::site::routes::variants;
 use crate::site::{ItemRef, Site};
 use crate::url::UrlPath;
@@ -88,6 +88,17 @@ impl CachedBody {
     /// [`Rendered`]'s serde form).
     pub fn storable(&self) -> bool {
         self.rendered.images.is_empty()
+    }
+
+    /// Its HTML, which the store keeps apart from the rest (see [`Html`]).
+    pub fn html(&self) -> &Html {
+        &self.rendered.html
+    }
+
+    /// This body with its HTML, as the store read it back.
+    pub fn with_html(mut self, html: Html) -> CachedBody {
+        Arc::make_mut(&mut self.rendered).html = html;
+        self
     }
 }
 
@@ -576,7 +587,7 @@ fn render_fresh(
     for block in &mut rendered.unknown_languages {
         block.offset = expanded.original_offset(block.offset);
     }
-    expanded.insert_html(&mut rendered.html);
+    expanded.insert_html(rendered.html.make_mut());
     if let Some(summary) = &mut rendered.summary {
         expanded.insert_html(summary);
     }

@@ -176,7 +176,7 @@ impl<'a> PageView<'a> {
                 .as_deref()
                 .map(|i| image_url(urls, &page.path, i)),
             summary: body.summary.as_deref(),
-            content: if with_content { &body.html } else { "" },
+            content: if with_content { body.html.as_str() } else { "" },
             toc: with_content.then_some(body.toc.as_slice()),
             word_count: with_content.then_some(body.words),
             reading_time: reading_minutes(body.words),
@@ -454,7 +454,7 @@ impl<'a> SegmentView<'a> {
             url: urls.url(&segment.path),
             permalink: urls.permalink(&segment.path),
             noindex: segment.meta.noindex,
-            content: if with_content { &body.html } else { "" },
+            content: if with_content { body.html.as_str() } else { "" },
             extra: &segment.meta.extra,
         }
     }

@@ -362,6 +362,49 @@ fn a_damaged_build_record_is_a_note_and_everything_is_built() {
     assert_eq!(site.output_files("public"), site.output_files("clean"));
 }
 
+/// The kept bodies of the `basic` site, as paths below the site.
+fn body_files(site: &Site) -> Vec<String> {
+    site.files_ending(".kudos-cache/build", "")
+        .into_iter()
+        .filter(|name| name.starts_with("bodies-"))
+        .map(|name| format!(".kudos-cache/build/{name}"))
+        .collect()
+}
+
+#[test]
+fn kept_html_that_is_not_what_was_stored_fails_the_build_and_is_dropped() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    let before = site.output_files("public");
+    // Each shard ends with the HTML of its bodies: change its last byte (still UTF-8).
+    let shards = body_files(&site);
+    assert!(!shards.is_empty(), "bodies are kept");
+    for path in &shards {
+        let mut bytes = site.bytes(path);
+        let last = bytes.last_mut().expect("a shard holds HTML");
+        *last = if *last == b' ' { b'\n' } else { b' ' };
+        site.write(path, bytes);
+    }
+    // A new site title: every page is rendered again, from the kept bodies.
+    site.edit("kudos.toml", "Fixture Shop", "Fixture Shop Two");
+    site.build()
+        .code(1)
+        .stderr_has("a rendered body kept there is not what was stored; it was removed and nothing was written: build again");
+    assert_eq!(
+        site.output_files("public"),
+        before,
+        "the output is untouched"
+    );
+    let left = body_files(&site);
+    assert!(
+        left.len() < shards.len(),
+        "the damaged shard is gone: {left:?}"
+    );
+    site.build().success().stderr_has("Built ");
+    site.run(&["build", "--output", "clean"]).success();
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
+}
+
 #[test]
 fn a_failed_build_leaves_no_record_to_trust() {
     let site = Site::fixture("basic");
