@@ -21,6 +21,11 @@ pub const CACHE_NAME: &str = "images";
 /// Entries older than this that nothing touched are pruned.
 const UNUSED_FOR: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// An entry used again is marked used only when its mark is older than this: a build
+/// after a build would otherwise rewrite the time of every card (15k at 10k posts),
+/// and an hour is nothing beside [`UNUSED_FOR`].
+const MARKED_FOR: Duration = Duration::from_secs(60 * 60);
+
 /// Where a variant's bytes are after [`DiskCache::variants`].
 #[derive(Debug, Clone)]
 pub enum Made {
@@ -52,9 +57,13 @@ impl DiskCache {
         shown: &str,
     ) -> Result<Vec<(Variant, Made)>, ImageError> {
         let entries: Vec<PathBuf> = picture.variants.iter().map(|v| self.entry(v)).collect();
-        if entries.iter().all(|e| e.is_file()) {
-            for entry in &entries {
-                touch(entry);
+        let cached: Option<Vec<std::fs::Metadata>> = entries
+            .iter()
+            .map(|e| std::fs::metadata(e).ok().filter(std::fs::Metadata::is_file))
+            .collect();
+        if let Some(metas) = cached {
+            for (entry, meta) in entries.iter().zip(&metas) {
+                touch_unless_recent(entry, meta);
             }
             return Ok(picture
                 .variants
@@ -87,8 +96,10 @@ impl DiskCache {
     ) -> Result<Made, E> {
         debug_assert!(is_entry_name(name), "{name} would never be pruned");
         let entry = self.dir.entry(name);
-        if entry.is_file() {
-            touch(&entry);
+        if let Ok(meta) = std::fs::metadata(&entry)
+            && meta.is_file()
+        {
+            touch_unless_recent(&entry, &meta);
             return Ok(Made::Cached(entry));
         }
         let bytes = make()?;
@@ -146,6 +157,18 @@ fn is_entry_name(name: &str) -> bool {
         && matches!(ext, "webp" | "jpg" | "png")
 }
 
+/// Marks an entry used, for pruning, unless it was marked within [`MARKED_FOR`].
+fn touch_unless_recent(entry: &Path, meta: &std::fs::Metadata) {
+    let recent = meta
+        .modified()
+        .ok()
+        .and_then(|at| SystemTime::now().duration_since(at).ok())
+        .is_some_and(|age| age < MARKED_FOR);
+    if !recent {
+        touch(entry);
+    }
+}
+
 /// Marks an entry used, for pruning.
 fn touch(entry: &Path) {
     if let Ok(file) = std::fs::File::options().append(true).open(entry) {
@@ -191,5 +214,40 @@ mod tests {
         assert!(fresh.exists());
         assert!(mine.exists());
         assert!(dir.path().join(".kudos-cache/.gitignore").exists());
+    }
+
+    #[test]
+    fn an_entry_used_again_is_marked_used_unless_it_was_lately() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::of(dir.path());
+        let modified = |name: &str| {
+            std::fs::metadata(cache.dir.entry(name))
+                .unwrap()
+                .modified()
+                .unwrap()
+        };
+        let set = |name: &str, at: SystemTime| {
+            std::fs::File::options()
+                .append(true)
+                .open(cache.dir.entry(name))
+                .unwrap()
+                .set_modified(at)
+                .unwrap();
+        };
+        let never = || -> Result<Vec<u8>, ()> { panic!("a cached entry is not made again") };
+        for name in ["0123456789abcdef-480.png", "0123456789abcdef-960.png"] {
+            cache.file(name, || Ok::<_, ()>(b"x".to_vec())).unwrap();
+        }
+        let lately = SystemTime::now() - MARKED_FOR / 2;
+        let yesterday = SystemTime::now() - UNUSED_FOR / 2;
+        set("0123456789abcdef-480.png", lately);
+        set("0123456789abcdef-960.png", yesterday);
+        cache.file("0123456789abcdef-480.png", never).unwrap();
+        cache.file("0123456789abcdef-960.png", never).unwrap();
+        assert_eq!(modified("0123456789abcdef-480.png"), lately, "left alone");
+        assert!(
+            modified("0123456789abcdef-960.png") > lately,
+            "marked used now"
+        );
     }
 }
