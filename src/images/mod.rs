@@ -18,6 +18,7 @@
 
 pub mod cache;
 pub mod card;
+mod card_png;
 mod encode;
 pub mod fonts;
 mod glyphs;
