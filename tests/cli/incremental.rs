@@ -836,3 +836,43 @@ fn a_post_edit_renders_as_many_pages_however_many_shoutouts_there_are() {
         pages_rendered_by_post_edits(0)
     );
 }
+
+#[test]
+fn a_new_newest_post_renders_only_the_pages_it_changes() {
+    // Routes are fingerprinted by what they show, not by their index among the posts,
+    // which a new newest post moves by one for every other post.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    write(
+        &root,
+        "content/posts/newest.md",
+        "+++\ntitle = \"Newest\"\ndate = 2026-05-01\ntags = [\"fresh\"]\n+++\n\nJust in.\n",
+    );
+    let report = session
+        .rebuild(&["content/posts/newest.md".into()])
+        .unwrap();
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    let pages: Vec<&String> = report
+        .changed
+        .iter()
+        .filter(|path| !path.starts_with("cards/"))
+        .collect();
+    assert_eq!(report.rendered, pages.len(), "{pages:?}");
+}
+
+#[test]
+fn a_new_slug_moves_the_target_of_the_posts_alias_page() {
+    // `hello` has the alias `/old-hello/`, whose redirect page names the post's URL.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    toggle_line(&root, "content/posts/hello.md", "slug = \"hello-there\"");
+    session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    let served = incremental(&session);
+    let alias = String::from_utf8(served["old-hello/index.html"].clone()).unwrap();
+    assert!(alias.contains("/posts/hello-there/"), "{alias}");
+    assert_eq!(served, clean_build(&root).unwrap());
+}
