@@ -99,6 +99,7 @@ fn scan(template: &str) -> TemplateDeps {
                     .unwrap_or(key.len());
                 deps.site_keys.insert(key[..len].to_string());
             }
+            None if binds_a_name(rest) => {}
             None => deps.all_site = true,
         }
     }
@@ -115,6 +116,15 @@ fn scan(template: &str) -> TemplateDeps {
         }
     }
     deps
+}
+
+/// Whether a name followed by `rest` is being bound, not read: a keyword argument
+/// (`t(key="x", site=config.title)`) or the target of `{% set site = ... %}`. Taken for a
+/// read of the whole `site`, such a name made every page of its template depend on every
+/// post, page and shout-out. `site == x` compares, so it reads.
+fn binds_a_name(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with('=') && !rest.starts_with("==")
 }
 
 /// The insides of a template's `{{ }}` and `{% %}` tags, joined by spaces.
@@ -150,6 +160,11 @@ mod tests {
         assert!(deps.functions.contains("shoutouts"));
         assert!(scan("{{ site | json_encode }}").all_site);
         assert!(!scan("<header class=\"site-header\">{{ site.pages }}</header>").all_site);
+        // A keyword argument named `site` binds a name; it reads nothing of `site`.
+        let argument = scan("{{ t(key=\"shoutouts_feed_title\", site=config.title) }}");
+        assert!(!argument.all_site && argument.site_keys.is_empty());
+        assert!(!scan("{% set site = config.title %}").all_site);
+        assert!(scan("{% if site == other %}x{% endif %}").all_site);
         assert_eq!(
             referenced_templates("{% extends 'base.html' %}{% include \"partials/x.html\" %}"),
             ["base.html", "partials/x.html"]

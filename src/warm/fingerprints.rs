@@ -314,7 +314,10 @@ impl SiteFingerprints {
         let mut hasher = Fingerprint::new();
         fp.config.hash(&mut hasher);
         fp.strings.hash(&mut hasher);
-        job.hash(&mut hasher);
+        // The kind of route, not the route: its indices into the site's lists move
+        // whenever an item is added before it (a new newest post moves every post's
+        // index), and each arm below hashes what the page shows by value.
+        std::mem::discriminant(job).hash(&mut hasher);
         output_path.hash(&mut hasher);
         // The share card it names (`og:image`): named by the card's own text, so this
         // covers the card template and everything the card shows.
@@ -414,6 +417,9 @@ impl SiteFingerprints {
                 posts(&mut site.segment_posts[*i].iter().copied(), &mut hasher);
                 fp.ratings.hash(&mut hasher);
             }
+            // A redirect names its target's URL, which the target's print covers.
+            Route::Alias(ItemRef::Post(i), _) => fp.posts[*i].hash(&mut hasher),
+            Route::Alias(ItemRef::Page(i), _) => fp.pages[*i].hash(&mut hasher),
             Route::Alias(..) | Route::NotFound | Route::Robots | Route::Search => {}
             Route::Policy => site.shoutouts.len().hash(&mut hasher),
             Route::EmbedWall => {

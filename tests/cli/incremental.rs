@@ -793,3 +793,86 @@ fn warm_builds_after_random_edits_equal_clean_builds() {
         "{stopped_early} stopped early, {built} built, {failed} failed"
     );
 }
+
+/// The pages rendered again after a title edit and then a tags edit of `hello.md`, with
+/// `extra` more shout-outs in the fixture; each rebuild is checked against a clean build.
+fn pages_rendered_by_post_edits(extra: usize) -> Vec<usize> {
+    let site = Site::fixture("basic");
+    let root = site.root();
+    for n in 0..extra {
+        write(
+            &root,
+            &format!("content/shoutouts/customer-{n}.md"),
+            &format!(
+                "+++\ncustomer = \"Customer {n}\"\nrating = 5\ndate = 2025-03-0{}\nconsent = {{ date = 2025-03-01, scope = [\"quote\", \"name\"], proof = \"form\" }}\n+++\n\nThank you, {n} times.\n",
+                1 + n % 9
+            ),
+        );
+    }
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    let edits = [
+        ("title = ", "title = \"Hello again\""),
+        ("tags = ", "tags = [\"news\"]"),
+    ];
+    edits
+        .into_iter()
+        .map(|(prefix, line)| {
+            replace_line(&root, "content/posts/hello.md", prefix, line);
+            let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+            assert_eq!(incremental(&session), clean_build(&root).unwrap());
+            report.rendered
+        })
+        .collect()
+}
+
+#[test]
+fn a_post_edit_renders_as_many_pages_however_many_shoutouts_there_are() {
+    // No shout-out, wall or embed page shows a post. The theme's templates for them pass
+    // `site=config.title` to t(), which once counted as reading all of `site`: at 10k
+    // posts a tags save rendered the 5,000 shout-out pages again.
+    assert_eq!(
+        pages_rendered_by_post_edits(12),
+        pages_rendered_by_post_edits(0)
+    );
+}
+
+#[test]
+fn a_new_newest_post_renders_only_the_pages_it_changes() {
+    // Routes are fingerprinted by what they show, not by their index among the posts,
+    // which a new newest post moves by one for every other post.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    write(
+        &root,
+        "content/posts/newest.md",
+        "+++\ntitle = \"Newest\"\ndate = 2026-05-01\ntags = [\"fresh\"]\n+++\n\nJust in.\n",
+    );
+    let report = session
+        .rebuild(&["content/posts/newest.md".into()])
+        .unwrap();
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    let pages: Vec<&String> = report
+        .changed
+        .iter()
+        .filter(|path| !path.starts_with("cards/"))
+        .collect();
+    assert_eq!(report.rendered, pages.len(), "{pages:?}");
+}
+
+#[test]
+fn a_new_slug_moves_the_target_of_the_posts_alias_page() {
+    // `hello` has the alias `/old-hello/`, whose redirect page names the post's URL.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    toggle_line(&root, "content/posts/hello.md", "slug = \"hello-there\"");
+    session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    let served = incremental(&session);
+    let alias = String::from_utf8(served["old-hello/index.html"].clone()).unwrap();
+    assert!(alias.contains("/posts/hello-there/"), "{alias}");
+    assert_eq!(served, clean_build(&root).unwrap());
+}
