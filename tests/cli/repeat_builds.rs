@@ -406,6 +406,24 @@ fn kept_html_that_is_not_what_was_stored_fails_the_build_and_is_dropped() {
 }
 
 #[test]
+fn a_new_slug_moves_the_target_of_a_kept_alias_page() {
+    // `hello` has the alias `/old-hello/`, a redirect page naming the post's URL: a
+    // warm build must not keep it when only the post's slug changed.
+    let site = Site::fixture("basic");
+    site.build().success();
+    site.edit(
+        "content/posts/hello.md",
+        "+++\n",
+        "+++\nslug = \"hello-there\"\n",
+    );
+    site.build().success().stderr_has("Built ");
+    let alias = site.read("public/old-hello/index.html");
+    assert!(alias.contains("/posts/hello-there/"), "{alias}");
+    site.run(&["build", "--output", "clean"]).success();
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
+}
+
+#[test]
 fn a_failed_build_leaves_no_record_to_trust() {
     let site = Site::fixture("basic");
     site.build().success();
