@@ -80,11 +80,6 @@ impl Html {
         }
     }
 
-    /// Whether the text is still in its store, unread.
-    pub fn is_unread(&self) -> bool {
-        matches!(&self.0, Repr::Stored(stored) if stored.text.get().is_none())
-    }
-
     /// The hash a store files `text` under.
     pub fn hash(text: &str) -> u64 {
         xxhash_rust::xxh3::xxh3_64(text.as_bytes())
@@ -150,7 +145,6 @@ mod tests {
         });
         let html = Html::stored(source.clone(), 2, 9, Html::hash("<p>Hi</p>"));
         let copy = html.clone();
-        assert!(html.is_unread());
         assert_eq!(*source.reads.lock().unwrap(), 0);
         assert_eq!(&*html, "<p>Hi</p>");
         assert_eq!(copy.as_str(), "<p>Hi</p>", "clones share the text read");

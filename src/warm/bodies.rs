@@ -121,14 +121,16 @@ impl BodyStore {
     /// or was damaged since it was opened): the build must not publish what it made.
     /// The shard is gone already, so the next build renders its bodies again.
     pub fn damage(&self) -> Option<crate::error::Error> {
-        let why = self.shards.iter().find_map(|s| s.failed.get())?;
+        let (shard, why) = self
+            .shards
+            .iter()
+            .find_map(|s| Some((s, s.failed.get()?)))?;
         Some(crate::error::Error::io(
-            &why.0,
+            &shard.shown,
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!(
-                    "a rendered body kept there {}; it was removed and nothing was written: build again",
-                    why.1
+                    "a rendered body kept there {why}; it was removed and nothing was written: build again"
                 ),
             ),
         ))
@@ -251,8 +253,8 @@ struct ShardFile {
     path: std::path::PathBuf,
     shown: String,
     file: Mutex<std::fs::File>,
-    /// The first read that failed: the file as shown, and why.
-    failed: OnceLock<(String, &'static str)>,
+    /// Why the first read that failed did.
+    failed: OnceLock<&'static str>,
 }
 
 impl ShardFile {
@@ -267,7 +269,7 @@ impl ShardFile {
 
     /// Remembers why a read failed, and removes the file: nothing in it is trusted again.
     fn fail(&self, why: &'static str) {
-        if self.failed.set((self.shown.clone(), why)).is_ok() {
+        if self.failed.set(why).is_ok() {
             let _ = std::fs::remove_file(&self.path);
         }
     }
