@@ -64,6 +64,11 @@ pub trait RenderCache: Send + Sync {
     fn keep_view(&self, slot: u64, view: CachedView);
     /// Image measurements, so a rebuild reads only the image files that changed.
     fn images(&self) -> Arc<Catalog>;
+    /// The name (hash) of the share card rendered earlier from `key` (see
+    /// [`super::cards::CardNames`]): naming a card otherwise means rendering its SVG.
+    fn card_name(&self, key: u64) -> Option<u64>;
+    /// Keeps the name of the card rendered from `key`.
+    fn keep_card_name(&self, key: u64, name: u64);
 }
 
 /// A kept template view; `id` guards against two ids with one slot.

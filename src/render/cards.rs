@@ -19,17 +19,22 @@
 //!
 //! Cards are rendered to SVG text while the renderer is built, because every page names
 //! its card by that text's hash; [`card_files`] draws them (in parallel, through the
-//! image cache) once the variants they may show (a customer's photo) are made.
+//! image cache) once the variants they may show (a customer's photo) are made. A card
+//! rendered by an earlier build or rebuild from the same view, template and config is
+//! named without rendering it ([`CardNames`]); its SVG is rendered only if it must be drawn.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::config::CardsConfig;
+use crate::config::{CardsConfig, Config};
 use crate::content::Shoutout;
 use crate::error::{Error, Result, SourceError};
+use crate::fingerprint::{fingerprint, stable_hash};
+use crate::i18n::Strings;
 use crate::images::cache::{DiskCache, Made};
 use crate::images::card::{self, HEIGHT, WIDTH};
 use crate::images::fonts::{self, CardFonts, Weight};
@@ -38,8 +43,10 @@ use crate::output::{Contents, OutputFile};
 use crate::site::{ItemRef, Route, Site};
 use crate::visibility::Visibility;
 
+use super::RenderCache;
 use super::context::{plain_text, sanitize_quote};
 use super::images::Avatar;
+use super::template_deps::TemplateDeps;
 use super::templates::{self, TemplateFiles};
 
 /// The template every card is rendered from.
@@ -60,11 +67,14 @@ const TEXT_SIZE: (f32, usize) = (30.0, 2);
 /// The site's name above a title, and the name under a quote.
 const LABEL_SIZE: f32 = 28.0;
 
-/// One card, rendered to SVG, not yet drawn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One card, rendered to SVG (or named without it), not yet drawn.
+#[derive(Debug, Clone)]
 pub struct Card {
-    /// The rendered `card.svg`.
+    /// The rendered `card.svg`; empty when the card was named without rendering it (then
+    /// `view` is kept to render it if it must be drawn) or when it is no longer needed.
     pub svg: String,
+    /// What it shows, when `svg` was not rendered.
+    pub view: Option<Arc<CardView>>,
     /// Output path, no leading slash: `cards/<hash>.png`.
     pub output: String,
     /// Its hash, which names it and its cache entry.
@@ -81,6 +91,7 @@ impl Card {
     pub fn without_svg(&self) -> Card {
         Card {
             svg: String::new(),
+            view: None,
             output: self.output.clone(),
             hash: self.hash,
             alt: self.alt.clone(),
@@ -325,6 +336,42 @@ pub fn check_excerpt(shoutout: &Shoutout, quote_text: &str) -> Option<SourceErro
     )
 }
 
+/// Names of cards made earlier, by what each was rendered from: its view and a print of
+/// everything else the template reads (its text and the templates it includes, the
+/// config, the translated strings; the binary is in the store's file). Only for a
+/// `card.svg` that reads nothing of `site` and calls no listing or file function, whose
+/// output is then a function of those alone.
+pub struct CardNames<'a> {
+    cache: &'a dyn RenderCache,
+    print: u64,
+}
+
+impl<'a> CardNames<'a> {
+    /// Names kept in `cache` for the card template `deps` describes; `None` when that
+    /// template reads more than the card and the config.
+    pub fn new(
+        cache: &'a dyn RenderCache,
+        deps: &TemplateDeps,
+        config: &Config,
+        strings: &Strings,
+    ) -> Option<CardNames<'a>> {
+        let reads_only_its_card =
+            !deps.all_site && deps.site_keys.is_empty() && deps.functions.is_empty();
+        let print = stable_hash(&[
+            &deps.text.to_le_bytes(),
+            &config.fingerprint().to_le_bytes(),
+            &fingerprint(strings).to_le_bytes(),
+        ]);
+        reads_only_its_card.then_some(CardNames { cache, print })
+    }
+
+    /// The key of the card `view` renders into; `None` if it cannot be encoded.
+    fn key(&self, view: &CardView) -> Option<u64> {
+        let bytes = postcard::to_allocvec(view).ok()?;
+        Some(stable_hash(&[&self.print.to_le_bytes(), &bytes]))
+    }
+}
+
 /// What renders cards: the engine, the template files for errors, and the config.
 pub struct CardRenderer<'a> {
     /// The engine with `card.svg` loaded.
@@ -335,6 +382,8 @@ pub struct CardRenderer<'a> {
     pub config: &'a Value,
     /// What cards are drawn and measured with.
     pub fonts: &'a CardFonts,
+    /// Names of cards rendered before, when they can be trusted.
+    pub names: Option<CardNames<'a>>,
 }
 
 impl CardRenderer<'_> {
@@ -342,7 +391,7 @@ impl CardRenderer<'_> {
     /// font (with a warning against `source`).
     fn render(
         &self,
-        view: &CardView,
+        view: CardView,
         alt: String,
         source: &std::path::Path,
         warnings: &mut Vec<SourceError>,
@@ -360,21 +409,53 @@ impl CardRenderer<'_> {
             );
             return Ok(None);
         }
-        let mut ctx = Context::new();
-        ctx.insert("card", view);
-        ctx.insert_value("config", self.config.clone());
-        let svg = self
-            .tera
-            .render(TEMPLATE, &ctx)
-            .map_err(|e| templates::template_error(&e, self.files, Some(TEMPLATE)))?;
+        let named = self.names.as_ref().and_then(|names| {
+            let key = names.key(&view)?;
+            Some((names.cache, key, names.cache.card_name(key)))
+        });
+        if let Some((_, _, Some(hash))) = named {
+            return Ok(Some(Card {
+                output: card::output_path(hash),
+                hash,
+                alt,
+                photo: view.photo.clone(),
+                svg: String::new(),
+                view: Some(Arc::new(view)),
+            }));
+        }
+        let svg = self.svg(&view)?;
         let hash = card::card_hash(&svg, self.fonts);
+        if let Some((cache, key, None)) = named {
+            cache.keep_card_name(key, hash);
+        }
         Ok(Some(Card {
             output: card::output_path(hash),
             hash,
             alt,
-            photo: view.photo.clone(),
+            photo: view.photo,
             svg,
+            view: None,
         }))
+    }
+
+    /// `card.svg` rendered for `view`.
+    fn svg(&self, view: &CardView) -> std::result::Result<String, SourceError> {
+        let mut ctx = Context::new();
+        ctx.insert("card", view);
+        ctx.insert_value("config", self.config.clone());
+        self.tera
+            .render(TEMPLATE, &ctx)
+            .map_err(|e| templates::template_error(&e, self.files, Some(TEMPLATE)))
+    }
+
+    /// The SVG `card` is drawn from: its own, or rendered from its view.
+    fn svg_of<'c>(&self, card: &'c Card) -> std::result::Result<Cow<'c, str>, String> {
+        match &card.view {
+            Some(view) if card.svg.is_empty() => {
+                self.svg(view).map(Cow::Owned).map_err(|e| e.to_string())
+            }
+            _ => Ok(Cow::Borrowed(&card.svg)),
+        }
     }
 }
 
@@ -444,7 +525,7 @@ pub fn make_one(
         ItemRef::Page(_) => None,
     };
     let card = match view {
-        Some(((view, alt), source)) => engine.render(&view, alt, source, &mut warned),
+        Some(((view, alt), source)) => engine.render(view, alt, source, &mut warned),
         None => Ok(None),
     };
     (card, warned)
@@ -493,7 +574,7 @@ pub fn make_cards(
     let quotes = each((0..site.shoutouts.len()).map(ItemRef::Shoutout).collect());
     let mut warnings = Vec::new();
     let site_card = match site.config.cards.site.then(|| site_card(site)).flatten() {
-        Some((view, alt)) => engine.render(&view, alt, &site.config.file.shown, &mut warnings),
+        Some((view, alt)) => engine.render(view, alt, &site.config.file.shown, &mut warnings),
         None => Ok(None),
     };
     let mut errors = Vec::new();
@@ -638,16 +719,16 @@ impl Cards {
     }
 }
 
-/// The PNG of each of `cards`, drawn with `fonts` in parallel or taken from `cache`.
-/// `variants` are the image files of this build, where a card finds the photo it shows.
-/// A card the template cannot draw is an error at the template.
+/// The PNG of each of `cards`, drawn with `engine`'s fonts in parallel or taken from
+/// `cache`. `variants` are the image files of this build, where a card finds the photo
+/// it shows. A card the template cannot draw is an error at the template.
 pub fn card_files(
     cards: Vec<&Arc<Card>>,
-    fonts: &CardFonts,
+    engine: &CardRenderer<'_>,
     variants: &[OutputFile],
     cache: &DiskCache,
-    files: &TemplateFiles,
 ) -> Result<Vec<OutputFile>> {
+    let (fonts, files) = (engine.fonts, engine.files);
     let by_path: rustc_hash::FxHashMap<&str, &OutputFile> =
         variants.iter().map(|f| (f.path.as_str(), f)).collect();
     let photo = |href: &str| {
@@ -658,9 +739,10 @@ pub fn card_files(
         .into_par_iter()
         .map(|card| {
             let entry = format!("{:016x}-{WIDTH}.png", card.hash);
-            let made = cache
-                .file(&entry, || card::rasterise(&card.svg, fonts, &photo))
-                .map_err(|e| e.to_string())?;
+            let made = cache.file(&entry, || {
+                let svg = engine.svg_of(card)?;
+                card::rasterise(&svg, fonts, &photo).map_err(|e| e.to_string())
+            })?;
             Ok(OutputFile {
                 path: card.output.clone(),
                 contents: match made {

@@ -77,6 +77,8 @@ pub struct Renderer {
     assets: Arc<Assets>,
     /// Share cards, rendered to SVG (drawn by [`card_files`]).
     cards: Arc<Cards>,
+    /// What `card.svg` reads, which tells whether cards may be named from the cache.
+    card_template: template_deps::TemplateDeps,
     cache: Option<Arc<dyn RenderCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
@@ -141,6 +143,9 @@ impl Renderer {
             menu: Value::from_serializable(&menu),
             assets,
             cards: Arc::default(),
+            card_template: template_deps::template_deps(theme)
+                .remove(cards::TEMPLATE)
+                .unwrap_or_default(),
             cache,
             shortcode_inputs,
             shortcode_templates,
@@ -211,6 +216,20 @@ impl Renderer {
         self.images.print()
     }
 
+    /// What renders share cards, naming those made before from the cache.
+    fn card_engine(&self) -> cards::CardRenderer<'_> {
+        let config = &self.site.config;
+        cards::CardRenderer {
+            tera: &self.tera,
+            files: &self.files,
+            config: &self.config_value,
+            fonts: &config.card_fonts,
+            names: self.cache.as_deref().and_then(|cache| {
+                cards::CardNames::new(cache, &self.card_template, config, &self.site.strings)
+            }),
+        }
+    }
+
     /// The share cards of the site, rendered from `card.svg`; also checks every
     /// `share_excerpt` against its quote.
     fn make_cards(&self) -> Result<Cards> {
@@ -227,12 +246,7 @@ impl Renderer {
             .zip(&quotes)
             .filter_map(|(shoutout, quote)| cards::check_excerpt(shoutout, quote))
             .collect();
-        let engine = cards::CardRenderer {
-            tera: &self.tera,
-            files: &self.files,
-            config: &self.config_value,
-            fonts: &self.site.config.card_fonts,
-        };
+        let engine = self.card_engine();
         let inputs = cards::ShoutoutInputs {
             quotes: &quotes,
             avatars: &self.avatars,
@@ -255,13 +269,7 @@ impl Renderer {
         images: &[OutputFile],
         cache: &crate::images::cache::DiskCache,
     ) -> Result<Vec<OutputFile>> {
-        cards::card_files(
-            self.cards.all(),
-            &self.site.config.card_fonts,
-            images,
-            cache,
-            &self.files,
-        )
+        cards::card_files(self.cards.all(), &self.card_engine(), images, cache)
     }
 
     /// The PNG of each of `cards` (some of [`Renderer::cards`]), as [`Renderer::card_files`]
@@ -272,13 +280,7 @@ impl Renderer {
         images: &[OutputFile],
         cache: &crate::images::cache::DiskCache,
     ) -> Result<Vec<OutputFile>> {
-        cards::card_files(
-            cards,
-            &self.site.config.card_fonts,
-            images,
-            cache,
-            &self.files,
-        )
+        cards::card_files(cards, &self.card_engine(), images, cache)
     }
 
     /// Forgets the SVG text of every card. `build` draws each card once, before any page

@@ -152,12 +152,7 @@ impl Renderer {
     /// `share_excerpt` that no longer matches its quote is an error, as in a full build.
     pub fn refresh_cards(&mut self, items: &[ItemRef]) -> Result<bool> {
         let site = Arc::clone(&self.site);
-        let engine = super::cards::CardRenderer {
-            tera: &self.tera,
-            files: &self.files,
-            config: &self.config_value,
-            fonts: &self.site.config.card_fonts,
-        };
+        let engine = self.card_engine();
         let mut cards = (*self.cards).clone();
         let mut changed = false;
         for &item in items {

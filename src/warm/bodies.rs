@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::card_names::CardNameStore;
 use super::record::binary_identity;
 use crate::cache_dir::CacheDir;
 use crate::images::Catalog;
@@ -66,6 +67,8 @@ pub struct BodyStore {
     /// Every slot this build asked for: the bodies it has.
     asked: Mutex<FxHashSet<u64>>,
     images: Arc<Catalog>,
+    /// The share cards' names, kept beside the bodies.
+    card_names: CardNameStore,
 }
 
 /// Why a shard file was not used.
@@ -106,6 +109,7 @@ impl BodyStore {
                 broken.join("; ")
             )
         });
+        let (card_names, names_note) = CardNameStore::load(&cache);
         let store = BodyStore {
             cache,
             loaded,
@@ -113,6 +117,11 @@ impl BodyStore {
             kept: Mutex::default(),
             asked: Mutex::default(),
             images: Arc::default(),
+            card_names,
+        };
+        let note = match (note, names_note) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
         };
         (store, note)
     }
@@ -140,7 +149,9 @@ impl BodyStore {
     /// (but one that cannot be stored and was not stored before: bodies with images are
     /// rendered every build), or one it no longer has. A shard that cannot be written only
     /// costs the next build its reuse; a body whose HTML cannot be read back is left out.
+    /// The share cards' names are written too, when they changed.
     pub fn save(&self) {
+        self.card_names.save();
         let asked = lock(&self.asked);
         let kept = lock(&self.kept);
         let rendered = kept
@@ -313,5 +324,13 @@ impl RenderCache for BodyStore {
 
     fn images(&self) -> Arc<Catalog> {
         Arc::clone(&self.images)
+    }
+
+    fn card_name(&self, key: u64) -> Option<u64> {
+        self.card_names.get(key)
+    }
+
+    fn keep_card_name(&self, key: u64, name: u64) {
+        self.card_names.keep(key, name);
     }
 }

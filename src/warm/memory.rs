@@ -1,5 +1,5 @@
 //! What `serve` and `watch` keep in memory between rebuilds for rendering: rendered bodies, template
-//! views and image measurements (the store behind [`RenderCache`]; the rules of reuse are
+//! views, share cards' names and image measurements (the store behind [`RenderCache`]; the rules of reuse are
 //! the renderer's), and the fingerprints of post listing entries.
 
 use std::sync::{Arc, Mutex};
@@ -18,6 +18,8 @@ pub struct BodyCache {
     views: Mutex<FxHashMap<u64, Arc<CachedView>>>,
     /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
     summaries: Mutex<FxHashMap<(u64, u64), u64>>,
+    /// Share cards' names by what they are rendered from: a full rebuild names 10k cards.
+    card_names: Mutex<FxHashMap<u64, u64>>,
     images: Arc<Catalog>,
 }
 
@@ -44,6 +46,16 @@ impl RenderCache for BodyCache {
 
     fn images(&self) -> Arc<Catalog> {
         Arc::clone(&self.images)
+    }
+
+    fn card_name(&self, key: u64) -> Option<u64> {
+        self.card_names.lock().ok()?.get(&key).copied()
+    }
+
+    fn keep_card_name(&self, key: u64, name: u64) {
+        if let Ok(mut names) = self.card_names.lock() {
+            names.insert(key, name);
+        }
     }
 }
 

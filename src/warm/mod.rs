@@ -5,13 +5,15 @@
 //!   whose inputs changed are rendered again. Every part is a hash of content, the same
 //!   in every process.
 //! - [`memory`]: `serve`'s store of rendered bodies and template views.
-//! - [`BodyStore`]: the build's store of rendered markdown, on disk.
+//! - [`BodyStore`]: the build's store of rendered markdown (and of share cards' names,
+//!   `card_names`), on disk.
 //! - [`Record`]: everything a build read and wrote, so that a build that would change
 //!   nothing stops early, and the fingerprint of every page it wrote.
 //!
 //! All of it is cache: anything unsure is a miss, never a wrong page.
 
 mod bodies;
+mod card_names;
 pub mod fingerprints;
 pub mod memory;
 mod record;

@@ -548,3 +548,47 @@ fn serve_draws_the_cards_again_when_the_font_file_changes() {
     );
     assert!(session.output().contains_key(after.as_str()));
 }
+
+#[test]
+fn cards_named_by_the_last_build_are_the_cards_a_clean_build_makes() {
+    // A warm build names a card it made before without rendering it, by what the card
+    // shows and everything else its template reads. Each change below must give the
+    // cards a clean build (no cache at all) gives.
+    let site = Site::fixture("cards");
+    let clean = Site::fixture("cards");
+    site.build().success();
+    assert!(site.path(".kudos-cache/build/card-names").is_file());
+    let same_as_clean = |what: &str| {
+        site.build().success().stderr_has("Built ");
+        let _ = std::fs::remove_dir_all(clean.path(".kudos-cache"));
+        clean.build().success();
+        let (warm, fresh) = (site.output_files("public"), clean.output_files("public"));
+        let cards = |files: &BTreeMap<String, Vec<u8>>| {
+            files.keys().filter(|p| p.starts_with("cards/")).count()
+        };
+        assert!(cards(&fresh) >= 6, "{what}: {:?}", fresh.keys());
+        assert!(warm == fresh, "{what}: the output equals a clean build");
+    };
+    // The template (the accent bar taller, and the site's address printed on it).
+    let template = include_str!("../../themes/kudos/templates/card.svg")
+        .replace("height=\"18\"", "height=\"40\"")
+        .replace(
+            "</svg>",
+            "<text x=\"80\" y=\"600\">{{ config.base_url }}</text>\n</svg>",
+        );
+    for s in [&site, &clean] {
+        s.write("templates/card.svg", &template);
+    }
+    same_as_clean("a new card template");
+    // A setting only the template reads.
+    for s in [&site, &clean] {
+        s.edit("kudos.toml", "example.com/shop", "example.org/shop");
+    }
+    same_as_clean("a new base URL");
+    // A card whose PNG left the image cache is drawn again from what it shows.
+    std::fs::remove_dir_all(site.path(".kudos-cache/images")).unwrap();
+    for s in [&site, &clean] {
+        s.edit("content/posts/hello.md", "Hello.", "Hello, and welcome.");
+    }
+    same_as_clean("no cached card");
+}
