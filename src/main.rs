@@ -15,6 +15,7 @@ use kudos::error::Error;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    small_pages_only();
     let cli = Cli::parse();
     let ui = Ui::new(&cli);
     match cmd::run(&cli) {
@@ -28,6 +29,15 @@ fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// Asks the kernel for no transparent huge pages. mimalloc's heaps touch fresh memory in
+/// many places at once (per thread, per size), and with huge pages on, the kernel clears
+/// 2 MiB for each: `perf` put 25-40% of a warm build and of a `serve` rebuild in
+/// `clear_page_erms`. Measured in docs/performance.md ("Huge pages, session 13").
+fn small_pages_only() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 fn report(error: &Error, ui: &Ui) {
