@@ -502,8 +502,10 @@ fn write_site(
     if let Some(damage) = store.damage() {
         return Err(damage);
     }
-    staging.commit()?;
-    DiskCache::of(root).prune();
+    // The image cache is pruned beside the move into place: every entry this build uses
+    // was marked used when it was taken.
+    let (committed, ()) = rayon::join(|| staging.commit(), || DiskCache::of(root).prune());
+    committed?;
     timings.lap("write");
     Ok(routes.len() + extras.len() + asked.len() + index_count)
 }

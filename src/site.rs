@@ -499,6 +499,21 @@ impl Site {
         self.slug_style().slugify(name)
     }
 
+    /// How many published shout-outs carry each tag, by slug: one pass over them, not
+    /// one per tag (routes need every tag's count).
+    pub fn shoutout_tag_counts(&self) -> FxHashMap<String, usize> {
+        let mut counts = FxHashMap::default();
+        for shoutout in &self.shoutouts {
+            let mut slugs: Vec<String> = shoutout.meta.tags.iter().map(|t| self.slug(t)).collect();
+            slugs.sort_unstable();
+            slugs.dedup();
+            for slug in slugs {
+                *counts.entry(slug).or_default() += 1;
+            }
+        }
+        counts
+    }
+
     /// Indices of the published shout-outs carrying the tag with slug `slug`.
     pub fn shoutouts_tagged(&self, slug: &str) -> Vec<usize> {
         (0..self.shoutouts.len())
@@ -1298,6 +1313,37 @@ mod tests {
             found[0]
         );
         assert!(found[0].contains("did you mean `parents`?"), "{}", found[0]);
+    }
+
+    #[test]
+    fn tag_counts_are_the_shoutouts_each_tag_lists() {
+        let shoutout = |name: &str, tags: &str| {
+            format!(
+                "+++\ncustomer = \"{name}\"\ntags = [{tags}]\nconsent = {{ date = 2025-01-01, scope = [\"quote\"] }}\n+++\nGreat.\n"
+            )
+        };
+        let site = resolve_files(
+            "",
+            &[
+                (
+                    "content/shoutouts/a.md",
+                    &shoutout("Ann", "\"Toys\", \"toys\""),
+                ),
+                (
+                    "content/shoutouts/b.md",
+                    &shoutout("Bob", "\"Toys\", \"Gift wrap\""),
+                ),
+                ("content/shoutouts/c.md", &shoutout("Cat", "")),
+            ],
+            "2025-12-01",
+        )
+        .unwrap();
+        let counts = site.shoutout_tag_counts();
+        assert_eq!(counts.len(), 2, "{counts:?}");
+        assert_eq!((counts["toys"], counts["gift-wrap"]), (2, 1));
+        for (slug, count) in &counts {
+            assert_eq!(site.shoutouts_tagged(slug).len(), *count, "{slug}");
+        }
     }
 
     #[test]

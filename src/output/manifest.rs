@@ -144,6 +144,27 @@ impl Stamp {
     }
 }
 
+/// Whether a manifest's first line is that of version 2 (stamped) or 1; the error says
+/// what it should be.
+fn version(first_line: &str) -> std::result::Result<bool, String> {
+    match first_line {
+        VERSION_LINE => Ok(true),
+        VERSION_1_LINE => Ok(false),
+        _ => Err(format!(
+            "the first line is not `{VERSION_LINE}` (written by another version of kudos?)"
+        )),
+    }
+}
+
+/// The error for a manifest in `output` that is not one, `why`.
+fn unreadable(output: &Path, why: &str) -> Error {
+    Error::Usage(format!(
+        "{}: {why}; kudos cannot tell which files in {} are its own, so it changes nothing (delete the folder and build again)",
+        output.join(MANIFEST).display(),
+        output.display()
+    ))
+}
+
 impl Manifest {
     /// The manifest in `output`, `None` if there is none (or no folder at all).
     pub fn read(output: &Path) -> Result<Option<Manifest>> {
@@ -153,28 +174,38 @@ impl Manifest {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        Manifest::parse(&text).map(Some).map_err(|why| {
-            Error::Usage(format!(
-                "{}: {why}; kudos cannot tell which files in {} are its own, so it changes nothing (delete the folder and build again)",
-                path.display(),
-                output.display()
-            ))
-        })
+        Manifest::parse(&text)
+            .map(Some)
+            .map_err(|why| unreadable(output, &why))
+    }
+
+    /// Whether `output` holds a manifest, read only as far as its first line (a build
+    /// checks its output folder before it starts, and reads the whole manifest when it
+    /// writes: at 10k pages, a second whole read was 40 ms of a warm build).
+    pub fn is_in(output: &Path) -> Result<bool> {
+        use std::io::BufRead;
+        let path = output.join(MANIFEST);
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let mut first = String::new();
+        std::io::BufReader::new(file)
+            .read_line(&mut first)
+            .map_err(|e| Error::io(&path, e))?;
+        version(first.trim_end_matches(['\n', '\r']))
+            .map(|_| true)
+            .map_err(|why| unreadable(output, &why))
     }
 
     /// Parses a manifest's text (version 1 or 2); the error says which line is wrong.
     pub fn parse(text: &str) -> std::result::Result<Manifest, String> {
         let mut lines = text.lines();
-        let stamped = match lines.next() {
-            Some(VERSION_LINE) => true,
-            Some(VERSION_1_LINE) => false,
-            _ => {
-                return Err(format!(
-                    "the first line is not `{VERSION_LINE}` (written by another version of kudos?)"
-                ));
-            }
-        };
-        let mut manifest = Manifest::default();
+        let stamped = version(lines.next().unwrap_or_default())?;
+        // Gathered in lists, then made into sets at once: the lines are sorted, and
+        // building a B-tree from sorted entries costs a fraction of inserting them.
+        let (mut files, mut dirs, mut stamps) = (Vec::new(), Vec::new(), Vec::new());
         for (n, line) in lines.enumerate() {
             let (entry, stamp) = match line.split_once('\t') {
                 Some((entry, fields)) if stamped => match Stamp::parse(fields) {
@@ -199,15 +230,19 @@ impl Manifest {
                 ));
             }
             if is_dir {
-                manifest.dirs.insert(path.to_string());
+                dirs.push(path.to_string());
                 continue;
             }
             if let Some(stamp) = stamp {
-                manifest.stamps.insert(path.to_string(), stamp);
+                stamps.push((path.to_string(), stamp));
             }
-            manifest.files.insert(path.to_string());
+            files.push(path.to_string());
         }
-        Ok(manifest)
+        Ok(Manifest {
+            files: files.into_iter().collect(),
+            dirs: dirs.into_iter().collect(),
+            stamps: stamps.into_iter().collect(),
+        })
     }
 
     /// The manifest as text: the version line, then folders, then files with their
@@ -305,6 +340,28 @@ mod tests {
     fn an_unknown_version_is_refused() {
         assert!(Manifest::parse("kudos-manifest 9\nindex.html\n").is_err());
         assert!(Manifest::parse("").is_err());
+    }
+
+    #[test]
+    fn a_manifest_is_found_by_its_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!Manifest::is_in(dir.path()).unwrap());
+        for (text, is_one) in [
+            ("kudos-manifest 2\nindex.html\n", true),
+            ("kudos-manifest 1\r\nindex.html\n", true),
+            ("kudos-manifest 2", true),
+            ("kudos-manifest 9\nindex.html\n", false),
+            ("", false),
+        ] {
+            std::fs::write(dir.path().join(MANIFEST), text).unwrap();
+            match Manifest::is_in(dir.path()) {
+                Ok(found) => assert!(found && is_one, "{text:?}"),
+                Err(e) => {
+                    assert!(!is_one, "{text:?}: {e}");
+                    assert!(e.to_string().contains("the first line is not"), "{e}");
+                }
+            }
+        }
     }
 
     #[test]

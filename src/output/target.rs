@@ -91,7 +91,7 @@ fn check_existing(real: &Path, refuse: &dyn Fn(String) -> Error) -> Result<()> {
     if !metadata.is_dir() {
         return Err(refuse("it is a file, not a folder".into()));
     }
-    if Manifest::read(real)?.is_some() {
+    if Manifest::is_in(real)? {
         return Ok(());
     }
     let mut entries = std::fs::read_dir(real).map_err(|e| Error::io(real, e))?;

@@ -237,7 +237,7 @@ impl Renderer {
         let quotes: Vec<String> = self
             .bodies
             .shoutouts
-            .iter()
+            .par_iter()
             .map(|b| cards::quote_text(b))
             .collect();
         let mut errors: Vec<SourceError> = site
