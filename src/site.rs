@@ -1316,6 +1316,52 @@ mod tests {
     }
 
     #[test]
+    fn related_posts_share_the_most_lists_newest_first() {
+        // Against counting every pair, on pseudo-random sites (xorshift, fixed seed).
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..200 {
+            let count = 1 + next(40);
+            let lists: Vec<Vec<usize>> = (0..next(8))
+                .map(|_| (0..count).filter(|_| next(3) == 0).collect())
+                .collect();
+            let limit = next(5);
+            let tags: Vec<Tag> = lists
+                .iter()
+                .map(|posts| Tag {
+                    name: String::new(),
+                    slug: String::new(),
+                    path: String::new(),
+                    posts: posts.clone(),
+                })
+                .collect();
+            let found = related_posts(count, &tags, &[], limit);
+            for (post, related) in found.iter().enumerate() {
+                let mut scored: Vec<(usize, usize)> = (0..count)
+                    .filter(|&other| other != post)
+                    .map(|other| {
+                        let shared = lists
+                            .iter()
+                            .filter(|l| l.contains(&post) && l.contains(&other))
+                            .count();
+                        (shared, other)
+                    })
+                    .filter(|&(shared, _)| shared > 0)
+                    .collect();
+                scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let expected: Vec<usize> =
+                    scored.iter().take(limit).map(|&(_, other)| other).collect();
+                assert_eq!(related, &expected, "round {round}, post {post}: {lists:?}");
+            }
+        }
+    }
+
+    #[test]
     fn tag_counts_are_the_shoutouts_each_tag_lists() {
         let shoutout = |name: &str, tags: &str| {
             format!(

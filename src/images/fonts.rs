@@ -26,6 +26,7 @@
 
 use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use std::time::SystemTime;
 
@@ -97,7 +98,19 @@ pub struct CardFonts {
     /// of a build (and its threads): a lookup through the font's tables costs far more
     /// than the hash map, and a site's cards use a few hundred characters.
     advances: Arc<RwLock<FxHashMap<char, Advances>>>,
+    /// The same for the characters below [`DENSE`], as `f32` bits per (character, face),
+    /// read without a lock: two threads laying out 10k cards through the shared map spent
+    /// a sixth of a `serve` rebuild passing its lock and counts between the cores.
+    dense: Arc<[AtomicU32]>,
 }
+
+/// Characters below this (Latin, Greek, Cyrillic, Arabic, general punctuation) are
+/// looked up in [`CardFonts::dense`].
+const DENSE: usize = 0x2070;
+/// In [`CardFonts::dense`]: not measured yet.
+const UNKNOWN: u32 = u32::MAX;
+/// In [`CardFonts::dense`]: the face lacks the character.
+const LACKING: u32 = u32::MAX - 1;
 
 /// A character's advance in ems in each face, in database order (`None`: the face lacks it).
 type Advances = Arc<[Option<f32>]>;
@@ -208,11 +221,16 @@ impl CardFonts {
                     units_per_em: units_per_em.max(1.0),
                 })
             })
+            .collect::<Arc<[Face]>>();
+        let dense = std::iter::repeat_with(|| AtomicU32::new(UNKNOWN))
+            .take(DENSE * faces.len())
             .collect();
         CardFonts {
             database: Arc::new(database),
+            dense,
             faces,
             files: names.into(),
+
             fingerprint,
             advances: Arc::default(),
         }
@@ -269,7 +287,35 @@ impl CardFonts {
 
     /// Whether face `i` has `c`.
     pub(crate) fn has(&self, i: usize, c: char) -> bool {
-        self.advances(c).get(i).is_some_and(Option::is_some)
+        self.advance(c, i).is_some()
+    }
+
+    /// The advance of `c` in face `face`, in ems; `None` when the face lacks it.
+    fn advance(&self, c: char, face: usize) -> Option<f32> {
+        match self.dense_advance(c, face) {
+            Some(advance) => advance,
+            None => self.advances(c).get(face).copied().flatten(),
+        }
+    }
+
+    /// [`CardFonts::advance`] from the dense table; `None` for a character outside it.
+    fn dense_advance(&self, c: char, face: usize) -> Option<Option<f32>> {
+        let faces = self.faces.len();
+        let slot = (c as usize)
+            .checked_mul(faces)
+            .filter(|_| (c as usize) < DENSE && face < faces)?;
+        let decode = |bits: u32| (bits != LACKING).then(|| f32::from_bits(bits));
+        match self.dense[slot + face].load(Ordering::Relaxed) {
+            UNKNOWN => {
+                let measured = self.advances(c);
+                for (i, advance) in measured.iter().enumerate() {
+                    let bits = advance.map_or(LACKING, f32::to_bits);
+                    self.dense[slot + i].store(bits, Ordering::Relaxed);
+                }
+                Some(measured.get(face).copied().flatten())
+            }
+            bits => Some(decode(bits)),
+        }
     }
 
     /// The advance of `c` in every face, looked up in the fonts once per [`CardFonts`].
@@ -295,7 +341,7 @@ impl CardFonts {
     pub fn missing(&self, text: &str) -> Option<char> {
         text.chars()
             .filter(|c| !c.is_whitespace() && !c.is_control())
-            .find(|&c| self.advances(c).iter().all(Option::is_none))
+            .find(|&c| (0..self.faces.len()).all(|face| self.advance(c, face).is_none()))
     }
 
     /// Measures text in `weight`: one per block of text, which it may measure many
@@ -339,12 +385,22 @@ fn font_problem(bytes: &[u8]) -> Result<(), String> {
 pub struct Measure<'f> {
     fonts: &'f CardFonts,
     primary: usize,
-    /// Per character met so far: its advance in ems in each face that has it (from
-    /// [`CardFonts::advances`], kept here to spare the shared lock).
+    /// Per character met so far outside the dense table: its advance in ems in each face
+    /// that has it (from [`CardFonts::advances`], kept here to spare the shared lock).
     chars: RefCell<FxHashMap<char, Advances>>,
 }
 
 impl Measure<'_> {
+    /// The advance of `c` in face `face`, in ems.
+    fn advance(&self, c: char, face: usize) -> Option<f32> {
+        if let Some(advance) = self.fonts.dense_advance(c, face) {
+            return advance;
+        }
+        let mut known = self.chars.borrow_mut();
+        let advances = known.entry(c).or_insert_with(|| self.fonts.advances(c));
+        advances.get(face).copied().flatten()
+    }
+
     /// The width of `text` set on one line at `size` pixels.
     pub fn width(&self, text: &str, size: f32) -> f32 {
         self.line(text).0 * size
@@ -353,11 +409,7 @@ impl Measure<'_> {
     /// The width of `text` on one line in ems, and whether the first face draws all of
     /// it (then its width is the sum of its words' widths and spaces).
     pub fn line(&self, text: &str) -> (f32, bool) {
-        let mut known = self.chars.borrow_mut();
-        for c in text.chars() {
-            known.entry(c).or_insert_with(|| self.fonts.advances(c));
-        }
-        let advance = |c: char, face: usize| known[&c].get(face).copied().flatten();
+        let advance = |c: char, face: usize| self.advance(c, face);
         let primary = self.primary;
         // The usual case: the first face has every character.
         if let Some(sum) = text
@@ -477,6 +529,26 @@ mod tests {
         assert_eq!(fonts.fingerprint(), None);
         assert_eq!(fonts.primary(Weight::Regular), 0);
         assert_eq!(fonts.primary(Weight::Bold), 1);
+    }
+
+    #[test]
+    fn advances_read_from_the_tables_and_from_memory_are_the_fonts_own() {
+        // Inside the dense table (Latin, Greek, Cyrillic, Arabic, quotes), outside it
+        // (Japanese, from the site's font), and in no face at all.
+        let fonts = japanese();
+        let chars = ['A', 'é', ' ', 'α', 'ж', 'ب', '“', '…', 'あ', '日', '😀'];
+        for pass in ["first", "remembered"] {
+            for c in chars {
+                for (i, face) in fonts.faces.iter().enumerate() {
+                    assert_eq!(fonts.advance(c, i), face.advance(c), "{pass}: {c} in {i}");
+                    let measure = fonts.measure(Weight::Regular);
+                    assert_eq!(measure.advance(c, i), face.advance(c), "{pass}: {c} in {i}");
+                }
+            }
+        }
+        assert_eq!(fonts.missing("Aα日"), None);
+        assert_eq!(fonts.missing("A😀"), Some('😀'));
+        assert!(fonts.advance('日', 0).is_none() && fonts.advance('A', 0).is_some());
     }
 
     #[test]
