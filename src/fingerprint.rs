@@ -3,9 +3,11 @@
 //! kudos hashes for two different reasons, and each has its own function:
 //!
 //! - [`fingerprint`] / [`Fingerprint`]: "did this input change since the last rebuild?".
-//!   Only compared within one process (serve keeps them in memory), so the standard
-//!   library's SipHash does: keyed per process, strong enough that two different inputs
-//!   do not pass for the same one, which would mean a page silently not re-rendered.
+//!   The standard library's SipHash with its fixed default keys: strong enough that two
+//!   different inputs do not pass for the same one, which would mean a page silently not
+//!   re-rendered. Its values are compared between rebuilds of one `serve` and, in
+//!   `.kudos-cache/build/`, between builds, always in files that name the kudos binary
+//!   that wrote them (another Rust version may hash differently).
 //! - [`stable_id`]: an identifier that is published (the neutral URL of a shout-out) and so
 //!   must be the same in every build, on every machine, with every Rust version: FNV-1a,
 //!   a fixed algorithm, from the `fnv` crate.

@@ -34,7 +34,8 @@ fn main() -> ExitCode {
 /// Asks the kernel for no transparent huge pages. mimalloc's heaps touch fresh memory in
 /// many places at once (per thread, per size), and with huge pages on, the kernel clears
 /// 2 MiB for each: `perf` put 25-40% of a warm build and of a `serve` rebuild in
-/// `clear_page_erms`. Measured in docs/performance.md ("Huge pages, session 13").
+/// `clear_page_erms`. Measured in docs/performance.md ("Huge pages, session 13"). The
+/// setting passes to child processes: the browser `serve --open` starts has it too.
 fn small_pages_only() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);

@@ -230,7 +230,6 @@ impl CardFonts {
             dense,
             faces,
             files: names.into(),
-
             fingerprint,
             advances: Arc::default(),
         }
@@ -298,6 +297,17 @@ impl CardFonts {
         }
     }
 
+    /// Whether no face has `c`.
+    fn in_no_face(&self, c: char) -> bool {
+        let faces = 0..self.faces.len();
+        match self.dense_advance(c, 0) {
+            Some(_) => faces
+                .into_iter()
+                .all(|face| self.advance(c, face).is_none()),
+            None => self.advances(c).iter().all(Option::is_none),
+        }
+    }
+
     /// [`CardFonts::advance`] from the dense table; `None` for a character outside it.
     fn dense_advance(&self, c: char, face: usize) -> Option<Option<f32>> {
         let faces = self.faces.len();
@@ -341,7 +351,7 @@ impl CardFonts {
     pub fn missing(&self, text: &str) -> Option<char> {
         text.chars()
             .filter(|c| !c.is_whitespace() && !c.is_control())
-            .find(|&c| (0..self.faces.len()).all(|face| self.advance(c, face).is_none()))
+            .find(|&c| self.in_no_face(c))
     }
 
     /// Measures text in `weight`: one per block of text, which it may measure many

@@ -339,8 +339,10 @@ pub fn check_excerpt(shoutout: &Shoutout, quote_text: &str) -> Option<SourceErro
 /// Names of cards made earlier, by what each was rendered from: its view and a print of
 /// everything else the template reads (its text and the templates it includes, the
 /// config, the translated strings; the binary is in the store's file). Only for a
-/// `card.svg` that reads nothing of `site` and calls no listing or file function, whose
-/// output is then a function of those alone.
+/// `card.svg` that reads nothing of `site`, calls no listing or file function and
+/// includes only templates named in quotes (and none of the theme's templates defines
+/// a component: see `Renderer::card_engine`), whose output is then a function of those
+/// alone.
 pub struct CardNames<'a> {
     cache: &'a dyn RenderCache,
     print: u64,
@@ -355,8 +357,10 @@ impl<'a> CardNames<'a> {
         config: &Config,
         strings: &Strings,
     ) -> Option<CardNames<'a>> {
-        let reads_only_its_card =
-            !deps.all_site && deps.site_keys.is_empty() && deps.functions.is_empty();
+        let reads_only_its_card = !deps.all_site
+            && deps.site_keys.is_empty()
+            && deps.functions.is_empty()
+            && !deps.unnamed_refs;
         let print = stable_hash(&[
             &deps.text.to_le_bytes(),
             &config.fingerprint().to_le_bytes(),

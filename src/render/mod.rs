@@ -77,8 +77,9 @@ pub struct Renderer {
     assets: Arc<Assets>,
     /// Share cards, rendered to SVG (drawn by [`card_files`]).
     cards: Arc<Cards>,
-    /// What `card.svg` reads, which tells whether cards may be named from the cache.
-    card_template: template_deps::TemplateDeps,
+    /// What `card.svg` reads, which tells whether cards may be named from the cache;
+    /// `None` when a template defines a component (which `card.svg` may use unseen).
+    card_template: Option<template_deps::TemplateDeps>,
     cache: Option<Arc<dyn RenderCache>>,
     /// What shortcodes read, hashed (see [`ShortcodeEnv`]).
     shortcode_inputs: u64,
@@ -86,6 +87,20 @@ pub struct Renderer {
     shortcode_templates: u64,
     config_value: Value,
     base: Context,
+}
+
+/// What the theme's `card.svg` reads (with the templates it includes), unless some
+/// template defines a component: components are global, so the card template may use
+/// one without naming its file.
+fn card_template(theme: &Theme) -> Option<template_deps::TemplateDeps> {
+    let components = theme
+        .templates
+        .values()
+        .any(|t| template_deps::defines_component(&t.text));
+    if components {
+        return None;
+    }
+    template_deps::template_deps(theme).remove(cards::TEMPLATE)
 }
 
 impl Renderer {
@@ -143,9 +158,7 @@ impl Renderer {
             menu: Value::from_serializable(&menu),
             assets,
             cards: Arc::default(),
-            card_template: template_deps::template_deps(theme)
-                .remove(cards::TEMPLATE)
-                .unwrap_or_default(),
+            card_template: card_template(theme),
             cache,
             shortcode_inputs,
             shortcode_templates,
@@ -224,9 +237,13 @@ impl Renderer {
             files: &self.files,
             config: &self.config_value,
             fonts: &config.card_fonts,
-            names: self.cache.as_deref().and_then(|cache| {
-                cards::CardNames::new(cache, &self.card_template, config, &self.site.strings)
-            }),
+            names: self
+                .cache
+                .as_deref()
+                .zip(self.card_template.as_ref())
+                .and_then(|(cache, deps)| {
+                    cards::CardNames::new(cache, deps, config, &self.site.strings)
+                }),
         }
     }
 

@@ -20,6 +20,27 @@ pub struct TemplateDeps {
     pub all_site: bool,
     /// Listing functions (and `asset`, `image`) it calls.
     pub functions: BTreeSet<&'static str>,
+    /// It extends, includes or imports a template named by an expression, not a quoted
+    /// name: what that template reads is unknown.
+    pub unnamed_refs: bool,
+}
+
+/// Whether a template's text defines a Tera 2 component (`{% component ... %}`, with any
+/// whitespace control): components are global, so any template may use one defined in
+/// a file it neither extends nor includes.
+pub fn defines_component(text: &str) -> bool {
+    template_tags(text).any(|tag| {
+        tag.trim_start_matches('-')
+            .trim_start()
+            .starts_with("component")
+    })
+}
+
+/// The insides of a template's `{% %}` tags.
+fn template_tags(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%")
+        .skip(1)
+        .map(|rest| rest.split_once("%}").map_or(rest, |(inside, _)| inside))
 }
 
 /// Dependencies of every template of a theme.
@@ -54,6 +75,7 @@ pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
                 deps.site_keys.extend(own.site_keys.iter().cloned());
                 deps.all_site |= own.all_site;
                 deps.functions.extend(own.functions.iter().copied());
+                deps.unnamed_refs |= own.unnamed_refs;
                 stack.extend(refs.iter().cloned());
             }
             deps.text = hasher.finish();
@@ -78,9 +100,24 @@ fn referenced_templates(text: &str) -> Vec<String> {
     names
 }
 
+/// Whether a tag of `template` extends, includes or imports what is not a quoted name.
+fn unnamed_refs(template: &str) -> bool {
+    template_tags(template).any(|tag| {
+        let tag = tag.trim_start_matches('-').trim_start();
+        ["extends", "include", "import"].iter().any(|keyword| {
+            tag.strip_prefix(keyword)
+                .filter(|rest| rest.starts_with(char::is_whitespace))
+                .is_some_and(|rest| !rest.trim_start().starts_with(['"', '\'']))
+        })
+    })
+}
+
 /// `site.<key>` uses and listing-function calls in one template's text.
 fn scan(template: &str) -> TemplateDeps {
-    let mut deps = TemplateDeps::default();
+    let mut deps = TemplateDeps {
+        unnamed_refs: unnamed_refs(template),
+        ..TemplateDeps::default()
+    };
     // Only code reads data: HTML text like `class="site-header"` must not count.
     let text = &template_code(template);
     for (at, _) in text.match_indices("site") {
@@ -169,5 +206,23 @@ mod tests {
             referenced_templates("{% extends 'base.html' %}{% include \"partials/x.html\" %}"),
             ["base.html", "partials/x.html"]
         );
+        assert!(!scan("{% include \"a.svg\" %}{%- import 'm.html' as m -%}").unnamed_refs);
+        assert!(scan("{% include card.kind ~ \".svg\" %}").unnamed_refs);
+        assert!(scan("{%- include [\"a.svg\", \"b.svg\"] %}").unnamed_refs);
+        assert!(!scan("<p>{{ included }} includes</p>").unnamed_refs);
+    }
+
+    #[test]
+    fn components_are_found_with_any_whitespace_control() {
+        for text in [
+            "{% component Button(label) %}x{% endcomponent %}",
+            "{%- component Button(label) -%}x{% endcomponent %}",
+            "{%component Button() %}",
+        ] {
+            assert!(defines_component(text), "{text}");
+        }
+        assert!(!defines_component(
+            "{{ component }} {% if components %}{% endif %}"
+        ));
     }
 }

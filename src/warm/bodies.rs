@@ -29,6 +29,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::card_names::CardNameStore;
+use super::lock;
 use super::record::binary_identity;
 use crate::cache_dir::CacheDir;
 use crate::images::Catalog;
@@ -297,12 +298,6 @@ impl HtmlSource for ShardFile {
         });
         text.map_err(|why| self.fail(why)).ok()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl RenderCache for BodyStore {

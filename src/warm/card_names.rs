@@ -9,9 +9,11 @@
 //! rendered from its view when it is drawn.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustc_hash::FxHashMap;
 
+use super::lock;
 use super::record::binary_identity;
 use crate::cache_dir::CacheDir;
 
@@ -24,11 +26,15 @@ fn header() -> String {
 }
 
 /// The names of the last build's cards, and those of this build as they are asked for.
+/// A name read is marked without a lock (10k cards ask from every core at once).
 pub struct CardNameStore {
     cache: CacheDir,
-    loaded: FxHashMap<u64, u64>,
-    /// Every name this build asked for or made: what the next build gets.
-    used: Mutex<FxHashMap<u64, u64>>,
+    /// As read: (key, name), sorted by key.
+    loaded: Vec<(u64, u64)>,
+    /// Per loaded name: whether this build asked for it.
+    asked: Vec<AtomicBool>,
+    /// Names this build made.
+    made: Mutex<FxHashMap<u64, u64>>,
 }
 
 impl CardNameStore {
@@ -37,44 +43,50 @@ impl CardNameStore {
         let (loaded, note) = match std::fs::read(cache.entry(FILE)) {
             Ok(bytes) => match parse(&bytes) {
                 Parsed::Names(names) => (names, None),
-                Parsed::Foreign => (FxHashMap::default(), None),
+                Parsed::Foreign => (Vec::new(), None),
                 Parsed::Damaged => (
-                    FxHashMap::default(),
+                    Vec::new(),
                     Some(format!(
                         ".kudos-cache/build/{FILE} is damaged: ignored, and every share card is named by rendering it"
                     )),
                 ),
             },
-            Err(_) => (FxHashMap::default(), None),
+            Err(_) => (Vec::new(), None),
         };
         let store = CardNameStore {
             cache: cache.clone(),
+            asked: loaded.iter().map(|_| AtomicBool::new(false)).collect(),
             loaded,
-            used: Mutex::default(),
+            made: Mutex::default(),
         };
         (store, note)
     }
 
     /// The name kept for `key`.
     pub fn get(&self, key: u64) -> Option<u64> {
-        let name = *self.loaded.get(&key)?;
-        lock(&self.used).insert(key, name);
-        Some(name)
+        let at = self.loaded.binary_search_by_key(&key, |(k, _)| *k).ok()?;
+        self.asked[at].store(true, Ordering::Relaxed);
+        Some(self.loaded[at].1)
     }
 
     /// Keeps `name` for `key`.
     pub fn keep(&self, key: u64, name: u64) {
-        lock(&self.used).insert(key, name);
+        lock(&self.made).insert(key, name);
     }
 
     /// Writes the names this build used, unless they are the ones read. A file that cannot
     /// be written only costs the next build the renders.
     pub fn save(&self) {
-        let used = lock(&self.used);
-        if *used == self.loaded {
+        let made = lock(&self.made);
+        let asked = |at: usize| self.asked[at].load(Ordering::Relaxed);
+        if made.is_empty() && (0..self.loaded.len()).all(asked) {
             return;
         }
-        let mut names: Vec<(u64, u64)> = used.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut names: Vec<(u64, u64)> = (0..self.loaded.len())
+            .filter(|&at| asked(at))
+            .map(|at| self.loaded[at])
+            .chain(made.iter().map(|(k, v)| (*k, *v)))
+            .collect();
         names.sort_unstable();
         let _ = self
             .cache
@@ -98,7 +110,8 @@ fn encode(names: &[(u64, u64)]) -> Vec<u8> {
 /// What a file held.
 #[derive(Debug, PartialEq)]
 enum Parsed {
-    Names(FxHashMap<u64, u64>),
+    /// Sorted by key.
+    Names(Vec<(u64, u64)>),
     /// Another kudos (or no kudos) wrote it.
     Foreign,
     /// Ours, but not whole.
@@ -117,17 +130,13 @@ fn parse(bytes: &[u8]) -> Parsed {
     if xxhash_rust::xxh3::xxh3_64(pairs) != word(hash) {
         return Parsed::Damaged;
     }
-    let names = pairs
+    let mut names: Vec<(u64, u64)> = pairs
         .chunks_exact(16)
         .map(|pair| (word(&pair[..8]), word(&pair[8..])))
         .collect();
+    // Written sorted; sorted again so that a file from elsewhere cannot mislead the search.
+    names.sort_unstable();
     Parsed::Names(names)
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The store of the site at `root` (tests).
@@ -167,10 +176,7 @@ mod tests {
     fn a_damaged_file_is_ignored_with_a_note_and_a_foreign_one_quietly() {
         let names = [(1, 10), (2, 20)];
         let good = encode(&names);
-        assert_eq!(
-            parse(&good),
-            Parsed::Names(names.into_iter().collect::<FxHashMap<_, _>>())
-        );
+        assert_eq!(parse(&good), Parsed::Names(names.to_vec()));
         for cut in [1, 8, 16, 17] {
             assert_eq!(parse(&good[..good.len() - cut]), Parsed::Damaged, "{cut}");
         }

@@ -19,7 +19,7 @@ use crate::fingerprint::{Fingerprint, fingerprint};
 use crate::markdown::Rendered;
 use crate::render::Renderer;
 use crate::render::context::{ProductStats, RatingStats};
-use crate::render::template_deps::{TemplateDeps, template_deps};
+use crate::render::template_deps::{TemplateDeps, defines_component, template_deps};
 use crate::site::{ItemRef, Route, page_range};
 use crate::theme::Theme;
 
@@ -143,7 +143,7 @@ impl SiteFingerprints {
         let components = theme
             .templates
             .iter()
-            .filter(|(_, t)| t.text.contains("{% component") || t.text.contains("{%component"))
+            .filter(|(_, t)| defines_component(&t.text))
             .map(|(name, t)| fingerprint(&(name, &t.text)))
             .collect();
         let mut prints = SiteFingerprints {

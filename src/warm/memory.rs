@@ -19,6 +19,8 @@ pub struct BodyCache {
     /// Fingerprints of what a post's listing entry shows, by (source, body) revision.
     summaries: Mutex<FxHashMap<(u64, u64), u64>>,
     /// Share cards' names by what they are rendered from: a full rebuild names 10k cards.
+    /// Like the bodies and views, it only grows during a session (a template or config
+    /// edit adds a name per card: 16 bytes each).
     card_names: Mutex<FxHashMap<u64, u64>>,
     images: Arc<Catalog>,
 }

@@ -20,3 +20,11 @@ mod record;
 
 pub use bodies::BodyStore;
 pub use record::{Inputs, RACY, Record, Unreadable, page_context};
+
+/// The value behind `mutex`, even if a thread panicked holding it: every store here is a
+/// cache, which a half-finished insert cannot make wrong, only incomplete.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -585,6 +585,40 @@ fn cards_named_by_the_last_build_are_the_cards_a_clean_build_makes() {
         s.edit("kudos.toml", "example.com/shop", "example.org/shop");
     }
     same_as_clean("a new base URL");
+    // A translated string the template prints, then changed by the site.
+    let with_string = template.replace(
+        "</svg>",
+        "<text x=\"80\" y=\"560\">{{ t(key=\"skip_to_content\") }}</text>\n</svg>",
+    );
+    for s in [&site, &clean] {
+        s.write("templates/card.svg", &with_string);
+    }
+    same_as_clean("a translated string on the card");
+    for s in [&site, &clean] {
+        s.write("i18n/en.toml", "skip_to_content = \"Jump to the words\"\n");
+    }
+    same_as_clean("the string changed");
+    // A component the template uses, defined in another file (components are global).
+    let component = |colour: &str| {
+        format!(
+            "{{% component stripe(y=0) %}}<rect y=\"{{{{ y }}}}\" width=\"1200\" height=\"10\" fill=\"{colour}\"/>{{% endcomponent stripe %}}\n"
+        )
+    };
+    let with_stripe = template.replace("</svg>", "{{ <stripe y={5}/> }}\n</svg>");
+    for s in [&site, &clean] {
+        s.write("templates/partials/stripe.html", component("#ff0000"));
+        s.write("templates/card.svg", &with_stripe);
+    }
+    same_as_clean("a component on the card");
+    for s in [&site, &clean] {
+        s.write("templates/partials/stripe.html", component("#0000ff"));
+    }
+    same_as_clean("the component changed");
+    for s in [&site, &clean] {
+        s.remove("templates/partials/stripe.html");
+        s.write("templates/card.svg", &template);
+    }
+    same_as_clean("the component gone");
     // A card whose PNG left the image cache is drawn again from what it shows.
     std::fs::remove_dir_all(site.path(".kudos-cache/images")).unwrap();
     for s in [&site, &clean] {
