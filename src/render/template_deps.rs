@@ -84,38 +84,32 @@ pub fn template_deps(theme: &Theme) -> HashMap<String, TemplateDeps> {
         .collect()
 }
 
-/// Templates named in `extends`, `include` and `import` tags.
-fn referenced_templates(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for keyword in ["extends", "include", "import"] {
-        for (at, _) in text.match_indices(keyword) {
-            let rest = text[at + keyword.len()..].trim_start();
-            if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-                && let Some(end) = rest[1..].find(quote)
-            {
-                names.push(rest[1..1 + end].to_string());
-            }
-        }
-    }
-    names
+/// Each `extends`, `include` and `import` tag of `text`: the template it names in quotes,
+/// or `None` when it names it by an expression (what that template reads is unknown).
+fn references(text: &str) -> impl Iterator<Item = Option<&str>> {
+    template_tags(text).filter_map(|tag| {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let rest = ["extends", "include", "import"]
+            .iter()
+            .find_map(|keyword| {
+                tag.strip_prefix(keyword)
+                    .filter(|rest| rest.starts_with(char::is_whitespace))
+            })?;
+        let rest = rest.trim_start();
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
+        Some(quote.and_then(|quote| Some(&rest[1..1 + rest[1..].find(quote)?])))
+    })
 }
 
-/// Whether a tag of `template` extends, includes or imports what is not a quoted name.
-fn unnamed_refs(template: &str) -> bool {
-    template_tags(template).any(|tag| {
-        let tag = tag.trim_start_matches('-').trim_start();
-        ["extends", "include", "import"].iter().any(|keyword| {
-            tag.strip_prefix(keyword)
-                .filter(|rest| rest.starts_with(char::is_whitespace))
-                .is_some_and(|rest| !rest.trim_start().starts_with(['"', '\'']))
-        })
-    })
+/// Templates named in `extends`, `include` and `import` tags.
+fn referenced_templates(text: &str) -> Vec<String> {
+    references(text).flatten().map(str::to_string).collect()
 }
 
 /// `site.<key>` uses and listing-function calls in one template's text.
 fn scan(template: &str) -> TemplateDeps {
     let mut deps = TemplateDeps {
-        unnamed_refs: unnamed_refs(template),
+        unnamed_refs: references(template).any(|name| name.is_none()),
         ..TemplateDeps::default()
     };
     // Only code reads data: HTML text like `class="site-header"` must not count.
