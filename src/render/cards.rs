@@ -413,11 +413,11 @@ impl CardRenderer<'_> {
             );
             return Ok(None);
         }
-        let named = self.names.as_ref().and_then(|names| {
-            let key = names.key(&view)?;
-            Some((names.cache, key, names.cache.card_name(key)))
-        });
-        if let Some((_, _, Some(hash))) = named {
+        let named = self
+            .names
+            .as_ref()
+            .and_then(|names| Some((names, names.key(&view)?)));
+        if let Some(hash) = named.and_then(|(names, key)| names.cache.card_name(key)) {
             return Ok(Some(Card {
                 output: card::output_path(hash),
                 hash,
@@ -429,8 +429,8 @@ impl CardRenderer<'_> {
         }
         let svg = self.svg(&view)?;
         let hash = card::card_hash(&svg, self.fonts);
-        if let Some((cache, key, None)) = named {
-            cache.keep_card_name(key, hash);
+        if let Some((names, key)) = named {
+            names.cache.keep_card_name(key, hash);
         }
         Ok(Some(Card {
             output: card::output_path(hash),
@@ -453,11 +453,9 @@ impl CardRenderer<'_> {
     }
 
     /// The SVG `card` is drawn from: its own, or rendered from its view.
-    fn svg_of<'c>(&self, card: &'c Card) -> std::result::Result<Cow<'c, str>, String> {
+    fn svg_of<'c>(&self, card: &'c Card) -> std::result::Result<Cow<'c, str>, SourceError> {
         match &card.view {
-            Some(view) if card.svg.is_empty() => {
-                self.svg(view).map(Cow::Owned).map_err(|e| e.to_string())
-            }
+            Some(view) if card.svg.is_empty() => self.svg(view).map(Cow::Owned),
             _ => Ok(Cow::Borrowed(&card.svg)),
         }
     }
@@ -732,20 +730,26 @@ pub fn card_files(
     variants: &[OutputFile],
     cache: &DiskCache,
 ) -> Result<Vec<OutputFile>> {
-    let (fonts, files) = (engine.fonts, engine.files);
+    let fonts = engine.fonts;
+    let shown = engine
+        .files
+        .get(TEMPLATE)
+        .cloned()
+        .unwrap_or_else(|| TEMPLATE.into());
     let by_path: rustc_hash::FxHashMap<&str, &OutputFile> =
         variants.iter().map(|f| (f.path.as_str(), f)).collect();
     let photo = |href: &str| {
         let file = by_path.get(href)?;
         Some(Arc::new(file.bytes().ok()?.into_owned()))
     };
-    let made: Vec<std::result::Result<OutputFile, String>> = cards
+    let made: Vec<std::result::Result<OutputFile, SourceError>> = cards
         .into_par_iter()
         .map(|card| {
             let entry = format!("{:016x}-{WIDTH}.png", card.hash);
             let made = cache.file(&entry, || {
                 let svg = engine.svg_of(card)?;
-                card::rasterise(&svg, fonts, &photo).map_err(|e| e.to_string())
+                card::rasterise(&svg, fonts, &photo)
+                    .map_err(|e| SourceError::new(&shown, e.to_string()))
             })?;
             Ok(OutputFile {
                 path: card.output.clone(),
@@ -756,20 +760,9 @@ pub fn card_files(
             })
         })
         .collect();
-    let mut out = Vec::with_capacity(made.len());
-    for file in made {
-        match file {
-            Ok(file) => out.push(file),
-            Err(why) => {
-                let shown = files
-                    .get(TEMPLATE)
-                    .cloned()
-                    .unwrap_or_else(|| TEMPLATE.into());
-                return Err(Error::Content(vec![SourceError::new(&shown, why)]));
-            }
-        }
-    }
-    Ok(out)
+    made.into_iter()
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::Content(vec![e]))
 }
 
 #[cfg(test)]
