@@ -7,6 +7,7 @@
 //! word count and revision, never its HTML, so the HTML stays on disk until a page, a
 //! quote or an anchor check asks for it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
@@ -66,6 +67,47 @@ impl Html {
                 .text
                 .get_or_init(|| stored.source.read(stored.at, stored.len, stored.hash))
                 .as_deref(),
+        }
+    }
+
+    /// The text, for a caller that uses it once (a page, the store's own copy): stored
+    /// HTML not read before is read again on every call and not kept, so showing 10k
+    /// bodies does not bring them all back into memory. Empty if the store failed.
+    pub fn read(&self) -> Cow<'_, str> {
+        self.try_read().unwrap_or_default()
+    }
+
+    /// [`Html::read`], or `None` when its store could not give it.
+    pub fn try_read(&self) -> Option<Cow<'_, str>> {
+        match &self.0 {
+            Repr::Made(text) => Some(Cow::Borrowed(text)),
+            Repr::Stored(stored) => match stored.text.get() {
+                Some(text) => text.as_deref().map(Cow::Borrowed),
+                None => stored
+                    .source
+                    .read(stored.at, stored.len, stored.hash)
+                    .map(Cow::Owned),
+            },
+        }
+    }
+
+    /// The text, when it was made in memory (not read from a store).
+    pub fn made(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Made(text) => Some(text),
+            Repr::Stored(_) => None,
+        }
+    }
+
+    /// Where the HTML is in `source` (at, length, hash), when it is stored there.
+    pub fn stored_in(&self, source: &Arc<dyn HtmlSource>) -> Option<(u64, usize, u64)> {
+        match &self.0 {
+            Repr::Stored(stored)
+                if std::ptr::addr_eq(Arc::as_ptr(&stored.source), Arc::as_ptr(source)) =>
+            {
+                Some((stored.at, stored.len, stored.hash))
+            }
+            _ => None,
         }
     }
 
@@ -164,5 +206,42 @@ mod tests {
         let html = Html::stored(source, 0, 9, 42);
         assert_eq!(html.try_str(), None);
         assert_eq!(&*html, "");
+    }
+
+    #[test]
+    fn html_read_for_one_use_is_not_kept() {
+        let source = Arc::new(Counted {
+            text: "xx<p>Hi</p>yy",
+            reads: Mutex::new(0),
+        });
+        let html = Html::stored(source.clone(), 2, 9, Html::hash("<p>Hi</p>"));
+        assert_eq!(html.read(), "<p>Hi</p>");
+        assert_eq!(html.read(), "<p>Hi</p>");
+        assert_eq!(
+            *source.reads.lock().unwrap(),
+            2,
+            "read each time, never kept"
+        );
+        assert_eq!(html.as_str(), "<p>Hi</p>");
+        assert_eq!(html.read(), "<p>Hi</p>");
+        assert_eq!(
+            *source.reads.lock().unwrap(),
+            3,
+            "once kept, the kept text is used"
+        );
+        let dyn_source: Arc<dyn HtmlSource> = source;
+        assert_eq!(
+            html.stored_in(&dyn_source),
+            Some((2, 9, Html::hash("<p>Hi</p>")))
+        );
+        let other: Arc<dyn HtmlSource> = Arc::new(Counted {
+            text: "",
+            reads: Mutex::new(0),
+        });
+        assert_eq!(html.stored_in(&other), None);
+        assert_eq!(
+            Html::from("<p>Hi</p>".to_string()).stored_in(&dyn_source),
+            None
+        );
     }
 }

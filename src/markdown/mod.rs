@@ -153,10 +153,17 @@ impl Rendered {
         self.revision = hasher.digest();
     }
 
-    /// Whether `id` is an anchor in this body (a heading or footnote).
+    /// Whether `id` is an anchor in this body (a heading or footnote). The first check
+    /// reads the HTML once, without keeping it (a body the store holds stays there).
     pub fn has_anchor(&self, id: &str) -> bool {
         self.anchors
-            .get_or_init(|| self.anchor_ids().into_iter().map(String::from).collect())
+            .get_or_init(|| {
+                let html = self.html.read();
+                anchor_ids(&self.toc, &html)
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            })
             .binary_search_by(|anchor| anchor.as_str().cmp(id))
             .is_ok()
     }
@@ -164,20 +171,20 @@ impl Rendered {
     /// Every id [`Rendered::has_anchor`] accepts, sorted: two bodies with the same list
     /// answer every anchor check alike.
     pub fn anchor_ids(&self) -> Vec<&str> {
-        let in_html = self.html.match_indices("id=\"").filter_map(|(at, _)| {
-            let value = &self.html[at + 4..];
-            value.find('"').map(|end| &value[..end])
-        });
-        let mut ids: Vec<&str> = self
-            .toc
-            .iter()
-            .map(|h| h.id.as_str())
-            .chain(in_html)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+        anchor_ids(&self.toc, &self.html)
     }
+}
+
+/// The ids of `toc`'s headings and every `id` in `html`, sorted, once each.
+fn anchor_ids<'a>(toc: &'a [TocEntry], html: &'a str) -> Vec<&'a str> {
+    let in_html = html.match_indices("id=\"").filter_map(|(at, _)| {
+        let value = &html[at + 4..];
+        value.find('"').map(|end| &value[..end])
+    });
+    let mut ids: Vec<&str> = toc.iter().map(|h| h.id.as_str()).chain(in_html).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// A heading being collected: level, explicit id, classes, inner events.

@@ -56,8 +56,9 @@ pub struct Bodies {
 pub trait RenderCache: Send + Sync {
     /// The body kept at `slot`.
     fn body(&self, slot: u64) -> Option<Arc<CachedBody>>;
-    /// Keeps `body` at `slot`.
-    fn keep_body(&self, slot: u64, body: CachedBody);
+    /// Keeps `body` at `slot`, and gives back the body to use from now on: a store may
+    /// have moved its HTML to disk (see `warm::BodyStore`).
+    fn keep_body(&self, slot: u64, body: CachedBody) -> Arc<Rendered>;
     /// The view kept at `slot`.
     fn view(&self, slot: u64) -> Option<Arc<CachedView>>;
     /// Keeps `view` at `slot`.
@@ -89,6 +90,22 @@ pub struct CachedBody {
 }
 
 impl CachedBody {
+    /// `rendered` for `id` (content path, variant) under `key`, with what its links
+    /// resolved to.
+    pub fn new(
+        id: (String, Option<String>),
+        key: u64,
+        link_urls: Vec<Option<String>>,
+        rendered: Rendered,
+    ) -> CachedBody {
+        CachedBody {
+            id,
+            key,
+            link_urls,
+            rendered: Arc::new(rendered),
+        }
+    }
+
     /// Whether the body can be kept on disk: one that shows images cannot (see
     /// [`Rendered`]'s serde form).
     pub fn storable(&self) -> bool {
@@ -104,6 +121,11 @@ impl CachedBody {
     pub fn with_html(mut self, html: Html) -> CachedBody {
         Arc::make_mut(&mut self.rendered).html = html;
         self
+    }
+
+    /// The rendered body, shared.
+    pub fn rendered(&self) -> Arc<Rendered> {
+        Arc::clone(&self.rendered)
     }
 }
 
@@ -134,26 +156,23 @@ fn reusable_body(
     (same_links && same_images()).then(|| Arc::clone(&cached.rendered))
 }
 
-/// Keeps `rendered` for `id` with what its links resolved to.
+/// Keeps `rendered` for `id` with what its links resolved to; returns the body to use
+/// (see [`RenderCache::keep_body`]).
 fn keep_body(
     cache: &dyn RenderCache,
     id: (&str, Option<&str>),
     key: u64,
-    rendered: &Arc<Rendered>,
+    rendered: Rendered,
     lookups: &dyn Lookups,
-) {
+) -> Arc<Rendered> {
     let link_urls = rendered
         .links
         .iter()
         .map(|l| lookups.page_url(&l.target))
         .collect();
-    let entry = CachedBody {
-        id: (id.0.to_string(), id.1.map(str::to_string)),
-        key,
-        link_urls,
-        rendered: Arc::clone(rendered),
-    };
-    cache.keep_body(slot(&id), entry);
+    let id_owned = (id.0.to_string(), id.1.map(str::to_string));
+    let entry = CachedBody::new(id_owned, key, link_urls, rendered);
+    cache.keep_body(slot(&id), entry)
 }
 
 /// The view `kind` of `id`: kept in `cache` while its inputs' fingerprint is `key`,
@@ -230,11 +249,11 @@ pub(super) fn render_quote(
     if let Some(hit) = cache.and_then(|c| reusable_body(c, id, key, &none)) {
         return hit;
     }
-    let rendered = Arc::new(markdown::render(source.body(), options, &none));
-    if let Some(cache) = cache {
-        keep_body(cache, id, key, &rendered, &none);
+    let rendered = markdown::render(source.body(), options, &none);
+    match cache {
+        Some(cache) => keep_body(cache, id, key, rendered, &none),
+        None => Arc::new(rendered),
     }
-    rendered
 }
 
 fn markdown_options(site: &Site) -> MarkdownOptions {
@@ -558,11 +577,11 @@ pub(super) fn render_body(
     if let Some(hit) = env.cache.and_then(|c| reusable_body(c, id, key, &lookups)) {
         return Ok(hit);
     }
-    let rendered = Arc::new(render_fresh(site, env, source, segment)?);
-    if let Some(cache) = env.cache {
-        keep_body(cache, id, key, &rendered, &lookups);
-    }
-    Ok(rendered)
+    let rendered = render_fresh(site, env, source, segment)?;
+    Ok(match env.cache {
+        Some(cache) => keep_body(cache, id, key, rendered, &lookups),
+        None => Arc::new(rendered),
+    })
 }
 
 fn render_fresh(

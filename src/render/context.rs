@@ -5,6 +5,8 @@
 //! not be shown, see [`crate::visibility`]), the quote already sanitised. So a theme cannot leak what the honesty rules hide, and a
 //! theme author can dump any view as JSON to see what is there.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::content::{Page, Relationship, Segment, Shoutout};
@@ -114,7 +116,7 @@ pub struct PageView<'a> {
     /// HTML before `<!-- more -->`, if marked.
     pub summary: Option<&'a str>,
     /// The whole body as HTML (empty in listings).
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     /// Headings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toc: Option<&'a [TocEntry]>,
@@ -176,7 +178,11 @@ impl<'a> PageView<'a> {
                 .as_deref()
                 .map(|i| image_url(urls, &page.path, i)),
             summary: body.summary.as_deref(),
-            content: if with_content { body.html.as_str() } else { "" },
+            content: if with_content {
+                body.html.read()
+            } else {
+                Cow::Borrowed("")
+            },
             toc: with_content.then_some(body.toc.as_slice()),
             word_count: with_content.then_some(body.words),
             reading_time: reading_minutes(body.words),
@@ -424,7 +430,7 @@ pub struct SegmentView<'a> {
     /// Ask search engines not to index it.
     pub noindex: bool,
     /// The copy as HTML (empty in listings).
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     /// Front matter `[extra]`.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
@@ -454,7 +460,11 @@ impl<'a> SegmentView<'a> {
             url: urls.url(&segment.path),
             permalink: urls.permalink(&segment.path),
             noindex: segment.meta.noindex,
-            content: if with_content { body.html.as_str() } else { "" },
+            content: if with_content {
+                body.html.read()
+            } else {
+                Cow::Borrowed("")
+            },
             extra: &segment.meta.extra,
         }
     }

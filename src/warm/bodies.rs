@@ -11,12 +11,16 @@
 //! measured pictures): they are rendered every time.
 //!
 //! After a build, the store holds exactly the bodies that build used, in 64 files by
-//! slot; only the files whose bodies changed are written again, on a thread of their own
-//! while pages render (a build after one edit rewrites one file of a few megabytes).
+//! slot; only the files whose bodies changed are written again (a build after one edit
+//! rewrites one file of a few megabytes). A body's HTML goes into its shard's new file as
+//! soon as it is rendered, and the body reads it back from there when shown: a clean
+//! build at 10k posts would otherwise hold 200 MB of HTML from the markdown stage to the
+//! last page. The index follows, on a thread of its own while pages render, and the file
+//! then takes the shard's name.
 //!
 //! A build reads only the shards' indexes; a body's HTML stays in its file until a page,
 //! a quote or an anchor check shows it ([`Html`]), since a build after one edit shows a
-//! few of 10k bodies. The files stay open for that (a shard this build rewrites is
+//! few of 10k bodies; a page reads it without keeping it ([`Html::read`]). The files stay open for that (a shard this build rewrites is
 //! replaced by a rename, so its bodies still read the old file). HTML read back is checked
 //! against its length and hash; when that fails, the shard is removed and the build
 //! fails before it changes the output ([`BodyStore::damage`]).
@@ -33,13 +37,22 @@ use super::lock;
 use super::record::binary_identity;
 use crate::cache_dir::CacheDir;
 use crate::images::Catalog;
-use crate::markdown::{Html, HtmlSource};
+use crate::markdown::{Html, HtmlSource, Rendered};
 use crate::render::{CachedBody, CachedView, RenderCache};
 
 /// The first line of the file: the format, its version, and the binary that wrote it.
 fn header() -> String {
-    format!("kudos-bodies 2 {}\n", binary_identity())
+    format!("kudos-bodies 3 {}\n", binary_identity())
 }
+
+/// A rendered body with less HTML than this keeps it in memory until the store is
+/// written: a shout-out's quote is read on many pages and weighs less than the
+/// bookkeeping of reading it back.
+const SPILL_AT_LEAST: usize = 1024;
+
+/// How the files a build is still writing start their names; one left by a build that
+/// was stopped is removed by the next.
+const PARTIAL_PREFIX: &str = "bodies-partial-";
 
 /// Shard files, by slot: a build that changed one body rewrites one of them.
 const SHARDS: u64 = 64;
@@ -70,6 +83,22 @@ pub struct BodyStore {
     images: Arc<Catalog>,
     /// The share cards' names, kept beside the bodies.
     card_names: CardNameStore,
+    /// The shard files this build writes, by shard, opened by the first body rendered
+    /// into one.
+    spills: Vec<Mutex<Spill>>,
+    /// Their readers, which bodies read their HTML from (for [`BodyStore::damage`]).
+    spill_readers: Mutex<Vec<Arc<ShardFile>>>,
+}
+
+/// A shard file this build writes.
+enum Spill {
+    /// No body has gone there yet.
+    NotYet,
+    /// Bodies go there.
+    Open(SpillFile),
+    /// It could not be made or written, or the store has been saved: bodies stay in
+    /// memory.
+    Closed,
 }
 
 /// Why a shard file was not used.
@@ -85,6 +114,7 @@ impl BodyStore {
     /// Only the shards' indexes are read; each body's HTML is read when shown.
     pub fn load(root: &Path) -> (BodyStore, Option<String>) {
         let cache = CacheDir::of(root, "build");
+        remove_partial_files(&cache);
         let shards: Vec<Result<Shard, Unusable>> = (0..SHARDS)
             .into_par_iter()
             .map_init(Vec::new, |buffer, n| {
@@ -119,6 +149,8 @@ impl BodyStore {
             asked: Mutex::default(),
             images: Arc::default(),
             card_names,
+            spills: (0..SHARDS).map(|_| Mutex::new(Spill::NotYet)).collect(),
+            spill_readers: Mutex::default(),
         };
         let note = match (note, names_note) {
             (Some(a), Some(b)) => Some(format!("{a}; {b}")),
@@ -131,9 +163,11 @@ impl BodyStore {
     /// or was damaged since it was opened): the build must not publish what it made.
     /// The shard is gone already, so the next build renders its bodies again.
     pub fn damage(&self) -> Option<crate::error::Error> {
+        let spilled = lock(&self.spill_readers);
         let (shard, why) = self
             .shards
             .iter()
+            .chain(spilled.iter())
             .find_map(|s| Some((s, s.failed.get()?)))?;
         Some(crate::error::Error::io(
             &shard.shown,
@@ -174,37 +208,131 @@ impl BodyStore {
         }
         shards.into_par_iter().for_each(|(n, mut entries)| {
             entries.sort_unstable_by_key(|(slot, _)| *slot);
-            let path = self.cache.entry(&shard_name(n));
-            let _ = self
-                .cache
-                .write_whole_with(&path, |file| write_shard(file, &entries));
+            // Nothing more goes into this shard's file: a body kept from now on stays in
+            // memory.
+            let spill = std::mem::replace(&mut *lock(&self.spills[n as usize]), Spill::Closed);
+            let file = match spill {
+                Spill::Open(file) => Ok(file),
+                Spill::NotYet | Spill::Closed => SpillFile::create(&self.cache, n),
+            };
+            if let Ok(file) = file {
+                let _ = file.finish(&entries, &self.cache.entry(&shard_name(n)));
+            }
         });
+    }
+
+    /// `html`, rendered just now, written to its shard's new file, as the HTML to keep in
+    /// its place; `None` keeps it in memory (it is short, or the file cannot be written).
+    fn spill(&self, shard: u64, html: &Html) -> Option<Html> {
+        let text = html.made().filter(|t| t.len() >= SPILL_AT_LEAST)?;
+        let mut spill = lock(&self.spills[shard as usize]);
+        if let Spill::NotYet = *spill {
+            *spill = match SpillFile::create(&self.cache, shard) {
+                Ok(file) => {
+                    lock(&self.spill_readers).push(Arc::clone(&file.reader));
+                    Spill::Open(file)
+                }
+                Err(_) => Spill::Closed,
+            };
+        }
+        let Spill::Open(file) = &mut *spill else {
+            return None;
+        };
+        match file.append(text) {
+            Ok(at) => {
+                let source = Arc::clone(&file.reader) as Arc<dyn HtmlSource>;
+                Some(Html::stored(source, at, text.len(), Html::hash(text)))
+            }
+            Err(_) => {
+                *spill = Spill::Closed;
+                None
+            }
+        }
     }
 }
 
-/// A shard: the header, the index's length (8 bytes, little-endian), the index, then
-/// every body's HTML one after another.
-fn write_shard(file: &mut std::fs::File, bodies: &[(u64, &CachedBody)]) -> std::io::Result<()> {
-    let readable = bodies
-        .iter()
-        .filter_map(|(slot, body)| Some((*slot, *body, body.html().try_str()?)));
-    let mut at = 0u64;
-    let mut index: Vec<Entry<&CachedBody>> = Vec::with_capacity(bodies.len());
-    let mut texts = Vec::with_capacity(bodies.len());
-    for (slot, body, text) in readable {
-        index.push((slot, body, at, text.len() as u64, Html::hash(text)));
-        at += text.len() as u64;
-        texts.push(text);
+/// Removes the files of builds that were stopped while writing the store.
+fn remove_partial_files(cache: &CacheDir) {
+    let Ok(entries) = std::fs::read_dir(cache.path()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(PARTIAL_PREFIX)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
-    let index = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-    out.write_all(header().as_bytes())?;
-    out.write_all(&(index.len() as u64).to_le_bytes())?;
-    out.write_all(&index)?;
-    for text in texts {
-        out.write_all(text.as_bytes())?;
+}
+
+/// A shard file being written: the header, then every body's HTML as it is rendered,
+/// then (when the store is saved) the index and the index's length (8 bytes,
+/// little-endian), and it takes the shard's name. Dropped unfinished, it is removed.
+struct SpillFile {
+    file: tempfile::NamedTempFile,
+    /// Bytes written so far.
+    len: u64,
+    /// The same file opened for reading.
+    reader: Arc<ShardFile>,
+}
+
+impl SpillFile {
+    /// A new file for shard `n`, its header written.
+    fn create(cache: &CacheDir, n: u64) -> std::io::Result<SpillFile> {
+        cache.prepare()?;
+        let mut file = tempfile::Builder::new()
+            .prefix(PARTIAL_PREFIX)
+            .tempfile_in(cache.path())?;
+        let header = header();
+        file.write_all(header.as_bytes())?;
+        let name = shard_name(n);
+        let reader = Arc::new(ShardFile {
+            path: cache.entry(&name),
+            shown: format!(".kudos-cache/build/{name}"),
+            file: Mutex::new(std::fs::File::open(file.path())?),
+            failed: OnceLock::new(),
+        });
+        Ok(SpillFile {
+            file,
+            len: header.len() as u64,
+            reader,
+        })
     }
-    out.flush()
+
+    /// Writes `text`; returns where it starts in the file.
+    fn append(&mut self, text: &str) -> std::io::Result<u64> {
+        let at = self.len;
+        self.file.write_all(text.as_bytes())?;
+        self.len += text.len() as u64;
+        Ok(at)
+    }
+
+    /// Writes the index of `bodies` (whose HTML not yet here is written first) and moves
+    /// the file to `path`.
+    fn finish(mut self, bodies: &[(u64, &CachedBody)], path: &Path) -> std::io::Result<()> {
+        let here = Arc::clone(&self.reader) as Arc<dyn HtmlSource>;
+        let html_start = header().len() as u64;
+        let mut index: Vec<Entry<&CachedBody>> = Vec::with_capacity(bodies.len());
+        for (slot, body) in bodies {
+            let (at, len, hash) = match body.html().stored_in(&here) {
+                Some(place) => place,
+                None => {
+                    let Some(text) = body.html().try_read() else {
+                        continue;
+                    };
+                    (self.append(&text)?, text.len(), Html::hash(&text))
+                }
+            };
+            index.push((*slot, *body, at - html_start, len as u64, hash));
+        }
+        let index = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
+        self.file.write_all(&index)?;
+        self.file.write_all(&(index.len() as u64).to_le_bytes())?;
+        self.file.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 /// One shard file's index (read through `buffer`), with the file kept open for the
@@ -228,16 +356,24 @@ fn read_shard(path: &Path, buffer: &mut Vec<u8>) -> Result<Shard, Unusable> {
         return Err(Unusable::Absent);
     }
     let damaged = || broken("is damaged".into());
+    let html_start = header.len() as u64;
     let mut index_len = [0; 8];
-    file.read_exact(&mut index_len).map_err(|_| damaged())?;
-    let index_len = u64::from_le_bytes(index_len);
-    let html_start = (header.len() as u64 + 8)
-        .checked_add(index_len)
-        .filter(|end| *end <= size)
+    let trailer = size
+        .checked_sub(8)
+        .filter(|t| *t >= html_start)
+        .ok_or_else(damaged)?;
+    file.seek(SeekFrom::Start(trailer))
+        .and_then(|_| file.read_exact(&mut index_len))
+        .map_err(|_| damaged())?;
+    let index_start = trailer
+        .checked_sub(u64::from_le_bytes(index_len))
+        .filter(|start| *start >= html_start)
         .ok_or_else(damaged)?;
     buffer.clear();
-    buffer.resize(index_len as usize, 0);
-    file.read_exact(buffer).map_err(|_| damaged())?;
+    buffer.resize((trailer - index_start) as usize, 0);
+    file.seek(SeekFrom::Start(index_start))
+        .and_then(|_| file.read_exact(buffer))
+        .map_err(|_| damaged())?;
     let index: Vec<Entry<CachedBody>> = postcard::from_bytes(buffer).map_err(|_| damaged())?;
     let shard = Arc::new(ShardFile {
         path: path.to_path_buf(),
@@ -245,7 +381,7 @@ fn read_shard(path: &Path, buffer: &mut Vec<u8>) -> Result<Shard, Unusable> {
         file: Mutex::new(file),
         failed: OnceLock::new(),
     });
-    let html_size = size - html_start;
+    let html_size = index_start - html_start;
     let mut bodies = Vec::with_capacity(index.len());
     for (slot, body, at, len, hash) in index {
         let fits = at.checked_add(len).is_some_and(|end| end <= html_size);
@@ -306,8 +442,17 @@ impl RenderCache for BodyStore {
         self.loaded.get(&slot).cloned()
     }
 
-    fn keep_body(&self, slot: u64, body: CachedBody) {
+    /// A body that can be stored has its HTML written to its shard's new file at once
+    /// and read back from there when shown.
+    fn keep_body(&self, slot: u64, mut body: CachedBody) -> Arc<Rendered> {
+        if body.storable()
+            && let Some(html) = self.spill(slot % SHARDS, body.html())
+        {
+            body = body.with_html(html);
+        }
+        let rendered = body.rendered();
         lock(&self.kept).insert(slot, Arc::new(body));
+        rendered
     }
 
     /// Template views are not kept across builds: they are quick to make.
@@ -327,5 +472,116 @@ impl RenderCache for BodyStore {
 
     fn keep_card_name(&self, key: u64, name: u64) {
         self.card_names.keep(key, name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::MarkdownOptions;
+    use crate::slug::SlugStyle;
+
+    fn rendered(text: &str) -> Rendered {
+        let options = MarkdownOptions {
+            smart_punctuation: false,
+            heading_anchors: false,
+            slugs: SlugStyle::Transliterate,
+        };
+        crate::markdown::render(text, options, &|_: &str| None)
+    }
+
+    fn body(path: &str, text: &str) -> CachedBody {
+        CachedBody::new((path.into(), None), 7, Vec::new(), rendered(text))
+    }
+
+    fn partial_files(root: &Path) -> usize {
+        std::fs::read_dir(root.join(".kudos-cache/build"))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(PARTIAL_PREFIX))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_rendered_body_leaves_memory_at_once_and_comes_back_from_the_saved_store() {
+        let site = tempfile::tempdir().unwrap();
+        let long_text = "Knowledge, responsibility, respect and care. ".repeat(60);
+        let long_html = rendered(&long_text).html.to_string();
+        let (store, note) = BodyStore::load(site.path());
+        assert_eq!(note, None);
+        assert!(store.body(1).is_none() && store.body(2).is_none());
+        let long = store.keep_body(1, body("posts/a.md", &long_text));
+        let short = store.keep_body(2, body("shoutouts/b.md", "Thank you!"));
+        assert_eq!(
+            long.html.made(),
+            None,
+            "long HTML is on disk, not in memory"
+        );
+        assert_eq!(long.html.read(), long_html);
+        assert_eq!(long.html.read(), long_html, "and can be read again");
+        assert_eq!(
+            short.html.made(),
+            Some("<p>Thank you!</p>\n"),
+            "short HTML stays"
+        );
+        assert_eq!(
+            partial_files(site.path()),
+            1,
+            "one shard file being written"
+        );
+        store.save();
+        assert_eq!(
+            partial_files(site.path()),
+            0,
+            "saved under the shards' names"
+        );
+        assert_eq!(long.html.read(), long_html, "still readable once saved");
+        assert!(store.damage().is_none());
+        drop(store);
+
+        let (again, note) = BodyStore::load(site.path());
+        assert_eq!(note, None);
+        let long = again.body(1).expect("the long body was kept");
+        assert_eq!(long.html().read(), long_html);
+        let short = again.body(2).expect("the short body was kept");
+        assert_eq!(short.html().read(), "<p>Thank you!</p>\n");
+        // Kept bodies that this build did not render are copied into the shards it writes.
+        assert!(again.body(1 + SHARDS).is_none());
+        again.keep_body(1 + SHARDS, body("posts/c.md", &long_text));
+        again.save();
+        drop(again);
+        let (third, _) = BodyStore::load(site.path());
+        for slot in [1, 2, 1 + SHARDS] {
+            assert!(third.body(slot).is_some(), "slot {slot}");
+        }
+        assert_eq!(third.body(1).unwrap().html().read(), long_html);
+    }
+
+    #[test]
+    fn files_of_an_unfinished_build_are_removed() {
+        let site = tempfile::tempdir().unwrap();
+        {
+            let (store, _) = BodyStore::load(site.path());
+            let long = "Give away a little of the awesome first. ".repeat(60);
+            store.keep_body(3, body("posts/a.md", &long));
+            assert_eq!(partial_files(site.path()), 1);
+        }
+        assert_eq!(
+            partial_files(site.path()),
+            0,
+            "a build that fails leaves none"
+        );
+        let build = site.path().join(".kudos-cache/build");
+        std::fs::write(
+            build.join(format!("{PARTIAL_PREFIX}x1")),
+            "left by a stopped build",
+        )
+        .unwrap();
+        let (_store, note) = BodyStore::load(site.path());
+        assert_eq!(note, None);
+        assert_eq!(partial_files(site.path()), 0, "one left behind is removed");
     }
 }

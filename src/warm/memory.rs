@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::FxHashMap;
 
 use crate::images::Catalog;
+use crate::markdown::Rendered;
 use crate::render::{CachedBody, CachedView, RenderCache};
 
 /// One session's store, shared by every rebuild.
@@ -30,10 +31,12 @@ impl RenderCache for BodyCache {
         self.bodies.lock().ok()?.get(&slot).cloned()
     }
 
-    fn keep_body(&self, slot: u64, body: CachedBody) {
+    fn keep_body(&self, slot: u64, body: CachedBody) -> Arc<Rendered> {
+        let rendered = body.rendered();
         if let Ok(mut bodies) = self.bodies.lock() {
             bodies.insert(slot, Arc::new(body));
         }
+        rendered
     }
 
     fn view(&self, slot: u64) -> Option<Arc<CachedView>> {

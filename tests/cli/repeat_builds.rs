@@ -376,13 +376,14 @@ fn kept_html_that_is_not_what_was_stored_fails_the_build_and_is_dropped() {
     let site = Site::fixture("basic");
     site.build().success();
     let before = site.output_files("public");
-    // Each shard ends with the HTML of its bodies: change its last byte (still UTF-8).
+    // Each shard's HTML follows its first line: change its first byte (still UTF-8).
     let shards = body_files(&site);
     assert!(!shards.is_empty(), "bodies are kept");
     for path in &shards {
         let mut bytes = site.bytes(path);
-        let last = bytes.last_mut().expect("a shard holds HTML");
-        *last = if *last == b' ' { b'\n' } else { b' ' };
+        let header = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let first = &mut bytes[header];
+        *first = if *first == b' ' { b'\n' } else { b' ' };
         site.write(path, bytes);
     }
     // A new site title: every page is rendered again, from the kept bodies.
