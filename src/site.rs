@@ -61,6 +61,17 @@ pub struct Tag {
     pub posts: Vec<usize>,
 }
 
+/// A tag of published shout-outs (the wall's filters) and the shout-outs that carry it.
+#[derive(Debug, Clone)]
+pub struct ShoutoutTag {
+    /// In URLs; one tag per slug ("Gift Ideas" and "gift-ideas" are one).
+    pub slug: String,
+    /// As first written.
+    pub name: String,
+    /// Indices into [`Site::shoutouts`], in wall order, each once.
+    pub members: Vec<usize>,
+}
+
 /// Which item a content path (`posts/hello.md`) refers to, for `@/` links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemRef {
@@ -111,8 +122,9 @@ pub struct Site {
     pub strings: Arc<Strings>,
     /// Content path -> item, for internal links.
     pub by_content_path: FxHashMap<String, ItemRef>,
-    /// Tags of published shout-outs as (slug, name), see [`Site::shoutout_tags`].
-    pub shoutout_tag_list: Vec<(String, String)>,
+    /// Tags of published shout-outs with the shout-outs carrying each, see
+    /// [`Site::shoutout_tags`].
+    pub shoutout_tag_list: Vec<ShoutoutTag>,
     /// Slugs of shout-outs that exist but are not published (no consent, draft): a
     /// shortcode naming one renders nothing instead of failing the build.
     pub hidden_shoutouts: Vec<String>,
@@ -483,10 +495,10 @@ impl Site {
         self.wall_filter_pages(self.shoutouts.len())
     }
 
-    /// Tags used by published shout-outs, one per slug ("Gift Ideas" and "gift-ideas" are
-    /// one tag), sorted by slug, as (slug, name as first written), for the wall's filters.
-    pub fn shoutout_tags(&self) -> Vec<(String, String)> {
-        self.shoutout_tag_list.clone()
+    /// Tags used by published shout-outs, sorted by slug, for the wall's filters and its
+    /// tag pages; found once, when the site is resolved.
+    pub fn shoutout_tags(&self) -> &[ShoutoutTag] {
+        &self.shoutout_tag_list
     }
 
     /// How this site turns names into slugs (`[build] transliterate_slugs`).
@@ -499,32 +511,11 @@ impl Site {
         self.slug_style().slugify(name)
     }
 
-    /// How many published shout-outs carry each tag, by slug: one pass over them, not
-    /// one per tag (routes need every tag's count).
-    pub fn shoutout_tag_counts(&self) -> FxHashMap<String, usize> {
-        let mut counts = FxHashMap::default();
-        for shoutout in &self.shoutouts {
-            let mut slugs: Vec<String> = shoutout.meta.tags.iter().map(|t| self.slug(t)).collect();
-            slugs.sort_unstable();
-            slugs.dedup();
-            for slug in slugs {
-                *counts.entry(slug).or_default() += 1;
-            }
-        }
-        counts
-    }
-
     /// Indices of the published shout-outs carrying the tag with slug `slug`.
-    pub fn shoutouts_tagged(&self, slug: &str) -> Vec<usize> {
-        (0..self.shoutouts.len())
-            .filter(|&i| {
-                self.shoutouts[i]
-                    .meta
-                    .tags
-                    .iter()
-                    .any(|t| self.slug(t) == slug)
-            })
-            .collect()
+    pub fn shoutouts_tagged(&self, slug: &str) -> &[usize] {
+        self.shoutout_tag_list
+            .binary_search_by(|tag| tag.slug.as_str().cmp(slug))
+            .map_or(&[], |i| &self.shoutout_tag_list[i].members)
     }
 
     /// URL path of the `n`th (1-based) posts listing page.
@@ -969,13 +960,23 @@ fn tag_clashes(
 }
 
 /// One entry per slug, sorted by slug, named as first written.
-fn collect_shoutout_tags(shoutouts: &[Arc<Shoutout>], slugs: SlugStyle) -> Vec<(String, String)> {
-    let mut tags: BTreeMap<String, String> = BTreeMap::new();
-    for tag in shoutouts.iter().flat_map(|s| &s.meta.tags) {
-        tags.entry(slugs.slugify(tag))
-            .or_insert_with(|| tag.clone());
+fn collect_shoutout_tags(shoutouts: &[Arc<Shoutout>], slugs: SlugStyle) -> Vec<ShoutoutTag> {
+    let mut tags: BTreeMap<String, ShoutoutTag> = BTreeMap::new();
+    for (i, shoutout) in shoutouts.iter().enumerate() {
+        for name in &shoutout.meta.tags {
+            let slug = slugs.slugify(name);
+            let tag = tags.entry(slug).or_insert_with_key(|slug| ShoutoutTag {
+                slug: slug.clone(),
+                name: name.clone(),
+                members: Vec::new(),
+            });
+            // A shout-out listing one tag twice (`Toys`, `toys`) is one member.
+            if tag.members.last() != Some(&i) {
+                tag.members.push(i);
+            }
+        }
     }
-    tags.into_iter().collect()
+    tags.into_values().collect()
 }
 
 fn collect_tags(posts: &[Arc<Page>], slugs: SlugStyle) -> Vec<Tag> {
@@ -1362,7 +1363,7 @@ mod tests {
     }
 
     #[test]
-    fn tag_counts_are_the_shoutouts_each_tag_lists() {
+    fn shoutout_tags_list_each_shoutout_once_by_slug() {
         let shoutout = |name: &str, tags: &str| {
             format!(
                 "+++\ncustomer = \"{name}\"\ntags = [{tags}]\nconsent = {{ date = 2025-01-01, scope = [\"quote\"] }}\n+++\nGreat.\n"
@@ -1384,12 +1385,21 @@ mod tests {
             "2025-12-01",
         )
         .unwrap();
-        let counts = site.shoutout_tag_counts();
-        assert_eq!(counts.len(), 2, "{counts:?}");
-        assert_eq!((counts["toys"], counts["gift-wrap"]), (2, 1));
-        for (slug, count) in &counts {
-            assert_eq!(site.shoutouts_tagged(slug).len(), *count, "{slug}");
-        }
+        let tags: Vec<(&str, &str, &[usize])> = site
+            .shoutout_tags()
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str(), t.members.as_slice()))
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                ("gift-wrap", "Gift wrap", &[1][..]),
+                ("toys", "Toys", &[0, 1][..])
+            ]
+        );
+        assert_eq!(site.shoutouts_tagged("toys"), [0, 1]);
+        assert_eq!(site.shoutouts_tagged("gift-wrap"), [1]);
+        assert!(site.shoutouts_tagged("cats").is_empty());
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! Pages and listings: the context each HTML route's template gets (posts, pages and
 //! their variants, segment landing pages, the wall and its filters, paginators).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -225,15 +223,14 @@ impl Renderer {
     /// The wall (paginated) and its filter pages, which work without JavaScript.
     pub(super) fn wall_context(&self, job: &Route, path: &str, ctx: &mut Context) {
         let site = &*self.site;
-        let (members, first, filter, page) = match job {
-            Route::Wall(n) => (
-                (0..site.shoutouts.len()).collect(),
-                site.wall_path(),
-                None,
-                *n,
-            ),
+        let everyone: Vec<usize>;
+        let (members, first, filter, page): (&[usize], _, _, _) = match job {
+            Route::Wall(n) => {
+                everyone = (0..site.shoutouts.len()).collect();
+                (&everyone, site.wall_path(), None, *n)
+            }
             Route::WallSegment(i, n) => (
-                site.segment_shoutouts[*i].clone(),
+                &site.segment_shoutouts[*i],
                 site.wall_segment_path(*i),
                 Some(site.segments[*i].meta.title.clone()),
                 *n,
@@ -241,9 +238,9 @@ impl Renderer {
             Route::WallTag(slug, n) => {
                 let name = site
                     .shoutout_tags()
-                    .into_iter()
-                    .find(|(s, _)| s == slug)
-                    .map_or_else(|| slug.clone(), |(_, name)| name);
+                    .iter()
+                    .find(|tag| tag.slug == *slug)
+                    .map_or(slug.as_str(), |tag| tag.name.as_str());
                 (
                     site.shoutouts_tagged(slug),
                     site.wall_tag_path(slug),
@@ -469,25 +466,14 @@ pub(super) fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
                 )
             })
             .collect(),
-        tags: {
-            let mut counts: HashMap<String, usize> = HashMap::new();
-            for shoutout in &site.shoutouts {
-                let mut slugs: Vec<String> =
-                    shoutout.meta.tags.iter().map(|t| site.slug(t)).collect();
-                slugs.sort();
-                slugs.dedup();
-                for slug in slugs {
-                    *counts.entry(slug).or_default() += 1;
-                }
-            }
-            site.shoutout_tags()
-                .into_iter()
-                .map(|(slug, name)| {
-                    let count = counts.get(&slug).copied().unwrap_or(0);
-                    filter(name, site.wall_tag_path(&slug), count)
-                })
-                .collect()
-        },
+        tags: site
+            .shoutout_tags()
+            .iter()
+            .map(|tag| {
+                let path = site.wall_tag_path(&tag.slug);
+                filter(tag.name.clone(), path, tag.members.len())
+            })
+            .collect(),
     }
 }
 

@@ -222,10 +222,9 @@ impl Site {
             let pages = self.wall_filter_pages(members.len());
             routes.extend((1..=pages).map(|n| Route::WallSegment(i, n)));
         }
-        let tagged = self.shoutout_tag_counts();
-        for (slug, _) in &self.shoutout_tag_list {
-            let pages = self.wall_filter_pages(tagged.get(slug).copied().unwrap_or(0));
-            routes.extend((1..=pages).map(|n| Route::WallTag(slug.clone(), n)));
+        for tag in &self.shoutout_tag_list {
+            let pages = self.wall_filter_pages(tag.members.len());
+            routes.extend((1..=pages).map(|n| Route::WallTag(tag.slug.clone(), n)));
         }
         routes.extend((0..self.posts.len()).map(Route::Post));
         routes.extend((0..self.pages.len()).map(Route::Page));
