@@ -1116,26 +1116,25 @@ fn related_posts(
                         }
                     }
                 }
-                let mut scored: Vec<(u32, usize)> = touched
-                    .iter()
-                    .map(|&other| (shared[other], other))
-                    .collect();
+                // The best `limit` as (shared, post), best first: more shared first;
+                // posts are newest first, so a lower index is newer. One pass, which
+                // also clears the counters; most posts are worse than the last kept.
+                let mut best: Vec<(u32, usize)> = Vec::with_capacity(limit + 1);
                 for &other in touched.iter() {
+                    let entry = (shared[other], other);
                     shared[other] = 0;
+                    let better = |kept: &(u32, usize)| {
+                        entry.0 > kept.0 || (entry.0 == kept.0 && entry.1 < kept.1)
+                    };
+                    if best.len() == limit && !better(&best[limit - 1]) {
+                        continue;
+                    }
+                    let at = best.iter().position(better).unwrap_or(best.len());
+                    best.insert(at, entry);
+                    best.truncate(limit);
                 }
                 touched.clear();
-                // More shared first; posts are newest first, so a lower index is newer.
-                // Only the best `limit` need sorting: select them first.
-                let best = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-                if scored.len() > limit {
-                    scored.select_nth_unstable_by(limit - 1, best);
-                    scored.truncate(limit);
-                }
-                scored.sort_unstable_by(best);
-                // Collected from a borrow, not `into_iter`: that would reuse `scored`'s
-                // buffer (one slot per post sharing a tag) for `limit` numbers, kept
-                // for the whole build (180 MiB at 10k posts).
-                scored.iter().map(|&(_, other)| other).collect()
+                best.iter().map(|&(_, other)| other).collect()
             },
         )
         .collect()
