@@ -455,3 +455,41 @@ fn with_search_on_a_warm_build_indexes_every_page_again() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_build_that_fails_after_rendering_bodies_leaves_no_unfinished_store_files() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    let before = site.output_files("public");
+    // A body long enough to go to the store as soon as it is rendered, and a broken link
+    // found only once every body is rendered.
+    let long = "Care shows in the details a customer never asked about. ".repeat(40);
+    site.write(
+        "content/posts/long.md",
+        format!(
+            "+++\ntitle = \"Long\"\ndate = 2025-02-01\n+++\n{long}\n\nSee [this](@/posts/missing.md).\n"
+        ),
+    );
+    site.build()
+        .code(1)
+        .stderr_has("broken link `@/posts/missing.md`");
+    assert_eq!(
+        site.output_files("public"),
+        before,
+        "the output is untouched"
+    );
+    let unfinished: Vec<String> = site
+        .files_ending(".kudos-cache/build", "")
+        .into_iter()
+        .filter(|name| name.starts_with("bodies-partial-"))
+        .collect();
+    assert!(unfinished.is_empty(), "{unfinished:?}");
+    site.edit(
+        "content/posts/long.md",
+        "@/posts/missing.md",
+        "@/posts/hello.md",
+    );
+    site.build().success().stderr_has("Built ");
+    site.run(&["build", "--output", "clean"]).success();
+    assert_eq!(site.output_files("public"), site.output_files("clean"));
+}
