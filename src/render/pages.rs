@@ -340,7 +340,7 @@ impl Renderer {
         struct SectionView<'s> {
             title: Option<&'s str>,
             description: Option<&'s str>,
-            content: &'s str,
+            content: std::borrow::Cow<'s, str>,
             extra: Option<&'s serde_json::Map<String, serde_json::Value>>,
         }
         let section = self.site.sections.get(dir);
@@ -351,7 +351,7 @@ impl Renderer {
                 .bodies
                 .sections
                 .get(dir)
-                .map_or("", |b| b.html.as_str()),
+                .map_or(std::borrow::Cow::Borrowed(""), |b| b.html.read()),
             extra: section.map(|s| &s.meta.extra),
         })
     }

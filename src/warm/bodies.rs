@@ -20,10 +20,11 @@
 //!
 //! A build reads only the shards' indexes; a body's HTML stays in its file until a page,
 //! a quote or an anchor check shows it ([`Html`]), since a build after one edit shows a
-//! few of 10k bodies; a page reads it without keeping it ([`Html::read`]). The files stay open for that (a shard this build rewrites is
-//! replaced by a rename, so its bodies still read the old file). HTML read back is checked
-//! against its length and hash; when that fails, the shard is removed and the build
-//! fails before it changes the output ([`BodyStore::damage`]).
+//! few of 10k bodies; a page reads it without keeping it ([`Html::read`]). The files stay
+//! open for that (a shard this build rewrites is replaced by a rename, so its bodies
+//! still read the old file). HTML read back is checked against its length and hash; when
+//! that fails, the shard is removed (a new file with a failed read is never saved) and
+//! the build fails before it changes the output ([`BodyStore::damage`]).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -63,7 +64,7 @@ fn shard_name(n: u64) -> String {
 }
 
 /// One body in a shard's index: its slot, the body without its HTML, and where the HTML
-/// is in the shard (from the end of the index), its length and hash.
+/// is in the shard (from the end of the header), its length and hash.
 type Entry<B> = (u64, B, u64, u64, u64);
 
 /// A shard as read: its open file and its bodies by slot.
@@ -180,11 +181,13 @@ impl BodyStore {
         ))
     }
 
-    /// Writes the shards whose bodies changed: those holding a body this build rendered
+    /// Finishes the shards whose bodies changed: those holding a body this build rendered
     /// (but one that cannot be stored and was not stored before: bodies with images are
-    /// rendered every build), or one it no longer has. A shard that cannot be written only
-    /// costs the next build its reuse; a body whose HTML cannot be read back is left out.
-    /// The share cards' names are written too, when they changed.
+    /// rendered every build), or one it no longer has. Their new files already hold the
+    /// HTML of the bodies rendered this build; the rest is copied in, then the index. A
+    /// shard that cannot be written only costs the next build its reuse; a body whose HTML
+    /// cannot be read back is left out. The share cards' names are written too, when they
+    /// changed.
     pub fn save(&self) {
         self.card_names.save();
         let asked = lock(&self.asked);
@@ -330,7 +333,17 @@ impl SpillFile {
         let index = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
         self.file.write_all(&index)?;
         self.file.write_all(&(index.len() as u64).to_le_bytes())?;
+        // HTML read back from this file was not what was written: the build fails, and
+        // the file is not kept to fail the next one too.
+        let reader = Arc::clone(&self.reader);
+        if let Some(why) = reader.failed.get() {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, *why));
+        }
         self.file.persist(path).map_err(|e| e.error)?;
+        if reader.failed.get().is_some() {
+            // It failed while the file was being moved: `fail` may have missed it.
+            let _ = std::fs::remove_file(path);
+        }
         Ok(())
     }
 }
@@ -558,6 +571,40 @@ mod tests {
             assert!(third.body(slot).is_some(), "slot {slot}");
         }
         assert_eq!(third.body(1).unwrap().html().read(), long_html);
+    }
+
+    #[test]
+    fn a_new_shard_whose_html_did_not_read_back_is_not_saved() {
+        let site = tempfile::tempdir().unwrap();
+        let (store, _) = BodyStore::load(site.path());
+        let text = "Respect is letting a customer say no. ".repeat(60);
+        assert!(store.body(5).is_none());
+        let kept = store.keep_body(5, body("posts/a.md", &text));
+        let build = site.path().join(".kudos-cache/build");
+        let partial = std::fs::read_dir(&build)
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(PARTIAL_PREFIX))
+            .expect("a file being written")
+            .path();
+        // Changed behind the build's back: the first byte of the HTML.
+        let mut bytes = std::fs::read(&partial).unwrap();
+        let at = header().len();
+        bytes[at] = b' ';
+        std::fs::write(&partial, bytes).unwrap();
+        assert_eq!(
+            kept.html.read(),
+            "",
+            "what was read is not what was written"
+        );
+        let damage = store.damage().expect("the build must fail").to_string();
+        assert!(damage.contains("bodies-05"), "{damage}");
+        store.save();
+        assert!(
+            !build.join("bodies-05").exists(),
+            "the damaged file is not kept"
+        );
+        assert_eq!(partial_files(site.path()), 0);
     }
 
     #[test]
