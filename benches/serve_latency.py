@@ -60,14 +60,19 @@ def read_events(port, events):
 
 
 def wait_for(lines, pattern, timeout):
+    return wait_for_at(lines, pattern, timeout)[1]
+
+
+def wait_for_at(lines, pattern, timeout):
+    """The first line matching `pattern`, with the time it was read."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         try:
-            _, line = lines.get(timeout=0.5)
+            at, line = lines.get(timeout=0.5)
         except queue.Empty:
             continue
         if re.search(pattern, line):
-            return line
+            return at, line
     raise SystemExit(f"timed out waiting for {pattern!r}")
 
 
@@ -101,7 +106,7 @@ def measure(kind, site, args, lines, events):
     """Saves `args.edits` files of `kind` one at a time; prints each and the medians."""
     folder = "shoutouts" if kind == "quote" else "posts"
     files = sorted((site / "content" / folder).glob("*.md"))
-    latencies, rebuilds, pages = [], [], []
+    latencies, rebuilds, pages, after_log = [], [], [], []
     step = max(1, len(files) // args.edits)
     for i in range(args.edits):
         path, edited = edit_file(kind, site, files, i, step)
@@ -116,7 +121,8 @@ def measure(kind, site, args, lines, events):
             if event == "reload":
                 break
         latencies.append((at - written) * 1000)
-        line = wait_for(lines, r"changed: [\d,]+ pages? in \d+ ms", 60)
+        logged, line = wait_for_at(lines, r"changed: [\d,]+ pages? in \d+ ms", 60)
+        after_log.append((at - logged) * 1000)
         match = re.search(r"changed: ([\d,]+) pages? in (\d+) ms", line)
         pages.append(int(match.group(1).replace(",", "")))
         rebuilds.append(int(match.group(2)))
@@ -130,6 +136,8 @@ def measure(kind, site, args, lines, events):
           f"(min {min(latencies):.0f}, max {max(latencies):.0f})")
     print(f"rebuild (kudos's own log): median {statistics.median(rebuilds):.0f} ms "
           f"(min {min(rebuilds)}, max {max(rebuilds)})")
+    print(f"log line -> reload event (the preview bar, publishing): median "
+          f"{statistics.median(after_log):.0f} ms (min {min(after_log):.0f}, max {max(after_log):.0f})")
     print(f"pages re-rendered per edit: median {statistics.median(pages):.0f} "
           f"(min {min(pages)}, max {max(pages)})")
 

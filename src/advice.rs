@@ -14,6 +14,16 @@ pub const DOORWAY_SIMILARITY: f64 = 0.8;
 /// Words per shingle when comparing segment pages.
 const SHINGLE_WORDS: usize = 3;
 
+/// A print of everything [`advise`] reads: the shout-outs' and segments' files (each
+/// source's revision covers its path and whole text), the staleness limit and the day.
+/// `serve` asks for advice after every save and keeps it while this is the same.
+pub fn inputs_print(site: &Site, now: Date) -> u64 {
+    let shoutouts: Vec<u64> = site.shoutouts.iter().map(|s| s.source.revision).collect();
+    let segments: Vec<u64> = site.segments.iter().map(|s| s.source.revision).collect();
+    let limit = site.config.shoutouts.stale_after_months;
+    crate::fingerprint::fingerprint(&(shoutouts, segments, limit, now))
+}
+
 /// All advice for `site`, as of `now`.
 pub fn advise(site: &Site, now: Date) -> Vec<SourceError> {
     let mut advice = stale_shoutouts(site, now);
@@ -159,5 +169,41 @@ mod tests {
         );
         assert_eq!(jaccard(&shingles(""), &shingles("  ")), 1.0);
         assert_eq!(jaccard(&[], &[]), 0.0);
+    }
+
+    #[test]
+    fn the_inputs_print_follows_what_advice_reads() {
+        let shoutout = |date: &str| {
+            format!(
+                "+++\ncustomer = \"Ann\"\ndate = {date}\nconsent = {{ date = 2020-01-01, scope = [\"quote\"] }}\n+++\nGreat.\n"
+            )
+        };
+        let post = |words: &str| format!("+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\n{words}\n");
+        let site = |date: &str, words: &str, now: &str| {
+            let files = [
+                ("content/shoutouts/a.md", shoutout(date)),
+                ("content/posts/a.md", post(words)),
+            ];
+            let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+            crate::site::resolve_files("", &files, now).unwrap()
+        };
+        let now = |day: &str| Date::parse(day).unwrap();
+        let first = site("2020-06-01", "Hello.", "2026-12-07");
+        let print = inputs_print(&first, now("2026-12-07"));
+        assert_eq!(
+            advise(&first, now("2026-12-07")).len(),
+            1,
+            "one stale shout-out"
+        );
+        let post_edited = site("2020-06-01", "Hello again.", "2026-12-07");
+        assert_eq!(
+            inputs_print(&post_edited, now("2026-12-07")),
+            print,
+            "posts are not read"
+        );
+        let redated = site("2026-06-01", "Hello.", "2026-12-07");
+        assert_ne!(inputs_print(&redated, now("2026-12-07")), print);
+        assert!(advise(&redated, now("2026-12-07")).is_empty());
+        assert_ne!(inputs_print(&first, now("2026-12-08")), print, "a new day");
     }
 }

@@ -84,6 +84,9 @@ pub struct Session {
     search_in_background: bool,
     /// The index the last rebuild still needs, when it is made in the background.
     pending_search: Option<SearchJob>,
+    /// The preview bar's advice and the print of what it was made from
+    /// ([`crate::serve::preview::Preview::advice_notes`]).
+    advice: Option<(u64, Arc<[String]>)>,
 }
 
 /// The search index of one rebuild's pages, to make on any thread ([`SearchJob::run`])
@@ -144,6 +147,7 @@ impl Session {
             generation: 0,
             search_in_background: false,
             pending_search: None,
+            advice: None,
         }
     }
 
@@ -281,14 +285,19 @@ impl Session {
     }
 
     /// The preview bar's data of the last good build (`serve` only), with its warnings.
-    pub fn preview(&self) -> Option<crate::serve::preview::Preview> {
+    pub fn preview(&mut self) -> Option<crate::serve::preview::Preview> {
+        use crate::serve::preview::Preview;
         let retained = self.retained.as_ref()?;
         let site = Arc::clone(retained.renderer.site_shared());
-        Some(crate::serve::preview::Preview::new(
+        let root = &self.project.root;
+        let now = self.options.now;
+        let advice = Preview::advice_notes(&site, root, now, &mut self.advice);
+        Some(Preview::new(
             site,
             &retained.renderer.warnings(),
-            &self.project.root,
-            self.options.now,
+            &advice,
+            root,
+            now,
         ))
     }
 

@@ -17,8 +17,11 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use crate::error::{Error, Result};
 use crate::walk::{Dotfiles, SITE_FOLDERS, skips};
 
-/// How long a burst of events may last before it is handled.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long the events of a save may be apart and still be handled as one. An editor's
+/// save (a write, or a temporary file renamed over the original) comes as one burst well
+/// inside it; every save waits this long (plus up to a quarter of it: the debouncer's tick)
+/// before its rebuild starts, so it is kept short (it was 30 ms until session 14).
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Watches a site and yields batches of changed paths.
 pub struct Watcher {

@@ -157,6 +157,49 @@ fn the_panel_agrees_with_kudos_check() {
 }
 
 #[test]
+fn the_advice_follows_the_shoutouts_and_stays_through_other_saves() {
+    let site = Site::fixture("preview");
+    let (mut server, _) = serve(&site, &[]);
+    let page = server.get(&shop("/shoutouts/")).text();
+    assert!(page.contains("· 4 notes</summary>"), "{page}");
+    let rebuilt = |server: &mut Running, count: usize| {
+        server.wait_for_lines(" changed: ", count, std::time::Duration::from_secs(20));
+    };
+    // A shout-out's date makes it stale: the advice is made again.
+    site.edit(
+        "content/shoutouts/olive.md",
+        "rating = 5\n",
+        "rating = 5\ndate = 2015-03-01\n",
+    );
+    rebuilt(&mut server, 1);
+    let page = server.get(&shop("/shoutouts/")).text();
+    assert!(page.contains("· 5 notes</summary>"), "{page}");
+    assert!(
+        page.contains("content/shoutouts/olive.md:4:1: shout-out from Olive Okay is"),
+        "{page}"
+    );
+    // A post's save reads no shout-out: the same advice.
+    site.edit(
+        "content/posts/hello.md",
+        "Hello there.",
+        "Hello there, again.",
+    );
+    rebuilt(&mut server, 2);
+    let page = server.get(&shop("/shoutouts/")).text();
+    assert!(page.contains("· 5 notes</summary>"), "{page}");
+    // Dated recently again: the advice is gone.
+    site.edit(
+        "content/shoutouts/olive.md",
+        "date = 2015-03-01",
+        "date = 2026-01-01",
+    );
+    rebuilt(&mut server, 3);
+    let page = server.get(&shop("/shoutouts/")).text();
+    assert!(page.contains("· 4 notes</summary>"), "{page}");
+    assert!(!page.contains("shout-out from Olive Okay is"), "{page}");
+}
+
+#[test]
 fn the_switcher_links_the_plain_page_and_each_variant() {
     let site = Site::fixture("preview");
     let (server, _) = serve(&site, &[]);
