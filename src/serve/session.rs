@@ -84,9 +84,8 @@ pub struct Session {
     search_in_background: bool,
     /// The index the last rebuild still needs, when it is made in the background.
     pending_search: Option<SearchJob>,
-    /// The preview bar's advice and the print of what it was made from
-    /// ([`crate::serve::preview::Preview::advice_notes`]).
-    advice: Option<(u64, Arc<[String]>)>,
+    /// The preview bar's advice, kept between saves.
+    advice: crate::serve::preview::AdviceMemo,
 }
 
 /// The search index of one rebuild's pages, to make on any thread ([`SearchJob::run`])
@@ -147,7 +146,7 @@ impl Session {
             generation: 0,
             search_in_background: false,
             pending_search: None,
-            advice: None,
+            advice: Default::default(),
         }
     }
 
@@ -291,7 +290,7 @@ impl Session {
         let site = Arc::clone(retained.renderer.site_shared());
         let root = &self.project.root;
         let now = self.options.now;
-        let advice = Preview::advice_notes(&site, root, now, &mut self.advice);
+        let advice = self.advice.notes(&site, root, now);
         Some(Preview::new(
             site,
             &retained.renderer.warnings(),
