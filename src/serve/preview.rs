@@ -441,13 +441,13 @@ fn relationship_name(relationship: Relationship) -> &'static str {
     }
 }
 
-/// `place` with the site root taken off, so the panel names files as the author sees
-/// them in the project.
 /// A warning or advice as the bar lists it: "file:line: message".
 fn note(root: &Path, note: &SourceError) -> String {
     format!("{}: {}", relative(root, &note.location()), note.message)
 }
 
+/// `place` with the site root taken off, so the panel names files as the author sees
+/// them in the project.
 fn relative(root: &Path, place: &str) -> String {
     let root = format!("{}/", root.display());
     place.strip_prefix(&root).unwrap_or(place).to_string()
