@@ -511,11 +511,16 @@ impl Site {
         self.slug_style().slugify(name)
     }
 
+    /// The shout-out tag with slug `slug`.
+    pub fn shoutout_tag(&self, slug: &str) -> Option<&ShoutoutTag> {
+        let list = &self.shoutout_tag_list;
+        let at = list.binary_search_by(|tag| tag.slug.as_str().cmp(slug));
+        at.ok().map(|i| &list[i])
+    }
+
     /// Indices of the published shout-outs carrying the tag with slug `slug`.
     pub fn shoutouts_tagged(&self, slug: &str) -> &[usize] {
-        self.shoutout_tag_list
-            .binary_search_by(|tag| tag.slug.as_str().cmp(slug))
-            .map_or(&[], |i| &self.shoutout_tag_list[i].members)
+        self.shoutout_tag(slug).map_or(&[], |tag| &tag.members)
     }
 
     /// URL path of the `n`th (1-based) posts listing page.

@@ -236,13 +236,10 @@ impl Renderer {
                 *n,
             ),
             Route::WallTag(slug, n) => {
-                let name = site
-                    .shoutout_tags()
-                    .iter()
-                    .find(|tag| tag.slug == *slug)
-                    .map_or(slug.as_str(), |tag| tag.name.as_str());
+                let tag = site.shoutout_tag(slug);
+                let name = tag.map_or(slug.as_str(), |tag| tag.name.as_str());
                 (
-                    site.shoutouts_tagged(slug),
+                    tag.map_or(&[][..], |tag| &tag.members),
                     site.wall_tag_path(slug),
                     Some(format!("#{name}")),
                     *n,
