@@ -55,18 +55,9 @@ impl CacheDir {
     /// Writes `bytes` as `entry` (a path inside the folder) whole: a temporary file, then
     /// a rename over whatever was there.
     pub fn write_whole(&self, entry: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        self.write_whole_with(entry, |file| file.write_all(bytes))
-    }
-
-    /// [`CacheDir::write_whole`] for what `write` writes into the file, as it comes.
-    pub fn write_whole_with(
-        &self,
-        entry: &Path,
-        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
         self.prepare()?;
         let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        write(temp.as_file_mut())?;
+        temp.as_file_mut().write_all(bytes)?;
         temp.persist(entry).map_err(|e| e.error)?;
         Ok(())
     }

@@ -290,13 +290,8 @@ impl SpillFile {
             .tempfile_in(cache.path())?;
         let header = header();
         file.write_all(header.as_bytes())?;
-        let name = shard_name(n);
-        let reader = Arc::new(ShardFile {
-            path: cache.entry(&name),
-            shown: format!(".kudos-cache/build/{name}"),
-            file: Mutex::new(std::fs::File::open(file.path())?),
-            failed: OnceLock::new(),
-        });
+        let reader = std::fs::File::open(file.path())?;
+        let reader = Arc::new(ShardFile::new(cache.entry(&shard_name(n)), reader));
         Ok(SpillFile {
             file,
             len: header.len() as u64,
@@ -335,12 +330,11 @@ impl SpillFile {
         self.file.write_all(&(index.len() as u64).to_le_bytes())?;
         // HTML read back from this file was not what was written: the build fails, and
         // the file is not kept to fail the next one too.
-        let reader = Arc::clone(&self.reader);
-        if let Some(why) = reader.failed.get() {
+        if let Some(why) = self.reader.failed.get() {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, *why));
         }
         self.file.persist(path).map_err(|e| e.error)?;
-        if reader.failed.get().is_some() {
+        if self.reader.failed.get().is_some() {
             // It failed while the file was being moved: `fail` may have missed it.
             let _ = std::fs::remove_file(path);
         }
@@ -351,8 +345,7 @@ impl SpillFile {
 /// One shard file's index (read through `buffer`), with the file kept open for the
 /// bodies' HTML.
 fn read_shard(path: &Path, buffer: &mut Vec<u8>) -> Result<Shard, Unusable> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let shown = format!(".kudos-cache/build/{name}");
+    let shown = shown(path);
     let broken = |why: String| Unusable::Broken(format!("{shown} {why}"));
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
@@ -388,12 +381,7 @@ fn read_shard(path: &Path, buffer: &mut Vec<u8>) -> Result<Shard, Unusable> {
         .and_then(|_| file.read_exact(buffer))
         .map_err(|_| damaged())?;
     let index: Vec<Entry<CachedBody>> = postcard::from_bytes(buffer).map_err(|_| damaged())?;
-    let shard = Arc::new(ShardFile {
-        path: path.to_path_buf(),
-        shown: shown.clone(),
-        file: Mutex::new(file),
-        failed: OnceLock::new(),
-    });
+    let shard = Arc::new(ShardFile::new(path.to_path_buf(), file));
     let html_size = index_start - html_start;
     let mut bodies = Vec::with_capacity(index.len());
     for (slot, body, at, len, hash) in index {
@@ -409,6 +397,12 @@ fn read_shard(path: &Path, buffer: &mut Vec<u8>) -> Result<Shard, Unusable> {
     Ok((shard, bodies))
 }
 
+/// How messages name the shard file at `path`.
+fn shown(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!(".kudos-cache/build/{name}")
+}
+
 /// An open shard file that bodies read their HTML from.
 struct ShardFile {
     path: std::path::PathBuf,
@@ -419,6 +413,16 @@ struct ShardFile {
 }
 
 impl ShardFile {
+    /// `file`, open for reading, which is (or will be moved to) `path`.
+    fn new(path: std::path::PathBuf, file: std::fs::File) -> ShardFile {
+        ShardFile {
+            shown: shown(&path),
+            path,
+            file: Mutex::new(file),
+            failed: OnceLock::new(),
+        }
+    }
+
     fn read_at(&self, at: u64, len: usize) -> Result<String, &'static str> {
         let mut file = lock(&self.file);
         let mut bytes = vec![0; len];
