@@ -286,8 +286,8 @@ fn resolve_and_render(
     if options.strict {
         errors.extend(theme.warnings.iter().cloned());
     } else {
-        site.warnings.extend(theme.warnings.iter().cloned());
-        sort_by_place(&mut site.warnings);
+        Arc::make_mut(&mut site.warnings).extend(theme.warnings.iter().cloned());
+        sort_by_place(Arc::make_mut(&mut site.warnings).as_mut_slice());
     }
     timings.lap("resolve");
     let rendered = Renderer::new(Arc::new(site), theme, cache);

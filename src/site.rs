@@ -99,7 +99,7 @@ pub struct Site {
     pub shoutouts: Vec<Arc<Shoutout>>,
     /// The visibility decision for each published shout-out (same order as
     /// `shoutouts`): every output reads this, never the consent itself.
-    pub shown: Vec<Visibility>,
+    pub shown: Arc<Vec<Visibility>>,
     /// Photo files that must not be copied into the output.
     pub photos: Photos,
     /// Segments by weight, then title.
@@ -107,13 +107,13 @@ pub struct Site {
     /// `_index.md` copy by folder ("" is the home page).
     pub sections: HashMap<String, Arc<Section>>,
     /// Tags by slug.
-    pub tags: Vec<Tag>,
+    pub tags: Arc<Vec<Tag>>,
     /// For each segment (same order as `segments`), its posts, newest first.
-    pub segment_posts: Vec<Vec<usize>>,
+    pub segment_posts: Arc<Vec<Vec<usize>>>,
     /// For each post, the posts it suggests next (see [`related_posts`]).
-    pub related: Vec<Vec<usize>>,
+    pub related: Arc<Vec<Vec<usize>>>,
     /// For each segment, its shout-outs: the page's featured ones first, then the rest.
-    pub segment_shoutouts: Vec<Vec<usize>>,
+    pub segment_shoutouts: Arc<Vec<Vec<usize>>>,
     /// Files under `content/` copied as they are.
     pub assets: Vec<Asset>,
     /// `data/` files by name, for templates as `site.data`.
@@ -121,10 +121,10 @@ pub struct Site {
     /// The words pages are written in, by `language` (see [`crate::i18n`]).
     pub strings: Arc<Strings>,
     /// Content path -> item, for internal links.
-    pub by_content_path: FxHashMap<String, ItemRef>,
+    pub by_content_path: Arc<FxHashMap<String, ItemRef>>,
     /// Tags of published shout-outs with the shout-outs carrying each, see
     /// [`Site::shoutout_tags`].
-    pub shoutout_tag_list: Vec<ShoutoutTag>,
+    pub shoutout_tag_list: Arc<Vec<ShoutoutTag>>,
     /// Slugs of shout-outs that exist but are not published (no consent, draft): a
     /// shortcode naming one renders nothing instead of failing the build.
     pub hidden_shoutouts: Vec<String>,
@@ -132,13 +132,13 @@ pub struct Site {
     /// lists them from here, as `kudos check` warns from the same decision.
     pub unpublished: Vec<(Arc<Shoutout>, Unpublished)>,
     /// Problems that do not stop the build (e.g. a shout-out without consent).
-    pub warnings: Vec<SourceError>,
+    pub warnings: Arc<Vec<SourceError>>,
     /// Content paths of files that could not be loaded (always empty in a site that
     /// resolved without errors): a link to one is not reported as broken a second time.
-    pub unloaded: FxHashSet<String>,
+    pub unloaded: Arc<FxHashSet<String>>,
     /// Every output file ([`routes`]), listed once: URL clashes are checked over it and
     /// every command renders from it. Edits that `serve` patches in leave it as it is.
-    pub routes: Vec<Route>,
+    pub routes: Arc<Vec<Route>>,
     /// Drafts and future-dated items are published (`--drafts`), as of `now`.
     pub preview: Option<Date>,
     /// The first moment after `now` at which the same sources publish something else (a
@@ -375,28 +375,28 @@ impl Site {
             posts,
             pages,
             shoutouts,
-            shown,
+            shown: Arc::new(shown),
             photos,
             segments,
-            tags,
-            segment_posts,
-            related,
-            segment_shoutouts,
+            tags: Arc::new(tags),
+            segment_posts: Arc::new(segment_posts),
+            related: Arc::new(related),
+            segment_shoutouts: Arc::new(segment_shoutouts),
             assets,
             data: Arc::new(std::mem::take(&mut data)),
             strings: Arc::clone(&content.strings),
-            by_content_path,
-            shoutout_tag_list: Vec::new(),
+            by_content_path: Arc::new(by_content_path),
+            shoutout_tag_list: Arc::default(),
             hidden_shoutouts,
             unpublished: hidden,
-            warnings,
-            unloaded,
-            routes: Vec::new(),
+            warnings: Arc::new(warnings),
+            unloaded: Arc::new(unloaded),
+            routes: Arc::default(),
             preview: options.drafts.then_some(options.now),
             changes_at,
         };
-        site.shoutout_tag_list = collect_shoutout_tags(&site.shoutouts, slugs);
-        site.routes = site.list_routes();
+        site.shoutout_tag_list = Arc::new(collect_shoutout_tags(&site.shoutouts, slugs));
+        site.routes = Arc::new(site.list_routes());
         errors.extend(site.url_clashes());
         if site.config.base_url.origin().is_empty() {
             let message = format!(
@@ -404,13 +404,13 @@ impl Site {
                 site.config.base_url
             );
             // At the key's line when it is set; a config without one is named as a file.
-            site.warnings.push(
+            Arc::make_mut(&mut site.warnings).push(
                 site.config
                     .error_at_key(None, "base_url", message)
                     .with_help("set base_url = \"https://your-domain.example\" (a sub-path like /shop works too)"),
             );
         }
-        sort_by_place(&mut site.warnings);
+        sort_by_place(Arc::make_mut(&mut site.warnings).as_mut_slice());
         sort_by_place(&mut errors);
         (site, errors)
     }
@@ -418,7 +418,7 @@ impl Site {
     /// Each published shout-out with its visibility decision, in wall order: what any
     /// output that shows shout-outs should iterate.
     pub fn published_shoutouts(&self) -> impl Iterator<Item = (&Arc<Shoutout>, &Visibility)> {
-        self.shoutouts.iter().zip(&self.shown)
+        self.shoutouts.iter().zip(&*self.shown)
     }
 
     /// Every post, then every page, with the reference that names it.

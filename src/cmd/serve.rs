@@ -304,7 +304,7 @@ fn rebuild_and_report(
             };
             ui.detail(&format!("  stages: {}{how}", report.timings.summary()));
             let preview = match kept {
-                Kept::Served => session.preview().map(Arc::new),
+                Kept::Served => session.preview(&report.warnings).map(Arc::new),
                 Kept::Written => None,
             };
             on_success(&(session.output(), report.changed, preview));

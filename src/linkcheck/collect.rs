@@ -138,7 +138,7 @@ fn front_matter_links(site: &Site) -> Vec<Found> {
     for page in site.posts.iter().chain(&site.pages) {
         add(&page.source, "image", page.meta.image.as_deref());
     }
-    for (shoutout, shown) in site.shoutouts.iter().zip(&site.shown) {
+    for (shoutout, shown) in site.shoutouts.iter().zip(&*site.shown) {
         let source_url = shown
             .identity
             .as_ref()

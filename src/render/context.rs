@@ -516,7 +516,7 @@ pub struct RatingStats {
 impl RatingStats {
     /// Over all of `site`'s published shout-outs.
     pub fn new(site: &Site) -> Self {
-        RatingStats::over(&site.shown)
+        RatingStats::over(&*site.shown)
     }
 
     fn over<'v>(shown: impl IntoIterator<Item = &'v Visibility>) -> Self {

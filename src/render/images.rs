@@ -344,7 +344,7 @@ pub(super) fn avatars(
     let avatars = site
         .shoutouts
         .iter()
-        .zip(&site.shown)
+        .zip(&*site.shown)
         .map(|(shoutout, shown)| {
             let photo = shown.photo.as_ref()?;
             match images.avatar(photo, AVATAR_WIDTH) {

@@ -66,7 +66,7 @@ pub(super) fn build_lists(
     let shoutouts: Vec<Value> = site
         .shoutouts
         .par_iter()
-        .zip(&site.shown)
+        .zip(&*site.shown)
         .zip(quotes)
         .zip(avatars)
         .map(|(((s, v), b), a)| card_value(site, urls, cache, context, (s, v, a.as_ref()), b))
@@ -80,23 +80,26 @@ pub(super) fn build_lists(
             .shoutouts
             .iter()
             .map(|s| s.meta.tags.iter().map(|t| site.slug(t)).collect())
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         shoutout_featured: site.shoutouts.iter().map(|s| s.meta.featured).collect(),
-        segment_shoutouts: site
-            .segments
-            .iter()
-            .zip(&site.segment_shoutouts)
-            .map(|(s, members)| (s.slug.clone(), members.clone()))
-            .collect(),
-        segments: site
-            .segments
-            .iter()
-            .zip(heroes)
-            .map(|(s, hero)| {
-                let view = SegmentView::new(urls, s, &empty, false, hero.as_ref());
-                (s.slug.clone(), Value::from_serializable(&view))
-            })
-            .collect(),
+        segment_shoutouts: Arc::new(
+            site.segments
+                .iter()
+                .zip(&*site.segment_shoutouts)
+                .map(|(s, members)| (s.slug.clone(), members.clone()))
+                .collect(),
+        ),
+        segments: Arc::new(
+            site.segments
+                .iter()
+                .zip(heroes)
+                .map(|(s, hero)| {
+                    let view = SegmentView::new(urls, s, &empty, false, hero.as_ref());
+                    (s.slug.clone(), Value::from_serializable(&view))
+                })
+                .collect(),
+        ),
         wall_path: site.config.shoutouts.wall_path.clone(),
         ratings: Value::from_serializable(&RatingStats::new(site)),
     }

@@ -314,8 +314,8 @@ impl Renderer {
         }
     }
 
-    /// The share cards.
-    pub fn cards(&self) -> &Cards {
+    /// The share cards (shared: a kept copy tells what an edit changed).
+    pub fn cards(&self) -> &Arc<Cards> {
         &self.cards
     }
 
@@ -386,7 +386,7 @@ impl Renderer {
     /// Every problem that did not stop the build: the resolved site's, then the bodies'
     /// (see [`Bodies::warnings`]).
     pub fn warnings(&self) -> Vec<SourceError> {
-        let mut warnings = self.site.warnings.clone();
+        let mut warnings = self.site.warnings.to_vec();
         warnings.extend(self.bodies.warnings(&self.site));
         warnings.extend(self.cards.warnings.iter().cloned());
         warnings
@@ -394,7 +394,7 @@ impl Renderer {
 
     /// Every route of the site (see [`Site::routes`]).
     pub fn jobs(&self) -> Vec<Route> {
-        self.site.routes.clone()
+        self.site.routes.to_vec()
     }
 
     /// The file below the output folder that `route` writes.
@@ -553,7 +553,7 @@ impl Renderer {
             Route::NotFound => {
                 ctx.insert("head", &self.noindex_head(job, "not_found", &path));
                 // Served at any URL: it has no URL of its own to name.
-                return self.render_template(&template, &ctx, &path.output_file());
+                return self.render_template(template, &ctx, &path.output_file());
             }
             Route::Atom | Route::Rss | Route::JsonFeed => {
                 let posts = 0..site.posts.len();
@@ -601,7 +601,7 @@ impl Renderer {
             ctx.insert("current_path", &path);
             ctx.insert("current_url", &self.urls.permalink(&path));
         }
-        self.render_template(&template, &ctx, &path.output_file())
+        self.render_template(template, &ctx, &path.output_file())
     }
 
     fn render_template(

@@ -453,7 +453,7 @@ pub(super) fn build_wall_filters(site: &Site, urls: &Urls) -> WallFilters {
         segments: site
             .segments
             .iter()
-            .zip(&site.segment_shoutouts)
+            .zip(&*site.segment_shoutouts)
             .enumerate()
             .map(|(i, (s, members))| {
                 filter(

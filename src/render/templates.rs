@@ -32,7 +32,8 @@ pub struct PostLists {
 }
 
 /// Content lists shared by the template functions (cloned and replaced, never changed in
-/// place, when `serve` patches a site: pages may be rendering from the old ones).
+/// place, when `serve` patches a site: pages may be rendering from the old ones). What a
+/// patch never changes is shared, so that clone is cheap.
 #[derive(Clone)]
 pub struct Lists {
     /// Filled after post bodies are rendered; `posts()` is not available in shortcodes.
@@ -40,13 +41,13 @@ pub struct Lists {
     /// Shout-out cards, wall order.
     pub shoutouts: Vec<Value>,
     /// Tag slugs of each shout-out (tags match by slug everywhere).
-    pub shoutout_tags: Vec<Vec<String>>,
+    pub shoutout_tags: Arc<[Vec<String>]>,
     /// Featured flag of each shout-out.
-    pub shoutout_featured: Vec<bool>,
+    pub shoutout_featured: Arc<[bool]>,
     /// Segment slug -> its shout-out indices (its own order).
-    pub segment_shoutouts: HashMap<String, Vec<usize>>,
+    pub segment_shoutouts: Arc<HashMap<String, Vec<usize>>>,
     /// Segment slug -> segment summary.
-    pub segments: HashMap<String, Value>,
+    pub segments: Arc<HashMap<String, Value>>,
     /// The wall's path below the base URL, without slashes.
     pub wall_path: String,
     /// Rating statistics over every published shout-out.
@@ -60,10 +61,10 @@ impl Default for Lists {
         Lists {
             posts: OnceLock::new(),
             shoutouts: Vec::new(),
-            shoutout_tags: Vec::new(),
-            shoutout_featured: Vec::new(),
-            segment_shoutouts: HashMap::new(),
-            segments: HashMap::new(),
+            shoutout_tags: Arc::new([]),
+            shoutout_featured: Arc::new([]),
+            segment_shoutouts: Arc::default(),
+            segments: Arc::default(),
             wall_path: "shoutouts".into(),
             ratings: Value::none(),
             slugs: SlugStyle::default(),
@@ -544,9 +545,9 @@ mod tests {
     fn a_shoutout_query_selects_by_segment_tag_and_featured_in_order() {
         let lists = Lists {
             shoutouts: vec![Value::none(); 4],
-            shoutout_tags: vec![vec!["toys".into()], vec![], vec!["toys".into()], vec![]],
-            shoutout_featured: vec![true, false, false, true],
-            segment_shoutouts: HashMap::from([("parents".to_string(), vec![3, 2, 0])]),
+            shoutout_tags: vec![vec!["toys".into()], vec![], vec!["toys".into()], vec![]].into(),
+            shoutout_featured: vec![true, false, false, true].into(),
+            segment_shoutouts: HashMap::from([("parents".to_string(), vec![3, 2, 0])]).into(),
             ..Lists::default()
         };
         let select = |segment, tag, featured| {

@@ -21,15 +21,25 @@ use crate::markdown::{ImageLookup, Rendered};
 use crate::render::Renderer;
 use crate::site::ItemRef;
 
-/// Applies `edits` to `renderer` and returns every item whose body changed; `Ok(None)`
-/// when an edit needs a full rebuild. `calls_posts`: some template calls `posts()`. After
+/// What [`apply_edits`] changed.
+#[derive(Debug)]
+pub struct Patched {
+    /// Every item whose body changed.
+    pub items: Vec<ItemRef>,
+    /// Whether a share card changed: then card files are drawn and dropped. Most saves
+    /// change no card, and comparing every card of a 10k site took 3 ms.
+    pub cards_changed: bool,
+}
+
+/// Applies `edits` to `renderer` and returns what changed; `Ok(None)` when an edit needs
+/// a full rebuild. `calls_posts`: some template calls `posts()`. After
 /// `Ok(None)` or `Err` (a broken link in a new body) the renderer may be half-patched and
 /// must be discarded.
 pub fn apply_edits(
     renderer: &mut Renderer,
     edits: &[ContentEdit],
     calls_posts: bool,
-) -> Result<Option<Vec<ItemRef>>> {
+) -> Result<Option<Patched>> {
     let Some((shoutouts, mut pages)) = placed(renderer, edits) else {
         return Ok(None);
     };
@@ -74,11 +84,14 @@ pub fn apply_edits(
         items.push(item);
     }
     renderer.check_links_of(&items)?;
-    renderer.refresh_cards(&items)?;
+    let cards_changed = renderer.refresh_cards(&items)?;
     if !items.is_empty() {
         renderer.refresh_listings(&items);
     }
-    Ok(Some(items))
+    Ok(Some(Patched {
+        items,
+        cards_changed,
+    }))
 }
 
 /// Edited shout-outs (by index) and posts or pages, each still the published item it was;
@@ -198,10 +211,10 @@ mod tests {
             &POST.replace("First words.", "Second words."),
         )
         .expect("a body edit leaves the post in place");
-        let items = apply_edits(&mut renderer, &edits, false)
+        let patched = apply_edits(&mut renderer, &edits, false)
             .unwrap()
             .expect("patched");
-        assert_eq!(items, [ItemRef::Post(0)]);
+        assert_eq!(patched.items, [ItemRef::Post(0)]);
         assert!(renderer.bodies().posts[0].html.contains("Second words."));
         assert!(
             renderer.site().posts[0]
@@ -213,6 +226,28 @@ mod tests {
             edit_hello(&dir, &mut cache, &POST.replace("[\"news\"]", "[\"other\"]")).is_none(),
             "new tags move the post to other listings: resolve again"
         );
+    }
+
+    #[test]
+    fn only_an_edit_to_what_the_card_shows_reports_a_changed_card() {
+        let (dir, mut cache, mut renderer) = site_with(&[]);
+        let card = |renderer: &Renderer| renderer.cards().posts[0].as_ref().unwrap().output.clone();
+        let first = card(&renderer);
+        let mut patch = |renderer: &mut Renderer, text: &str| {
+            let edits = edit_hello(&dir, &mut cache, text).expect("in place");
+            apply_edits(renderer, &edits, false)
+                .unwrap()
+                .expect("patched")
+        };
+        // A paragraph after the first: the summary, and so the card, stay.
+        let later = POST.replace("First words.\n", "First words.\n\nLater words.\n");
+        let patched = patch(&mut renderer, &later);
+        assert!(!patched.cards_changed);
+        assert_eq!(card(&renderer), first);
+        let retitled = later.replace("Hello", "Hello again");
+        let patched = patch(&mut renderer, &retitled);
+        assert!(patched.cards_changed);
+        assert_ne!(card(&renderer), first);
     }
 
     #[test]

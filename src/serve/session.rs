@@ -29,7 +29,7 @@ use crate::config::Config;
 use crate::content::LoadCache;
 use crate::error::{Error, Result, SourceError};
 use crate::output::{Contents, OutputFile};
-use crate::render::{Renderer, TemplatePictures};
+use crate::render::{Cards, Renderer, TemplatePictures};
 
 use crate::site::BuildOptions;
 use crate::site::Route;
@@ -283,21 +283,16 @@ impl Session {
         })
     }
 
-    /// The preview bar's data of the last good build (`serve` only), with its warnings.
-    pub fn preview(&mut self) -> Option<crate::serve::preview::Preview> {
+    /// The preview bar's data of the last good build (`serve` only), with its `warnings`
+    /// (the rebuild's report has them: gathering them again took a millisecond a save).
+    pub fn preview(&mut self, warnings: &[SourceError]) -> Option<crate::serve::preview::Preview> {
         use crate::serve::preview::Preview;
         let retained = self.retained.as_ref()?;
         let site = Arc::clone(retained.renderer.site_shared());
         let root = &self.project.root;
         let now = self.options.now;
         let advice = self.advice.notes(&site, root, now);
-        Some(Preview::new(
-            site,
-            &retained.renderer.warnings(),
-            &advice,
-            root,
-            now,
-        ))
+        Some(Preview::new(site, warnings, &advice, root, now))
     }
 
     fn warnings(&self) -> Vec<SourceError> {
@@ -331,22 +326,16 @@ impl Session {
             .reread_edits(&self.project.root, config, changed)?;
         timings.lap("load");
         let calls_posts = retained.prints.any_template_calls("posts");
-        let cards_before: Vec<String> = retained
-            .renderer
-            .cards()
-            .all()
-            .iter()
-            .map(|card| card.output.clone())
-            .collect();
-        let items =
+        let cards_before = Arc::clone(retained.renderer.cards());
+        let patched =
             match crate::serve::patch::apply_edits(&mut retained.renderer, &edits, calls_posts) {
-                Ok(Some(items)) => items,
+                Ok(Some(patched)) => patched,
                 Ok(None) => return None,
                 Err(e) => return Some(Err(e)),
             };
         retained
             .prints
-            .refresh_items(&retained.renderer, &items, &self.bodies);
+            .refresh_items(&retained.renderer, &patched.items, &self.bodies);
         timings.lap("markdown");
         let (renderer, prints) = (&retained.renderer, &retained.prints);
         let previous = &self.fingerprints;
@@ -382,9 +371,11 @@ impl Session {
             output.insert(Arc::clone(path), Arc::new(file));
             self.fingerprints.insert(Arc::clone(path), print);
         }
-        match publish_cards(renderer, output, &cards_before, &self.project.root) {
-            Ok(cards) => changed_paths.extend(cards),
-            Err(e) => return Some(Err(e)),
+        if patched.cards_changed {
+            match publish_cards(renderer, output, &cards_before, &self.project.root) {
+                Ok(cards) => changed_paths.extend(cards),
+                Err(e) => return Some(Err(e)),
+            }
         }
         changed_paths.sort();
         Some(Ok((to_render.len(), retained.jobs.len(), changed_paths)))
@@ -533,13 +524,15 @@ fn is_search_file(path: &str) -> bool {
 fn publish_cards(
     renderer: &Renderer,
     output: &mut OutputMap,
-    before: &[String],
+    before: &Cards,
     root: &Path,
 ) -> Result<Vec<String>> {
     let cards = renderer.cards().all();
     let wanted: rustc_hash::FxHashSet<&str> = cards.iter().map(|c| c.output.as_str()).collect();
     let mut changed: Vec<String> = before
-        .iter()
+        .all()
+        .into_iter()
+        .map(|old| &old.output)
         .filter(|old| !wanted.contains(old.as_str()))
         .filter(|old| output.remove(old.as_str()).is_some())
         .cloned()

@@ -134,9 +134,9 @@ impl Route {
     }
 
     /// The template it renders (a post's, page's or segment's own `template` if set).
-    pub fn template(&self, site: &Site) -> String {
-        let own = |template: &Option<String>, default: &str| {
-            template.clone().unwrap_or_else(|| default.to_string())
+    pub fn template<'s>(&self, site: &'s Site) -> &'s str {
+        let own = |template: &'s Option<String>, default: &'static str| {
+            template.as_deref().unwrap_or(default)
         };
         let page_template = |item: &ItemRef| match item {
             ItemRef::Post(i) => own(&site.posts[*i].meta.template, "post.html"),
@@ -144,27 +144,27 @@ impl Route {
             _ => unreachable!("only posts and pages"),
         };
         match self {
-            Route::Home => "index.html".into(),
-            Route::PostsPage(_) => "posts.html".into(),
+            Route::Home => "index.html",
+            Route::PostsPage(_) => "posts.html",
             Route::Post(i) => page_template(&ItemRef::Post(*i)),
             Route::Page(i) => page_template(&ItemRef::Page(*i)),
             Route::Variant(item, _) => page_template(item),
-            Route::TagsIndex => "tags.html".into(),
-            Route::Tag(..) => "tag.html".into(),
-            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => "shoutouts.html".into(),
-            Route::Shoutout(_) => "shoutout.html".into(),
+            Route::TagsIndex => "tags.html",
+            Route::Tag(..) => "tag.html",
+            Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => "shoutouts.html",
+            Route::Shoutout(_) => "shoutout.html",
             Route::Segment(i) => own(&site.segments[*i].meta.template, "segment.html"),
-            Route::Alias(..) => "alias.html".into(),
-            Route::NotFound => "404.html".into(),
-            Route::Atom | Route::TagAtom(_) | Route::SegmentAtom(_) => "atom.xml".into(),
-            Route::Rss => "rss.xml".into(),
-            Route::JsonFeed => "feed.json".into(),
-            Route::ShoutoutsAtom => "shoutouts_atom.xml".into(),
-            Route::Sitemap => "sitemap.xml".into(),
-            Route::Robots => "robots.txt".into(),
-            Route::Search => "search.html".into(),
-            Route::Policy => "policy.html".into(),
-            Route::EmbedWall | Route::EmbedSegment(_) => "embed.html".into(),
+            Route::Alias(..) => "alias.html",
+            Route::NotFound => "404.html",
+            Route::Atom | Route::TagAtom(_) | Route::SegmentAtom(_) => "atom.xml",
+            Route::Rss => "rss.xml",
+            Route::JsonFeed => "feed.json",
+            Route::ShoutoutsAtom => "shoutouts_atom.xml",
+            Route::Sitemap => "sitemap.xml",
+            Route::Robots => "robots.txt",
+            Route::Search => "search.html",
+            Route::Policy => "policy.html",
+            Route::EmbedWall | Route::EmbedSegment(_) => "embed.html",
         }
     }
 
@@ -222,7 +222,7 @@ impl Site {
             let pages = self.wall_filter_pages(members.len());
             routes.extend((1..=pages).map(|n| Route::WallSegment(i, n)));
         }
-        for tag in &self.shoutout_tag_list {
+        for tag in self.shoutout_tag_list.iter() {
             let pages = self.wall_filter_pages(tag.members.len());
             routes.extend((1..=pages).map(|n| Route::WallTag(tag.slug.clone(), n)));
         }
@@ -265,7 +265,7 @@ mod tests {
                 (
                     r.url_path(site).into(),
                     r.output_file(site),
-                    r.template(site),
+                    r.template(site).to_string(),
                     r.owner(site).map(|p| p.display().to_string()),
                 )
             })

@@ -46,6 +46,12 @@ pub struct SiteFingerprints {
     featured_shoutouts: u64,
     /// Per shout-out tag slug, its shout-outs (a tag filter page of the wall).
     tagged_shoutouts: HashMap<String, u64>,
+    /// Per tag: its name and its posts' summaries. Every page of a tag covers the whole
+    /// list (a post added anywhere moves the others along), so it is hashed once here
+    /// rather than once per page, which grew with the square of a tag's size.
+    tag_lists: Vec<u64>,
+    /// Per segment: its shout-outs, which each page of its wall covers (as for tags).
+    segment_shoutouts: Vec<u64>,
     /// The wall's filter links with their counts.
     wall_filters: u64,
     all_segments: u64,
@@ -160,6 +166,8 @@ impl SiteFingerprints {
             all_shoutouts: 0,
             featured_shoutouts: 0,
             tagged_shoutouts: HashMap::new(),
+            tag_lists: Vec::new(),
+            segment_shoutouts: Vec::new(),
             wall_filters: fingerprint(&renderer.wall_filters_print()),
             all_segments,
             ratings: fingerprint(&ratings),
@@ -182,13 +190,44 @@ impl SiteFingerprints {
         };
         prints.all_pages = fingerprint(&prints.page_summaries);
         prints.update_shoutout_lists(renderer);
+        prints.update_tag_lists(renderer);
         prints.update_template_prints();
         prints
     }
 
-    /// The prints of lists of shout-outs: all, featured, per tag.
+    /// The prints of each tag's posts.
+    fn update_tag_lists(&mut self, renderer: &Renderer) {
+        self.tag_lists = renderer
+            .site()
+            .tags
+            .iter()
+            .map(|tag| {
+                let mut hasher = Fingerprint::new();
+                tag.name.hash(&mut hasher);
+                tag.posts.len().hash(&mut hasher);
+                for &i in &tag.posts {
+                    hasher.write_u64(self.post_summaries[i]);
+                }
+                hasher.finish()
+            })
+            .collect();
+    }
+
+    /// The prints of lists of shout-outs: all, featured, per tag, per segment.
     fn update_shoutout_lists(&mut self, renderer: &Renderer) {
         let site = renderer.site();
+        self.segment_shoutouts = site
+            .segment_shoutouts
+            .iter()
+            .map(|members| {
+                let mut hasher = Fingerprint::new();
+                members.len().hash(&mut hasher);
+                for &s in members {
+                    self.shoutouts[s].hash(&mut hasher);
+                }
+                hasher.finish()
+            })
+            .collect();
         self.all_shoutouts = fingerprint(&(&self.shoutouts, &site.hidden_shoutouts));
         let featured: Vec<u64> = site
             .shoutouts
@@ -241,6 +280,7 @@ impl SiteFingerprints {
             }
         }
         self.update_shoutout_lists(renderer);
+        self.update_tag_lists(renderer);
         self.all_posts = fingerprint(&(&self.post_summaries, self.all_segments));
         self.all_pages = fingerprint(&self.page_summaries);
         self.update_template_prints();
@@ -321,9 +361,9 @@ impl SiteFingerprints {
         output_path.hash(&mut hasher);
         // The share card it names (`og:image`): named by the card's own text, so this
         // covers the card template and everything the card shows.
-        renderer.card_for(job).map(|c| &c.output).hash(&mut hasher);
+        renderer.card_for(job).map(|c| c.hash).hash(&mut hasher);
         let template = job.template(site);
-        match fp.template_prints.get(&template) {
+        match fp.template_prints.get(template) {
             Some(print) => print.hash(&mut hasher),
             None => template.hash(&mut hasher),
         }
@@ -370,12 +410,7 @@ impl SiteFingerprints {
                 fp.all_shoutouts.hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Route::Tag(i, _) => {
-                // Every page of the tag: a post added anywhere moves the others along.
-                site.tags[*i].name.hash(&mut hasher);
-                site.tags[*i].posts.len().hash(&mut hasher);
-                posts(&mut site.tags[*i].posts.iter().copied(), &mut hasher);
-            }
+            Route::Tag(i, _) => fp.tag_lists[*i].hash(&mut hasher),
             Route::Wall(_) | Route::WallSegment(..) | Route::WallTag(..) => {
                 // Its cards, plus what every wall page shows: filters with their counts,
                 // page links, product ratings, the section's copy.
@@ -385,12 +420,7 @@ impl SiteFingerprints {
                             page_range(site.shoutouts.len(), *n, site.config.shoutouts.per_page);
                         fp.shoutouts[shown].hash(&mut hasher);
                     }
-                    Route::WallSegment(i, _) => {
-                        site.segment_shoutouts[*i].len().hash(&mut hasher);
-                        for &s in &site.segment_shoutouts[*i] {
-                            fp.shoutouts[s].hash(&mut hasher);
-                        }
-                    }
+                    Route::WallSegment(i, _) => fp.segment_shoutouts[*i].hash(&mut hasher),
                     Route::WallTag(slug, _) => fp.tagged_shoutouts.get(slug).hash(&mut hasher),
                     _ => {}
                 }
@@ -407,10 +437,7 @@ impl SiteFingerprints {
             }
             Route::Segment(i) => {
                 fp.segments[*i].hash(&mut hasher);
-                for &s in &site.segment_shoutouts[*i] {
-                    fp.shoutouts[s].hash(&mut hasher);
-                }
-                site.segment_shoutouts[*i].len().hash(&mut hasher);
+                fp.segment_shoutouts[*i].hash(&mut hasher);
                 if site.segment_shoutouts[*i].is_empty() {
                     fp.featured_shoutouts.hash(&mut hasher);
                 }
@@ -428,9 +455,7 @@ impl SiteFingerprints {
             }
             Route::EmbedSegment(i) => {
                 fp.segments[*i].hash(&mut hasher);
-                for &s in &site.segment_shoutouts[*i] {
-                    fp.shoutouts[s].hash(&mut hasher);
-                }
+                fp.segment_shoutouts[*i].hash(&mut hasher);
                 fp.ratings.hash(&mut hasher);
             }
             Route::Atom | Route::Rss | Route::JsonFeed => {
