@@ -84,6 +84,9 @@ pub struct Session {
     search_in_background: bool,
     /// The index the last rebuild still needs, when it is made in the background.
     pending_search: Option<SearchJob>,
+    /// Whether `output` holds search index files, so a site without search does not
+    /// look through every output path for them on every save.
+    has_search_files: bool,
     /// The preview bar's advice, kept between saves.
     advice: crate::serve::preview::AdviceMemo,
 }
@@ -117,8 +120,17 @@ struct Retained {
     prints: SiteFingerprints,
     config: u64,
     theme: u64,
-    /// Every job with its output path (its fingerprint is in `Session::fingerprints`).
-    jobs: Vec<(Route, Arc<str>)>,
+    /// Every job, in route order.
+    jobs: Vec<KeptJob>,
+}
+
+/// A job of the last good build. A patch compares each job's new fingerprint with the one
+/// kept here, in order: looking each up in `Session::fingerprints` by path cost more than
+/// making the fingerprint (a cache miss per page).
+struct KeptJob {
+    route: Route,
+    path: Arc<str>,
+    print: u64,
 }
 
 /// The in-memory site: output path -> file. Shared with the server (cheap to clone: the
@@ -146,6 +158,7 @@ impl Session {
             generation: 0,
             search_in_background: false,
             pending_search: None,
+            has_search_files: false,
             advice: Default::default(),
         }
     }
@@ -170,6 +183,7 @@ impl Session {
         }
         let output = Arc::make_mut(&mut self.output);
         output.retain(|path, _| !is_search_file(path));
+        self.has_search_files = !files.is_empty();
         for file in files {
             output.insert(Arc::from(file.path.as_str()), Arc::new(file));
         }
@@ -185,8 +199,8 @@ impl Session {
         let pages = retained
             .jobs
             .iter()
-            .filter(|(_, path)| path.ends_with(".html"))
-            .filter_map(|(_, path)| self.output.get(path).cloned())
+            .filter(|job| job.path.ends_with(".html"))
+            .filter_map(|job| self.output.get(&job.path).cloned())
             .collect();
         Some(SearchJob {
             generation: self.generation,
@@ -198,8 +212,9 @@ impl Session {
     /// After a successful rebuild: the index made now, or left for the caller.
     fn index_search(&mut self, config: &Config) -> Result<()> {
         let job = self.search_job(config);
-        if job.is_none() {
+        if job.is_none() && self.has_search_files {
             Arc::make_mut(&mut self.output).retain(|path, _| !is_search_file(path));
+            self.has_search_files = false;
         }
         match job {
             Some(job) if self.search_in_background => self.pending_search = Some(job),
@@ -338,20 +353,19 @@ impl Session {
             .refresh_items(&retained.renderer, &patched.items, &self.bodies);
         timings.lap("markdown");
         let (renderer, prints) = (&retained.renderer, &retained.prints);
-        let previous = &self.fingerprints;
         let stale: Vec<(usize, u64)> = retained
             .jobs
             .par_iter()
             .enumerate()
-            .filter_map(|(at, (job, path))| {
-                let print = prints.of(renderer, job, path);
-                (previous.get(path) != Some(&print)).then_some((at, print))
+            .filter_map(|(at, job)| {
+                let print = prints.of(renderer, &job.route, &job.path);
+                (job.print != print).then_some((at, print))
             })
             .collect();
         timings.lap("fingerprints");
         let to_render: Vec<Route> = stale
             .iter()
-            .map(|(at, _)| retained.jobs[*at].0.clone())
+            .map(|(at, _)| retained.jobs[*at].route.clone())
             .collect();
         let rendered = match renderer.render_jobs(&to_render) {
             Ok(files) => files,
@@ -361,7 +375,8 @@ impl Session {
         let output = Arc::make_mut(&mut self.output);
         let mut changed_paths = Vec::new();
         for ((at, print), file) in stale.into_iter().zip(rendered) {
-            let path = &retained.jobs[at].1;
+            retained.jobs[at].print = print;
+            let path = &retained.jobs[at].path;
             if output
                 .get(&**path)
                 .is_none_or(|old| !same_contents(old, &file))
@@ -427,7 +442,11 @@ impl Session {
                 }
             };
             next_prints.insert(Arc::clone(&key), print);
-            job_paths.push((job, key));
+            job_paths.push(KeptJob {
+                route: job,
+                path: key,
+                print,
+            });
         }
         timings.lap("fingerprints");
         renderer.adopt_template_pictures(&self.template_pictures, |page| {

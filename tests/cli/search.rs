@@ -205,6 +205,43 @@ fn serve_kept_searching_the_old_text_after_a_save() {
 }
 
 #[test]
+fn serve_drops_the_index_when_search_is_switched_off_and_makes_it_again_when_on() {
+    let site = searchable_site();
+    let port = free_port().to_string();
+    let mut server = site.spawn(&["serve", "--port", &port]);
+    server.wait_until_serving();
+    let status =
+        |server: &crate::common::Running| server.get("/pagefind/pagefind-entry.json").status;
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while !done() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no {what} within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("index after the first build", &|| status(&server) == 200);
+    site.edit("kudos.toml", "enabled = true", "enabled = false");
+    wait_for("index removed once search is off", &|| {
+        status(&server) == 404
+    });
+    // A body save with search off leaves it off.
+    site.edit(
+        "content/posts/lantern.md",
+        "burning longest.",
+        "burning long.",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(status(&server), 404);
+    site.edit("kudos.toml", "enabled = false", "enabled = true");
+    wait_for("index made again once search is on", &|| {
+        status(&server) == 200
+    });
+}
+
+#[test]
 fn a_reader_finds_a_post_by_a_word_filters_by_segment_and_never_finds_withdrawn_words() {
     require_tools(&["playwright-core"]);
     let site = searchable_site();
