@@ -392,6 +392,36 @@ fn serve_remakes_a_card_exactly_when_what_it_shows_changes() {
 }
 
 #[test]
+fn serve_draws_a_shoutout_card_from_its_new_quote_when_the_whole_site_is_built_again() {
+    let site = Site::fixture("cards");
+    let mut session = site.session();
+    session.rebuild(&[]).expect("serve builds");
+    // The card a clean build draws with `words` on it.
+    let card_with = |words: &str| -> String {
+        let sources = card_sources(&site);
+        let (path, _) = sources
+            .iter()
+            .find(|(_, svg)| svg.contains(words))
+            .expect("a card with the words");
+        path.clone()
+    };
+    let before = card_with("beautifully");
+    assert!(session.output().contains_key(before.as_str()));
+    // A new quote and a new config in one save: not a patch, the whole site is built again
+    // (the quotes' text is kept between such rebuilds by each quote's revision).
+    let quote = "content/shoutouts/ada.md";
+    site.edit(quote, "beautifully wrapped", "wrapped like a present");
+    site.edit("kudos.toml", "A small shop", "A little shop");
+    let report = session
+        .rebuild(&[quote.into(), "kudos.toml".into()])
+        .unwrap();
+    assert!(!report.patched);
+    let after = card_with("present");
+    assert!(session.output().contains_key(after.as_str()));
+    assert!(!session.output().contains_key(before.as_str()));
+}
+
+#[test]
 fn a_site_font_gives_a_japanese_title_a_card_of_its_own_drawn_with_it() {
     let site = site_with_japanese_font();
     site.build()

@@ -507,11 +507,21 @@ fn killed_builds_leave_the_previous_output_whole_and_the_next_build_cleans_up() 
         versions[0],
         "a clean build after the kills"
     );
-    assert_eq!(
-        kudos_leftovers(&site),
-        Vec::<String>::new(),
-        "leftovers beside public/"
-    );
+    // A kill that lands while a build makes (or removes) its folder, between two system
+    // calls, leaves it empty or with an empty marker: such a folder may be a running
+    // build's, so it is removed only once it is a minute old (docs/content.md). Anything
+    // else left would be a killed build's files the next build should have removed.
+    let unfinished = |name: &String| {
+        std::fs::read_dir(site.path(name)).unwrap().all(|entry| {
+            let entry = entry.unwrap();
+            entry.file_name() == ".kudos-staging" && entry.metadata().unwrap().len() == 0
+        })
+    };
+    let left: Vec<String> = kudos_leftovers(&site)
+        .into_iter()
+        .filter(|name| !unfinished(name))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "leftovers beside public/");
     let manifest = site.read("public/.kudos-manifest");
     let listed: Vec<&str> = manifest
         .lines()

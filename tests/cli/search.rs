@@ -21,6 +21,19 @@ fn index_text(site: &Site) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Waits until `done` holds, failing with `what` after 20 s (the index is made in the
+/// background).
+fn wait_for(what: &str, done: &dyn Fn() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no {what} within 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// A site with words only one page has: a post in a segment, one outside it sharing
 /// another word, a shout-out whose consent was withdrawn and one whose name is withheld.
 fn searchable_site() -> Site {
@@ -181,16 +194,6 @@ fn serve_kept_searching_the_old_text_after_a_save() {
         let reply = server.get("/pagefind/pagefind-entry.json");
         (reply.status == 200).then(|| reply.text())
     };
-    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
-        let started = Instant::now();
-        while !done() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "no {what} within 20 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
     wait_for("index after the first build", &|| entry(&server).is_some());
     assert_eq!(server.get("/search/").status, 200);
     let before = entry(&server).unwrap();
@@ -212,16 +215,6 @@ fn serve_drops_the_index_when_search_is_switched_off_and_makes_it_again_when_on(
     server.wait_until_serving();
     let status =
         |server: &crate::common::Running| server.get("/pagefind/pagefind-entry.json").status;
-    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
-        let started = Instant::now();
-        while !done() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "no {what} within 20 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
     wait_for("index after the first build", &|| status(&server) == 200);
     site.edit("kudos.toml", "enabled = true", "enabled = false");
     wait_for("index removed once search is off", &|| {
