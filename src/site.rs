@@ -85,7 +85,10 @@ pub enum ItemRef {
     Segment(usize),
 }
 
-/// The resolved site: only what is published, with every cross-reference settled.
+/// The resolved site: only what is published, with every cross-reference settled. What
+/// `serve`'s patches never change (the route table, the indexes, derived lists) is behind
+/// `Arc`: a patch copies the site while the preview bar still holds it, and that copy
+/// should not be a deep one.
 #[derive(Debug, Clone)]
 pub struct Site {
     /// Settings.
