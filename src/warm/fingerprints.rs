@@ -254,19 +254,14 @@ impl SiteFingerprints {
             .map(|(_, print)| *print)
             .collect();
         self.featured_shoutouts = fingerprint(&featured);
-        let mut tagged: HashMap<&str, Vec<u64>> = HashMap::new();
-        for (slugs, print) in renderer.lists().shoutout_tags.iter().zip(&self.shoutouts) {
-            for slug in slugs {
-                let members = tagged.entry(slug.as_str()).or_default();
-                // A shout-out listing one tag twice is on its page once.
-                if members.last() != Some(print) {
-                    members.push(*print);
-                }
-            }
-        }
-        self.tagged_shoutouts = tagged
-            .into_iter()
-            .map(|(slug, prints)| (slug.to_string(), fingerprint(&prints)))
+        // The members the site lists per tag (each shout-out once, in wall order).
+        self.tagged_shoutouts = site
+            .shoutout_tags()
+            .iter()
+            .map(|tag| {
+                let prints: Vec<u64> = tag.members.iter().map(|&i| self.shoutouts[i]).collect();
+                (tag.slug.clone(), fingerprint(&prints))
+            })
             .collect();
     }
 
