@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Running, START, Site, free_port};
+use crate::common::{START, Site};
 
 /// How long one rebuild may take to show up (debug build, busy CI).
 const REBUILD: Duration = Duration::from_secs(20);
@@ -213,18 +213,10 @@ fn a_million_identical_tags_are_one_tag() {
     assert_eq!(segment.text().matches("Many tags.").count(), 1);
 }
 
-/// `kudos serve` on `site`, answering.
-fn serve(site: &Site) -> Running {
-    let port = free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
-    server
-}
-
 #[test]
 fn serve_survives_failing_rebuilds_and_rebuilds_the_next_good_save() {
     let site = Site::fixture("basic");
-    let mut server = serve(&site);
+    let mut server = site.serve();
     let mut events = server.events();
     // Once the panic in the error printer, which killed the rebuild thread for good.
     site.write("content/posts/hello.md", post(&wide_line_error()));
@@ -282,7 +274,7 @@ fn serve_answers_from_the_last_build_not_from_a_file_swapped_after_it() {
     let secret = site.root().with_file_name("secret.txt");
     std::fs::write(&secret, "the secret outside the site").unwrap();
     let original = site.bytes("static/images/ada.svg");
-    let mut server = serve(&site);
+    let mut server = site.serve();
     assert_eq!(server.get("/images/ada.svg").body, original);
     // The next rebuilds fail, so the last good build is what must be served...
     site.write("content/posts/hello.md", post("{{ nope() }}"));
@@ -303,7 +295,7 @@ fn serve_prints_warnings_after_every_rebuild_that_changes_them() {
     site.write("content/shoutouts/nora.md", unconsented);
     // Only the consent warnings of this test: the fixture's unknown code language is plain.
     site.edit("content/posts/hello.md", "```woodgrain", "```text");
-    let mut server = serve(&site);
+    let mut server = site.serve();
     let nora = "warning: content/shoutouts/nora.md: shout-out from Nora Noconsent is not published";
     assert_eq!(server.lines_with(nora).len(), 1);
     // A save that leaves the warnings as they were does not repeat them.

@@ -162,39 +162,31 @@ fn the_advice_follows_the_shoutouts_and_stays_through_other_saves() {
     let (mut server, _) = serve(&site, &[]);
     let page = server.get(&shop("/shoutouts/")).text();
     assert!(page.contains("· 4 notes</summary>"), "{page}");
-    let rebuilt = |server: &mut Running, count: usize| {
-        server.wait_for_lines(" changed: ", count, std::time::Duration::from_secs(20));
+    // Saves `file` with `from` replaced by `to`, waits for the rebuild, reads the wall.
+    let mut saves = 0;
+    let mut save = |file: &str, from: &str, to: &str| {
+        site.edit(file, from, to);
+        saves += 1;
+        server.wait_for_lines(" changed: ", saves, std::time::Duration::from_secs(20));
+        server.get(&shop("/shoutouts/")).text()
     };
     // A shout-out's date makes it stale: the advice is made again.
-    site.edit(
-        "content/shoutouts/olive.md",
-        "rating = 5\n",
-        "rating = 5\ndate = 2015-03-01\n",
-    );
-    rebuilt(&mut server, 1);
-    let page = server.get(&shop("/shoutouts/")).text();
+    let olive = "content/shoutouts/olive.md";
+    let page = save(olive, "rating = 5\n", "rating = 5\ndate = 2015-03-01\n");
     assert!(page.contains("· 5 notes</summary>"), "{page}");
     assert!(
         page.contains("content/shoutouts/olive.md:4:1: shout-out from Olive Okay is"),
         "{page}"
     );
     // A post's save reads no shout-out: the same advice.
-    site.edit(
+    let page = save(
         "content/posts/hello.md",
         "Hello there.",
         "Hello there, again.",
     );
-    rebuilt(&mut server, 2);
-    let page = server.get(&shop("/shoutouts/")).text();
     assert!(page.contains("· 5 notes</summary>"), "{page}");
     // Dated recently again: the advice is gone.
-    site.edit(
-        "content/shoutouts/olive.md",
-        "date = 2015-03-01",
-        "date = 2026-01-01",
-    );
-    rebuilt(&mut server, 3);
-    let page = server.get(&shop("/shoutouts/")).text();
+    let page = save(olive, "date = 2015-03-01", "date = 2026-01-01");
     assert!(page.contains("· 4 notes</summary>"), "{page}");
     assert!(!page.contains("shout-out from Olive Okay is"), "{page}");
 }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::Site;
 use crate::common::browser::{require_tools, run_node_script};
-use crate::common::{Site, free_port};
 
 /// Every file of the index as readers' words (decompressed), by path below `public/`.
 fn index_text(site: &Site) -> Vec<(String, String)> {
@@ -187,9 +187,7 @@ fn the_index_is_the_same_bytes_every_build() {
 #[test]
 fn serve_kept_searching_the_old_text_after_a_save() {
     let site = searchable_site();
-    let port = free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
+    let server = site.serve();
     let entry = |server: &crate::common::Running| {
         let reply = server.get("/pagefind/pagefind-entry.json");
         (reply.status == 200).then(|| reply.text())
@@ -210,9 +208,7 @@ fn serve_kept_searching_the_old_text_after_a_save() {
 #[test]
 fn serve_drops_the_index_when_search_is_switched_off_and_makes_it_again_when_on() {
     let site = searchable_site();
-    let port = free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
+    let server = site.serve();
     let status =
         |server: &crate::common::Running| server.get("/pagefind/pagefind-entry.json").status;
     wait_for("index after the first build", &|| status(&server) == 200);

@@ -5,17 +5,9 @@
 
 use std::time::Duration;
 
-use crate::common::{Running, Site, free_port};
+use crate::common::{Site, free_port};
 
 const SCRIPT_TAG: &str = "<script src=\"/__kudos/live.js\"></script>";
-
-/// `kudos serve --port <free port>` on a copy of the basic fixture, answering.
-fn serve(site: &Site) -> Running {
-    let port = free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
-    server
-}
 
 #[test]
 fn serves_on_loopback_by_default_with_the_live_reload_script() {
@@ -76,7 +68,7 @@ fn serves_on_loopback_by_default_with_the_live_reload_script() {
 #[test]
 fn a_folder_without_its_slash_redirects_to_it() {
     let site = Site::fixture("basic");
-    let server = serve(&site);
+    let server = site.serve();
     for (from, to) in [
         ("/posts", "/posts/"),
         ("/posts/hello", "/posts/hello/"),
@@ -103,7 +95,7 @@ fn a_folder_without_its_slash_redirects_to_it() {
 #[test]
 fn a_missing_page_is_the_sites_404_page_with_status_404() {
     let site = Site::fixture("basic");
-    let server = serve(&site);
+    let server = site.serve();
     let page = server.get("/404.html");
     assert_eq!(page.status, 200);
     assert!(page.text().contains(SCRIPT_TAG));
@@ -131,7 +123,7 @@ fn a_missing_page_is_the_sites_404_page_with_status_404() {
 #[test]
 fn files_have_their_content_types() {
     let site = Site::fixture("basic");
-    let server = serve(&site);
+    let server = site.serve();
     for (path, expected) in [
         ("/style.css", "text/css; charset=utf-8"),
         ("/syntax.css", "text/css; charset=utf-8"),
@@ -165,7 +157,7 @@ fn files_have_their_content_types() {
 #[test]
 fn head_sends_the_headers_without_a_body() {
     let site = Site::fixture("basic");
-    let server = serve(&site);
+    let server = site.serve();
     for (path, status) in [
         ("/", 200),
         ("/style.css", 200),
@@ -207,7 +199,7 @@ fn traversal_urls_never_reach_a_file_outside_the_site() {
     site.write("../secret.txt", format!("{SECRET}-above\n"));
     let above = site.root().parent().unwrap().join("secret.txt");
     let above = above.to_string_lossy();
-    let server = serve(&site);
+    let server = site.serve();
 
     let attempts = [
         "/../kudos.toml".to_string(),
@@ -282,7 +274,7 @@ fn a_busy_port_is_reported_and_the_next_free_one_taken() {
 fn editing_a_static_stylesheet_swaps_css_every_time() {
     let site = Site::fixture("basic");
     site.write("static/style.css", ":root { --probe: one; }\n");
-    let mut server = serve(&site);
+    let mut server = site.serve();
     assert!(server.get("/style.css").text().contains("--probe: one"));
     let mut events = server.events();
     // The same file twice: the second edit used to go unnoticed, because the copy's old

@@ -614,9 +614,7 @@ fn served_and_watched_photos_kept_their_gps_position_and_camera_serial() {
     )]);
     site.write("content/shoutouts/ada.jpg", PHONE_JPEG);
     site.write("static/img/bea.png", PHONE_PNG);
-    let port = crate::common::free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
+    let server = site.serve();
     for path in ["/shoutouts/ada.jpg", "/img/bea.png"] {
         let reply = server.get(path);
         assert_eq!(reply.status, 200, "{path}");

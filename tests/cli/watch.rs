@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::common::{Running, START, Site, free_port};
+use crate::common::{Running, START, Site};
 
 /// Time to let stray events turn into (unwanted) extra rebuilds before counting.
 const SETTLE: Duration = Duration::from_millis(1500);
@@ -239,9 +239,7 @@ fn watch_keeps_the_last_good_output_when_a_save_breaks_the_site() {
 #[test]
 fn serve_follows_an_atomic_rename_over() {
     let site = Site::fixture("basic");
-    let port = free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
+    let mut server = site.serve();
     assert!(
         server
             .get("/posts/hello/")
@@ -288,9 +286,7 @@ fn serve_follows_an_atomic_rename_over() {
 #[test]
 fn serve_reports_a_broken_save_and_keeps_serving_the_last_good_page() {
     let site = Site::fixture("basic");
-    let port = free_port().to_string();
-    let mut server = site.spawn(&["serve", "--port", &port]);
-    server.wait_until_serving();
+    let mut server = site.serve();
     let good = server.get("/posts/hello/").text();
     let mut events = server.events();
 

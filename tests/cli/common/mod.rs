@@ -135,6 +135,14 @@ impl Site {
         Running::start(command)
     }
 
+    /// `kudos serve` on a free loopback port, once it answers.
+    pub fn serve(&self) -> Running {
+        let port = free_port().to_string();
+        let mut server = self.spawn(&["serve", "--port", &port]);
+        server.wait_until_serving();
+        server
+    }
+
     /// Renames a file below the root (replacing `to` if it exists, as editors do).
     pub fn rename(&self, from: &str, to: &str) -> &Site {
         std::fs::rename(self.path(from), self.path(to)).expect("rename a fixture file");
