@@ -20,7 +20,7 @@ use crate::output::{self, OutputFile};
 use crate::render::{Bodies, RenderCache, Renderer, extra_files, reject_collisions, variant_files};
 use crate::search;
 use crate::site::Route;
-use crate::site::{BuildOptions, Site};
+use crate::site::{BuildOptions, RelatedMemo, Site};
 use crate::theme::Theme;
 use crate::warm::fingerprints::SiteFingerprints;
 use crate::warm::memory::BodyCache;
@@ -196,6 +196,10 @@ pub struct Caches<'a> {
     pub bodies: Option<Arc<dyn RenderCache>>,
     /// The files reported changed since the last run (empty: look at every file).
     pub changed: &'a HashSet<PathBuf>,
+    /// The last run's output, for share cards it already holds.
+    pub published: Option<crate::output::Published<'a>>,
+    /// The last run's related posts.
+    pub related: Option<&'a mut RelatedMemo>,
 }
 
 impl<'a> Caches<'a> {
@@ -207,6 +211,8 @@ impl<'a> Caches<'a> {
             load,
             bodies: None,
             changed: &NOTHING,
+            published: None,
+            related: None,
         }
     }
 }
@@ -225,7 +231,8 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let content = content::load_cached(root, &config, caches.load, caches.changed)?;
     timings.lap("load");
-    let renderer = resolve_and_render(config, content, options, theme, caches.bodies, timings)?;
+    let memos = (caches.bodies, caches.related);
+    let renderer = resolve_and_render(config, content, options, theme, memos, timings)?;
     // Resolve already made its own warnings errors under --strict; these are the bodies'.
     let body_warnings = renderer.bodies().warnings(renderer.site());
     if options.strict && !body_warnings.is_empty() {
@@ -244,7 +251,7 @@ pub fn prepare(
     let images = variant_files(&renderer, &cache)?;
     timings.lap("images");
     // After the variants: a card may show a customer's photo variant.
-    let cards = renderer.card_files(&images, &cache)?;
+    let cards = renderer.card_files(&images, &cache, caches.published)?;
     extras.extend(images);
     extras.extend(cards);
     timings.lap("cards");
@@ -279,10 +286,10 @@ fn resolve_and_render(
     content: content::Content,
     options: &BuildOptions,
     theme: &Theme,
-    cache: Option<Arc<dyn RenderCache>>,
+    (cache, related): (Option<Arc<dyn RenderCache>>, Option<&mut RelatedMemo>),
     timings: &mut Timings,
 ) -> Result<Renderer> {
-    let (mut site, mut errors) = Site::resolve_reporting(config, content, options);
+    let (mut site, mut errors) = Site::resolve_reporting(config, content, options, related);
     if options.strict {
         errors.extend(theme.warnings.iter().cloned());
     } else {

@@ -42,6 +42,11 @@ pub enum Contents {
     Made(PathBuf),
 }
 
+/// The bytes already published at an output path, asked only for files named by their
+/// content (share cards), so the same path means the same bytes. `serve` answers from the
+/// output it holds: a rebuild then skips looking for 10k cards in the image cache.
+pub type Published<'a> = &'a (dyn Fn(&str) -> Option<std::sync::Arc<[u8]>> + Sync);
+
 /// One file of the output.
 #[derive(Debug, Clone)]
 pub struct OutputFile {

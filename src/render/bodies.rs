@@ -70,6 +70,12 @@ pub trait RenderCache: Send + Sync {
     fn card_name(&self, key: u64) -> Option<u64>;
     /// Keeps the name of the card rendered from `key`.
     fn keep_card_name(&self, key: u64, name: u64);
+    /// A post's card made earlier from `key` with the card template, config and fonts
+    /// whose print is `print` (see [`super::cards::KeptCard`]).
+    fn card(&self, print: u64, key: u64) -> Option<Arc<super::cards::KeptCard>>;
+    /// Keeps a post's card made from `key` under `print`; a store may forget the cards
+    /// of other prints, which no rebuild asks for again until they come back.
+    fn keep_card(&self, print: u64, key: u64, card: super::cards::KeptCard);
 }
 
 /// A kept template view; `id` guards against two ids with one slot.

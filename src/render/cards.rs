@@ -31,7 +31,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::config::{CardsConfig, Config};
-use crate::content::Shoutout;
+use crate::content::{Page, Shoutout};
 use crate::error::{Error, Result, SourceError};
 use crate::fingerprint::{fingerprint, stable_hash};
 use crate::i18n::Strings;
@@ -373,6 +373,19 @@ impl<'a> CardNames<'a> {
         reads_only_its_card.then_some(CardNames { cache, print })
     }
 
+    /// What a post's card is made from besides what `print` covers: the file (named by
+    /// its warnings), the title and the description.
+    fn post_key(&self, post: &Page) -> u64 {
+        let description = post.meta.description.as_deref();
+        stable_hash(&[
+            &self.print.to_le_bytes(),
+            post.source.path.as_os_str().as_encoded_bytes(),
+            post.meta.title.as_bytes(),
+            &[u8::from(description.is_some())],
+            description.unwrap_or_default().as_bytes(),
+        ])
+    }
+
     /// The key of the card `view` renders into; `None` if it cannot be encoded.
     fn key(&self, view: &CardView) -> Option<u64> {
         let bytes = postcard::to_allocvec(view).ok()?;
@@ -486,9 +499,17 @@ pub struct ShoutoutInputs<'a> {
 
 /// A card made (or not) for one item, with the warnings it raised.
 type Attempt = (
-    std::result::Result<Option<Card>, SourceError>,
+    std::result::Result<Option<Arc<Card>>, SourceError>,
     Vec<SourceError>,
 );
+
+/// A post's card as made before, with the warnings it raised (a character no font has):
+/// kept in a [`RenderCache`] by [`CardNames::post_key`], since fitting the text of 10k
+/// posts' cards was an eighth of a structural `serve` rebuild at 10k.
+pub struct KeptCard {
+    card: Option<Arc<Card>>,
+    warnings: Vec<SourceError>,
+}
 
 /// The card of post, segment or shout-out `item` (none for a page), per `[cards]`;
 /// `quote` is a shout-out's quote as text.
@@ -503,11 +524,10 @@ pub fn make_one(
     let view = match item {
         ItemRef::Post(i) => {
             let post = &site.posts[i];
-            let meta = &post.meta;
-            (config.posts && meta.image.is_none()).then(|| {
-                let view = post_card(site, &meta.title, meta.description.as_deref());
-                (view, &post.source.path)
-            })
+            if !config.posts || post.meta.image.is_some() {
+                return (Ok(None), warned);
+            }
+            return post_card_kept(site, engine, post);
         }
         ItemRef::Segment(i) => {
             let segment = &site.segments[i];
@@ -534,7 +554,33 @@ pub fn make_one(
         Some(((view, alt), source)) => engine.render(view, alt, source, &mut warned),
         None => Ok(None),
     };
-    (card, warned)
+    (card.map(|c| c.map(Arc::new)), warned)
+}
+
+/// `post`'s card, taken from the cache when it was made before from the same title and
+/// description (and the same template, config and fonts: [`CardNames`]).
+fn post_card_kept(site: &Site, engine: &CardRenderer<'_>, post: &Page) -> Attempt {
+    let kept = engine
+        .names
+        .as_ref()
+        .map(|names| (names, names.post_key(post)));
+    if let Some(card) = kept.and_then(|(names, key)| names.cache.card(names.print, key)) {
+        return (Ok(card.card.clone()), card.warnings.clone());
+    }
+    let mut warned = Vec::new();
+    let (view, alt) = post_card(site, &post.meta.title, post.meta.description.as_deref());
+    let card = match engine.render(view, alt, &post.source.path, &mut warned) {
+        Ok(card) => card.map(Arc::new),
+        Err(error) => return (Err(error), warned),
+    };
+    if let Some((names, key)) = kept {
+        let card = KeptCard {
+            card: card.clone(),
+            warnings: warned.clone(),
+        };
+        names.cache.keep_card(names.print, key, card);
+    }
+    (Ok(card), warned)
 }
 
 /// The cards of `made`, moving their errors and warnings out.
@@ -546,10 +592,7 @@ fn settle(
     made.into_iter()
         .map(|(card, warned)| {
             warnings.extend(warned);
-            card.map_err(|e| errors.push(e))
-                .ok()
-                .flatten()
-                .map(Arc::new)
+            card.map_err(|e| errors.push(e)).ok().flatten()
         })
         .collect()
 }

@@ -45,7 +45,7 @@ use bodies::{ShortcodeEnv, item_path, render_quotes};
 use context::{CardImage, HeadView, ProductStats, ShoutoutView, TagView, Urls};
 use templates::{Lists, TemplateFiles};
 
-pub use cards::{Card, Cards};
+pub use cards::{Card, Cards, KeptCard};
 pub use extras::{extra_files, reject_collisions};
 pub use images::TemplatePictures;
 pub use images::variant_files;
@@ -294,12 +294,31 @@ impl Renderer {
 
     /// The PNG of every share card, drawn in parallel or found in `cache`; `images` are
     /// the build's image variants, where a card finds the photo it shows.
+    /// A card `published` already holds is taken from there.
     pub fn card_files(
         &self,
         images: &[OutputFile],
         cache: &crate::images::cache::DiskCache,
+        published: Option<crate::output::Published<'_>>,
     ) -> Result<Vec<OutputFile>> {
-        cards::card_files(self.cards.all(), &self.card_engine(), images, cache)
+        let mut files = Vec::new();
+        let mut to_draw = Vec::new();
+        for card in self.cards.all() {
+            match published.and_then(|bytes_at| bytes_at(&card.output)) {
+                Some(bytes) => files.push(OutputFile {
+                    path: card.output.clone(),
+                    contents: crate::output::Contents::Bytes(bytes),
+                }),
+                None => to_draw.push(card),
+            }
+        }
+        files.extend(cards::card_files(
+            to_draw,
+            &self.card_engine(),
+            images,
+            cache,
+        )?);
+        Ok(files)
     }
 
     /// The PNG of each of `cards` (some of [`Renderer::cards`]), as [`Renderer::card_files`]

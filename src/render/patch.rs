@@ -168,7 +168,7 @@ impl Renderer {
             };
             let (card, warned) = super::cards::make_one(&site, &engine, item, (&quote, avatar));
             let card = card.map_err(|e| Error::Content(vec![e]))?;
-            changed |= cards.replace(&site, item, card.map(Arc::new), warned);
+            changed |= cards.replace(&site, item, card, warned);
         }
         self.cards = Arc::new(cards);
         Ok(changed)

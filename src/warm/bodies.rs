@@ -39,7 +39,7 @@ use super::record::binary_identity;
 use crate::cache_dir::CacheDir;
 use crate::images::Catalog;
 use crate::markdown::{Html, HtmlSource, Rendered};
-use crate::render::{CachedBody, CachedView, RenderCache};
+use crate::render::{CachedBody, CachedView, KeptCard, RenderCache};
 
 /// The first line of the file: the format, its version, and the binary that wrote it.
 fn header() -> String {
@@ -490,6 +490,13 @@ impl RenderCache for BodyStore {
     fn keep_card_name(&self, key: u64, name: u64) {
         self.card_names.keep(key, name);
     }
+
+    /// A build makes each card once.
+    fn card(&self, _print: u64, _key: u64) -> Option<Arc<KeptCard>> {
+        None
+    }
+
+    fn keep_card(&self, _print: u64, _key: u64, _card: KeptCard) {}
 }
 
 #[cfg(test)]

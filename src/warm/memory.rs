@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::images::Catalog;
 use crate::markdown::Rendered;
-use crate::render::{CachedBody, CachedView, RenderCache};
+use crate::render::{CachedBody, CachedView, KeptCard, RenderCache};
 
 /// One session's store, shared by every rebuild.
 #[derive(Default)]
@@ -23,6 +23,10 @@ pub struct BodyCache {
     /// Like the bodies and views, it only grows during a session (a template or config
     /// edit adds a name per card: 16 bytes each).
     card_names: Mutex<FxHashMap<u64, u64>>,
+    /// Posts' cards, by what they are made from, for the print they were made under
+    /// (cards of an older template or config are dropped when the print changes: 10k
+    /// cards a change otherwise).
+    cards: Mutex<(u64, FxHashMap<u64, Arc<KeptCard>>)>,
     images: Arc<Catalog>,
 }
 
@@ -60,6 +64,20 @@ impl RenderCache for BodyCache {
     fn keep_card_name(&self, key: u64, name: u64) {
         if let Ok(mut names) = self.card_names.lock() {
             names.insert(key, name);
+        }
+    }
+
+    fn card(&self, print: u64, key: u64) -> Option<Arc<KeptCard>> {
+        let cards = self.cards.lock().ok()?;
+        (cards.0 == print).then(|| cards.1.get(&key).cloned())?
+    }
+
+    fn keep_card(&self, print: u64, key: u64, card: KeptCard) {
+        if let Ok(mut cards) = self.cards.lock() {
+            if cards.0 != print {
+                *cards = (print, FxHashMap::default());
+            }
+            cards.1.insert(key, Arc::new(card));
         }
     }
 }
