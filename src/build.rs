@@ -240,7 +240,7 @@ pub fn prepare(
     }
     let routes: Vec<(Route, String)> = renderer
         .jobs()
-        .into_iter()
+        .into_par_iter()
         .map(|route| {
             let path = renderer.output_path(&route);
             (route, path)

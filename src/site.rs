@@ -576,14 +576,19 @@ impl Site {
             Route::Segment(i) => (2, *i, 0),
             _ => (3, 0, 0),
         });
+        // Making 19k URL paths is most of the work: on every core, then in order.
+        let paths_of = |routes: &[&Route]| -> Vec<UrlPath> {
+            use rayon::prelude::*;
+            routes.par_iter().map(|r| r.url_path(self)).collect()
+        };
         let mut owners: FxHashMap<UrlPath, &Path> = FxHashMap::default();
         owners.reserve(generated.len() + claimed.len());
-        for route in &generated {
-            owners.insert(route.url_path(self), listing);
+        for path in paths_of(&generated) {
+            owners.insert(path, listing);
         }
         let mut errors = Vec::new();
-        for route in &claimed {
-            let (path, file) = (route.url_path(self), route.owner(self).unwrap_or(listing));
+        for (route, path) in claimed.iter().zip(paths_of(&claimed)) {
+            let file = route.owner(self).unwrap_or(listing);
             match owners.get(&path) {
                 Some(owner) if *owner != file => errors.push(
                     SourceError::new(

@@ -440,8 +440,11 @@ impl Session {
         next_prints.reserve(routes.len());
         let mut to_render = Vec::new();
         let mut job_paths = Vec::with_capacity(routes.len());
-        for (job, path) in routes {
-            let print = prints.of(&renderer, &job, &path);
+        let route_prints: Vec<u64> = routes
+            .par_iter()
+            .map(|(job, path)| prints.of(&renderer, job, path))
+            .collect();
+        for ((job, path), print) in routes.into_iter().zip(route_prints) {
             let previous = self.fingerprints.get_key_value(path.as_str());
             let key = match previous {
                 Some((key, old)) if *old == print && self.output.contains_key(path.as_str()) => {
@@ -491,9 +494,11 @@ impl Session {
                 .output
                 .get(file.path.as_str())
                 .is_none_or(|old| !same_contents(old, &file));
-            if differs {
-                changed_paths.push(file.path.clone());
+            if !differs {
+                // `next` still holds the old file, with these bytes (10k share cards).
+                continue;
             }
+            changed_paths.push(file.path.clone());
             let key: Arc<str> = next
                 .get_key_value(file.path.as_str())
                 .map_or_else(|| Arc::from(file.path.as_str()), |(k, _)| Arc::clone(k));
