@@ -373,12 +373,11 @@ impl<'a> CardNames<'a> {
         reads_only_its_card.then_some(CardNames { cache, print })
     }
 
-    /// What a post's card is made from besides what `print` covers: the file (named by
-    /// its warnings), the title and the description.
+    /// What a post's card is made from besides what `print` covers (the store keeps
+    /// cards per print): the file (named by its warnings), the title and the description.
     fn post_key(&self, post: &Page) -> u64 {
         let description = post.meta.description.as_deref();
         stable_hash(&[
-            &self.print.to_le_bytes(),
             post.source.path.as_os_str().as_encoded_bytes(),
             post.meta.title.as_bytes(),
             &[u8::from(description.is_some())],

@@ -312,12 +312,7 @@ impl Renderer {
                 None => to_draw.push(card),
             }
         }
-        files.extend(cards::card_files(
-            to_draw,
-            &self.card_engine(),
-            images,
-            cache,
-        )?);
+        files.extend(self.draw_cards(to_draw, images, cache)?);
         Ok(files)
     }
 

@@ -122,7 +122,7 @@ fn hash_all(values: impl Iterator<Item = u64>, bytes: &mut Vec<u8>) -> u64 {
     for value in values {
         bytes.extend_from_slice(&value.to_le_bytes());
     }
-    xxhash_rust::xxh3::xxh3_64(bytes)
+    stable_hash(&[bytes])
 }
 
 /// Every post's related posts: `kept(post)` when it answers, counted otherwise.
