@@ -380,7 +380,7 @@ fn log_line(session: &Session, changed: &[PathBuf], report: &RebuildReport) -> S
     };
     format!(
         "{what} changed: {} in {ms:.0} ms",
-        counted(report.rendered, "page")
+        counted(report.rendered.len(), "page")
     )
 }
 

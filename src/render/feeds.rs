@@ -1,5 +1,7 @@
 //! Feeds and the sitemap: their entries, and which feeds each page advertises.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::content::Date;
@@ -88,23 +90,33 @@ impl Renderer {
             .collect()
     }
 
+    /// The sitemap's `<url>`s.
     pub(super) fn sitemap_entries(&self) -> Vec<SitemapEntry> {
+        self.sitemap_urls()
+            .into_iter()
+            .map(|(path, lastmod)| SitemapEntry {
+                permalink: self.urls.permalink(&path),
+                lastmod: lastmod.map(|d| d.rfc3339()),
+            })
+            .collect()
+    }
+
+    /// The fingerprint of what the sitemap lists. `serve` fingerprints the sitemap by
+    /// this rather than by every post's summary: at 10k posts it is one 19k-entry page that
+    /// took 56 ms to render, and a save that moves no URL and no date leaves it alone.
+    pub fn sitemap_print(&self) -> u64 {
+        crate::fingerprint::fingerprint(&self.sitemap_urls())
+    }
+
+    /// What the sitemap lists, in order: each URL path with the date it shows.
+    fn sitemap_urls(&self) -> Vec<(Cow<'_, str>, Option<Date>)> {
         let site = &*self.site;
-        let urls = &self.urls;
-        let entry = |path: &str, lastmod: Option<String>| SitemapEntry {
-            permalink: urls.permalink(path),
-            lastmod,
-        };
-        let mut entries = vec![entry(
-            "/",
-            site.posts
-                .first()
-                .and_then(|p| p.meta.date)
-                .map(|d| d.rfc3339()),
-        )];
+        let newest = site.posts.first().and_then(|p| p.meta.date);
+        let mut urls = vec![(Cow::Borrowed("/"), newest)];
         let blog = site.config.posts.enabled;
         if blog {
-            entries.extend((1..=site.post_pages()).map(|n| entry(&Site::posts_page_path(n), None)));
+            let pages = 1..=site.post_pages();
+            urls.extend(pages.map(|n| (Cow::Owned(Site::posts_page_path(n).into()), None)));
         }
         let listed = |draft: bool, date: Option<Date>| !site.preview_only(draft, date);
         for p in site
@@ -113,34 +125,32 @@ impl Renderer {
             .chain(&site.pages)
             .filter(|p| listed(p.meta.draft, p.meta.date))
         {
-            entries.push(entry(
-                &p.path,
-                p.meta.updated.or(p.meta.date).map(|d| d.rfc3339()),
-            ));
+            urls.push((Cow::Borrowed(&p.path), p.meta.updated.or(p.meta.date)));
         }
         if blog {
-            entries.push(entry("/tags/", None));
+            urls.push((Cow::Borrowed("/tags/"), None));
         }
         for (i, tag) in site.tags.iter().enumerate() {
-            entries.extend(
+            let tag_page = UrlPath::page(&tag.path);
+            urls.extend(
                 (1..=site.tag_pages(i))
-                    .map(|n| entry(&UrlPath::page(&tag.path).listing_page(n), None)),
+                    .map(|n| (Cow::Owned(tag_page.listing_page(n).into()), None)),
             );
         }
-        entries.push(entry(&site.wall_path(), None));
-        entries.extend(
+        urls.push((Cow::Owned(site.wall_path().into()), None));
+        urls.extend(
             site.shoutouts
                 .iter()
                 .filter(|s| listed(s.meta.draft, None))
-                .map(|s| entry(&s.path, s.meta.date.map(|d| d.rfc3339()))),
+                .map(|s| (Cow::Borrowed(s.path.as_str()), s.meta.date)),
         );
-        entries.extend(
+        urls.extend(
             site.segments
                 .iter()
                 .filter(|s| !s.meta.noindex && listed(s.meta.draft, None))
-                .map(|s| entry(&s.path, None)),
+                .map(|s| (Cow::Borrowed(s.path.as_str()), None)),
         );
-        entries
+        urls
     }
 }
 

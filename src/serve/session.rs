@@ -40,8 +40,8 @@ use crate::warm::memory::BodyCache;
 /// What one rebuild did.
 #[derive(Debug)]
 pub struct RebuildReport {
-    /// Pages and feeds rendered by this rebuild.
-    pub rendered: usize,
+    /// The output paths of the pages and feeds this rebuild rendered, in route order.
+    pub rendered: Vec<Arc<str>>,
     /// Pages and feeds the site has.
     pub jobs: usize,
     /// Output paths whose bytes changed, were added or removed.
@@ -114,6 +114,13 @@ impl SearchJob {
 struct Snapshot {
     stamp: (u64, Option<SystemTime>),
     bytes: Arc<[u8]>,
+}
+
+/// What a patch or a full rebuild did (see [`RebuildReport`]).
+struct Outcome {
+    rendered: Vec<Arc<str>>,
+    jobs: usize,
+    changed: Vec<String>,
 }
 
 /// The prepared renderer of the last good build and what it was prepared from.
@@ -288,13 +295,17 @@ impl Session {
             // A patch never builds on a broken site.
             self.retained = None;
         }
-        let (rendered, jobs, changed_paths) = outcome?;
+        let Outcome {
+            rendered,
+            jobs,
+            changed,
+        } = outcome?;
         self.index_search(&search_config)?;
         timings.lap("search");
         Ok(RebuildReport {
             rendered,
             jobs,
-            changed: changed_paths,
+            changed,
             warnings: self.warnings(),
             elapsed: started.elapsed(),
             timings,
@@ -322,15 +333,14 @@ impl Session {
     }
 
     /// The shortcut for edits that leave items in place ([`super::patch`]); `None`
-    /// when it does not apply. Returns (pages rendered, pages in the site, changed output
-    /// paths).
+    /// when it does not apply.
     fn patch(
         &mut self,
         config: &Config,
         theme: &Theme,
         changed: &HashSet<PathBuf>,
         timings: &mut Timings,
-    ) -> Option<Result<(usize, usize, Vec<String>)>> {
+    ) -> Option<Result<Outcome>> {
         let retained = self.retained.as_mut()?;
         if retained.config != config.fingerprint() || retained.theme != theme.fingerprint() {
             return None;
@@ -371,6 +381,10 @@ impl Session {
             .iter()
             .map(|(at, _)| retained.jobs[*at].route.clone())
             .collect();
+        let rendered_paths = stale
+            .iter()
+            .map(|(at, _)| Arc::clone(&retained.jobs[*at].path))
+            .collect();
         let rendered = match renderer.render_jobs(&to_render) {
             Ok(files) => files,
             Err(e) => return Some(Err(e)),
@@ -397,18 +411,21 @@ impl Session {
             }
         }
         changed_paths.sort();
-        Some(Ok((to_render.len(), retained.jobs.len(), changed_paths)))
+        Some(Ok(Outcome {
+            rendered: rendered_paths,
+            jobs: retained.jobs.len(),
+            changed: changed_paths,
+        }))
     }
 
-    /// The whole pipeline, reusing caches. Returns (pages rendered, pages in the site,
-    /// changed output paths).
+    /// The whole pipeline, reusing caches.
     fn rebuild_fully(
         &mut self,
         config: Config,
         theme: &Theme,
         changed: &HashSet<PathBuf>,
         timings: &mut Timings,
-    ) -> Result<(usize, usize, Vec<String>)> {
+    ) -> Result<Outcome> {
         let config_print = config.fingerprint();
         let output = Arc::clone(&self.output);
         let published = |path: &str| match &output.get(path)?.contents {
@@ -439,6 +456,7 @@ impl Session {
         let mut next_prints: FxHashMap<Arc<str>, u64> = FxHashMap::default();
         next_prints.reserve(routes.len());
         let mut to_render = Vec::new();
+        let mut rendered_paths = Vec::new();
         let mut job_paths = Vec::with_capacity(routes.len());
         let route_prints: Vec<u64> = routes
             .par_iter()
@@ -452,7 +470,9 @@ impl Session {
                 }
                 _ => {
                     to_render.push(job.clone());
-                    Arc::from(path)
+                    let key: Arc<str> = Arc::from(path);
+                    rendered_paths.push(Arc::clone(&key));
+                    key
                 }
             };
             next_prints.insert(Arc::clone(&key), print);
@@ -508,7 +528,7 @@ impl Session {
         self.output = Arc::new(next);
         self.fingerprints = next_prints;
         self.template_pictures = renderer.template_pictures().clone();
-        let counts = (to_render.len(), job_paths.len());
+        let jobs = job_paths.len();
         self.retained = Some(Retained {
             renderer,
             prints,
@@ -516,7 +536,11 @@ impl Session {
             theme: theme.fingerprint(),
             jobs: job_paths,
         });
-        Ok((counts.0, counts.1, changed_paths))
+        Ok(Outcome {
+            rendered: rendered_paths,
+            jobs,
+            changed: changed_paths,
+        })
     }
 }
 

@@ -420,7 +420,8 @@ impl SiteFingerprints {
                     .hash(&mut hasher);
                 fp.all_segments.hash(&mut hasher);
             }
-            Route::TagsIndex | Route::Sitemap => {
+            Route::Sitemap => renderer.sitemap_print().hash(&mut hasher),
+            Route::TagsIndex => {
                 fp.all_posts.hash(&mut hasher);
                 fp.all_pages.hash(&mut hasher);
                 fp.all_shoutouts.hash(&mut hasher);

@@ -535,7 +535,8 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
     let mut session = session(&root);
     let first = session.rebuild(&[]).unwrap();
     assert_eq!(
-        first.rendered, first.jobs,
+        first.rendered.len(),
+        first.jobs,
         "the first build renders everything"
     );
 
@@ -547,9 +548,9 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
     );
     let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
     assert!(
-        report.rendered < report.jobs,
+        report.rendered.len() < report.jobs,
         "{} of {} re-rendered",
-        report.rendered,
+        report.rendered.len(),
         report.jobs
     );
     for listing in [
@@ -615,7 +616,7 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
             "tags/news/atom.xml",
             "tags/workshop-life/atom.xml",
         ],
-        "rendered {}",
+        "rendered {:?}",
         report.rendered
     );
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
@@ -705,11 +706,9 @@ fn serve_rerenders_a_tag_or_segment_feed_only_when_its_entries_change() {
             "tags/news/atom.xml",
         ]
     );
-    assert_eq!(
-        report.rendered,
-        changed.len(),
-        "only what changed was rendered"
-    );
+    let mut rendered: Vec<&str> = report.rendered.iter().map(|path| &**path).collect();
+    rendered.sort();
+    assert_eq!(rendered, changed, "only what changed was rendered");
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
     // A new segment makes its feed; the others stay as they are.
     site.write(
@@ -821,7 +820,7 @@ fn pages_rendered_by_post_edits(extra: usize) -> Vec<usize> {
             replace_line(&root, "content/posts/hello.md", prefix, line);
             let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
             assert_eq!(incremental(&session), clean_build(&root).unwrap());
-            report.rendered
+            report.rendered.len()
         })
         .collect()
 }
@@ -859,7 +858,40 @@ fn a_new_newest_post_renders_only_the_pages_it_changes() {
         .iter()
         .filter(|path| !path.starts_with("cards/"))
         .collect();
-    assert_eq!(report.rendered, pages.len(), "{pages:?}");
+    assert_eq!(report.rendered.len(), pages.len(), "{pages:?}");
+}
+
+#[test]
+fn a_tags_edit_that_moves_no_url_leaves_the_sitemap_alone() {
+    // The sitemap lists every URL with its date, nothing a post's tags change: at 10k
+    // posts rendering it again took 56 ms of every tags save.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    // `workshop-life` keeps a post (`bundle`) and its one page.
+    replace_line(
+        &root,
+        "content/posts/hello.md",
+        "tags = ",
+        "tags = [\"news\"]",
+    );
+    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    assert!(
+        report
+            .changed
+            .iter()
+            .any(|c| c == "tags/workshop-life/index.html"),
+        "{:?}",
+        report.changed
+    );
+    assert!(!report.changed.iter().any(|c| c == "sitemap.xml"));
+    assert!(
+        !report.rendered.iter().any(|r| &**r == "sitemap.xml"),
+        "{:?}",
+        report.rendered
+    );
 }
 
 #[test]
