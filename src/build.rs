@@ -238,13 +238,12 @@ pub fn prepare(
     if options.strict && !body_warnings.is_empty() {
         return Err(Error::Content(body_warnings));
     }
-    let routes: Vec<(Route, String)> = renderer
-        .jobs()
-        .into_par_iter()
-        .map(|route| {
-            let path = renderer.output_path(&route);
-            (route, path)
-        })
+    let site = renderer.site();
+    let routes: Vec<(Route, String)> = site
+        .routes
+        .par_iter()
+        .zip(site.route_paths.par_iter())
+        .map(|(route, path)| (route.clone(), path.output_file()))
         .collect();
     let mut extras = extra_files(renderer.site(), theme, renderer.assets());
     let cache = DiskCache::of(root);

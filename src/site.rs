@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -144,6 +145,10 @@ pub struct Site {
     /// Every output file ([`routes`]), listed once: URL clashes are checked over it and
     /// every command renders from it. Edits that `serve` patches in leave it as it is.
     pub routes: Arc<Vec<Route>>,
+    /// The URL path of each of `routes` ([`Route::url_path`]), made once: the clash check,
+    /// output paths and the preview all need them, and making 19k of them took a tenth of
+    /// a structural `serve` rebuild when each made its own.
+    pub route_paths: Arc<Vec<UrlPath>>,
     /// Drafts and future-dated items are published (`--drafts`), as of `now`.
     pub preview: Option<Date>,
     /// The first moment after `now` at which the same sources publish something else (a
@@ -406,11 +411,13 @@ impl Site {
             warnings: Arc::new(warnings),
             unloaded: Arc::new(unloaded),
             routes: Arc::default(),
+            route_paths: Arc::default(),
             preview: options.drafts.then_some(options.now),
             changes_at,
         };
         site.shoutout_tag_list = Arc::new(collect_shoutout_tags(&site.shoutouts, slugs));
         site.routes = Arc::new(site.list_routes());
+        site.route_paths = Arc::new(site.routes.par_iter().map(|r| r.url_path(&site)).collect());
         errors.extend(site.url_clashes());
         if site.config.base_url.origin().is_empty() {
             let message = format!(
@@ -558,8 +565,9 @@ impl Site {
     /// feeds), or two files claiming one path. Reported at the later claim.
     fn url_clashes(&self) -> Vec<SourceError> {
         let listing = Path::new("(generated listing)");
-        let (generated, mut claimed): (Vec<&Route>, Vec<&Route>) =
-            self.routes.iter().partition(|r| r.owner(self).is_none());
+        let routes = self.routes.iter().zip(self.route_paths.iter());
+        let (generated, mut claimed): (Vec<_>, Vec<_>) =
+            routes.partition(|(r, _)| r.owner(self).is_none());
         // Claims are weighed page by page (its URL, its aliases, its variants), then
         // shout-outs, then segments, so the same file is named first in every run.
         let item_order = |item: &ItemRef| match item {
@@ -567,7 +575,7 @@ impl Site {
             ItemRef::Page(i) => self.posts.len() + i,
             _ => 0,
         };
-        claimed.sort_by_key(|route| match route {
+        claimed.sort_by_key(|(route, _)| match route {
             Route::Post(i) => (0, item_order(&ItemRef::Post(*i)), 0),
             Route::Page(i) => (0, item_order(&ItemRef::Page(*i)), 0),
             Route::Alias(item, _) => (0, item_order(item), 1),
@@ -576,18 +584,13 @@ impl Site {
             Route::Segment(i) => (2, *i, 0),
             _ => (3, 0, 0),
         });
-        // Making 19k URL paths is most of the work: on every core, then in order.
-        let paths_of = |routes: &[&Route]| -> Vec<UrlPath> {
-            use rayon::prelude::*;
-            routes.par_iter().map(|r| r.url_path(self)).collect()
-        };
-        let mut owners: FxHashMap<UrlPath, &Path> = FxHashMap::default();
+        let mut owners: FxHashMap<&UrlPath, &Path> = FxHashMap::default();
         owners.reserve(generated.len() + claimed.len());
-        for path in paths_of(&generated) {
+        for (_, path) in generated {
             owners.insert(path, listing);
         }
         let mut errors = Vec::new();
-        for (route, path) in claimed.iter().zip(paths_of(&claimed)) {
+        for (route, path) in claimed {
             let file = route.owner(self).unwrap_or(listing);
             match owners.get(&path) {
                 Some(owner) if *owner != file => errors.push(

@@ -419,11 +419,6 @@ impl Renderer {
         warnings
     }
 
-    /// Every route of the site (see [`Site::routes`]).
-    pub fn jobs(&self) -> Vec<Route> {
-        self.site.routes.to_vec()
-    }
-
     /// The file below the output folder that `route` writes.
     pub fn output_path(&self, route: &Route) -> String {
         route.output_file(&self.site)

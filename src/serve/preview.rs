@@ -154,10 +154,8 @@ impl Preview {
         self.routes
             .get_or_init(|| {
                 let site = &self.site;
-                site.routes
-                    .iter()
-                    .map(|r| (r.output_file(site), r.clone()))
-                    .collect()
+                let paths = site.route_paths.iter().map(|path| path.output_file());
+                paths.zip(site.routes.iter().cloned()).collect()
             })
             .get(output)
     }
