@@ -3,11 +3,14 @@
 //! kudos hashes for two different reasons, and each has its own function:
 //!
 //! - [`fingerprint`] / [`Fingerprint`]: "did this input change since the last rebuild?".
-//!   The standard library's SipHash with its fixed default keys: strong enough that two
-//!   different inputs do not pass for the same one, which would mean a page silently not
-//!   re-rendered. Its values are compared between rebuilds of one `serve` and, in
-//!   `.kudos-cache/build/`, between builds, always in files that name the kudos binary
-//!   that wrote them (another Rust version may hash differently).
+//!   XXH3-64 fed through `Hash` (streaming, default secret): a checksum-grade 64-bit hash,
+//!   so two different inputs do not pass for the same one, which would mean a page
+//!   silently not re-rendered. It was SipHash until a profile of a 10k `serve` save found
+//!   SipHash at 7% of its CPU time; XXH3 is as strong for this (no adversary picks the
+//!   inputs: they are the user's own files) and several times faster on text. Its values
+//!   are compared between rebuilds of one `serve` and, in `.kudos-cache/build/`, between
+//!   builds, always in files that name the kudos binary that wrote them (`Hash` impls may
+//!   change with the Rust version).
 //! - [`stable_id`]: an identifier that is published (the neutral URL of a shout-out) and so
 //!   must be the same in every build, on every machine, with every Rust version: FNV-1a,
 //!   a fixed algorithm, from the `fnv` crate.
@@ -22,7 +25,7 @@ use std::hash::{Hash, Hasher};
 
 /// The hasher behind every fingerprint: feed it with `Hash::hash`, read it with
 /// `finish()`.
-pub type Fingerprint = std::collections::hash_map::DefaultHasher;
+pub type Fingerprint = xxhash_rust::xxh3::Xxh3Default;
 
 /// The fingerprint of anything hashable, comparable within this process.
 pub fn fingerprint(value: &impl Hash) -> u64 {

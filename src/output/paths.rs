@@ -5,7 +5,8 @@
 //! alias another path (`.`, empty segments) is refused before a byte is written, and so
 //! are control characters, which would also break the one-path-per-line manifest.
 
-use rustc_hash::FxHashSet;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{Contents, MANIFEST, OutputFile};
 use crate::error::{Error, Result, SourceError};
@@ -58,11 +59,11 @@ pub fn describe(file: &OutputFile) -> String {
 /// anything is written, so the error names the sources instead of a staging path.
 pub fn check_layout(files: &[OutputFile]) -> Result<()> {
     let mut errors = Vec::new();
-    let paths: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let owners: rustc_hash::FxHashMap<&str, &OutputFile> =
-        files.iter().map(|f| (f.path.as_str(), f)).collect();
-    for file in files {
-        if let Err(Error::Content(mut found)) = check_path(file) {
+    let owners: FxHashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    // Each path on its own, on every core (30k of them at 10k posts), in order.
+    let checked: Vec<Result<()>> = files.par_iter().map(check_path).collect();
+    for (file, checked) in files.iter().zip(checked) {
+        if let Err(Error::Content(mut found)) = checked {
             errors.append(&mut found);
             continue;
         }
@@ -72,7 +73,7 @@ pub fn check_layout(files: &[OutputFile]) -> Result<()> {
                 format!("the output name `{MANIFEST}` is reserved for kudos's list of the files it wrote"),
             ).with_help("rename the file"));
         }
-        if let Some(folder) = ancestors(&file.path).find(|a| paths.contains(a)) {
+        if let Some(folder) = ancestors(&file.path).find(|a| owners.contains_key(a)) {
             let owner = owners[folder];
             errors.push(
                 SourceError::new(

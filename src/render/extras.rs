@@ -1,7 +1,7 @@
 //! Files that are copied, not rendered (theme and site static files, content assets), and
 //! the check that no two outputs claim one path.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::config::Host;
 use crate::error::{Error, Result, SourceError};
@@ -16,7 +16,8 @@ use super::context::Urls;
 /// Two outputs at one path (a file in `static/` named like a generated page, a content
 /// asset named like a static file) would race when written: an error naming both.
 pub fn reject_collisions(files: &[OutputFile]) -> Result<()> {
-    let mut seen: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
+    let mut seen: FxHashMap<&str, &OutputFile> = FxHashMap::default();
+    seen.reserve(files.len());
     let mut errors = Vec::new();
     for file in files {
         if let Some(first) = seen.insert(&file.path, file) {
