@@ -11,8 +11,8 @@ common case while writing), `title` (a post's title changed: every listing of it
 changes), `tags` (a post moved to other tags: the site is resolved again) or `quote` (a line appended to a shout-out: its card on the wall, its segments'
 pages), `new-post` (a new post, the newest of the site: every page of the posts listing
 moves along) or `template` (a paragraph added to the site's own copy of the theme's
-`segment.html`, placed before the server starts: the theme changes, so the site is
-resolved again, and the segment pages change). Several kinds, comma-separated, run
+`segment.html`, placed before the server starts: the theme changes, the content does
+not, so the last resolved site is kept and rendered again, and the segment pages change). Several kinds, comma-separated, run
 one after the other against one server (one initial build). Also reads kudos's per-rebuild log line ("...: N pages in M ms", "1 page" for one) for the
 number of pages re-rendered and the rebuild time. Prints medians. Stdlib only.
 """

@@ -200,6 +200,10 @@ pub struct Caches<'a> {
     pub published: Option<crate::output::Published<'a>>,
     /// The last run's related posts.
     pub related: Option<&'a mut RelatedMemo>,
+    /// The site as the last good run resolved it, when nothing it is made from (content,
+    /// data, words, config) changed since, only the theme: loading and resolving would
+    /// make the same site again (`serve`, after a template edit).
+    pub site: Option<Arc<Site>>,
 }
 
 impl<'a> Caches<'a> {
@@ -213,6 +217,7 @@ impl<'a> Caches<'a> {
             changed: &NOTHING,
             published: None,
             related: None,
+            site: None,
         }
     }
 }
@@ -229,10 +234,15 @@ pub fn prepare(
     caches: Caches<'_>,
     timings: &mut Timings,
 ) -> Result<Prepared> {
-    let content = content::load_cached(root, &config, caches.load, caches.changed)?;
-    timings.lap("load");
-    let memos = (caches.bodies, caches.related);
-    let renderer = resolve_and_render(config, content, options, theme, memos, timings)?;
+    let renderer = match caches.site {
+        Some(site) => render_resolved(site, Vec::new(), options, theme, caches.bodies, timings)?,
+        None => {
+            let content = content::load_cached(root, &config, caches.load, caches.changed)?;
+            timings.lap("load");
+            let memos = (caches.bodies, caches.related);
+            resolve_and_render(config, content, options, theme, memos, timings)?
+        }
+    };
     // Resolve already made its own warnings errors under --strict; these are the bodies'.
     let body_warnings = renderer.bodies().warnings(renderer.site());
     if options.strict && !body_warnings.is_empty() {
@@ -288,15 +298,26 @@ fn resolve_and_render(
     (cache, related): (Option<Arc<dyn RenderCache>>, Option<&mut RelatedMemo>),
     timings: &mut Timings,
 ) -> Result<Renderer> {
-    let (mut site, mut errors) = Site::resolve_reporting(config, content, options, related);
+    let (site, errors) = Site::resolve_reporting(config, content, options, related);
+    timings.lap("resolve");
+    render_resolved(Arc::new(site), errors, options, theme, cache, timings)
+}
+
+/// Renders every body of the resolved `site`, reporting resolving's `errors` with the
+/// renderer's own.
+fn render_resolved(
+    site: Arc<Site>,
+    mut errors: Vec<SourceError>,
+    options: &BuildOptions,
+    theme: &Theme,
+    cache: Option<Arc<dyn RenderCache>>,
+    timings: &mut Timings,
+) -> Result<Renderer> {
+    // The renderer reports the theme's warnings beside the site's; --strict fails on them.
     if options.strict {
         errors.extend(theme.warnings.iter().cloned());
-    } else {
-        Arc::make_mut(&mut site.warnings).extend(theme.warnings.iter().cloned());
-        sort_by_place(Arc::make_mut(&mut site.warnings).as_mut_slice());
     }
-    timings.lap("resolve");
-    let rendered = Renderer::new(Arc::new(site), theme, cache);
+    let rendered = Renderer::new(site, theme, cache);
     timings.lap("markdown");
     match rendered {
         Ok(renderer) if errors.is_empty() => return Ok(renderer),

@@ -87,6 +87,9 @@ pub struct Renderer {
     shortcode_templates: u64,
     config_value: Value,
     base: Context,
+    /// The theme's own problems (links not followed). Kept here, not in the site's
+    /// warnings, so that a resolved site outlives a theme edit (see [`crate::build::Caches::site`]).
+    theme_warnings: Vec<SourceError>,
 }
 
 /// What the theme's `card.svg` reads (with the templates it includes), unless some
@@ -164,6 +167,7 @@ impl Renderer {
             shortcode_templates,
             config_value,
             base: Context::new(),
+            theme_warnings: theme.warnings.clone(),
         };
         renderer.bodies = match Bodies::render(&renderer.site, quotes, &renderer.shortcode_env()) {
             Ok(bodies) if photo_errors.is_empty() => bodies,
@@ -410,10 +414,14 @@ impl Renderer {
         crate::fingerprint::fingerprint(&serde_json::to_string(&self.filters).unwrap_or_default())
     }
 
-    /// Every problem that did not stop the build: the resolved site's, then the bodies'
-    /// (see [`Bodies::warnings`]).
+    /// Every problem that did not stop the build: the resolved site's and the theme's in
+    /// the order of their places, then the bodies' (see [`Bodies::warnings`]).
     pub fn warnings(&self) -> Vec<SourceError> {
         let mut warnings = self.site.warnings.to_vec();
+        if !self.theme_warnings.is_empty() {
+            warnings.extend(self.theme_warnings.iter().cloned());
+            crate::error::sort_by_place(&mut warnings);
+        }
         warnings.extend(self.bodies.warnings(&self.site));
         warnings.extend(self.cards.warnings.iter().cloned());
         warnings

@@ -32,7 +32,7 @@ use crate::output::{Contents, OutputFile};
 use crate::render::{Cards, Renderer, TemplatePictures};
 
 use crate::site::Route;
-use crate::site::{BuildOptions, RelatedMemo};
+use crate::site::{BuildOptions, RelatedMemo, Site};
 use crate::theme::Theme;
 use crate::warm::fingerprints::SiteFingerprints;
 use crate::warm::memory::BodyCache;
@@ -288,8 +288,9 @@ impl Session {
         let outcome = match patched {
             Some(outcome) => outcome,
             None => {
+                let site = self.unchanged_site(&config, &changed);
                 drop_elsewhere(self.retained.take());
-                self.rebuild_fully(config, &theme, &changed, &mut timings)
+                self.rebuild_fully(config, &theme, (&changed, site), &mut timings)
             }
         };
         if outcome.is_err() {
@@ -419,12 +420,33 @@ impl Session {
         }))
     }
 
-    /// The whole pipeline, reusing caches.
+    /// The last good build's resolved site, when only theme files changed since: every
+    /// path in `changed` lies in the site's or its theme's `templates/` or `static/`, and
+    /// the config is the same. Nothing a site is resolved from (content, data, words,
+    /// config) is there, so resolving again would make the same site.
+    fn unchanged_site(&self, config: &Config, changed: &HashSet<PathBuf>) -> Option<Arc<Site>> {
+        let retained = self.retained.as_ref()?;
+        if changed.is_empty() || retained.config != config.fingerprint() {
+            return None;
+        }
+        let root = &self.project.root;
+        let theme = root.join("themes").join(&config.theme);
+        let theme_dirs = [root, &theme].map(|dir| [dir.join("templates"), dir.join("static")]);
+        let in_theme =
+            |path: &PathBuf| theme_dirs.iter().flatten().any(|dir| path.starts_with(dir));
+        changed
+            .iter()
+            .all(in_theme)
+            .then(|| Arc::clone(retained.renderer.site_shared()))
+    }
+
+    /// The whole pipeline, reusing caches; with `site`, from that resolved site
+    /// ([`Session::unchanged_site`]).
     fn rebuild_fully(
         &mut self,
         config: Config,
         theme: &Theme,
-        changed: &HashSet<PathBuf>,
+        (changed, site): (&HashSet<PathBuf>, Option<Arc<Site>>),
         timings: &mut Timings,
     ) -> Result<Outcome> {
         let config_print = config.fingerprint();
@@ -439,6 +461,7 @@ impl Session {
             changed,
             published: Some(&published),
             related: Some(&mut self.related),
+            site,
         };
         let Prepared {
             renderer,

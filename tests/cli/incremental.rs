@@ -662,6 +662,108 @@ fn editing_a_component_file_rerenders_the_pages_that_use_it() {
     );
 }
 
+/// The stages a rebuild went through, by name.
+fn stages(report: &kudos::serve::session::RebuildReport) -> Vec<&'static str> {
+    report
+        .timings
+        .stages
+        .iter()
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+#[test]
+fn a_template_edit_renders_from_the_resolved_site_and_equals_a_clean_build() {
+    let site = Site::fixture("basic");
+    let root = site.root();
+    // A theme warning: a static file that links out of the site is not followed.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "not for the web").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.join("static/secret.txt"),
+    )
+    .unwrap();
+    let post = "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}\n";
+    write(&root, "templates/post.html", post);
+    let mut session = session(&root);
+    let first = session.rebuild(&[]).unwrap();
+    let linked = |report: &kudos::serve::session::RebuildReport| {
+        let warnings = report.warnings.iter().map(ToString::to_string);
+        warnings.filter(|w| w.contains("symbolic link")).count()
+    };
+    assert_eq!(linked(&first), 1, "{:?}", first.warnings);
+
+    // A template alone: nothing the site is resolved from changed.
+    write(
+        &root,
+        "templates/post.html",
+        &post.replace("<h1>", "<h1 class=\"title\">"),
+    );
+    let report = session.rebuild(&["templates/post.html".into()]).unwrap();
+    assert!(!stages(&report).contains(&"load"), "{:?}", stages(&report));
+    assert!(
+        !stages(&report).contains(&"resolve"),
+        "{:?}",
+        stages(&report)
+    );
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    assert!(
+        String::from_utf8(incremental(&session)["posts/hello/index.html"].clone())
+            .unwrap()
+            .contains("<h1 class=\"title\">Hello, world</h1>")
+    );
+    assert_eq!(
+        linked(&report),
+        1,
+        "the theme's warning, once: {:?}",
+        report.warnings
+    );
+    // The theme's warnings are the theme's of now, not those the site was resolved with.
+    std::fs::remove_file(root.join("static/secret.txt")).unwrap();
+    let report = session.rebuild(&["static/secret.txt".into()]).unwrap();
+    assert!(
+        !stages(&report).contains(&"resolve"),
+        "{:?}",
+        stages(&report)
+    );
+    assert_eq!(linked(&report), 0, "{:?}", report.warnings);
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+
+    // A template and a post in one batch: the post is loaded and the site resolved.
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.join("static/secret.txt"),
+    )
+    .unwrap();
+    write(&root, "templates/post.html", post);
+    replace_line(
+        &root,
+        "content/posts/hello.md",
+        "title = ",
+        "title = \"Hello again\"",
+    );
+    let report = session
+        .rebuild(&[
+            "templates/post.html".into(),
+            "static/secret.txt".into(),
+            "content/posts/hello.md".into(),
+        ])
+        .unwrap();
+    assert!(
+        stages(&report).contains(&"resolve"),
+        "{:?}",
+        stages(&report)
+    );
+    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    assert!(
+        String::from_utf8(incremental(&session)["posts/hello/index.html"].clone())
+            .unwrap()
+            .contains("<h1>Hello again</h1>")
+    );
+    assert_eq!(linked(&report), 1, "{:?}", report.warnings);
+}
+
 #[test]
 fn a_patched_body_fails_like_a_clean_build_when_a_shortcode_lists_posts() {
     // posts() is not available inside shortcodes (bodies render before the lists exist);
