@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::common::Site;
 use kudos::build::{self, Project};
 use kudos::content::Date;
-use kudos::serve::session::Session;
+use kudos::serve::session::{RebuildReport, Session};
 use kudos::site::BuildOptions;
 
 fn options() -> BuildOptions {
@@ -44,6 +44,22 @@ fn incremental(session: &Session) -> BTreeMap<String, Vec<u8>> {
         .iter()
         .map(|(p, f)| (p.to_string(), f.bytes().unwrap().into_owned()))
         .collect()
+}
+
+/// The `basic` fixture, its root and a session that built it once.
+fn built_basic() -> (Site, PathBuf, Session) {
+    let site = Site::fixture("basic");
+    let root = site.root();
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    (site, root, session)
+}
+
+/// Rebuilds after `edited` changed and checks the output against a clean build.
+fn rebuild_as_clean(session: &mut Session, root: &Path, edited: &str) -> RebuildReport {
+    let report = session.rebuild(&[edited.into()]).unwrap();
+    assert_eq!(incremental(session), clean_build(root).unwrap());
+    report
 }
 
 /// A tiny deterministic PRNG (xorshift), so failures replay from the seed.
@@ -663,7 +679,7 @@ fn editing_a_component_file_rerenders_the_pages_that_use_it() {
 }
 
 /// The stages a rebuild went through, by name.
-fn stages(report: &kudos::serve::session::RebuildReport) -> Vec<&'static str> {
+fn stages(report: &RebuildReport) -> Vec<&'static str> {
     report
         .timings
         .stages
@@ -688,11 +704,18 @@ fn a_template_edit_renders_from_the_resolved_site_and_equals_a_clean_build() {
     write(&root, "templates/post.html", post);
     let mut session = session(&root);
     let first = session.rebuild(&[]).unwrap();
-    let linked = |report: &kudos::serve::session::RebuildReport| {
+    let linked = |report: &RebuildReport| {
         let warnings = report.warnings.iter().map(ToString::to_string);
         warnings.filter(|w| w.contains("symbolic link")).count()
     };
     assert_eq!(linked(&first), 1, "{:?}", first.warnings);
+    let resolved = |report: &RebuildReport| stages(report).contains(&"resolve");
+    let same_as_clean_showing = |session: &Session, shown: &str| {
+        let output = incremental(session);
+        assert_eq!(output, clean_build(&root).unwrap());
+        let page = String::from_utf8(output["posts/hello/index.html"].clone()).unwrap();
+        assert!(page.contains(shown), "{page}");
+    };
 
     // A template alone: nothing the site is resolved from changed.
     write(
@@ -702,17 +725,8 @@ fn a_template_edit_renders_from_the_resolved_site_and_equals_a_clean_build() {
     );
     let report = session.rebuild(&["templates/post.html".into()]).unwrap();
     assert!(!stages(&report).contains(&"load"), "{:?}", stages(&report));
-    assert!(
-        !stages(&report).contains(&"resolve"),
-        "{:?}",
-        stages(&report)
-    );
-    assert_eq!(incremental(&session), clean_build(&root).unwrap());
-    assert!(
-        String::from_utf8(incremental(&session)["posts/hello/index.html"].clone())
-            .unwrap()
-            .contains("<h1 class=\"title\">Hello, world</h1>")
-    );
+    assert!(!resolved(&report), "{:?}", stages(&report));
+    same_as_clean_showing(&session, "<h1 class=\"title\">Hello, world</h1>");
     assert_eq!(
         linked(&report),
         1,
@@ -722,13 +736,9 @@ fn a_template_edit_renders_from_the_resolved_site_and_equals_a_clean_build() {
     // The theme's warnings are the theme's of now, not those the site was resolved with.
     std::fs::remove_file(root.join("static/secret.txt")).unwrap();
     let report = session.rebuild(&["static/secret.txt".into()]).unwrap();
-    assert!(
-        !stages(&report).contains(&"resolve"),
-        "{:?}",
-        stages(&report)
-    );
+    assert!(!resolved(&report), "{:?}", stages(&report));
     assert_eq!(linked(&report), 0, "{:?}", report.warnings);
-    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    same_as_clean_showing(&session, "<h1 class=\"title\">Hello, world</h1>");
 
     // A template and a post in one batch: the post is loaded and the site resolved.
     std::os::unix::fs::symlink(
@@ -750,17 +760,8 @@ fn a_template_edit_renders_from_the_resolved_site_and_equals_a_clean_build() {
             "content/posts/hello.md".into(),
         ])
         .unwrap();
-    assert!(
-        stages(&report).contains(&"resolve"),
-        "{:?}",
-        stages(&report)
-    );
-    assert_eq!(incremental(&session), clean_build(&root).unwrap());
-    assert!(
-        String::from_utf8(incremental(&session)["posts/hello/index.html"].clone())
-            .unwrap()
-            .contains("<h1>Hello again</h1>")
-    );
+    assert!(resolved(&report), "{:?}", stages(&report));
+    same_as_clean_showing(&session, "<h1>Hello again</h1>");
     assert_eq!(linked(&report), 1, "{:?}", report.warnings);
 }
 
@@ -942,19 +943,13 @@ fn a_post_edit_renders_as_many_pages_however_many_shoutouts_there_are() {
 fn a_new_newest_post_renders_only_the_pages_it_changes() {
     // Routes are fingerprinted by what they show, not by their index among the posts,
     // which a new newest post moves by one for every other post.
-    let site = Site::fixture("basic");
-    let root = site.root();
-    let mut session = session(&root);
-    session.rebuild(&[]).unwrap();
+    let (_site, root, mut session) = built_basic();
     write(
         &root,
         "content/posts/newest.md",
         "+++\ntitle = \"Newest\"\ndate = 2026-05-01\ntags = [\"fresh\"]\n+++\n\nJust in.\n",
     );
-    let report = session
-        .rebuild(&["content/posts/newest.md".into()])
-        .unwrap();
-    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    let report = rebuild_as_clean(&mut session, &root, "content/posts/newest.md");
     let pages: Vec<&String> = report
         .changed
         .iter()
@@ -967,10 +962,7 @@ fn a_new_newest_post_renders_only_the_pages_it_changes() {
 fn a_tags_edit_that_moves_no_url_leaves_the_sitemap_alone() {
     // The sitemap lists every URL with its date, nothing a post's tags change: at 10k
     // posts rendering it again took 56 ms of every tags save.
-    let site = Site::fixture("basic");
-    let root = site.root();
-    let mut session = session(&root);
-    session.rebuild(&[]).unwrap();
+    let (_site, root, mut session) = built_basic();
     // `workshop-life` keeps a post (`bundle`) and its one page.
     replace_line(
         &root,
@@ -978,8 +970,7 @@ fn a_tags_edit_that_moves_no_url_leaves_the_sitemap_alone() {
         "tags = ",
         "tags = [\"news\"]",
     );
-    let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
-    assert_eq!(incremental(&session), clean_build(&root).unwrap());
+    let report = rebuild_as_clean(&mut session, &root, "content/posts/hello.md");
     assert!(
         report
             .changed
