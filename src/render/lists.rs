@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use tera::Value;
 
 use crate::fingerprint::fingerprint;
@@ -130,17 +129,15 @@ pub(super) fn post_lists(
     }
 }
 
-/// Each post's tag slugs. Most posts spell a tag the same way: each spelling is slugged
-/// once (slugging every tag of every post was most of this list's time at 10k posts).
+/// Each post's tag slugs (what `posts(tag=...)` asks `contains` of), from the site's tag
+/// lists, which already grouped every spelling under its slug: slugging every tag of
+/// every post again was most of this list's time at 10k posts.
 fn post_tag_slugs(site: &Site) -> Arc<[Vec<String>]> {
-    let mut slugged: FxHashMap<&str, String> = FxHashMap::default();
-    let mut slugs = Vec::with_capacity(site.posts.len());
-    for post in &site.posts {
-        let tags = post.meta.tags.iter().map(|name| {
-            let slug = slugged.entry(name).or_insert_with(|| site.slug(name));
-            slug.clone()
-        });
-        slugs.push(tags.collect());
+    let mut slugs = vec![Vec::new(); site.posts.len()];
+    for tag in site.tags.iter() {
+        for &post in &tag.posts {
+            slugs[post].push(tag.slug.clone());
+        }
     }
     slugs.into()
 }

@@ -25,7 +25,7 @@ use super::images::ImageFinder;
 pub struct PostLists {
     /// Post summaries, newest first.
     pub values: Vec<Value>,
-    /// Tag slugs of each post (shared: an edit in `serve` replaces only values).
+    /// Tag slugs of each post, in tag order (shared: an edit in `serve` replaces only values).
     pub tags: Arc<[Vec<String>]>,
     /// Segment slugs of each post.
     pub segments: Arc<[Vec<String>]>,
