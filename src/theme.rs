@@ -53,14 +53,10 @@ impl Theme {
         let mut theme = Theme::default();
         theme.add_embedded(&DEFAULT_THEME);
         let bounds = SiteBounds::new(root, &config.build.output_dir)?;
-        let theme_dir = root.join("themes").join(&config.theme);
-        if theme_dir.is_dir() {
-            theme.add_dir(
-                root,
-                &bounds,
-                &theme_dir.join("templates"),
-                &theme_dir.join("static"),
-            )?;
+        let [(theme_templates, theme_static), (own_templates, own_static)] =
+            Theme::folders(root, config);
+        if root.join("themes").join(&config.theme).is_dir() {
+            theme.add_dir(root, &bounds, &theme_templates, &theme_static)?;
         } else if config.theme != "kudos" {
             let shown = Path::new("kudos.toml");
             return Err(SourceError::new(
@@ -73,8 +69,15 @@ impl Theme {
             .with_help("use theme = \"kudos\" for the built-in theme")
             .into());
         }
-        theme.add_dir(root, &bounds, &root.join("templates"), &root.join("static"))?;
+        theme.add_dir(root, &bounds, &own_templates, &own_static)?;
         Ok(theme)
+    }
+
+    /// The folders a theme is read from, as (templates, static), in layering order: the
+    /// theme's folder (`themes/<theme>/`), then the site's own overrides.
+    pub fn folders(root: &Path, config: &Config) -> [(PathBuf, PathBuf); 2] {
+        let theme_dir = root.join("themes").join(&config.theme);
+        [&theme_dir, root].map(|dir| (dir.join("templates"), dir.join("static")))
     }
 
     /// A hash of every template's text and every static file's source: equal prints mean

@@ -429,11 +429,13 @@ impl Session {
         if changed.is_empty() || retained.config != config.fingerprint() {
             return None;
         }
-        let root = &self.project.root;
-        let theme = root.join("themes").join(&config.theme);
-        let theme_dirs = [root, &theme].map(|dir| [dir.join("templates"), dir.join("static")]);
-        let in_theme =
-            |path: &PathBuf| theme_dirs.iter().flatten().any(|dir| path.starts_with(dir));
+        let folders = Theme::folders(&self.project.root, config);
+        let in_theme = |path: &PathBuf| {
+            let mut dirs = folders
+                .iter()
+                .flat_map(|(templates, statics)| [templates, statics]);
+            dirs.any(|dir| path.starts_with(dir))
+        };
         changed
             .iter()
             .all(in_theme)
