@@ -28,3 +28,23 @@ fn segment_tags_and_the_shoutouts_shortcode_match_tags_by_slug() {
         .file("public/shoutouts/tagged/gift-ideas/index.html")
         .contains("data-shoutout=\"ada-lovelace\"");
 }
+
+#[test]
+fn the_posts_function_matches_a_tag_by_slug_whatever_its_spelling() {
+    // `hello` is tagged "Workshop Life" and `bundle` "workshop-life": one tag, newest first.
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/tags.html",
+        "{% for p in posts(tag=\"WORKSHOP life\") %}[{{ p.title }}]{% endfor %}|{% for p in posts(tag=\"news\", limit=1) %}[{{ p.title }}]{% endfor %}\n",
+    );
+    site.build()
+        .success()
+        .file("public/tags/index.html")
+        .contains("[Second thoughts]");
+    let page = std::fs::read_to_string(site.path("public/tags/index.html")).unwrap();
+    assert_eq!(
+        page.trim(),
+        "[A post with a picture][Hello, world]|[Second thoughts]",
+        "{page}"
+    );
+}
