@@ -110,11 +110,10 @@ pub fn serve(cli: &Cli, args: &ServeArgs, ui: &Ui) -> Result<()> {
     let served = runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, server::router(live))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        server::serve(listener, server::router(live), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
     });
     stop.store(true, Ordering::Relaxed);
     let _ = rebuilder.join();

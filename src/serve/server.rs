@@ -5,15 +5,18 @@
 //! up in the in-memory output map, never on disk. HTML responses get a small script that
 //! listens to `/__kudos/events` (server-sent events) and reloads the page, swaps
 //! stylesheets, or shows the last build error over the page, and the preview bar
-//! ([`crate::serve::preview`]) of the page they are.
+//! ([`crate::serve::preview`]) of the page they are. The bar names shout-outs the site
+//! holds back (withheld names, quotes without consent), so only a browser on this machine
+//! gets it: `--interface 0.0.0.0` serves other machines the pages as published.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{Extensions, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -198,23 +201,58 @@ pub fn request_key(path: &str) -> Result<String, BadPath> {
     Ok(key.to_string())
 }
 
-async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Response {
+/// Whether the request came from this machine: only then may a page carry the preview
+/// bar. A request without its peer's address (a router not served by [`serve`]) is not.
+fn from_this_machine(extensions: &Extensions) -> bool {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback())
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, telling handlers who asks.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+async fn serve_file(
+    State(live): State<Live>,
+    method: Method,
+    uri: Uri,
+    extensions: Extensions,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
+    let local = from_this_machine(&extensions);
+    let bar = |output: &str| {
+        if local {
+            live.bar(output)
+        } else {
+            String::new()
+        }
+    };
     let base = live.base();
     let Some(path) = below_base(uri.path(), &base) else {
         if uri.path() == "/" || uri.path() == base {
             return redirect(&format!("{base}/"), uri.query());
         }
-        return not_found(&live, &method);
+        return not_found(&live, &method, &bar);
     };
     let key = match request_key(path) {
         Ok(key) => key,
         Err(BadPath::Malformed) => {
             return (StatusCode::BAD_REQUEST, "bad request path").into_response();
         }
-        Err(BadPath::Traversal) => return not_found(&live, &method),
+        Err(BadPath::Traversal) => return not_found(&live, &method, &bar),
     };
     let files = live
         .files
@@ -232,12 +270,12 @@ async fn serve_file(State(live): State<Live>, method: Method, uri: Uri) -> Respo
         key.clone()
     };
     if let Some(file) = files.get(lookup.as_str()) {
-        return respond(StatusCode::OK, &lookup, file, &method, &live.bar(&lookup));
+        return respond(StatusCode::OK, &lookup, file, &method, &bar(&lookup));
     }
     if files.contains_key(format!("{key}/index.html").as_str()) {
         return redirect(&format!("{}/", uri.path()), uri.query());
     }
-    not_found(&live, &method)
+    not_found(&live, &method, &bar)
 }
 
 /// `path` below the base path (`/shop/x/` -> `/x/`); `None` outside it.
@@ -296,7 +334,8 @@ pub(crate) fn escape_text(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn not_found(live: &Live, method: &Method) -> Response {
+/// The site's `404.html` (with `bar`'s preview bar for it), or a plain one.
+fn not_found(live: &Live, method: &Method, bar: &dyn Fn(&str) -> String) -> Response {
     let files = live
         .files
         .read()
@@ -308,7 +347,7 @@ fn not_found(live: &Live, method: &Method) -> Response {
             "404.html",
             page,
             method,
-            &live.bar("404.html"),
+            &bar("404.html"),
         ),
         None => {
             let page = format!(
@@ -411,6 +450,35 @@ mod tests {
         assert_eq!(below_base("/shopping/", "/shop"), None);
         assert_eq!(below_base("/shop", "/shop"), None);
         assert_eq!(below_base("/posts/", ""), Some("/posts/"));
+    }
+
+    #[test]
+    fn only_a_loopback_peer_is_this_machine() {
+        let from = |peer: &str| {
+            let mut extensions = Extensions::new();
+            extensions.insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+            from_this_machine(&extensions)
+        };
+        for peer in [
+            "127.0.0.1:5000",
+            "127.3.2.1:80",
+            "[::1]:5000",
+            "[::ffff:127.0.0.1]:80",
+        ] {
+            assert!(from(peer), "{peer}");
+        }
+        for peer in [
+            "192.168.1.20:5000",
+            "10.0.0.2:80",
+            "[fe80::1]:80",
+            "[::ffff:10.0.0.2]:80",
+        ] {
+            assert!(!from(peer), "{peer}");
+        }
+        assert!(
+            !from_this_machine(&Extensions::new()),
+            "no peer address: no bar"
+        );
     }
 
     #[test]

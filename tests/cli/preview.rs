@@ -123,6 +123,36 @@ fn the_panel_lists_every_hidden_shoutout_with_its_reason_and_place() {
 }
 
 #[test]
+fn the_bar_is_only_served_to_this_machine() {
+    let site = Site::fixture("preview");
+    let (server, _) = serve(&site, &["--interface", "0.0.0.0"]);
+    // "Serving <root> at http://127.0.0.1:P/shop/ and http://<this machine>:P/shop/ (...)"
+    let line = server.lines_with("Serving ").join("\n");
+    let network: std::net::SocketAddr = line
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix("http://"))
+        .filter_map(|rest| rest.split('/').next()?.parse().ok())
+        .find(|address: &std::net::SocketAddr| !address.ip().is_loopback())
+        .unwrap_or_else(|| {
+            panic!("this test needs an address other than loopback; serve said:\n{line}")
+        });
+    for path in ["/shoutouts/", "/about/", "/no/such/page/"] {
+        let here = server.get(&shop(path)).text();
+        assert!(here.contains("id=\"kudos-preview\""), "{path}: {here}");
+        let there = server.get_at(network, &shop(path)).text();
+        assert!(there.contains("__kudos/live.js"), "{path}: {there}");
+        for needle in ["kudos-preview", "Nora Noconsent", "Nadia Nameless"] {
+            assert!(
+                !there.contains(needle),
+                "{path} from {network}: {needle}\n{there}"
+            );
+        }
+    }
+    let wall = server.get(&shop("/shoutouts/")).text();
+    assert!(wall.contains("Nadia Nameless"), "{wall}");
+}
+
+#[test]
 fn the_panel_agrees_with_kudos_check() {
     let site = Site::fixture("preview");
     let check = site.run(&["check"]).success();

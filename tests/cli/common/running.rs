@@ -167,6 +167,12 @@ impl Running {
         self.request("GET", target)
     }
 
+    /// `GET target` from `address` (another of the server's addresses than the one
+    /// [`Running::wait_until_serving`] found).
+    pub fn get_at(&self, address: SocketAddr, target: &str) -> Reply {
+        try_request(address, "GET", target).unwrap_or_else(|e| panic!("GET {target:?}: {e}"))
+    }
+
     /// Subscribes to the live-reload events; returns once the server has answered, so
     /// every later rebuild is seen.
     pub fn events(&self) -> Events {
