@@ -7,7 +7,9 @@
 //! stylesheets, or shows the last build error over the page, and the preview bar
 //! ([`crate::serve::preview`]) of the page they are. The bar names shout-outs the site
 //! holds back (withheld names, quotes without consent), so only a browser on this machine
-//! gets it: `--interface 0.0.0.0` serves other machines the pages as published.
+//! gets it: `--interface 0.0.0.0` serves other machines the pages as published. A build
+//! error can quote a line of a shout-out file, so other machines are told only that the
+//! build failed ([`ERROR_SHOWN_ELSEWHERE`]), never the error itself.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -154,13 +156,21 @@ async fn preview_css() -> Response {
         .into_response()
 }
 
-async fn events(State(live): State<Live>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+/// What a browser on another machine is told instead of a build error.
+pub const ERROR_SHOWN_ELSEWHERE: &str = "kudos: the last change to this site did not build. \
+The error is shown only on the machine running kudos serve; this is the last version that built.";
+
+async fn events(
+    State(live): State<Live>,
+    extensions: Extensions,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let local = from_this_machine(&extensions);
     let current = live.error.read().ok().and_then(|e| e.clone());
-    let initial = stream::iter(current.map(|m| Ok(to_event(Notice::BuildError(m)))));
-    let updates = stream::unfold(live.subscribe(), |mut rx| async move {
+    let initial = stream::iter(current.map(move |m| Ok(to_event(Notice::BuildError(m), local))));
+    let updates = stream::unfold(live.subscribe(), move |mut rx| async move {
         loop {
             match rx.recv().await {
-                Ok(notice) => return Some((Ok(to_event(notice)), rx)),
+                Ok(notice) => return Some((Ok(to_event(notice, local)), rx)),
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
@@ -169,11 +179,16 @@ async fn events(State(live): State<Live>) -> Sse<impl Stream<Item = Result<Event
     Sse::new(initial.chain(updates)).keep_alive(KeepAlive::default())
 }
 
-fn to_event(notice: Notice) -> Event {
+/// `notice` as an event for a browser; one on another machine (`local` false) gets
+/// [`ERROR_SHOWN_ELSEWHERE`] instead of the error text.
+fn to_event(notice: Notice, local: bool) -> Event {
     match notice {
         Notice::Reload => Event::default().event("reload").data("reload"),
         Notice::Css => Event::default().event("css").data("css"),
-        Notice::BuildError(message) => Event::default().event("build-error").data(message),
+        Notice::BuildError(message) if local => Event::default().event("build-error").data(message),
+        Notice::BuildError(_) => Event::default()
+            .event("build-error")
+            .data(ERROR_SHOWN_ELSEWHERE),
     }
 }
 
@@ -262,7 +277,12 @@ async fn serve_file(
     if files.is_empty()
         && let Some(message) = live.error.read().ok().and_then(|e| e.clone())
     {
-        return no_site_yet(&message, &method);
+        let message = if local {
+            message.as_str()
+        } else {
+            ERROR_SHOWN_ELSEWHERE
+        };
+        return no_site_yet(message, &method);
     }
     let lookup = if key.is_empty() || key.ends_with('/') {
         format!("{key}index.html")

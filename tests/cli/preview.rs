@@ -126,16 +126,7 @@ fn the_panel_lists_every_hidden_shoutout_with_its_reason_and_place() {
 fn the_bar_is_only_served_to_this_machine() {
     let site = Site::fixture("preview");
     let (server, _) = serve(&site, &["--interface", "0.0.0.0"]);
-    // "Serving <root> at http://127.0.0.1:P/shop/ and http://<this machine>:P/shop/ (...)"
-    let line = server.lines_with("Serving ").join("\n");
-    let network: std::net::SocketAddr = line
-        .split_whitespace()
-        .filter_map(|word| word.strip_prefix("http://"))
-        .filter_map(|rest| rest.split('/').next()?.parse().ok())
-        .find(|address: &std::net::SocketAddr| !address.ip().is_loopback())
-        .unwrap_or_else(|| {
-            panic!("this test needs an address other than loopback; serve said:\n{line}")
-        });
+    let network = network_address(&server);
     for path in ["/shoutouts/", "/about/", "/no/such/page/"] {
         let here = server.get(&shop(path)).text();
         assert!(here.contains("id=\"kudos-preview\""), "{path}: {here}");
@@ -150,6 +141,83 @@ fn the_bar_is_only_served_to_this_machine() {
     }
     let wall = server.get(&shop("/shoutouts/")).text();
     assert!(wall.contains("Nadia Nameless"), "{wall}");
+}
+
+/// The address other machines reach `server` at (serve with `--interface 0.0.0.0`).
+fn network_address(server: &Running) -> std::net::SocketAddr {
+    // "Serving <root> at http://127.0.0.1:P/shop/ and http://<this machine>:P/shop/ (...)"
+    let line = server.lines_with("Serving ").join("\n");
+    line.split_whitespace()
+        .filter_map(|word| word.strip_prefix("http://"))
+        .filter_map(|rest| rest.split('/').next()?.parse().ok())
+        .find(|address: &std::net::SocketAddr| !address.ip().is_loopback())
+        .unwrap_or_else(|| {
+            panic!("this test needs an address other than loopback; serve said:\n{line}")
+        })
+}
+
+/// A save that breaks Nora's front matter: the error quotes her line.
+const BREAK_NORA: [&str; 3] = [
+    "content/shoutouts/no-consent.md",
+    "customer = \"Nora Noconsent\"",
+    "customer = \"Nora Noconsent",
+];
+
+#[test]
+fn a_build_error_is_only_shown_to_this_machine() {
+    let site = Site::fixture("preview");
+    let (mut server, _) = serve(&site, &["--interface", "0.0.0.0"]);
+    let network = network_address(&server);
+    let mut here = server.events();
+    let mut there = server.events_at(network);
+    let [file, from, to] = BREAK_NORA;
+    site.edit(file, from, to);
+    server.wait_for_line("Rebuild failed", std::time::Duration::from_secs(20));
+    let error = here.expect("build-error", std::time::Duration::from_secs(5));
+    assert!(error.contains("customer = \"Nora Noconsent"), "{error}");
+    let told = there.expect("build-error", std::time::Duration::from_secs(5));
+    assert_eq!(
+        told,
+        "kudos: the last change to this site did not build. The error is shown only \
+         on the machine running kudos serve; this is the last version that built."
+    );
+    // A browser that connects now is told at once, the same way.
+    let mut late = server.events_at(network);
+    let late_told = late.expect("build-error", std::time::Duration::from_secs(5));
+    assert_eq!(late_told, told);
+}
+
+#[test]
+fn a_first_build_error_is_only_shown_to_this_machine() {
+    let site = Site::fixture("preview");
+    let [file, from, to] = BREAK_NORA;
+    site.edit(file, from, to);
+    let port = free_port().to_string();
+    let mut server = site.spawn(&["serve", "--port", &port, "--interface", "0.0.0.0"]);
+    server.wait_for_address();
+    server.wait_for_line(
+        "Build failed; there is no earlier version to serve",
+        std::time::Duration::from_secs(20),
+    );
+    let network = network_address(&server);
+    let here = server.get(&shop("/shoutouts/"));
+    assert_eq!(here.status, 503);
+    assert!(here.text().contains("Nora Noconsent"), "{}", here.text());
+    for path in ["/", "/shop/shoutouts/"] {
+        let there = server.get_at(network, path);
+        assert_eq!(there.status, 503, "{path}");
+        let text = there.text();
+        assert!(
+            text.contains("there is no earlier version to show"),
+            "{text}"
+        );
+        assert!(
+            text.contains("The error is shown only on the machine"),
+            "{text}"
+        );
+        assert!(!text.contains("Nora"), "{path}: {text}");
+        assert!(!text.contains("no-consent.md"), "{path}: {text}");
+    }
 }
 
 #[test]

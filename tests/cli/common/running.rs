@@ -176,14 +176,18 @@ impl Running {
     /// Subscribes to the live-reload events; returns once the server has answered, so
     /// every later rebuild is seen.
     pub fn events(&self) -> Events {
-        let mut stream = TcpStream::connect(self.address()).expect("connect for events");
+        self.events_at(self.address())
+    }
+
+    /// [`Running::events`], asked at `address` (another of the server's addresses).
+    pub fn events_at(&self, address: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(address).expect("connect for events");
         stream
             .set_read_timeout(Some(Duration::from_millis(50)))
             .expect("read timeout");
         write!(
             stream,
-            "GET /__kudos/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-            self.address()
+            "GET /__kudos/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .expect("send the events request");
         let mut events = Events {
@@ -295,15 +299,23 @@ impl Events {
         }
     }
 
-    /// Waits for an `event: <name>` line; panics after `timeout`. What came before it,
-    /// and the event itself, are consumed.
-    pub fn expect(&mut self, name: &str, timeout: Duration) {
+    /// Waits for a whole `event: <name>` event and returns its data (lines joined with
+    /// newlines); panics after `timeout`. What came before it, and the event itself, are
+    /// consumed.
+    pub fn expect(&mut self, name: &str, timeout: Duration) -> String {
         let wanted = format!("event: {name}\n");
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(at) = self.seen.find(&wanted) {
-                self.seen.drain(..at + wanted.len());
-                return;
+            if let Some(at) = self.seen.find(&wanted)
+                && let Some(length) = self.seen[at..].find("\n\n")
+            {
+                let event: String = self.seen.drain(..at + length + 2).skip(at).collect();
+                return event
+                    .lines()
+                    .filter_map(|line| line.strip_prefix("data:"))
+                    .map(|data| data.strip_prefix(' ').unwrap_or(data))
+                    .collect::<Vec<_>>()
+                    .join("\n");
             }
             assert!(
                 Instant::now() < deadline,
