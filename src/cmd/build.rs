@@ -47,6 +47,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, ui: &Ui) -> Result<()> {
     } else {
         format!("Built {pages} in {seconds:.2} s into {output}")
     });
+    report.leftovers.leave_to_exit();
     Ok(())
 }
 

@@ -336,14 +336,21 @@ impl Plan {
             }
         }
         let made: BTreeSet<&String> = previous.dirs.iter().chain(&self.new_dirs).collect();
-        // Looked up on every core; removing waits for the sequential pass below.
-        let ours: Vec<bool> = made
-            .par_iter()
-            .map(|dir| {
-                real_folders_all_the_way(out, dir)
-                    && matches!(found_at(&out.join(dir)), Found::Folder)
-            })
+        // Each folder made and each folder they lie in is looked at once (`posts` is in
+        // ten thousand paths), on every core; removing waits for the sequential pass below.
+        let looked: BTreeSet<&str> = made
+            .iter()
+            .flat_map(|dir| std::iter::once(dir.as_str()).chain(ancestors(dir)))
             .collect();
+        let real: BTreeSet<&str> = looked
+            .into_par_iter()
+            .filter(|dir| matches!(found_at(&out.join(dir)), Found::Folder))
+            .collect();
+        let ours = made.iter().map(|dir| {
+            std::iter::once(dir.as_str())
+                .chain(ancestors(dir))
+                .all(|d| real.contains(d))
+        });
         // Reverse order visits children before their parents. A folder emptied by this
         // pass was a folder a moment ago: still ours.
         for (&dir, still_ours) in made.iter().zip(ours).rev() {
