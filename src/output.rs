@@ -199,6 +199,26 @@ mod tests {
     }
 
     #[test]
+    fn a_swap_killed_after_replacing_files_in_place_leaves_nothing_trusted_wrongly() {
+        // A swap that only replaces listed files writes no manifest before moving them:
+        // killed before the final one, it leaves the previous manifest, whose stamps are
+        // of the replaced files. The next build must not take them for the new ones.
+        let (dir, target) = site();
+        let public = dir.path().join("site/public");
+        write_atomically(&target, &[page("index.html", "old"), page("a/b.html", "b")]).unwrap();
+        let before = read(&dir, MANIFEST);
+        write_atomically(&target, &[page("index.html", "new"), page("a/b.html", "b")]).unwrap();
+        std::fs::write(public.join(MANIFEST), &before).unwrap();
+        // Same length as the stamp's bytes and different ones: only a byte compare tells.
+        write_atomically(&target, &[page("index.html", "old"), page("a/b.html", "b")]).unwrap();
+        assert_eq!(read(&dir, "index.html"), "old");
+        std::fs::write(public.join(MANIFEST), &before).unwrap();
+        write_atomically(&target, &[page("index.html", "new"), page("a/b.html", "b")]).unwrap();
+        assert_eq!(read(&dir, "index.html"), "new");
+        assert_eq!(listed(&dir), "kudos-manifest 2\na/\na/b.html\nindex.html\n");
+    }
+
+    #[test]
     fn a_file_may_become_a_folder_and_back() {
         let (dir, target) = site();
         write_atomically(&target, &[page("a", "file")]).unwrap();

@@ -102,13 +102,21 @@ impl FileId {
     /// `len modified changed inode`, tab-separated: the manifest's and the build
     /// record's form.
     pub fn render(&self) -> String {
+        let mut text = String::with_capacity(64);
+        self.render_into(&mut text);
+        text
+    }
+
+    /// [`FileId::render`] at the end of `text`.
+    fn render_into(&self, text: &mut String) {
+        use std::fmt::Write;
         let FileId {
             len,
             modified,
             changed,
             inode,
         } = self;
-        format!("{len}\t{modified}\t{changed}\t{inode}")
+        let _ = write!(text, "{len}\t{modified}\t{changed}\t{inode}");
     }
 
     /// What [`FileId::render`] wrote, exactly.
@@ -129,7 +137,9 @@ impl Stamp {
     /// `len modified changed inode hash`, tab-separated, the hash in hex.
     fn render(&self, text: &mut String) {
         use std::fmt::Write;
-        let _ = write!(text, "\t{}\t{:032x}", self.id.render(), self.hash);
+        text.push('\t');
+        self.id.render_into(text);
+        let _ = write!(text, "\t{:032x}", self.hash);
     }
 
     fn parse(fields: &str) -> Option<Stamp> {
@@ -258,9 +268,12 @@ impl Manifest {
             text.push_str(dir);
             text.push_str("/\n");
         }
+        // Both in path order: the stamps are walked beside the files, not looked up.
+        let mut stamps = self.stamps.iter().peekable();
         for file in &self.files {
             text.push_str(file);
-            if let Some(stamp) = self.stamps.get(file) {
+            while stamps.next_if(|(path, _)| *path < file).is_some() {}
+            if let Some((_, stamp)) = stamps.next_if(|(path, _)| *path == file) {
                 stamp.render(&mut text);
             }
             text.push('\n');

@@ -12,6 +12,8 @@
 //! 2. write a manifest listing the old files *and* the new ones, so a build killed from
 //!    here on leaves an output whose every file kudos can still recognise (only kept
 //!    files keep their stamps in it: a replaced file is compared byte for byte next time);
+//!    skipped when every changed file replaces one the previous manifest lists (a warm
+//!    build after an edit), whose old stamp cannot match the replacement;
 //! 3. make missing folders, move every changed file into place;
 //! 4. remove what the previous build wrote and this one did not (and folders kudos made
 //!    that are now empty);
@@ -65,7 +67,7 @@ pub fn swap_in(
         return Ok(());
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io(target.shown(), e))?;
-    if !plan.moves.is_empty() || !plan.in_the_way.is_empty() {
+    if plan.adds_to(previous) {
         plan.union(previous).write(out)?;
     }
     plan.clear_way(out)?;
@@ -280,6 +282,19 @@ impl Plan {
             target.shown().display(),
             conflicts.join("\n  ")
         )))
+    }
+
+    /// Whether a build killed during this swap could leave a file or folder the previous
+    /// manifest does not list (a new one, or one in the way), so that step 2 (see the
+    /// module docs) must write the union first. Files replaced where they were need no
+    /// new manifest: a replacement is a new inode, so their old stamps never vouch for it
+    /// and the next build compares its bytes (where files have no inode, every
+    /// replacement writes the union, as before).
+    fn adds_to(&self, previous: &Manifest) -> bool {
+        let replaced_in_place = |path: &String| cfg!(unix) && previous.files.contains(path);
+        !self.in_the_way.is_empty()
+            || !self.new_dirs.is_empty()
+            || !self.moves.iter().all(|(path, _)| replaced_in_place(path))
     }
 
     /// The previous manifest plus everything this build is about to write or make.
