@@ -126,36 +126,32 @@ fn load_files(
             Entry::Asset(_) => None,
         })
         .collect();
-    let stale: Vec<(&PathBuf, Option<(SystemTime, u64)>)> = if walked {
+    // Only a file loaded before is looked at here (on every core); the others are read
+    // anyway, and stamped from the open file.
+    let stale: Vec<&PathBuf> = if walked {
         markdown
-            .iter()
-            .map(|p| (*p, stamp(p)))
-            .filter(|(p, stamp)| {
+            .par_iter()
+            .copied()
+            .filter(|p| {
                 changed.contains(*p)
                     || cache
                         .files
                         .get(*p)
-                        .is_none_or(|c| c.stamp.is_none() || c.stamp != *stamp)
+                        .is_none_or(|c| c.stamp.is_none() || c.stamp != stamp(p))
             })
             .collect()
     } else {
         markdown
             .iter()
-            .filter(|p| changed.contains(**p))
-            .map(|p| (*p, stamp(p)))
+            .copied()
+            .filter(|p| changed.contains(*p))
             .collect()
     };
     let fresh: Vec<(PathBuf, CachedFile)> = stale
         .par_iter()
-        .map(|(p, stamp)| {
-            let loaded = load_markdown(root, &content_dir, p, config);
-            (
-                (*p).clone(),
-                CachedFile {
-                    stamp: *stamp,
-                    loaded,
-                },
-            )
+        .map(|p| {
+            let (stamp, loaded) = load_markdown(root, &content_dir, p, config);
+            ((*p).clone(), CachedFile { stamp, loaded })
         })
         .collect();
     cache.files.extend(fresh);
@@ -260,8 +256,8 @@ impl LoadCache {
                 }) => old,
                 _ => return None,
             };
-            let stamp = stamp(path)?;
-            let new = load_markdown(root, &content_dir, path, config).ok()?;
+            let (stamp, new) = load_markdown(root, &content_dir, path, config);
+            let (stamp, new) = (stamp?, new.ok()?);
             let edit = match (old, &new) {
                 (Loaded::Page(old), Loaded::Page(new)) => {
                     if new.source.text == old.source.text {
@@ -379,15 +375,57 @@ fn file_stem(content_path: &str) -> &str {
     }
 }
 
+/// The markdown file at `path`, loaded, with its stamp as it was when read (`None` if it
+/// could not be opened).
 fn load_markdown(
     root: &Path,
     content_dir: &Path,
     path: &Path,
     config: &Config,
+) -> (
+    Option<(SystemTime, u64)>,
+    std::result::Result<Loaded, SourceError>,
+) {
+    let (stamp, bytes) = read_stamped(path);
+    (
+        stamp,
+        parse_markdown(root, content_dir, path, bytes, config),
+    )
+}
+
+/// A file's bytes and its stamp, taken from the open file before reading it (so a change
+/// while reading shows as a different stamp next time): one look at the file, not two.
+fn read_stamped(path: &Path) -> (Option<(SystemTime, u64)>, std::io::Result<Vec<u8>>) {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return (None, Err(e)),
+    };
+    let stamp = file
+        .metadata()
+        .ok()
+        .and_then(|meta| Some((meta.modified().ok()?, meta.len())));
+    let capacity = stamp.map_or(0, |(_, len)| usize::try_from(len).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(capacity);
+    // Through `take`: `File`'s own `read_to_end` would look at the file again for its size.
+    let read = (&mut file)
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map(|_| bytes);
+    (stamp, read)
+}
+
+/// The markdown file at `path`, whose bytes were read as `bytes`.
+fn parse_markdown(
+    root: &Path,
+    content_dir: &Path,
+    path: &Path,
+    bytes: std::io::Result<Vec<u8>>,
+    config: &Config,
 ) -> std::result::Result<Loaded, SourceError> {
     let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let content_path = slash_path(path.strip_prefix(content_dir).unwrap_or(path));
-    let text = read_utf8(path, &shown)?;
+    let text = utf8(bytes, &shown)?;
     let split = front_matter::split(&shown, &text)?;
     let source = Source {
         path: shown.clone(),
@@ -515,9 +553,12 @@ fn page_path(parts: &[&str], slug: &str, slugs: SlugStyle) -> String {
     path
 }
 
-fn read_utf8(path: &Path, shown: &Path) -> std::result::Result<Arc<str>, SourceError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| SourceError::new(shown, format!("cannot read: {e}")))?;
+/// The text of the file `shown`, or why it is not text.
+fn utf8(
+    bytes: std::io::Result<Vec<u8>>,
+    shown: &Path,
+) -> std::result::Result<Arc<str>, SourceError> {
+    let bytes = bytes.map_err(|e| SourceError::new(shown, format!("cannot read: {e}")))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Arc::from(text)),
         Err(e) => {
