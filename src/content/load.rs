@@ -345,7 +345,11 @@ fn patch_entries(
 
 /// Size and modification time, to notice edits the watcher did not report.
 fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
-    let meta = std::fs::metadata(path).ok()?;
+    stamp_of(&std::fs::metadata(path).ok()?)
+}
+
+/// The stamp of a file with `meta`: its modification time and size.
+fn stamp_of(meta: &std::fs::Metadata) -> Option<(SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
@@ -401,10 +405,7 @@ fn read_stamped(path: &Path) -> (Option<(SystemTime, u64)>, std::io::Result<Vec<
         Ok(file) => file,
         Err(e) => return (None, Err(e)),
     };
-    let stamp = file
-        .metadata()
-        .ok()
-        .and_then(|meta| Some((meta.modified().ok()?, meta.len())));
+    let stamp = file.metadata().ok().as_ref().and_then(stamp_of);
     let capacity = stamp.map_or(0, |(_, len)| usize::try_from(len).unwrap_or(0));
     let mut bytes = Vec::with_capacity(capacity);
     // Through `take`: `File`'s own `read_to_end` would look at the file again for its size.

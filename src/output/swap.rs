@@ -353,19 +353,14 @@ impl Plan {
         let made: BTreeSet<&String> = previous.dirs.iter().chain(&self.new_dirs).collect();
         // Each folder made and each folder they lie in is looked at once (`posts` is in
         // ten thousand paths), on every core; removing waits for the sequential pass below.
-        let looked: BTreeSet<&str> = made
-            .iter()
-            .flat_map(|dir| std::iter::once(dir.as_str()).chain(ancestors(dir)))
-            .collect();
+        let looked: BTreeSet<&str> = made.iter().flat_map(|dir| and_ancestors(dir)).collect();
         let real: BTreeSet<&str> = looked
             .into_par_iter()
             .filter(|dir| matches!(found_at(&out.join(dir)), Found::Folder))
             .collect();
-        let ours = made.iter().map(|dir| {
-            std::iter::once(dir.as_str())
-                .chain(ancestors(dir))
-                .all(|d| real.contains(d))
-        });
+        let ours = made
+            .iter()
+            .map(|dir| and_ancestors(dir).all(|d| real.contains(d)));
         // Reverse order visits children before their parents. A folder emptied by this
         // pass was a folder a moment ago: still ours.
         for (&dir, still_ours) in made.iter().zip(ours).rev() {
@@ -395,6 +390,11 @@ fn remove_if_file(path: &Path) -> std::io::Result<()> {
 /// through a symlink could delete a file outside the output.
 fn real_folders_all_the_way(out: &Path, path: &str) -> bool {
     ancestors(path).all(|dir| matches!(found_at(&out.join(dir)), Found::Folder))
+}
+
+/// `dir` and every folder it lies in.
+fn and_ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(dir).chain(ancestors(dir))
 }
 
 /// The folder `dir` holds only what the previous build wrote or made.

@@ -185,10 +185,19 @@ fn to_event(notice: Notice, local: bool) -> Event {
     match notice {
         Notice::Reload => Event::default().event("reload").data("reload"),
         Notice::Css => Event::default().event("css").data("css"),
-        Notice::BuildError(message) if local => Event::default().event("build-error").data(message),
-        Notice::BuildError(_) => Event::default()
+        Notice::BuildError(message) => Event::default()
             .event("build-error")
-            .data(ERROR_SHOWN_ELSEWHERE),
+            .data(error_for(&message, local)),
+    }
+}
+
+/// What a browser is told of the build error `message`: all of it on this machine
+/// (`local`), else only [`ERROR_SHOWN_ELSEWHERE`] (an error can quote a shout-out).
+fn error_for(message: &str, local: bool) -> &str {
+    if local {
+        message
+    } else {
+        ERROR_SHOWN_ELSEWHERE
     }
 }
 
@@ -277,12 +286,7 @@ async fn serve_file(
     if files.is_empty()
         && let Some(message) = live.error.read().ok().and_then(|e| e.clone())
     {
-        let message = if local {
-            message.as_str()
-        } else {
-            ERROR_SHOWN_ELSEWHERE
-        };
-        return no_site_yet(message, &method);
+        return no_site_yet(error_for(&message, local), &method);
     }
     let lookup = if key.is_empty() || key.ends_with('/') {
         format!("{key}index.html")
