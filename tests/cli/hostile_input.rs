@@ -6,10 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{START, Site};
+use crate::common::{REBUILD, START, Site};
 
-/// How long one rebuild may take to show up (debug build, busy CI).
-const REBUILD: Duration = Duration::from_secs(20);
 const FAILED: &str = "Rebuild failed; still serving the last good version.";
 /// What `kudos watch` says instead: it serves nothing, its output folder is kept.
 const WATCH_FAILED: &str = "Rebuild failed; the output folder keeps the last good version.";

@@ -3,7 +3,9 @@
 //! variants, a draft post. The bar is served, never built; the panel names each hidden
 //! shout-out with its reason and file:line, and agrees with `kudos check`.
 
-use crate::common::{Running, Site, free_port};
+use std::time::Duration;
+
+use crate::common::{REBUILD, Running, Site, free_port};
 
 /// Each shout-out the wall leaves out or shows with less: (name, reason, file:line).
 const ON_THE_WALL: [(&str, &str, &str); 8] = [
@@ -172,10 +174,10 @@ fn a_build_error_is_only_shown_to_this_machine() {
     let mut there = server.events_at(network);
     let [file, from, to] = BREAK_NORA;
     site.edit(file, from, to);
-    server.wait_for_line("Rebuild failed", std::time::Duration::from_secs(20));
-    let error = here.expect("build-error", std::time::Duration::from_secs(5));
+    server.wait_for_line("Rebuild failed", REBUILD);
+    let error = here.expect("build-error", Duration::from_secs(5));
     assert!(error.contains("customer = \"Nora Noconsent"), "{error}");
-    let told = there.expect("build-error", std::time::Duration::from_secs(5));
+    let told = there.expect("build-error", Duration::from_secs(5));
     assert_eq!(
         told,
         "kudos: the last change to this site did not build. The error is shown only \
@@ -183,7 +185,7 @@ fn a_build_error_is_only_shown_to_this_machine() {
     );
     // A browser that connects now is told at once, the same way.
     let mut late = server.events_at(network);
-    let late_told = late.expect("build-error", std::time::Duration::from_secs(5));
+    let late_told = late.expect("build-error", Duration::from_secs(5));
     assert_eq!(late_told, told);
 }
 
@@ -197,7 +199,7 @@ fn a_first_build_error_is_only_shown_to_this_machine() {
     server.wait_for_address();
     server.wait_for_line(
         "Build failed; there is no earlier version to serve",
-        std::time::Duration::from_secs(20),
+        Duration::from_secs(20),
     );
     let network = network_address(&server);
     let here = server.get(&shop("/shoutouts/"));
@@ -265,7 +267,7 @@ fn the_advice_follows_the_shoutouts_and_stays_through_other_saves() {
     let mut save = |file: &str, from: &str, to: &str| {
         site.edit(file, from, to);
         saves += 1;
-        server.wait_for_lines(" changed: ", saves, std::time::Duration::from_secs(20));
+        server.wait_for_lines(" changed: ", saves, REBUILD);
         server.get(&shop("/shoutouts/")).text()
     };
     // A shout-out's date makes it stale: the advice is made again.
@@ -361,7 +363,7 @@ fn in_chromium_the_switcher_panel_hiding_and_sub_path_work() {
     let output = crate::common::browser::run_node_script(
         "preview.mjs",
         &[url.as_ref()],
-        std::time::Duration::from_secs(120),
+        Duration::from_secs(120),
     );
     println!("{output}");
 }

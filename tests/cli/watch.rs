@@ -7,12 +7,10 @@
 
 use std::time::Duration;
 
-use crate::common::{Running, START, Site};
+use crate::common::{REBUILD, Running, START, Site};
 
 /// Time to let stray events turn into (unwanted) extra rebuilds before counting.
 const SETTLE: Duration = Duration::from_millis(1500);
-/// How long one rebuild may take to show up (generous: debug build, busy CI).
-const REBUILD: Duration = Duration::from_secs(20);
 const CHANGED: &str = " changed: ";
 
 /// `kudos watch` on `site`, after its first build is in `public/`.

@@ -25,7 +25,7 @@ pub mod browser;
 pub mod http;
 mod running;
 #[allow(unused_imports)]
-pub use running::{Events, Reply, Running, START, free_port};
+pub use running::{Events, REBUILD, Reply, Running, START, free_port};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

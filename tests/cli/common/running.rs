@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// How long a process may take to start, build and answer (debug builds on a busy CI).
 pub const START: Duration = Duration::from_secs(60);
 
+/// How long a rebuild after a save may take to be reported.
+pub const REBUILD: Duration = Duration::from_secs(20);
+
 /// A port on 127.0.0.1 that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
