@@ -436,6 +436,46 @@ impl Site {
         (site, errors)
     }
 
+    /// After posts changed nothing but their tags (`serve` swapped the new files in at
+    /// the same places): the tag lists, the tag problems and related posts again, as
+    /// resolving makes them from the same posts. The route table depends on the tags
+    /// only through each tag's slug and page count: when those moved, it is made and
+    /// checked for clashes again. Returns whether it changed, or resolving's problems
+    /// (a tag spelled two ways, a URL claimed twice), which a caller reports by resolving
+    /// the whole site so they come with every other problem.
+    pub fn refresh_tags(
+        &mut self,
+        related_memo: Option<&mut RelatedMemo>,
+    ) -> std::result::Result<bool, Vec<SourceError>> {
+        let slugs = self.config.build.slug_style();
+        let mut errors = tag_clashes(&self.posts, &self.shoutouts, &self.segments, slugs);
+        let tags = collect_tags(&self.posts, slugs);
+        let paginate = self.config.build.paginate;
+        let placed = |tags: &[Tag]| -> Vec<(String, usize)> {
+            let pages = |t: &Tag| page_count(t.posts.len(), paginate);
+            tags.iter().map(|t| (t.slug.clone(), pages(t))).collect()
+        };
+        let routes_move = placed(&tags) != placed(&self.tags);
+        self.related = Arc::new(related::related_posts(
+            &self.posts,
+            &tags,
+            &self.segment_posts,
+            self.config.related.limit,
+            related_memo,
+        ));
+        self.tags = Arc::new(tags);
+        if routes_move {
+            self.routes = Arc::new(self.list_routes());
+            self.route_paths = Arc::new(self.routes.par_iter().map(|r| r.url_path(self)).collect());
+            errors.extend(self.url_clashes());
+        }
+        if errors.is_empty() {
+            Ok(routes_move)
+        } else {
+            Err(errors)
+        }
+    }
+
     /// Each published shout-out with its visibility decision, in wall order: what any
     /// output that shows shout-outs should iterate.
     pub fn published_shoutouts(&self) -> impl Iterator<Item = (&Arc<Shoutout>, &Visibility)> {
@@ -1257,6 +1297,99 @@ mod tests {
         .unwrap();
         let titles: Vec<&str> = site.posts.iter().map(|p| p.meta.title.as_str()).collect();
         assert_eq!(titles, ["New", "Old"]);
+    }
+
+    /// The site of `files` resolved, and the site of `files` with post `b.md`'s tags
+    /// replaced by `tags`, made by swapping the new post into the first and refreshing
+    /// its tags; and the second resolved from its files.
+    fn retagged(
+        config: &str,
+        files: &[(&str, &str)],
+        tags: &str,
+    ) -> (std::result::Result<bool, Vec<SourceError>>, Site, Site) {
+        let edited: Vec<(&str, String)> = files
+            .iter()
+            .map(|&(path, text)| {
+                let text = if path.ends_with("/b.md") {
+                    let old = text.lines().find(|l| l.starts_with("tags = ")).unwrap();
+                    text.replace(old, &format!("tags = {tags}"))
+                } else {
+                    text.to_string()
+                };
+                (path, text)
+            })
+            .collect();
+        let edited: Vec<(&str, &str)> = edited.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let mut site = resolve_files(config, files, "2026-01-01").unwrap();
+        let resolved = resolve_files(config, &edited, "2026-01-01");
+        // b's new file as loading makes it; every edit below leaves it at its index.
+        let dir = tempfile::tempdir().unwrap();
+        let (path, text) = edited.iter().find(|(p, _)| p.ends_with("/b.md")).unwrap();
+        std::fs::create_dir_all(dir.path().join("content/posts")).unwrap();
+        std::fs::write(dir.path().join(path), text).unwrap();
+        let parsed = Config::parse(config, Path::new("kudos.toml")).unwrap();
+        let new_b = crate::content::load(dir.path(), &parsed)
+            .unwrap()
+            .pages
+            .remove(0);
+        let at = site.posts.iter().position(|p| p.slug == "b").unwrap();
+        site.posts[at] = new_b;
+        let outcome = site.refresh_tags(Some(&mut RelatedMemo::default()));
+        let resolved = resolved.unwrap_or_else(|_| site.clone());
+        (outcome, site, resolved)
+    }
+
+    /// What a tags refresh must leave as resolving makes it.
+    fn tag_parts(site: &Site) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}",
+            site.tags, site.related, site.routes, site.route_paths
+        )
+    }
+
+    #[test]
+    fn refreshing_tags_makes_what_resolving_the_edited_files_makes() {
+        let files = [
+            (
+                "content/posts/a.md",
+                post("A", "date = 2025-01-03\ntags = [\"news\", \"Fresh\"]\n"),
+            ),
+            (
+                "content/posts/b.md",
+                post("B", "date = 2025-01-02\ntags = [\"news\"]\n"),
+            ),
+            (
+                "content/posts/c.md",
+                post("C", "date = 2025-01-01\ntags = [\"fresh\", \"old\"]\n"),
+            ),
+        ];
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        // Between tags the site has, no tag's page count moving: the routes stay.
+        let (outcome, refreshed, resolved) = retagged("", &files, "[\"old\", \"fresh\"]");
+        assert!(matches!(outcome, Ok(false)), "{outcome:?}");
+        assert_eq!(tag_parts(&refreshed), tag_parts(&resolved));
+        assert_eq!(refreshed.tags[0].posts, [0, 1, 2], "fresh: a, b, c");
+        assert_eq!(
+            refreshed.related[1],
+            [2, 0],
+            "b shares two tags with c, one with a"
+        );
+        // A new tag, and `news` with one post fewer on a second page: new routes.
+        let (outcome, refreshed, resolved) = retagged("", &files, "[\"brand new\"]");
+        assert!(matches!(outcome, Ok(true)), "{outcome:?}");
+        assert_eq!(tag_parts(&refreshed), tag_parts(&resolved));
+        let paged = "[build]\npaginate = 1\n";
+        let (outcome, refreshed, resolved) = retagged(paged, &files, "[\"fresh\"]");
+        assert!(matches!(outcome, Ok(true)), "{outcome:?}");
+        assert_eq!(tag_parts(&refreshed), tag_parts(&resolved));
+        // A spelling whose slug another tag has: resolving's error, at b.md's line.
+        let (outcome, _, _) = retagged("", &files, "[\"Ne-ws\", \"NEWS!\"]");
+        let errors = outcome.unwrap_err();
+        assert!(
+            errors[0].message.contains("both become the slug `news`"),
+            "{errors:?}"
+        );
+        assert!(errors[0].path.ends_with("b.md"), "{errors:?}");
     }
 
     #[test]

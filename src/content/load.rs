@@ -210,13 +210,15 @@ fn load_files(
 /// right with the new version swapped in.
 #[derive(Debug, Clone)]
 pub enum ContentEdit {
-    /// A post or page with the same placement (see
-    /// [`PageMeta::same_placement`](super::PageMeta::same_placement)).
+    /// A post or page with the same placement, tags apart (see
+    /// [`PageMeta::same_placement_apart_from_tags`](super::PageMeta::same_placement_apart_from_tags)).
     Page {
         /// As loaded before.
         old: Arc<Page>,
         /// As loaded now.
         new: Arc<Page>,
+        /// Its tags changed: the site's tag lists must follow.
+        retagged: bool,
     },
     /// A shout-out whose front matter is byte for byte the same: only the quote changed.
     Shoutout {
@@ -231,7 +233,8 @@ impl LoadCache {
     /// Re-reads `changed` when every path is a post, page or shout-out this cache
     /// already holds and the edit leaves it in the same place in the site, and keeps the
     /// new versions. `None` (cache untouched) for anything else: a new, removed or
-    /// unreadable file, another kind of file, an edit that moves an item, another config.
+    /// unreadable file, another kind of file, an edit that moves an item (other than
+    /// between tags), another config.
     ///
     /// This is what lets `serve` patch a retained site instead of resolving it again:
     /// such an edit cannot change what resolving decides.
@@ -265,10 +268,11 @@ impl LoadCache {
                     }
                     let in_place = new.path == old.path
                         && new.kind == old.kind
-                        && new.meta.same_placement(&old.meta);
+                        && new.meta.same_placement_apart_from_tags(&old.meta);
                     in_place.then(|| ContentEdit::Page {
                         old: Arc::clone(old),
                         new: Arc::clone(new),
+                        retagged: new.meta.tags != old.meta.tags,
                     })
                 }
                 (Loaded::Shoutout(old), Loaded::Shoutout(new)) => {

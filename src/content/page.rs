@@ -63,15 +63,16 @@ pub struct PageMeta {
 }
 
 impl PageMeta {
-    /// Whether `other` puts the page in the same place in the site: published or not,
-    /// the same URL, order, tags, segments, variants and redirects. These are the fields
-    /// resolving a site reads; the others (title, description, image...) only change how
-    /// the page and its listing entries look.
-    pub fn same_placement(&self, other: &PageMeta) -> bool {
+    /// Whether `other` puts the page in the same place in the site, tags apart: published
+    /// or not, the same URL, order, segments, variants and redirects. These and the tags
+    /// are the fields resolving a site reads; the others (title, description, image...)
+    /// only change how the page and its listing entries look. Tags are left out because
+    /// they move a post only between tag lists, which `serve` updates in place
+    /// ([`crate::site::Site::refresh_tags`]).
+    pub fn same_placement_apart_from_tags(&self, other: &PageMeta) -> bool {
         self.date == other.date
             && self.draft == other.draft
             && self.slug == other.slug
-            && self.tags == other.tags
             && self.segments == other.segments
             && self.variants == other.variants
             && self.aliases == other.aliases

@@ -132,7 +132,7 @@ pub(super) fn post_lists(
 /// Each post's tag slugs (what `posts(tag=...)` asks `contains` of), from the site's tag
 /// lists, which already grouped every spelling under its slug: slugging every tag of
 /// every post again was most of this list's time at 10k posts.
-fn post_tag_slugs(site: &Site) -> Arc<[Vec<String>]> {
+pub(super) fn post_tag_slugs(site: &Site) -> Arc<[Vec<String>]> {
     let mut slugs = vec![Vec::new(); site.posts.len()];
     for tag in site.tags.iter() {
         for &post in &tag.posts {

@@ -11,7 +11,9 @@ use crate::markdown::Rendered;
 use crate::site::ItemRef;
 
 use super::bodies::{item_source, render_body, render_quote};
-use super::lists::{card_value, shortcode_inputs, site_value, summary_value, view_context};
+use super::lists::{
+    card_value, post_tag_slugs, shortcode_inputs, site_value, summary_value, view_context,
+};
 use super::{Renderer, templates};
 
 /// The new body of a post or page and of each of its variants, rendered, not yet in place.
@@ -111,9 +113,21 @@ impl Renderer {
         }
     }
 
+    /// After posts swapped in changed their tags: the site's tag lists, related posts
+    /// and route table ([`crate::site::Site::refresh_tags`], which says what is returned).
+    /// [`Renderer::refresh_listings`] with `retagged` then brings the posts' tag slugs
+    /// that `posts(tag=...)` matches in step.
+    pub fn refresh_tags(
+        &mut self,
+        related_memo: &mut crate::site::RelatedMemo,
+    ) -> std::result::Result<bool, Vec<crate::error::SourceError>> {
+        Arc::make_mut(&mut self.site).refresh_tags(Some(related_memo))
+    }
+
     /// New listing entries for edited posts, and a new `site` value (it lists pages and
-    /// shout-out cards too).
-    pub fn refresh_listings(&mut self, items: &[ItemRef]) {
+    /// shout-out cards too); with `retagged`, every post's tag slugs from the site's tag
+    /// lists too.
+    pub fn refresh_listings(&mut self, items: &[ItemRef], retagged: bool) {
         let site = Arc::clone(&self.site);
         let site = &*site;
         let mut lists = (*self.lists).clone();
@@ -121,6 +135,9 @@ impl Renderer {
             .posts
             .take()
             .expect("post lists are set once bodies are rendered");
+        if retagged {
+            posts.tags = post_tag_slugs(site);
+        }
         let context = view_context(site);
         for item in items {
             if let ItemRef::Post(i) = *item {

@@ -3,9 +3,12 @@
 //!
 //! Resolving reads only an item's placement: for a post or page whether it is published,
 //! its URL, date, tags, segments, variants and aliases; for a shout-out its front matter
-//! and whether the quote is empty. A [`ContentEdit`] keeps those by definition, so the
-//! resolved site stays right with the new item swapped in, through the renderer's own
-//! update operations (`render/patch.rs`). This module decides when that is enough and
+//! and whether the quote is empty. A [`ContentEdit`] keeps those by definition, tags
+//! apart, so the resolved site stays right with the new item swapped in, through the
+//! renderer's own update operations (`render/patch.rs`). New tags move a post only
+//! between tag lists: those, related posts and the posts' tag slugs are made again from
+//! the kept site ([`crate::site::Site::refresh_tags`]), unless a tag page comes or goes
+//! or a tag problem needs reporting. This module decides when that is enough and
 //! when to give up: anchors must stay the same (other pages' links were checked against
 //! them), the images a body shows must stay the same (their variant files are made with
 //! the full build), and a shortcode may not call `posts()`. Share cards of edited items
@@ -19,7 +22,7 @@ use crate::content::{ContentEdit, Page};
 use crate::error::Result;
 use crate::markdown::{ImageLookup, Rendered};
 use crate::render::Renderer;
-use crate::site::ItemRef;
+use crate::site::{ItemRef, RelatedMemo};
 
 /// What [`apply_edits`] changed.
 #[derive(Debug)]
@@ -32,15 +35,17 @@ pub struct Patched {
 }
 
 /// Applies `edits` to `renderer` and returns what changed; `Ok(None)` when an edit needs
-/// a full rebuild. `calls_posts`: some template calls `posts()`. After
-/// `Ok(None)` or `Err` (a broken link in a new body) the renderer may be half-patched and
-/// must be discarded.
+/// a full rebuild. `calls_posts`: some template calls `posts()`. `related_memo`: what
+/// the last resolve found of related posts, for a tags edit to count again only what it
+/// moved. After `Ok(None)` or `Err` (a broken link in a new body) the renderer may be
+/// half-patched and must be discarded.
 pub fn apply_edits(
     renderer: &mut Renderer,
     edits: &[ContentEdit],
     calls_posts: bool,
+    related_memo: &mut RelatedMemo,
 ) -> Result<Option<Patched>> {
-    let Some((shoutouts, mut pages)) = placed(renderer, edits) else {
+    let Some((shoutouts, mut pages, retagged)) = placed(renderer, edits) else {
         return Ok(None);
     };
     let changed_shoutouts: Vec<ItemRef> = shoutouts
@@ -83,10 +88,15 @@ pub fn apply_edits(
         renderer.swap_in(item, page, bodies);
         items.push(item);
     }
+    // New tag pages, emptied ones, or a tag problem to report with everything else: the
+    // whole pipeline makes the route table's files and reports.
+    if retagged && !matches!(renderer.refresh_tags(related_memo), Ok(false)) {
+        return Ok(None);
+    }
     renderer.check_links_of(&items)?;
     let cards_changed = renderer.refresh_cards(&items)?;
     if !items.is_empty() {
-        renderer.refresh_listings(&items);
+        renderer.refresh_listings(&items, retagged);
     }
     Ok(Some(Patched {
         items,
@@ -94,17 +104,20 @@ pub fn apply_edits(
     }))
 }
 
-/// Edited shout-outs (by index) and posts or pages, each still the published item it was;
-/// `None` when one is not (a segment, or an item the site no longer holds as it was).
+/// Edited shout-outs (by index) and posts or pages, each still the published item it was,
+/// and whether a post or page changed its tags; `None` when one is not (a segment, or an
+/// item the site no longer holds as it was).
 type Placed = (
     Vec<(usize, Arc<crate::content::Shoutout>)>,
     Vec<(ItemRef, Arc<Page>)>,
+    bool,
 );
 
 fn placed(renderer: &Renderer, edits: &[ContentEdit]) -> Option<Placed> {
     let site = renderer.site();
     let mut shoutouts = Vec::new();
     let mut pages = Vec::new();
+    let mut retagged = false;
     for edit in edits {
         let (content_path, old_ptr) = match edit {
             ContentEdit::Page { old, .. } => (&old.source.content_path, Arc::as_ptr(old) as usize),
@@ -126,14 +139,22 @@ fn placed(renderer: &Renderer, edits: &[ContentEdit]) -> Option<Placed> {
             return None;
         }
         match (edit, item) {
-            (ContentEdit::Page { new, .. }, _) => pages.push((item, Arc::clone(new))),
+            (
+                ContentEdit::Page {
+                    new, retagged: r, ..
+                },
+                _,
+            ) => {
+                retagged |= r;
+                pages.push((item, Arc::clone(new)));
+            }
             (ContentEdit::Shoutout { new, .. }, ItemRef::Shoutout(i)) => {
                 shoutouts.push((i, Arc::clone(new)));
             }
             (ContentEdit::Shoutout { .. }, _) => return None,
         }
     }
-    Some((shoutouts, pages))
+    Some((shoutouts, pages, retagged))
 }
 
 /// Whether two bodies show the same pictures: the variant files are listed by the full
@@ -211,7 +232,7 @@ mod tests {
             &POST.replace("First words.", "Second words."),
         )
         .expect("a body edit leaves the post in place");
-        let patched = apply_edits(&mut renderer, &edits, false)
+        let patched = apply_edits(&mut renderer, &edits, false, &mut RelatedMemo::default())
             .unwrap()
             .expect("patched");
         assert_eq!(patched.items, [ItemRef::Post(0)]);
@@ -223,9 +244,41 @@ mod tests {
                 .contains("Second words.")
         );
         assert!(
-            edit_hello(&dir, &mut cache, &POST.replace("[\"news\"]", "[\"other\"]")).is_none(),
-            "new tags move the post to other listings: resolve again"
+            edit_hello(&dir, &mut cache, &POST.replace("2025-01-01", "2025-02-01")).is_none(),
+            "a new date moves the post among the others: resolve again"
         );
+    }
+
+    const OTHER: &str =
+        "+++\ntitle = \"Other\"\ndate = 2025-01-02\ntags = [\"news\", \"fresh\"]\n+++\nMore.\n";
+
+    #[test]
+    fn a_tags_edit_patches_the_tag_lists_unless_tag_pages_come_or_go() {
+        let (dir, mut cache, mut renderer) = site_with(&[("content/posts/other.md", OTHER)]);
+        let mut memo = RelatedMemo::default();
+        let retag = |cache: &mut LoadCache, tags: &str| {
+            let edits = edit_hello(&dir, cache, &POST.replace("[\"news\"]", tags))
+                .expect("a tags edit leaves the post in place");
+            assert!(matches!(
+                edits[..],
+                [ContentEdit::Page { retagged: true, .. }]
+            ));
+            edits
+        };
+        // `hello` (index 1, the older) joins `fresh`: no tag page comes or goes.
+        let edits = retag(&mut cache, "[\"fresh\", \"news\"]");
+        let patched = apply_edits(&mut renderer, &edits, false, &mut memo)
+            .unwrap()
+            .expect("patched");
+        assert_eq!(patched.items, [ItemRef::Post(1)]);
+        let site = renderer.site();
+        let fresh = site.tags.iter().find(|t| t.slug == "fresh").unwrap();
+        assert_eq!(fresh.posts, [0, 1]);
+        assert_eq!(site.related[1], [0]);
+        // A tag of its own makes a tag page and a feed: the whole pipeline makes them.
+        let edits = retag(&mut cache, "[\"mine\"]");
+        let outcome = apply_edits(&mut renderer, &edits, false, &mut memo).unwrap();
+        assert!(outcome.is_none(), "{outcome:?}");
     }
 
     #[test]
@@ -235,7 +288,7 @@ mod tests {
         let first = card(&renderer);
         let mut patch = |renderer: &mut Renderer, text: &str| {
             let edits = edit_hello(&dir, &mut cache, text).expect("in place");
-            apply_edits(renderer, &edits, false)
+            apply_edits(renderer, &edits, false, &mut RelatedMemo::default())
                 .unwrap()
                 .expect("patched")
         };
@@ -261,7 +314,8 @@ mod tests {
         )
         .unwrap();
         // SVGs have no variants, but the rule is one: any picture added or dropped.
-        let outcome = apply_edits(&mut renderer, &edits, false).unwrap();
+        let outcome =
+            apply_edits(&mut renderer, &edits, false, &mut RelatedMemo::default()).unwrap();
         assert!(outcome.is_none(), "{outcome:?}");
     }
 }

@@ -988,6 +988,43 @@ fn a_tags_edit_that_moves_no_url_leaves_the_sitemap_alone() {
 }
 
 #[test]
+fn a_tags_save_is_patched_and_posts_by_tag_follow_it() {
+    // A tags save that makes or empties no tag page moves the post between the tag lists
+    // of the kept site instead of resolving it again; `posts(tag=...)` must follow.
+    let site = Site::fixture("basic");
+    let root = site.root();
+    write(
+        &root,
+        "templates/fresh.html",
+        "<!DOCTYPE html><title>Fresh</title>{% for p in posts(tag=\"Workshop Life\") %}<p>{{ p.title }}</p>{% endfor %}",
+    );
+    write(
+        &root,
+        "content/fresh.md",
+        "+++\ntitle = \"Fresh\"\ntemplate = \"fresh.html\"\n+++\n\nNew in the workshop.\n",
+    );
+    let mut session = session(&root);
+    session.rebuild(&[]).unwrap();
+    let listed = |session: &Session| {
+        String::from_utf8(incremental(session)["fresh/index.html"].clone()).unwrap()
+    };
+    assert!(listed(&session).contains("<p>Hello, world</p>"));
+    // `workshop-life` keeps a post (`bundle`) and its one page; `news` keeps `second`.
+    for tags in ["[\"news\"]", "[\"Workshop Life\"]", "[]"] {
+        replace_line(
+            &root,
+            "content/posts/hello.md",
+            "tags = ",
+            &format!("tags = {tags}"),
+        );
+        let report = rebuild_as_clean(&mut session, &root, "content/posts/hello.md");
+        assert!(report.patched, "{tags}: {:?}", report.rendered);
+        let shown = listed(&session).contains("<p>Hello, world</p>");
+        assert_eq!(shown, tags.contains("Workshop"), "{tags}");
+    }
+}
+
+#[test]
 fn a_new_slug_moves_the_target_of_the_posts_alias_page() {
     // `hello` has the alias `/old-hello/`, whose redirect page names the post's URL.
     let site = Site::fixture("basic");
