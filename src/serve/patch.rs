@@ -7,8 +7,9 @@
 //! apart, so the resolved site stays right with the new item swapped in, through the
 //! renderer's own update operations (`render/patch.rs`). New tags move a post only
 //! between tag lists: those, related posts and the posts' tag slugs are made again from
-//! the kept site ([`crate::site::Site::refresh_tags`]), unless a tag page comes or goes
-//! or a tag problem needs reporting. This module decides when that is enough and
+//! the kept site ([`crate::site::Site::refresh_tags`]), unless a tag problem needs
+//! reporting; the session adds and drops the files of tag pages that come or go. This
+//! module decides when that is enough and
 //! when to give up: anchors must stay the same (other pages' links were checked against
 //! them), the images a body shows must stay the same (their variant files are made with
 //! the full build), and a shortcode may not call `posts()`. Share cards of edited items
@@ -32,6 +33,8 @@ pub struct Patched {
     /// Whether a share card changed: then card files are drawn and dropped. Most saves
     /// change no card, and comparing every card of a 10k site took 3 ms.
     pub cards_changed: bool,
+    /// Whether the route table changed (a tags edit made or emptied tag pages).
+    pub routes_moved: bool,
 }
 
 /// Applies `edits` to `renderer` and returns what changed; `Ok(None)` when an edit needs
@@ -88,10 +91,13 @@ pub fn apply_edits(
         renderer.swap_in(item, page, bodies);
         items.push(item);
     }
-    // New tag pages, emptied ones, or a tag problem to report with everything else: the
-    // whole pipeline makes the route table's files and reports.
-    if retagged && !matches!(renderer.refresh_tags(related_memo), Ok(false)) {
-        return Ok(None);
+    let mut routes_moved = false;
+    if retagged {
+        match renderer.refresh_tags(related_memo) {
+            Ok(moved) => routes_moved = moved,
+            // Reported by the whole pipeline, with every other problem of the site.
+            Err(_) => return Ok(None),
+        }
     }
     renderer.check_links_of(&items)?;
     let cards_changed = renderer.refresh_cards(&items)?;
@@ -101,6 +107,7 @@ pub fn apply_edits(
     Ok(Some(Patched {
         items,
         cards_changed,
+        routes_moved,
     }))
 }
 
@@ -253,7 +260,7 @@ mod tests {
         "+++\ntitle = \"Other\"\ndate = 2025-01-02\ntags = [\"news\", \"fresh\"]\n+++\nMore.\n";
 
     #[test]
-    fn a_tags_edit_patches_the_tag_lists_unless_tag_pages_come_or_go() {
+    fn a_tags_edit_patches_the_tag_lists_and_routes_unless_a_tag_problem_needs_reporting() {
         let (dir, mut cache, mut renderer) = site_with(&[("content/posts/other.md", OTHER)]);
         let mut memo = RelatedMemo::default();
         let retag = |cache: &mut LoadCache, tags: &str| {
@@ -275,8 +282,18 @@ mod tests {
         let fresh = site.tags.iter().find(|t| t.slug == "fresh").unwrap();
         assert_eq!(fresh.posts, [0, 1]);
         assert_eq!(site.related[1], [0]);
-        // A tag of its own makes a tag page and a feed: the whole pipeline makes them.
+        assert!(!patched.routes_moved);
+        // A tag of its own makes a tag page and a feed.
         let edits = retag(&mut cache, "[\"mine\"]");
+        let patched = apply_edits(&mut renderer, &edits, false, &mut memo)
+            .unwrap()
+            .expect("patched");
+        assert!(patched.routes_moved);
+        let site = renderer.site();
+        let mine = site.tags.iter().position(|t| t.slug == "mine").unwrap();
+        assert!(site.routes.contains(&crate::site::Route::Tag(mine, 1)));
+        // Two spellings of one slug: resolving reports it with the site's other problems.
+        let edits = retag(&mut cache, "[\"Mine\", \"mine!\"]");
         let outcome = apply_edits(&mut renderer, &edits, false, &mut memo).unwrap();
         assert!(outcome.is_none(), "{outcome:?}");
     }

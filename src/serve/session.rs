@@ -371,6 +371,11 @@ impl Session {
         retained
             .prints
             .refresh_items(&retained.renderer, &patched.items, &self.bodies);
+        let mut relisted = Relisted::default();
+        if patched.routes_moved {
+            relisted = relist_jobs(&retained.renderer, &retained.jobs, &self.output)?;
+            retained.jobs = std::mem::take(&mut relisted.jobs);
+        }
         timings.lap("markdown");
         let (renderer, prints) = (&retained.renderer, &retained.prints);
         let stale: Vec<(usize, u64)> = retained
@@ -379,7 +384,8 @@ impl Session {
             .enumerate()
             .filter_map(|(at, job)| {
                 let print = prints.of(renderer, &job.route, &job.path);
-                (job.print != print).then_some((at, print))
+                let new = relisted.added.contains(&at);
+                (new || job.print != print).then_some((at, print))
             })
             .collect();
         timings.lap("fingerprints");
@@ -398,6 +404,11 @@ impl Session {
         timings.lap("templates");
         let output = Arc::make_mut(&mut self.output);
         let mut changed_paths = Vec::new();
+        for path in relisted.removed {
+            output.remove(&path);
+            self.fingerprints.remove(&path);
+            changed_paths.push(path.to_string());
+        }
         for ((at, print), file) in stale.into_iter().zip(rendered) {
             retained.jobs[at].print = print;
             let path = &retained.jobs[at].path;
@@ -598,6 +609,58 @@ impl Session {
         self.copies = next;
         Ok(())
     }
+}
+
+/// The jobs of a route table a patch changed (tag pages came or went), with what changed.
+#[derive(Default)]
+struct Relisted {
+    /// In route order; a path that had a job keeps its last print.
+    jobs: Vec<KeptJob>,
+    /// Indices of the jobs whose path had none.
+    added: FxHashSet<usize>,
+    /// Paths no job has any more.
+    removed: Vec<Arc<str>>,
+}
+
+/// The jobs of `renderer`'s route table after a patch changed it, from the `old` ones;
+/// `None` when a new path may not join `output` beside its other files
+/// ([`crate::output::paths::fit_beside`]): the whole pipeline reports why.
+fn relist_jobs(renderer: &Renderer, old: &[KeptJob], output: &OutputMap) -> Option<Relisted> {
+    let site = renderer.site();
+    let by_path: FxHashMap<&str, &KeptJob> = old.iter().map(|job| (&*job.path, job)).collect();
+    let mut relisted = Relisted::default();
+    let mut new_paths = Vec::new();
+    for (route, url) in site.routes.iter().zip(site.route_paths.iter()) {
+        let path = url.output_file();
+        let job = match by_path.get(path.as_str()) {
+            Some(kept) => KeptJob {
+                route: route.clone(),
+                path: Arc::clone(&kept.path),
+                print: kept.print,
+            },
+            None => {
+                relisted.added.insert(relisted.jobs.len());
+                new_paths.push(path.clone());
+                KeptJob {
+                    route: route.clone(),
+                    path: Arc::from(path),
+                    print: 0,
+                }
+            }
+        };
+        relisted.jobs.push(job);
+    }
+    let new_paths: Vec<&str> = new_paths.iter().map(String::as_str).collect();
+    if !crate::output::paths::fit_beside(&new_paths, output) {
+        return None;
+    }
+    let listed: FxHashSet<&str> = relisted.jobs.iter().map(|job| &*job.path).collect();
+    relisted.removed = old
+        .iter()
+        .filter(|job| !listed.contains(&*job.path))
+        .map(|job| Arc::clone(&job.path))
+        .collect();
+    Some(relisted)
 }
 
 /// Drops what the last good build kept on a thread of its own: freeing a 10k site's

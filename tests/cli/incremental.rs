@@ -600,7 +600,8 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
         "a title edit leaves the post in place: the kept site is patched"
     );
 
-    // A new tag moves the post into another listing: the site is resolved again.
+    // A new tag moves the post into another listing and makes that listing's page: the
+    // kept site's tag lists and routes follow.
     replace_line(
         &root,
         "content/posts/hello.md",
@@ -608,7 +609,7 @@ fn editing_one_post_rerenders_its_page_and_its_listings_only() {
         "tags = [\"news\", \"Workshop Life\", \"fresh\"]",
     );
     let report = session.rebuild(&["content/posts/hello.md".into()]).unwrap();
-    assert!(!report.patched);
+    assert!(report.patched);
     assert!(report.changed.iter().any(|c| c == "tags/fresh/index.html"));
     assert_eq!(incremental(&session), clean_build(&root).unwrap());
 
@@ -989,8 +990,9 @@ fn a_tags_edit_that_moves_no_url_leaves_the_sitemap_alone() {
 
 #[test]
 fn a_tags_save_is_patched_and_posts_by_tag_follow_it() {
-    // A tags save that makes or empties no tag page moves the post between the tag lists
-    // of the kept site instead of resolving it again; `posts(tag=...)` must follow.
+    // A tags save moves the post between the tag lists of the kept site instead of
+    // resolving it again, and adds or drops the files of tag pages that come or go;
+    // `posts(tag=...)` must follow.
     let site = Site::fixture("basic");
     let root = site.root();
     write(
@@ -1009,8 +1011,16 @@ fn a_tags_save_is_patched_and_posts_by_tag_follow_it() {
         String::from_utf8(incremental(session)["fresh/index.html"].clone()).unwrap()
     };
     assert!(listed(&session).contains("<p>Hello, world</p>"));
-    // `workshop-life` keeps a post (`bundle`) and its one page; `news` keeps `second`.
-    for tags in ["[\"news\"]", "[\"Workshop Life\"]", "[]"] {
+    // `workshop-life` keeps a post (`bundle`) and `news` keeps `second`; `brand new`
+    // comes with its page and goes again.
+    let steps = [
+        ("[\"news\"]", false),
+        ("[\"Workshop Life\"]", false),
+        ("[]", false),
+        ("[\"Brand New\", \"Workshop Life\"]", true),
+        ("[\"news\"]", true),
+    ];
+    for (tags, brand_new_moves) in steps {
         replace_line(
             &root,
             "content/posts/hello.md",
@@ -1021,6 +1031,11 @@ fn a_tags_save_is_patched_and_posts_by_tag_follow_it() {
         assert!(report.patched, "{tags}: {:?}", report.rendered);
         let shown = listed(&session).contains("<p>Hello, world</p>");
         assert_eq!(shown, tags.contains("Workshop"), "{tags}");
+        let moved = report
+            .changed
+            .iter()
+            .any(|c| c == "tags/brand-new/index.html");
+        assert_eq!(moved, brand_new_moves, "{tags}: {:?}", report.changed);
     }
 }
 
