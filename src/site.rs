@@ -443,10 +443,7 @@ impl Site {
     /// checked for clashes again. Returns whether it changed, or resolving's problems
     /// (a tag spelled two ways, a URL claimed twice), which a caller reports by resolving
     /// the whole site so they come with every other problem.
-    pub fn refresh_tags(
-        &mut self,
-        related_memo: Option<&mut RelatedMemo>,
-    ) -> std::result::Result<bool, Vec<SourceError>> {
+    pub fn refresh_tags(&mut self) -> std::result::Result<bool, Vec<SourceError>> {
         let slugs = self.config.build.slug_style();
         let mut errors = tag_clashes(&self.posts, &self.shoutouts, &self.segments, slugs);
         let tags = collect_tags(&self.posts, slugs);
@@ -456,12 +453,11 @@ impl Site {
             tags.iter().map(|t| (t.slug.clone(), pages(t))).collect()
         };
         let routes_move = placed(&tags) != placed(&self.tags);
-        self.related = Arc::new(related::related_posts(
-            &self.posts,
-            &tags,
+        self.related = Arc::new(related::after_retag(
+            &self.related,
+            (&self.tags, &tags),
             &self.segment_posts,
             self.config.related.limit,
-            related_memo,
         ));
         self.tags = Arc::new(tags);
         if routes_move {
@@ -1334,7 +1330,7 @@ mod tests {
             .remove(0);
         let at = site.posts.iter().position(|p| p.slug == "b").unwrap();
         site.posts[at] = new_b;
-        let outcome = site.refresh_tags(Some(&mut RelatedMemo::default()));
+        let outcome = site.refresh_tags();
         let resolved = resolved.unwrap_or_else(|_| site.clone());
         (outcome, site, resolved)
     }

@@ -117,11 +117,8 @@ impl Renderer {
     /// and route table ([`crate::site::Site::refresh_tags`], which says what is returned).
     /// [`Renderer::refresh_listings`] with `retagged` then brings the posts' tag slugs
     /// that `posts(tag=...)` matches in step.
-    pub fn refresh_tags(
-        &mut self,
-        related_memo: &mut crate::site::RelatedMemo,
-    ) -> std::result::Result<bool, Vec<crate::error::SourceError>> {
-        Arc::make_mut(&mut self.site).refresh_tags(Some(related_memo))
+    pub fn refresh_tags(&mut self) -> std::result::Result<bool, Vec<crate::error::SourceError>> {
+        Arc::make_mut(&mut self.site).refresh_tags()
     }
 
     /// New listing entries for edited posts, and a new `site` value (it lists pages and

@@ -23,7 +23,7 @@ use crate::content::{ContentEdit, Page};
 use crate::error::Result;
 use crate::markdown::{ImageLookup, Rendered};
 use crate::render::Renderer;
-use crate::site::{ItemRef, RelatedMemo};
+use crate::site::ItemRef;
 
 /// What [`apply_edits`] changed.
 #[derive(Debug)]
@@ -38,15 +38,13 @@ pub struct Patched {
 }
 
 /// Applies `edits` to `renderer` and returns what changed; `Ok(None)` when an edit needs
-/// a full rebuild. `calls_posts`: some template calls `posts()`. `related_memo`: what
-/// the last resolve found of related posts, for a tags edit to count again only what it
-/// moved. After `Ok(None)` or `Err` (a broken link in a new body) the renderer may be
-/// half-patched and must be discarded.
+/// a full rebuild. `calls_posts`: some template calls `posts()`. After
+/// `Ok(None)` or `Err` (a broken link in a new body) the renderer may be half-patched and
+/// must be discarded.
 pub fn apply_edits(
     renderer: &mut Renderer,
     edits: &[ContentEdit],
     calls_posts: bool,
-    related_memo: &mut RelatedMemo,
 ) -> Result<Option<Patched>> {
     let Some((shoutouts, mut pages, retagged)) = placed(renderer, edits) else {
         return Ok(None);
@@ -93,7 +91,7 @@ pub fn apply_edits(
     }
     let mut routes_moved = false;
     if retagged {
-        match renderer.refresh_tags(related_memo) {
+        match renderer.refresh_tags() {
             Ok(moved) => routes_moved = moved,
             // Reported by the whole pipeline, with every other problem of the site.
             Err(_) => return Ok(None),
@@ -239,7 +237,7 @@ mod tests {
             &POST.replace("First words.", "Second words."),
         )
         .expect("a body edit leaves the post in place");
-        let patched = apply_edits(&mut renderer, &edits, false, &mut RelatedMemo::default())
+        let patched = apply_edits(&mut renderer, &edits, false)
             .unwrap()
             .expect("patched");
         assert_eq!(patched.items, [ItemRef::Post(0)]);
@@ -262,7 +260,6 @@ mod tests {
     #[test]
     fn a_tags_edit_patches_the_tag_lists_and_routes_unless_a_tag_problem_needs_reporting() {
         let (dir, mut cache, mut renderer) = site_with(&[("content/posts/other.md", OTHER)]);
-        let mut memo = RelatedMemo::default();
         let retag = |cache: &mut LoadCache, tags: &str| {
             let edits = edit_hello(&dir, cache, &POST.replace("[\"news\"]", tags))
                 .expect("a tags edit leaves the post in place");
@@ -274,7 +271,7 @@ mod tests {
         };
         // `hello` (index 1, the older) joins `fresh`: no tag page comes or goes.
         let edits = retag(&mut cache, "[\"fresh\", \"news\"]");
-        let patched = apply_edits(&mut renderer, &edits, false, &mut memo)
+        let patched = apply_edits(&mut renderer, &edits, false)
             .unwrap()
             .expect("patched");
         assert_eq!(patched.items, [ItemRef::Post(1)]);
@@ -285,7 +282,7 @@ mod tests {
         assert!(!patched.routes_moved);
         // A tag of its own makes a tag page and a feed.
         let edits = retag(&mut cache, "[\"mine\"]");
-        let patched = apply_edits(&mut renderer, &edits, false, &mut memo)
+        let patched = apply_edits(&mut renderer, &edits, false)
             .unwrap()
             .expect("patched");
         assert!(patched.routes_moved);
@@ -294,7 +291,7 @@ mod tests {
         assert!(site.routes.contains(&crate::site::Route::Tag(mine, 1)));
         // Two spellings of one slug: resolving reports it with the site's other problems.
         let edits = retag(&mut cache, "[\"Mine\", \"mine!\"]");
-        let outcome = apply_edits(&mut renderer, &edits, false, &mut memo).unwrap();
+        let outcome = apply_edits(&mut renderer, &edits, false).unwrap();
         assert!(outcome.is_none(), "{outcome:?}");
     }
 
@@ -305,7 +302,7 @@ mod tests {
         let first = card(&renderer);
         let mut patch = |renderer: &mut Renderer, text: &str| {
             let edits = edit_hello(&dir, &mut cache, text).expect("in place");
-            apply_edits(renderer, &edits, false, &mut RelatedMemo::default())
+            apply_edits(renderer, &edits, false)
                 .unwrap()
                 .expect("patched")
         };
@@ -331,8 +328,7 @@ mod tests {
         )
         .unwrap();
         // SVGs have no variants, but the rule is one: any picture added or dropped.
-        let outcome =
-            apply_edits(&mut renderer, &edits, false, &mut RelatedMemo::default()).unwrap();
+        let outcome = apply_edits(&mut renderer, &edits, false).unwrap();
         assert!(outcome.is_none(), "{outcome:?}");
     }
 }

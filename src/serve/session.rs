@@ -358,16 +358,12 @@ impl Session {
         timings.lap("load");
         let calls_posts = retained.prints.any_template_calls("posts");
         let cards_before = Arc::clone(retained.renderer.cards());
-        let patched = match crate::serve::patch::apply_edits(
-            &mut retained.renderer,
-            &edits,
-            calls_posts,
-            &mut self.related,
-        ) {
-            Ok(Some(patched)) => patched,
-            Ok(None) => return None,
-            Err(e) => return Some(Err(e)),
-        };
+        let patched =
+            match crate::serve::patch::apply_edits(&mut retained.renderer, &edits, calls_posts) {
+                Ok(Some(patched)) => patched,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            };
         retained
             .prints
             .refresh_items(&retained.renderer, &patched.items, &self.bodies);
