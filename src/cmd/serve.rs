@@ -297,7 +297,7 @@ fn rebuild_and_report(
             shown.show(&report.warnings, ui);
             ui.info(&log_line(session, changed, &report));
             let how = if report.patched {
-                " (pages stayed in place: the kept site was patched, not resolved again)"
+                " (the kept site was patched, not resolved again)"
             } else {
                 ""
             };
