@@ -9,10 +9,10 @@
 //! between tag lists: those, related posts and the posts' tag slugs are made again from
 //! the kept site ([`crate::site::Site::refresh_tags`]), unless a tag problem needs
 //! reporting; the session adds and drops the files of tag pages that come or go. This
-//! module decides when that is enough and
-//! when to give up: anchors must stay the same (other pages' links were checked against
-//! them), the images a body shows must stay the same (their variant files are made with
-//! the full build), and a shortcode may not call `posts()`. Share cards of edited items
+//! module decides when that is enough and when to give up: anchors must stay the same
+//! (other pages' links were checked against them), the images a body shows must stay the
+//! same (their variant files are made with the full build), and a shortcode may not call
+//! `posts()`. Share cards of edited items
 //! are made again here (the session publishes their files). Which outputs changed is then
 //! decided by the same fingerprints as in a full rebuild. `tests/cli/incremental.rs`
 //! checks the result against clean builds.
