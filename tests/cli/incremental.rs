@@ -1005,22 +1005,29 @@ fn a_tags_save_is_patched_and_posts_by_tag_follow_it() {
         "content/fresh.md",
         "+++\ntitle = \"Fresh\"\ntemplate = \"fresh.html\"\n+++\n\nNew in the workshop.\n",
     );
+    // A third post in `news`: with hello, two listing pages at the fixture's two a page.
+    write(
+        &root,
+        "content/posts/third.md",
+        "+++\ntitle = \"Third\"\ndate = 2025-01-01\ntags = [\"news\"]\n+++\n\nMore news.\n",
+    );
     let mut session = session(&root);
     session.rebuild(&[]).unwrap();
     let listed = |session: &Session| {
         String::from_utf8(incremental(session)["fresh/index.html"].clone()).unwrap()
     };
     assert!(listed(&session).contains("<p>Hello, world</p>"));
-    // `workshop-life` keeps a post (`bundle`) and `news` keeps `second`; `brand new`
-    // comes with its page and goes again.
+    // `workshop-life` keeps a post (`bundle`) and `news` two (its second page goes and
+    // comes back); `brand new` comes with its page and goes again. Per step: whether
+    // `brand new`'s page and `news`'s second page come or go.
     let steps = [
-        ("[\"news\"]", false),
-        ("[\"Workshop Life\"]", false),
-        ("[]", false),
-        ("[\"Brand New\", \"Workshop Life\"]", true),
-        ("[\"news\"]", true),
+        ("[\"news\"]", false, false),
+        ("[\"Workshop Life\"]", false, true),
+        ("[]", false, false),
+        ("[\"Brand New\", \"Workshop Life\"]", true, false),
+        ("[\"news\"]", true, true),
     ];
-    for (tags, brand_new_moves) in steps {
+    for (tags, brand_new_moves, news_page_moves) in steps {
         replace_line(
             &root,
             "content/posts/hello.md",
@@ -1031,11 +1038,11 @@ fn a_tags_save_is_patched_and_posts_by_tag_follow_it() {
         assert!(report.patched, "{tags}: {:?}", report.rendered);
         let shown = listed(&session).contains("<p>Hello, world</p>");
         assert_eq!(shown, tags.contains("Workshop"), "{tags}");
-        let moved = report
-            .changed
-            .iter()
-            .any(|c| c == "tags/brand-new/index.html");
-        assert_eq!(moved, brand_new_moves, "{tags}: {:?}", report.changed);
+        let moved = |path: &str| report.changed.iter().any(|c| c == path);
+        let brand_new = moved("tags/brand-new/index.html");
+        assert_eq!(brand_new, brand_new_moves, "{tags}: {:?}", report.changed);
+        let news_page = moved("tags/news/page/2/index.html");
+        assert_eq!(news_page, news_page_moves, "{tags}: {:?}", report.changed);
     }
 }
 
