@@ -140,21 +140,20 @@ pub(super) fn after_retag(
 /// Which of `count` posts are in a tag list (by slug) whose members differ between
 /// `old` and `tags`, before or after.
 fn members_of_changed_lists(old: &[Tag], tags: &[Tag], count: usize) -> Vec<bool> {
-    let by_slug = |tags: &[Tag]| -> FxHashMap<String, Vec<usize>> {
+    fn by_slug(tags: &[Tag]) -> FxHashMap<&str, &[usize]> {
         tags.iter()
-            .map(|t| (t.slug.clone(), t.posts.clone()))
+            .map(|t| (t.slug.as_str(), t.posts.as_slice()))
             .collect()
-    };
+    }
     let (was, now) = (by_slug(old), by_slug(tags));
     let mut affected = vec![false; count];
-    let changed = |from: &FxHashMap<String, Vec<usize>>, to: &FxHashMap<String, Vec<usize>>| {
-        from.iter()
-            .filter(|(slug, members)| to.get(*slug) != Some(members))
-            .flat_map(|(_, members)| members.clone())
-            .collect::<Vec<usize>>()
-    };
-    for post in changed(&was, &now).into_iter().chain(changed(&now, &was)) {
-        affected[post] = true;
+    for (from, to) in [(&was, &now), (&now, &was)] {
+        let changed = from
+            .iter()
+            .filter(|(slug, members)| to.get(*slug) != Some(members));
+        for post in changed.flat_map(|(_, members)| members.iter()) {
+            affected[*post] = true;
+        }
     }
     affected
 }
