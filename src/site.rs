@@ -1295,9 +1295,9 @@ mod tests {
         assert_eq!(titles, ["New", "Old"]);
     }
 
-    /// The site of `files` resolved, and the site of `files` with post `b.md`'s tags
-    /// replaced by `tags`, made by swapping the new post into the first and refreshing
-    /// its tags; and the second resolved from its files.
+    /// Post `b.md` of `files` given `tags` the way `serve` does it (the new file swapped
+    /// into the resolved site, then [`Site::refresh_tags`]): its outcome, that site, and
+    /// the site resolved from the edited files (the first again when they do not resolve).
     fn retagged(
         config: &str,
         files: &[(&str, &str)],
@@ -1370,10 +1370,11 @@ mod tests {
             [2, 0],
             "b shares two tags with c, one with a"
         );
-        // A new tag, and `news` with one post fewer on a second page: new routes.
+        // A new tag (and `news` without b): new routes.
         let (outcome, refreshed, resolved) = retagged("", &files, "[\"brand new\"]");
         assert!(matches!(outcome, Ok(true)), "{outcome:?}");
         assert_eq!(tag_parts(&refreshed), tag_parts(&resolved));
+        // One post a page: `fresh` gains a page, `news` loses one.
         let paged = "[build]\npaginate = 1\n";
         let (outcome, refreshed, resolved) = retagged(paged, &files, "[\"fresh\"]");
         assert!(matches!(outcome, Ok(true)), "{outcome:?}");
