@@ -416,9 +416,7 @@ impl Site {
             changes_at,
         };
         site.shoutout_tag_list = Arc::new(collect_shoutout_tags(&site.shoutouts, slugs));
-        site.routes = Arc::new(site.list_routes());
-        site.route_paths = Arc::new(site.routes.par_iter().map(|r| r.url_path(&site)).collect());
-        errors.extend(site.url_clashes());
+        errors.extend(site.settle_routes());
         if site.config.base_url.origin().is_empty() {
             let message = format!(
                 "base_url `{}` has no scheme and host: feeds, the sitemap and canonical links will not be absolute URLs",
@@ -461,15 +459,21 @@ impl Site {
         ));
         self.tags = Arc::new(tags);
         if routes_move {
-            self.routes = Arc::new(self.list_routes());
-            self.route_paths = Arc::new(self.routes.par_iter().map(|r| r.url_path(self)).collect());
-            errors.extend(self.url_clashes());
+            errors.extend(self.settle_routes());
         }
         if errors.is_empty() {
             Ok(routes_move)
         } else {
             Err(errors)
         }
+    }
+
+    /// Lists the route table and its URL paths from the rest of the site, and returns
+    /// the URLs claimed twice.
+    fn settle_routes(&mut self) -> Vec<SourceError> {
+        self.routes = Arc::new(self.list_routes());
+        self.route_paths = Arc::new(self.routes.par_iter().map(|r| r.url_path(self)).collect());
+        self.url_clashes()
     }
 
     /// Each published shout-out with its visibility decision, in wall order: what any
