@@ -33,11 +33,7 @@ pub(super) fn related_posts(
     limit: usize,
     memo: Option<&mut RelatedMemo>,
 ) -> Vec<Vec<usize>> {
-    let lists: Vec<&[usize]> = tags
-        .iter()
-        .map(|t| t.posts.as_slice())
-        .chain(segment_posts.iter().map(Vec::as_slice))
-        .collect();
+    let lists = shared_lists(tags, segment_posts);
     let prints: Vec<u64>;
     let memo = match memo {
         Some(memo) => {
@@ -60,12 +56,7 @@ fn related_in(
     if limit == 0 {
         return vec![Vec::new(); count];
     }
-    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (at, list) in lists.iter().enumerate() {
-        for &post in *list {
-            groups[post].push(at);
-        }
-    }
+    let groups = memberships(count, lists, |_| true);
     let Some((prints, memo)) = memo else {
         return count_all(count, lists, &groups, limit, |_| None);
     };
@@ -118,23 +109,37 @@ pub(super) fn after_retag(
     if limit == 0 {
         return vec![Vec::new(); count];
     }
-    let lists: Vec<&[usize]> = tags
-        .iter()
-        .map(|t| t.posts.as_slice())
-        .chain(segment_posts.iter().map(Vec::as_slice))
-        .collect();
+    let lists = shared_lists(tags, segment_posts);
     let affected = members_of_changed_lists(old, tags, count);
-    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (at, list) in lists.iter().enumerate() {
-        for &post in *list {
-            if affected[post] {
-                groups[post].push(at);
-            }
-        }
-    }
+    // Only the posts counted again need theirs.
+    let groups = memberships(count, &lists, |post| affected[post]);
     count_all(count, &lists, &groups, limit, |post| {
         (!affected[post]).then(|| before[post].clone())
     })
+}
+
+/// The lists posts are related through: every tag's, then every segment's.
+fn shared_lists<'a>(tags: &'a [Tag], segment_posts: &'a [Vec<usize>]) -> Vec<&'a [usize]> {
+    tags.iter()
+        .map(|t| t.posts.as_slice())
+        .chain(segment_posts.iter().map(Vec::as_slice))
+        .collect()
+}
+
+/// For each of `count` posts, the indices into `lists` of the lists holding it; empty
+/// for a post not `wanted`.
+fn memberships(
+    count: usize,
+    lists: &[&[usize]],
+    wanted: impl Fn(usize) -> bool,
+) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (at, list) in lists.iter().enumerate() {
+        for &post in list.iter().filter(|&&post| wanted(post)) {
+            groups[post].push(at);
+        }
+    }
+    groups
 }
 
 /// Which of `count` posts are in a tag list (by slug) whose members differ between
